@@ -1,0 +1,45 @@
+// The typed seam between the parser and the compiler.
+//
+// The tree has the same shape as MicroPython's own parse tree (py/parse.h): the compiler is written
+// against upstream's py/compile.c, which inspects node kinds, rule ids and child counts, so any drift in
+// shape here would change the bytecode. Rule names are upstream's grammar rule names (py/grammar.h)
+// without the `RULE_` prefix, e.g. "expr_stmt", "atom_paren", "testlist_comp". Token kinds are the
+// numeric values of `Tok` (./tokens.ts), in upstream's order, because the compiler maps operator tokens
+// to binary/unary op numbers by offset.
+import type { Tok } from "./tokens.js";
+
+/** A value the parser folded or read that does not fit a leaf: big ints, floats, complex, long strings, bytes. */
+export type PyConstant =
+  | { readonly type: "int"; readonly value: bigint }
+  | { readonly type: "float"; readonly value: number }
+  | { readonly type: "complex"; readonly imag: number }
+  | { readonly type: "str"; readonly value: string }
+  | { readonly type: "bytes"; readonly value: Uint8Array };
+
+/** MP_PARSE_NODE_SMALL_INT: an integer that fits the target's small-int range. */
+export interface SmallIntLeaf { readonly kind: "smallint"; readonly value: number }
+/** MP_PARSE_NODE_ID: an identifier. */
+export interface IdLeaf { readonly kind: "id"; readonly name: string }
+/** MP_PARSE_NODE_STRING: a str literal the parser kept as an interned string. */
+export interface StringLeaf { readonly kind: "string"; readonly value: string }
+/** MP_PARSE_NODE_TOKEN: a keyword or operator token kept in the tree (None, True, ..., operators). */
+export interface TokenLeaf { readonly kind: "token"; readonly tok: Tok }
+/** A rule node (mp_parse_node_struct_t): rule name, the source line it started on, its children. */
+export interface StructNode {
+  readonly kind: "struct";
+  readonly rule: string;
+  readonly line: number;
+  readonly nodes: ParseNode[];
+}
+/** RULE_const_object: a constant object held by the tree. */
+export interface ConstNode { readonly kind: "const"; readonly line: number; readonly value: PyConstant }
+
+/** null is MP_PARSE_NODE_NULL (an absent optional part). */
+export type ParseNode = null | SmallIntLeaf | IdLeaf | StringLeaf | TokenLeaf | StructNode | ConstNode;
+
+export type InputKind = "single" | "file" | "eval";
+
+export interface ParseTree {
+  readonly root: ParseNode;
+  readonly inputKind: InputKind;
+}
