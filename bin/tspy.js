@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The shipped entry: plain JavaScript, compiled by `npm ci` (the `prepare` script) into dist/.
-import { main } from "../dist/cli/main.js";
+import { main } from "../dist/src/cli/main.js";
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
