@@ -1,0 +1,30 @@
+// The one error type the compiler raises for bad Python source (lexer, parser and compiler alike).
+// Its printed form is what upstream mpy-cross writes for an uncaught compile exception: a traceback
+// entry carrying file and line but no block name, then `Kind: message`.
+import { TspyError } from "../errors.js";
+
+export type CompileErrorKind = "SyntaxError" | "IndentationError";
+
+export class CompileError extends TspyError {
+  readonly kind: CompileErrorKind;
+  readonly filename: string;
+  readonly line: number;
+
+  /** `message` is upstream's bare text, e.g. "invalid syntax" or "'break' outside loop". */
+  constructor(kind: CompileErrorKind, message: string, filename: string, line: number) {
+    super(message);
+    this.kind = kind;
+    this.filename = filename;
+    this.line = line;
+  }
+
+  /** Exactly what upstream mpy-cross prints to stderr for this error, final newline included. */
+  format(): string {
+    return `Traceback (most recent call last):\n  File "${this.filename}", line ${this.line}\n${this.kind}: ${this.message}\n`;
+  }
+
+  /** One line for logs and the generic CLI error path: `x.py:3: SyntaxError: invalid syntax`. */
+  oneLine(): string {
+    return `${this.filename}:${this.line}: ${this.kind}: ${this.message}`;
+  }
+}
