@@ -1,0 +1,116 @@
+// Device specs → links. The one place that knows which spec means which transport, so new schemes
+// (telnet://, ws://) slot in here without touching any caller.
+import { TransportError, UsageError } from "../errors.js";
+import type { ByteStream } from "./byte-stream.js";
+import { KNOWN_VENDORS, listPorts } from "./ports.js";
+
+export interface OpenOptions {
+  baud?: number;
+}
+
+export const DEFAULT_BAUD = 115200;
+
+type Opener = (rest: string, opts: OpenOptions) => Promise<ByteStream>;
+
+function parseHostPort(rest: string, spec: string): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)\/?$/.exec(rest);
+  if (!m || !m[1]) throw new UsageError(`bad device spec "${spec}": expected host:port`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
+async function openTcp(rest: string, spec: string): Promise<ByteStream> {
+  const { host, port } = parseHostPort(rest, spec);
+  const { TcpStream } = await import("./tcp.js");
+  return TcpStream.open(host, port);
+}
+
+async function openSerial(path: string, opts: OpenOptions): Promise<ByteStream> {
+  const { SerialStream } = await import("./serial.js");
+  return SerialStream.open(path, opts.baud ?? DEFAULT_BAUD);
+}
+
+/** URL-style schemes. A later transport adds one line here. */
+const SCHEMES: Record<string, Opener> = {
+  "tcp://": (rest) => openTcp(rest, `tcp://${rest}`),
+  "socket://": (rest) => openTcp(rest, `socket://${rest}`), // pyserial / esptool spelling
+  "rfc2217://": () => {
+    throw new UsageError("rfc2217:// links are not supported; use tcp://host:port to a raw bridge");
+  },
+};
+
+const OPTIONAL_SCHEMES: Record<string, string> = {
+  "telnet://": "./telnet/index.js",
+  "ws://": "./webrepl/index.js",
+  "wss://": "./webrepl/index.js",
+};
+
+/** mpremote's shortcuts: a0 → /dev/ttyACM0, u1 → /dev/ttyUSB1, c3 → COM3. */
+export function expandShortcut(spec: string): string | null {
+  const m = /^([auc])([0-9]+)$/.exec(spec);
+  if (!m) return null;
+  const n = m[2];
+  return m[1] === "a" ? `/dev/ttyACM${n}` : m[1] === "u" ? `/dev/ttyUSB${n}` : `COM${n}`;
+}
+
+function looksLikeSerialPath(spec: string): boolean {
+  return spec.startsWith("/dev/") || /^COM\d+$/i.test(spec) || spec.startsWith("/") || spec.startsWith("./");
+}
+
+/** The first USB serial port with a known board or bridge vendor id (mpremote's `auto`). */
+export async function findAutoPort(): Promise<string> {
+  const ports = await listPorts();
+  const hit = ports.find((p) => p.vid !== undefined && KNOWN_VENDORS.has(p.vid)) ?? ports.find((p) => p.vid !== undefined);
+  if (!hit) {
+    throw new TransportError(
+      "no board found: no USB serial port with a known vendor id (use -d PORT, or --device virtual for the built-in board)",
+    );
+  }
+  return hit.path;
+}
+
+/** Resolve a device spec to the thing that will be opened, without opening it (for messages and tests). */
+export function describeSpec(spec: string): string {
+  return expandShortcut(spec) ?? spec;
+}
+
+export async function openStream(spec: string, opts: OpenOptions = {}): Promise<ByteStream> {
+  const s = spec.trim();
+  if (s === "") throw new UsageError("empty device spec");
+  if (s === "auto") return openSerial(await findAutoPort(), opts);
+  if (s === "virtual" || s.startsWith("virtual:")) {
+    // Named through a variable: the VM is loaded only when a virtual board is asked for.
+    const virtualModule = "./virtual/index.js";
+    const { openVirtualBoard } = (await import(virtualModule)) as {
+      openVirtualBoard: (dir?: string) => Promise<ByteStream>;
+    };
+    return openVirtualBoard(s === "virtual" ? undefined : s.slice("virtual:".length));
+  }
+  for (const [prefix, open] of Object.entries(SCHEMES)) {
+    if (s.startsWith(prefix)) return open(s.slice(prefix.length), opts);
+  }
+  for (const [prefix, modulePath] of Object.entries(OPTIONAL_SCHEMES)) {
+    if (s.startsWith(prefix)) {
+      let mod: { open?: (spec: string, opts: OpenOptions) => Promise<ByteStream> };
+      try {
+        mod = await import(modulePath);
+      } catch {
+        throw new UsageError(`${prefix} links are not supported by this build of tspy yet`);
+      }
+      if (!mod.open) throw new UsageError(`${prefix} links are not supported by this build of tspy yet`);
+      return mod.open(s, opts);
+    }
+  }
+  if (s.startsWith("port:")) return openSerial(s.slice(5), opts);
+  if (s.startsWith("id:")) {
+    const serial = s.slice(3);
+    const port = (await listPorts()).find((p) => p.serialNumber === serial);
+    if (!port) throw new TransportError(`no serial port with USB serial number "${serial}"`);
+    return openSerial(port.path, opts);
+  }
+  const shortcut = expandShortcut(s);
+  if (shortcut) return openSerial(shortcut, opts);
+  if (looksLikeSerialPath(s)) return openSerial(s, opts);
+  throw new UsageError(
+    `unknown device "${s}" (expected a serial port like /dev/ttyUSB0 or COM3, a0/u0/c0, auto, id:SERIAL, tcp://host:port, or virtual[:DIR])`,
+  );
+}
