@@ -8,13 +8,22 @@
 // to binary/unary op numbers by offset.
 import type { Tok } from "./tokens.js";
 
-/** A value the parser folded or read that does not fit a leaf: big ints, floats, complex, long strings, bytes. */
+/**
+ * A value the parser folded or read that does not fit a leaf: big ints, floats, complex, long strings, bytes.
+ * Also, because mpy-cross builds with MICROPY_COMP_CONST_TUPLE and MICROPY_COMP_CONST: tuples of constants
+ * (`(1, "a", None)` becomes one tuple object), and the value of a `const()` name used later, which can be
+ * None/True/False/Ellipsis or an interned str (`qstr: true`: upstream holds a qstr object, not a heap str).
+ */
 export type PyConstant =
   | { readonly type: "int"; readonly value: bigint }
   | { readonly type: "float"; readonly value: number }
   | { readonly type: "complex"; readonly imag: number }
-  | { readonly type: "str"; readonly value: string }
-  | { readonly type: "bytes"; readonly value: Uint8Array };
+  | { readonly type: "str"; readonly value: string; readonly qstr?: boolean }
+  | { readonly type: "bytes"; readonly value: Uint8Array }
+  | { readonly type: "none" }
+  | { readonly type: "bool"; readonly value: boolean }
+  | { readonly type: "ellipsis" }
+  | { readonly type: "tuple"; readonly items: readonly PyConstant[] };
 
 /** MP_PARSE_NODE_SMALL_INT: an integer that fits the target's small-int range. */
 export interface SmallIntLeaf { readonly kind: "smallint"; readonly value: number }
