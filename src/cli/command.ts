@@ -31,6 +31,11 @@ export interface CommandSpec {
    * false: its arguments end at the next `+`.
    */
   greedy?: boolean;
+  /**
+   * mpremote-style chaining without `+`: a command with a fixed number of positional arguments ends
+   * after them (`tspy connect a0 exec "x=1" eval x`). Leave undefined for commands that take a list.
+   */
+  arity?: number;
   /** Parse `args` (everything after the command word) and do the work; resolves to an exit status. */
   run(args: string[], ctx: CliContext): Promise<number>;
 }

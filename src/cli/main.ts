@@ -1,4 +1,256 @@
+// The command table and the command line: global flags, `+` chaining, errors → one line + exit status.
+// Each command lives in its own module and is loaded only when used, so start-up stays fast.
+import { TspyError, UsageError } from "../errors.js";
+import type { CommandSpec } from "./command.js";
+import { Session } from "./context.js";
+
+interface TableEntry {
+  names: string[];
+  summary: string;
+  group: string;
+  greedy?: boolean;
+  arity?: number;
+  load: () => Promise<CommandSpec>;
+}
+
+/** Load `exportName` from a sibling module; named through a variable so absent modules fail only when used. */
+function lazy(module: string, exportName: string): () => Promise<CommandSpec> {
+  return async () => {
+    const mod = (await import(module)) as Record<string, CommandSpec | CommandSpec[]>;
+    const found = mod[exportName];
+    if (!found) throw new TspyError(`this build of tspy lacks ${exportName}`);
+    return found as CommandSpec;
+  };
+}
+
+function fsEntry(name: string, summary: string, aliases: string[] = []): TableEntry {
+  return {
+    names: [name, ...aliases],
+    summary,
+    group: "Files on the board",
+    load: async () => {
+      const mod = (await import("./fs.js" as string)) as { fsCommands: CommandSpec[] };
+      const cmd = mod.fsCommands.find((c) => c.name === name);
+      if (!cmd) throw new TspyError(`this build of tspy lacks the ${name} command`);
+      return cmd;
+    },
+  };
+}
+
+const BOARD = "Board";
+export const COMMANDS: TableEntry[] = [
+  { names: ["connect"], summary: "connect to DEVICE (port, a0/u0/c0, auto, id:SERIAL, tcp://host:port, virtual[:DIR])", group: BOARD, arity: 1, load: lazy("./board.js", "connectCommand") },
+  { names: ["disconnect"], summary: "disconnect (leave the board in its friendly REPL)", group: BOARD, arity: 0, load: lazy("./board.js", "disconnectCommand") },
+  { names: ["devs", "devices"], summary: "list serial ports with VID:PID, serial number, manufacturer", group: BOARD, arity: 0, load: lazy("./board.js", "devsCommand") },
+  { names: ["exec"], summary: "execute the string CODE on the board [--no-follow]", group: BOARD, arity: 1, load: lazy("./board.js", "execCommand") },
+  { names: ["eval"], summary: "evaluate and print the expression EXPR", group: BOARD, arity: 1, load: lazy("./board.js", "evalCommand") },
+  { names: ["run"], summary: "run the local script FILE on the board [--no-follow]", group: BOARD, arity: 1, load: lazy("./board.js", "runCommand") },
+  { names: ["repl"], summary: "open the board's REPL (Ctrl-] or Ctrl-X leaves)", group: BOARD, arity: 0, load: lazy("./repl.js", "replCommand") },
+  { names: ["soft-reset"], summary: "soft-reset the board", group: BOARD, arity: 0, load: lazy("./board.js", "softResetCommand") },
+  { names: ["reset"], summary: "hard-reset the board", group: BOARD, arity: 0, load: lazy("./board.js", "resetCommand") },
+  { names: ["bootloader"], summary: "make the board enter its bootloader", group: BOARD, arity: 0, load: lazy("./board.js", "bootloaderCommand") },
+  { names: ["resume"], summary: "do not soft-reset on entering the raw REPL", group: BOARD, arity: 0, load: lazy("./board.js", "resumeCommand") },
+  { names: ["pyboard"], summary: "run with pyboard.py's flags (-d -b -u -p -c -w --follow -f ...)", group: BOARD, greedy: true, load: lazy("./pyboard.js", "pyboardCommand") },
+  { names: ["virtual"], summary: "the built-in virtual board: `virtual serve --tcp HOST:PORT | --pty`", group: BOARD, greedy: true, load: lazy("./virtual.js", "virtualCommand") },
+  fsEntry("fs", "file commands with an `fs` prefix: tspy fs cp|ls|cat|rm|... "),
+  fsEntry("cp", "copy files: cp [-r] [-f] SRC... DEST (`:` marks the board)"),
+  fsEntry("ls", "list a board directory [-l] [--json]"),
+  fsEntry("cat", "print board files"),
+  fsEntry("rm", "remove board files [-r] [-v]"),
+  fsEntry("mkdir", "make board directories"),
+  fsEntry("rmdir", "remove empty board directories"),
+  fsEntry("touch", "create board files or update their time"),
+  fsEntry("tree", "show a board directory tree [-s] [-h] [--json]"),
+  fsEntry("df", "board filesystem usage [--json]"),
+  fsEntry("sha256sum", "SHA-256 of board files [--json]"),
+  fsEntry("edit", "edit board files in $EDITOR"),
+  fsEntry("sync", "push a local directory to the board: sync DIR :DEST [--delete] [--dry-run]"),
+  { names: ["mpy-cross"], summary: "compile Python to .mpy, byte-identical to upstream mpy-cross (--dump to disassemble)", group: "Compile", greedy: true, load: lazy("./mpy-cross.js", "mpyCrossCommand") },
+  { names: ["esptool"], summary: "esptool-compatible ESP8266 flasher (chip_id, write_flash, read_flash ...)", group: "Flash", greedy: true, load: lazy("./esptool.js", "esptoolCommand") },
+  { names: ["flash"], summary: "flash FIRMWARE.bin onto a board (detect, write, verify, reset)", group: "Flash", greedy: true, load: lazy("./esptool.js", "flashCommand") },
+  { names: ["install"], summary: "install a package and its dependencies (upip-compatible)", group: "Packages", greedy: true, load: lazy("./install.js", "installCommand") },
+  { names: ["upip"], summary: "upip: install | pack DIST.tar.gz | check FILE.tar.gz", group: "Packages", greedy: true, load: lazy("./install.js", "upipCommand") },
+  { names: ["mip"], summary: "mip install NAME[@VER] | github:org/repo | URL", group: "Packages", greedy: true, load: lazy("./install.js", "mipCommand") },
+];
+
+const SHORTCUT = /^[auc][0-9]+$/;
+
+function findEntry(word: string): TableEntry | undefined {
+  return COMMANDS.find((e) => e.names.includes(word));
+}
+
+export function helpText(): string {
+  const lines = [
+    "usage: tspy [-d DEVICE] [-b BAUD] COMMAND [ARGS] [+ COMMAND [ARGS]] ...",
+    "",
+    "One toolchain for MicroPython, CircuitPython and Pycopy boards.",
+    "",
+    "Options:",
+    "  -d, --device DEVICE  board to use (default: $TSPY_DEVICE, $PYBOARD_DEVICE, or auto)",
+    "  -b, --baud BAUD      serial baud rate (default: $PYBOARD_BAUDRATE or 115200)",
+    "  -h, --help           show this help",
+    "  --version            show tspy's version",
+  ];
+  let group = "";
+  for (const e of COMMANDS) {
+    if (e.group !== group) {
+      group = e.group;
+      lines.push("", `${group}:`);
+    }
+    lines.push(`  ${e.names[0].padEnd(12)} ${e.summary}`);
+  }
+  lines.push(
+    "",
+    "Devices: /dev/ttyUSB0, COM3, a0 (ttyACM0), u0 (ttyUSB0), c0 (COM0), auto, id:SERIAL, tcp://HOST:PORT, virtual[:DIR]",
+    "Chain commands with +, e.g. tspy connect a0 exec \"x=1\" + eval x",
+  );
+  return lines.join("\n") + "\n";
+}
+
+interface Segment {
+  entry: TableEntry;
+  word: string;
+  args: string[];
+}
+
+/** Split the words after the global flags into commands, by `+` and by fixed arities. */
+export function parseChain(words: string[]): Segment[] {
+  const segments: Segment[] = [];
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i];
+    if (word === "+") {
+      i++;
+      continue;
+    }
+    if (SHORTCUT.test(word)) {
+      segments.push({ entry: findEntry("connect")!, word: "connect", args: [word] });
+      i++;
+      continue;
+    }
+    const entry = findEntry(word);
+    if (!entry) throw new UsageError(`unknown command "${word}" (see tspy --help)`);
+    i++;
+    const args: string[] = [];
+    if (entry.greedy) {
+      args.push(...words.slice(i));
+      i = words.length;
+    } else if (entry.arity !== undefined) {
+      let positional = 0;
+      while (i < words.length && words[i] !== "+" && (positional < entry.arity || words[i].startsWith("-"))) {
+        if (!words[i].startsWith("-") || words[i] === "-") positional++;
+        args.push(words[i++]);
+      }
+    } else {
+      while (i < words.length && words[i] !== "+") args.push(words[i++]);
+    }
+    segments.push({ entry, word, args });
+  }
+  return segments;
+}
+
+interface GlobalOptions {
+  device?: string;
+  baud?: number;
+  help: boolean;
+  version: boolean;
+  rest: string[];
+}
+
+export function parseGlobals(argv: string[]): GlobalOptions {
+  const g: GlobalOptions = { help: false, version: false, rest: [] };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "-d" || a === "--device") {
+      if (argv[i + 1] === undefined) throw new UsageError(`${a} needs a device`);
+      g.device = argv[++i];
+    } else if (a.startsWith("--device=")) g.device = a.slice(9);
+    else if (a === "-b" || a === "--baud") {
+      const b = Number(argv[++i]);
+      if (!Number.isInteger(b) || b <= 0) throw new UsageError(`${a} needs a positive whole number`);
+      g.baud = b;
+    } else if (a === "-h" || a === "--help") g.help = true;
+    else if (a === "--version") g.version = true;
+    else break;
+  }
+  g.rest = argv.slice(i);
+  return g;
+}
+
+function writeError(err: unknown, stderr: NodeJS.WritableStream): number {
+  // DeviceError: the board's own traceback, verbatim.
+  const e = err as { traceback?: string; exitCode?: number; message?: string };
+  if (typeof e?.traceback === "string" && err instanceof TspyError) {
+    stderr.write(e.traceback.endsWith("\n") ? e.traceback : e.traceback + "\n");
+    return 1;
+  }
+  if (err instanceof TspyError) {
+    const msg = err.message.startsWith("tspy") ? err.message : `tspy: ${err.message}`;
+    stderr.write(msg.split("\n")[0] + "\n");
+    return err.exitCode;
+  }
+  const msg = (err as Error)?.message ?? String(err);
+  stderr.write(`tspy: internal error: ${msg.split("\n")[0]} (set TSPY_DEBUG=1 for details)\n`);
+  if (process.env.TSPY_DEBUG) stderr.write(String((err as Error)?.stack) + "\n");
+  return 1;
+}
+
+async function version(): Promise<string> {
+  const { readFileSync } = await import("node:fs");
+  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+  return `tspy ${pkg.version}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  console.log("tspy", argv.join(" "));
-  return 0;
+  let session: Session | null = null;
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    const repl = session?.currentRepl();
+    if (interrupts === 1 && repl?.inRawRepl) {
+      // Let the board's program see KeyboardInterrupt; exec then reports it as the board does.
+      repl.interrupt().catch(() => undefined);
+      return;
+    }
+    process.stderr.write("tspy: interrupted\n");
+    const closing = session?.close().catch(() => undefined) ?? Promise.resolve();
+    void closing.finally(() => process.exit(130));
+    setTimeout(() => process.exit(130), 1000).unref();
+  };
+  try {
+    const g = parseGlobals(argv);
+    if (g.version) {
+      process.stdout.write((await version()) + "\n");
+      return 0;
+    }
+    if (g.help || g.rest.length === 0) {
+      process.stdout.write(helpText());
+      return 0;
+    }
+    const segments = parseChain(g.rest);
+    session = new Session({ device: g.device, baud: g.baud });
+    process.on("SIGINT", onSigint);
+    let status = 0;
+    for (const seg of segments) {
+      const cmd = await seg.entry.load();
+      status = await cmd.run(seg.args, session);
+      if (status !== 0) break;
+    }
+    // mpremote: a chain that only chose a device (or resumed) opens the REPL.
+    if (status === 0 && !session.acted && segments.every((s) => ["connect", "resume"].includes(s.entry.names[0]))) {
+      const { replCommand } = await import("./repl.js");
+      status = await replCommand.run([], session);
+    }
+    return status;
+  } catch (err) {
+    return writeError(err, process.stderr);
+  } finally {
+    try {
+      await session?.close();
+    } catch {
+      // Closing a link that already failed has nothing more to tell the user.
+    }
+    process.off("SIGINT", onSigint);
+  }
 }

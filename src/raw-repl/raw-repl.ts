@@ -1,11 +1,22 @@
 // The raw REPL client: enter/leave raw mode, execute code (raw-paste with flow control, falling back to
 // plain raw mode), separate stdout from the exception text, and turn tracebacks into typed errors.
+// It knows the protocol only; bytes travel through a ByteStream, and what the code does is the caller's.
+import { TimeoutError } from "../errors.js";
 import type { ByteStream } from "../transport/byte-stream.js";
+import { DeviceError, RawReplError } from "./errors.js";
+
+const CTRL_A = 0x01;
+const CTRL_B = 0x02;
+const CTRL_C = 0x03;
+const CTRL_D = 0x04;
+const CTRL_E = 0x05;
+
+const RAW_BANNER = "raw REPL; CTRL-B to exit";
 
 export interface ExecOptions {
   /** Stream the program's stdout as it arrives. */
   onStdout?: (chunk: Uint8Array) => void;
-  /** How long the program may run (ms); default: no limit for `run`, 10 s for helpers. */
+  /** How long the program may run before we give up (ms). Default 10 s; `Infinity` for user programs. */
   timeoutMs?: number;
 }
 
@@ -15,6 +26,210 @@ export interface ExecResult {
   stderr: string;
 }
 
+export interface RawReplOptions {
+  /** Plain raw mode: bytes per write, and the pause after each, so small UART buffers keep up. */
+  chunkSize?: number;
+  chunkDelayMs?: number;
+  /** How long to wait for the board to answer the protocol (not for programs to finish). */
+  answerTimeoutMs?: number;
+}
+
+/** How the board takes code: probed on first exec, then remembered for the connection. */
+export type PasteMode = "unknown" | "raw-paste" | "plain";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function text(b: Uint8Array): string {
+  return Buffer.from(b).toString("utf8");
+}
+
 export class RawRepl {
-  constructor(readonly stream: ByteStream) {}
+  inRawRepl = false;
+  pasteMode: PasteMode = "unknown";
+  private readonly chunkSize: number;
+  private readonly chunkDelayMs: number;
+  private readonly answerTimeoutMs: number;
+
+  constructor(readonly stream: ByteStream, opts: RawReplOptions = {}) {
+    this.chunkSize = opts.chunkSize ?? 256;
+    this.chunkDelayMs = opts.chunkDelayMs ?? 10;
+    this.answerTimeoutMs = opts.answerTimeoutMs ?? 5000;
+  }
+
+  /**
+   * Interrupt whatever runs, then switch to the raw REPL. With `softReset`, reboot the interpreter
+   * first so the program starts from a clean state (and boot.py runs, as on power-up).
+   */
+  async enter(opts: { softReset?: boolean } = {}): Promise<void> {
+    const s = this.stream;
+    let lastError: Error | undefined;
+    // Two tries: a board mid-output or mid-boot may swallow the first Ctrl-A.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await s.write(Uint8Array.of(0x0d, CTRL_C));
+      await sleep(20);
+      await s.write(Uint8Array.of(CTRL_C));
+      await s.drain(attempt === 0 ? 60 : 200);
+      await s.write(Uint8Array.of(0x0d, CTRL_A));
+      try {
+        await s.readUntil(`${RAW_BANNER}`, this.answerTimeoutMs, "waiting for the raw REPL (is the board running MicroPython?)");
+        await s.readUntil(">", this.answerTimeoutMs, "waiting for the raw REPL prompt");
+        lastError = undefined;
+        break;
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+        lastError = e;
+      }
+    }
+    if (lastError) throw lastError;
+    this.inRawRepl = true;
+    if (opts.softReset) await this.softResetInRaw();
+  }
+
+  /** Ctrl-D on an empty raw REPL line reboots the interpreter; wait until it is back in raw mode. */
+  async softResetInRaw(): Promise<void> {
+    const s = this.stream;
+    await s.write(Uint8Array.of(CTRL_D));
+    await s.readUntil("soft reboot", this.answerTimeoutMs * 2, "waiting for the soft reboot");
+    // boot.py may print between the reboot and the raw REPL banner: let it.
+    await s.readUntil(RAW_BANNER, this.answerTimeoutMs * 2, "waiting for the raw REPL after the soft reboot");
+    await s.readUntil(">", this.answerTimeoutMs, "waiting for the raw REPL prompt");
+    this.inRawRepl = true;
+  }
+
+  /** Back to the friendly REPL (what a user expects to find after tspy exits). */
+  async exit(): Promise<void> {
+    if (!this.inRawRepl) return;
+    await this.stream.write(Uint8Array.of(0x0d, CTRL_B));
+    this.inRawRepl = false;
+  }
+
+  /** Send Ctrl-C: the running program gets KeyboardInterrupt (and exec() then throws it as DeviceError). */
+  async interrupt(): Promise<void> {
+    await this.stream.write(Uint8Array.of(CTRL_C));
+  }
+
+  /** Run `code` and return its stdout and exception text, without throwing on a board exception. */
+  async execRaw(code: string | Uint8Array, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (!this.inRawRepl) await this.enter();
+    const bytes = typeof code === "string" ? Buffer.from(code, "utf8") : code;
+    await this.sendCode(bytes);
+    return this.follow(opts);
+  }
+
+  /** Run `code`; a board exception becomes a DeviceError carrying the traceback as the board sent it. */
+  async exec(code: string | Uint8Array, opts: ExecOptions = {}): Promise<Uint8Array> {
+    const r = await this.execRaw(code, opts);
+    if (r.stderr) throw new DeviceError(r.stderr, r.stdout);
+    return r.stdout;
+  }
+
+  /**
+   * Send `code` and return once the board has accepted it, without waiting for it to finish
+   * (`run --no-follow`, `reset`). The board stays busy; the next exec must interrupt it first.
+   */
+  async start(code: string | Uint8Array): Promise<void> {
+    if (!this.inRawRepl) await this.enter();
+    await this.sendCode(typeof code === "string" ? Buffer.from(code, "utf8") : code);
+    this.inRawRepl = false;
+  }
+
+  /** Evaluate a Python expression on the board and return its repr() as text. */
+  async eval(expr: string, opts: ExecOptions = {}): Promise<string> {
+    const out = await this.exec(`print(repr(${expr}))`, opts);
+    return text(out).replace(/\r?\n$/, "");
+  }
+
+  private async sendCode(code: Uint8Array): Promise<void> {
+    if (this.pasteMode !== "plain") {
+      const mode = await this.tryRawPaste(code);
+      if (mode === "raw-paste") return;
+    }
+    await this.sendPlainRaw(code);
+  }
+
+  /**
+   * Raw-paste: Ctrl-E 'A' Ctrl-A; the board answers `R\x01` + a 16-bit window, `R\x00` (known but
+   * off), or — firmware before 1.14 — treats it as text and re-prints the raw REPL banner.
+   */
+  private async tryRawPaste(code: Uint8Array): Promise<PasteMode> {
+    const s = this.stream;
+    await s.write(Uint8Array.of(CTRL_E, 0x41, CTRL_A));
+    const head = await s.read(2, this.answerTimeoutMs, "waiting for the raw-paste answer");
+    if (head[0] === 0x52 && head[1] === 0x00) {
+      this.pasteMode = "plain";
+      return "plain";
+    }
+    if (head[0] !== 0x52 || head[1] !== 0x01) {
+      // Old firmware: Ctrl-A restarted the raw REPL; the rest of its banner and prompt follow.
+      await s.readUntil(">", this.answerTimeoutMs, "waiting for the raw REPL prompt after the raw-paste probe");
+      this.pasteMode = "plain";
+      return "plain";
+    }
+    this.pasteMode = "raw-paste";
+    const w = await s.read(2, this.answerTimeoutMs, "waiting for the raw-paste window size");
+    const windowSize = w[0] | (w[1] << 8);
+    await this.rawPasteWrite(code, windowSize);
+    return "raw-paste";
+  }
+
+  /**
+   * Send within the window; each \x01 from the board grants another window; \x04 from the board means
+   * it wants no more (we end the data at once). Exported for tests via the class.
+   */
+  async rawPasteWrite(code: Uint8Array, windowSize: number): Promise<void> {
+    const s = this.stream;
+    let credit = windowSize;
+    let i = 0;
+    let stopped = false;
+    while (i < code.length && !stopped) {
+      // Take every flow-control byte that has arrived; block only when out of credit.
+      while (credit === 0 || s.available() > 0) {
+        const b = (await s.read(1, this.answerTimeoutMs, "waiting for raw-paste flow control"))[0];
+        if (b === CTRL_A) credit += windowSize;
+        else if (b === CTRL_D) {
+          stopped = true;
+          break;
+        } else throw new RawReplError(`${s.description}: unexpected byte 0x${b.toString(16)} during raw-paste`);
+      }
+      if (stopped) break;
+      const n = Math.min(credit, code.length - i);
+      await s.write(code.subarray(i, i + n));
+      credit -= n;
+      i += n;
+    }
+    await s.write(Uint8Array.of(CTRL_D));
+    // The board acknowledges the end of data with \x04 (after any \x01 still in flight), then compiles.
+    await s.readUntil(Uint8Array.of(CTRL_D), this.answerTimeoutMs, "waiting for the board to accept the code");
+    if (stopped) {
+      // Its output then is the error (stdout part, stderr part): raised later by follow().
+    }
+  }
+
+  private async sendPlainRaw(code: Uint8Array): Promise<void> {
+    const s = this.stream;
+    for (let i = 0; i < code.length; i += this.chunkSize) {
+      await s.write(code.subarray(i, Math.min(i + this.chunkSize, code.length)));
+      if (this.chunkDelayMs > 0 && i + this.chunkSize < code.length) await sleep(this.chunkDelayMs);
+    }
+    await s.write(Uint8Array.of(CTRL_D));
+    const ok = await s.read(2, this.answerTimeoutMs, "waiting for the board to accept the code");
+    if (ok[0] !== 0x4f || ok[1] !== 0x4b) {
+      throw new RawReplError(`${s.description}: could not execute code (board answered ${JSON.stringify(text(ok))})`);
+    }
+  }
+
+  /** Read stdout up to \x04, the exception text up to \x04, and the next prompt. */
+  private async follow(opts: ExecOptions): Promise<ExecResult> {
+    const s = this.stream;
+    const timeout = opts.timeoutMs ?? 10_000;
+    const out = await s.readUntil(
+      Uint8Array.of(CTRL_D),
+      timeout,
+      "waiting for the program to finish (use a longer timeout, or Ctrl-C)",
+      opts.onStdout,
+    );
+    const err = await s.readUntil(Uint8Array.of(CTRL_D), this.answerTimeoutMs, "waiting for the exception text");
+    await s.readUntil(">", this.answerTimeoutMs, "waiting for the raw REPL prompt");
+    return { stdout: out.subarray(0, out.length - 1), stderr: text(err.subarray(0, err.length - 1)) };
+  }
 }

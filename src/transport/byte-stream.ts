@@ -84,10 +84,13 @@ export abstract class BufferedStream implements ByteStream {
     const left = deadline - Date.now();
     if (left <= 0) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        resolve(false);
-      }, left);
+      // No timer for an unlimited wait (setTimeout would clamp Infinity to 1 ms).
+      const timer = Number.isFinite(left)
+        ? setTimeout(() => {
+            this.waiter = null;
+            resolve(false);
+          }, left)
+        : undefined;
       this.waiter = () => {
         clearTimeout(timer);
         resolve(true);

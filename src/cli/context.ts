@@ -1,0 +1,103 @@
+// One connection shared by every command of a chain, opened on first use and closed at the end.
+import type { Writable } from "node:stream";
+import { openStream, DEFAULT_BAUD } from "../transport/connect.js";
+import type { ByteStream } from "../transport/byte-stream.js";
+import { RawRepl } from "../raw-repl/raw-repl.js";
+import type { CliContext } from "./command.js";
+
+export interface ContextOptions {
+  device?: string;
+  baud?: number;
+  out?: Writable;
+  err?: Writable;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function defaultDevice(env: NodeJS.ProcessEnv): string {
+  return env.TSPY_DEVICE || env.PYBOARD_DEVICE || "auto";
+}
+
+export function defaultBaud(env: NodeJS.ProcessEnv): number {
+  const b = Number(env.PYBOARD_BAUDRATE);
+  return Number.isInteger(b) && b > 0 ? b : DEFAULT_BAUD;
+}
+
+export class Session implements CliContext {
+  device: string;
+  baud: number;
+  out: Writable;
+  err: Writable;
+  /** `resume`: do not soft-reset on entering the raw REPL. */
+  resume = false;
+  /** Set by `run --no-follow`: a program is still running, so leave the board alone on exit. */
+  leaveRunning = false;
+  /** Whether any command did something (mpremote starts a REPL when nothing did). */
+  acted = false;
+  private openStreamPromise: Promise<ByteStream> | null = null;
+  private rawRepl: RawRepl | null = null;
+
+  constructor(opts: ContextOptions = {}) {
+    const env = opts.env ?? process.env;
+    this.device = opts.device ?? defaultDevice(env);
+    this.baud = opts.baud ?? defaultBaud(env);
+    this.out = opts.out ?? process.stdout;
+    this.err = opts.err ?? process.stderr;
+  }
+
+  get isOpen(): boolean {
+    return this.openStreamPromise !== null;
+  }
+
+  stream(): Promise<ByteStream> {
+    if (!this.openStreamPromise) {
+      this.openStreamPromise = openStream(this.device, { baud: this.baud });
+      // A failed open must not be cached: a later `connect` may fix the spec.
+      this.openStreamPromise.catch(() => {
+        this.openStreamPromise = null;
+      });
+    }
+    return this.openStreamPromise;
+  }
+
+  /** The raw REPL, entered once per connection (with a soft reset unless `resume`). */
+  async repl(): Promise<RawRepl> {
+    if (!this.rawRepl) this.rawRepl = new RawRepl(await this.stream());
+    if (!this.rawRepl.inRawRepl) {
+      await this.rawRepl.enter({ softReset: !this.resume });
+      this.resume = true; // once per connection
+    }
+    return this.rawRepl;
+  }
+
+  /** The RawRepl if one was created, without entering it. */
+  currentRepl(): RawRepl | null {
+    return this.rawRepl;
+  }
+
+  async reconnect(device: string): Promise<void> {
+    await this.close();
+    this.device = device;
+    this.resume = false;
+  }
+
+  /** Leave the board in its friendly REPL and close the link. */
+  async close(): Promise<void> {
+    const repl = this.rawRepl;
+    this.rawRepl = null;
+    const p = this.openStreamPromise;
+    this.openStreamPromise = null;
+    if (!p) return;
+    let stream: ByteStream;
+    try {
+      stream = await p;
+    } catch {
+      return;
+    }
+    try {
+      if (repl && !this.leaveRunning) await repl.exit();
+    } catch {
+      // The link may already be gone; closing is all that is left to do.
+    }
+    await stream.close();
+  }
+}
