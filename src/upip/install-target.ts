@@ -1,0 +1,92 @@
+// Where installed files go. The installers stage everything in memory first and only then write through
+// this interface, so a failed download or a bad archive leaves the destination untouched.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { InstallError } from "./errors.js";
+
+export interface MpyVersion {
+  major: number;
+  minor: number;
+  /** Native architecture code ((sys.implementation._mpy >> 10) & 15); 0 when the board has none. */
+  arch?: number;
+}
+
+export interface InstallTarget {
+  /** For messages: "board /lib", "directory ./out". */
+  describe(): string;
+  /** The default install directory, as a `/`-separated path in the target's own namespace. */
+  libDir(): Promise<string>;
+  /** The .mpy version the target imports, or null when it imports none (or it is unknown). */
+  mpyVersion(): Promise<MpyVersion | null>;
+  /** Write a whole file, creating parent directories; a reader sees the old file or the new one, never half. */
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+}
+
+/** Decode `sys.implementation._mpy`. */
+export function mpyVersionFromSysMpy(sysMpy: number): MpyVersion {
+  return { major: sysMpy & 0xff, minor: (sysMpy >> 8) & 3, arch: (sysMpy >> 10) & 0x0f };
+}
+
+/** Normalise a target path to `/a/b` form, refusing `..` so nothing escapes the target's root. */
+export function normaliseTargetPath(p: string): string {
+  const segments = p.split("/").filter((s) => s !== "" && s !== ".");
+  if (segments.includes("..")) throw new InstallError(`refusing path with "..": ${p}`);
+  return "/" + segments.join("/");
+}
+
+export function joinTargetPath(dir: string, rel: string): string {
+  return normaliseTargetPath(`${dir}/${rel}`);
+}
+
+/**
+ * A directory on the host standing in for a board's filesystem: target path `/lib/x.py` is
+ * `ROOT/lib/x.py`. Its lib directory is the root itself, as `upip -p DIR` installs straight into DIR.
+ */
+export class LocalDirTarget implements InstallTarget {
+  readonly root: string;
+  constructor(
+    root: string,
+    private readonly mpy: MpyVersion | null = null,
+  ) {
+    this.root = path.resolve(root);
+  }
+
+  describe(): string {
+    return `directory ${this.root}`;
+  }
+
+  async libDir(): Promise<string> {
+    return "/";
+  }
+
+  async mpyVersion(): Promise<MpyVersion | null> {
+    return this.mpy;
+  }
+
+  async writeFile(targetPath: string, data: Uint8Array): Promise<void> {
+    const rel = normaliseTargetPath(targetPath).slice(1);
+    if (!rel) throw new InstallError(`cannot write a file at the root of ${this.root}`);
+    const dest = path.join(this.root, ...rel.split("/"));
+    const dir = path.dirname(dest);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+    } catch (err) {
+      throw new InstallError(`cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    }
+    // A symlinked directory inside the root could still lead elsewhere: check where we really are.
+    const [realRoot, realDir] = await Promise.all([fs.realpath(this.root), fs.realpath(dir)]);
+    if (realDir !== realRoot && !realDir.startsWith(realRoot + path.sep)) {
+      throw new InstallError(`refusing to write ${rel}: ${dir} leads outside ${this.root}`);
+    }
+    const temp = path.join(dir, `.${path.basename(dest)}.${randomBytes(4).toString("hex")}.tmp`);
+    try {
+      await fs.writeFile(temp, data);
+      await fs.rename(temp, dest);
+    } catch (err) {
+      await fs.rm(temp, { force: true }).catch(() => {});
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new InstallError(`cannot write ${dest}: ${code === "EISDIR" ? "a directory is in the way" : code ?? err}`);
+    }
+  }
+}
