@@ -31,6 +31,8 @@ export class Session implements CliContext {
   resume = false;
   /** Set by `run --no-follow`: a program is still running, so leave the board alone on exit. */
   leaveRunning = false;
+  /** Login for telnet links (pyboard's -u/-p); transports that need none ignore it. */
+  credentials?: { user: string; password: string };
   /** Whether any command did something (mpremote starts a REPL when nothing did). */
   acted = false;
   private openStreamPromise: Promise<ByteStream> | null = null;
@@ -50,7 +52,7 @@ export class Session implements CliContext {
 
   stream(): Promise<ByteStream> {
     if (!this.openStreamPromise) {
-      this.openStreamPromise = openStream(this.device, { baud: this.baud });
+      this.openStreamPromise = openStream(this.device, { baud: this.baud, ...this.credentials });
       // A failed open must not be cached: a later `connect` may fix the spec.
       this.openStreamPromise.catch(() => {
         this.openStreamPromise = null;

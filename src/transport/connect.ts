@@ -6,6 +6,9 @@ import { KNOWN_VENDORS, listPorts } from "./ports.js";
 
 export interface OpenOptions {
   baud?: number;
+  /** Login for links that ask for one (telnet, WebREPL password). */
+  user?: string;
+  password?: string;
 }
 
 export const DEFAULT_BAUD = 115200;
