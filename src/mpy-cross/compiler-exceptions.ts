@@ -1,0 +1,260 @@
+// try/except/else/finally, with, and the async for / async with forms: exception-block setup,
+// handler matching, binding and deleting `except ... as e`, and unwinding through finally.
+import type { ParseNode, StructNode } from "./parse-tree.js";
+import type { Compiler, RuleFn } from "./compiler.js";
+import { AssignKind, INVALID_LABEL } from "./compiler.js";
+import { AttrKind, SetupBlockKind } from "./emitter.js";
+import { BinaryOp } from "./opcodes.js";
+import { extractList, idName, isStruct } from "./parse-node.js";
+import { Tok } from "./tokens.js";
+import { compileYieldFrom } from "./compiler-expressions.js";
+
+function tryExcept(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: ParseNode): void {
+  const emit = c.emit;
+  const l1 = c.newLabel();
+  const successLabel = c.newLabel();
+  c.increaseExceptLevel(l1, SetupBlockKind.Except);
+  c.compileNode(body);
+  emit.popExceptJump(successLabel, false);
+  emit.labelAssign(l1);
+  emit.startExceptHandler();
+  const l2 = c.newLabel();
+
+  for (let i = 0; i < excepts.length; i++) {
+    const ex = excepts[i] as StructNode;
+    let excLocal: string | null = null;
+    const endFinallyLabel = c.newLabel();
+    if (ex.nodes[0] === null) {
+      if (i + 1 !== excepts.length) c.syntaxError(ex, "default 'except' must be last");
+    } else {
+      let excExpr: ParseNode = ex.nodes[0];
+      if (isStruct(excExpr, "try_stmt_as_name")) {
+        excLocal = idName(excExpr.nodes[1]);
+        excExpr = excExpr.nodes[0];
+      }
+      emit.dupTop();
+      c.compileNode(excExpr);
+      emit.binaryOp(BinaryOp.EXCEPTION_MATCH);
+      emit.popJumpIf(false, endFinallyLabel);
+    }
+    if (excLocal === null) emit.popTop();
+    else c.storeId(excLocal);
+
+    // `except E as e:` runs its body in a try/finally that clears and deletes e
+    let l3 = 0;
+    if (excLocal !== null) {
+      l3 = c.newLabel();
+      c.increaseExceptLevel(l3, SetupBlockKind.Finally);
+    }
+    c.compileNode(ex.nodes[1]);
+    if (excLocal !== null) {
+      emit.loadConstTok(Tok.KW_NONE);
+      emit.labelAssign(l3);
+      emit.adjustStackSize(1);
+      emit.loadConstTok(Tok.KW_NONE);
+      c.storeId(excLocal);
+      c.deleteId(excLocal);
+      emit.adjustStackSize(-1);
+      c.decreaseExceptLevel();
+    }
+    emit.popExceptJump(l2, true);
+    emit.labelAssign(endFinallyLabel);
+    emit.adjustStackSize(1);
+  }
+  c.decreaseExceptLevel();
+  emit.endExceptHandler();
+  emit.labelAssign(successLabel);
+  c.compileNode(orElse);
+  emit.labelAssign(l2);
+}
+
+function tryFinally(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: ParseNode, fin: ParseNode): void {
+  const emit = c.emit;
+  const lFinally = c.newLabel();
+  c.increaseExceptLevel(lFinally, SetupBlockKind.Finally);
+  if (excepts.length === 0) {
+    emit.adjustStackSize(3);
+    c.compileNode(body);
+    emit.adjustStackSize(-3);
+  } else {
+    tryExcept(c, body, excepts, orElse);
+  }
+  emit.loadConstTok(Tok.KW_NONE);
+  emit.labelAssign(lFinally);
+  emit.adjustStackSize(1);
+  c.compileNode(fin);
+  emit.adjustStackSize(-1);
+  c.decreaseExceptLevel();
+}
+
+function tryStmt(c: Compiler, pns: StructNode): void {
+  const second = pns.nodes[1] as StructNode;
+  if (second.rule === "try_stmt_finally") {
+    tryFinally(c, pns.nodes[0], [], null, second.nodes[0]);
+  } else if (second.rule === "try_stmt_except_and_more") {
+    const excepts = extractList(second.nodes[0], "try_stmt_except_list");
+    if (second.nodes[2] === null) tryExcept(c, pns.nodes[0], excepts, second.nodes[1]);
+    else tryFinally(c, pns.nodes[0], excepts, second.nodes[1], (second.nodes[2] as StructNode).nodes[0]);
+  } else {
+    tryExcept(c, pns.nodes[0], extractList(pns.nodes[1], "try_stmt_except_list"), null);
+  }
+}
+
+function withHelper(c: Compiler, items: ParseNode[], body: ParseNode): void {
+  if (items.length === 0) {
+    c.compileNode(body);
+    return;
+  }
+  const lEnd = c.newLabel();
+  const item = items[0];
+  if (isStruct(item, "with_item")) {
+    c.compileNode(item.nodes[0]);
+    c.increaseExceptLevel(lEnd, SetupBlockKind.With);
+    c.assign(item.nodes[1], AssignKind.Store);
+  } else {
+    c.compileNode(item);
+    c.increaseExceptLevel(lEnd, SetupBlockKind.With);
+    c.emit.popTop();
+  }
+  withHelper(c, items.slice(1), body);
+  c.emit.withCleanup(lEnd);
+  c.decreaseExceptLevel();
+}
+
+function withStmt(c: Compiler, pns: StructNode): void {
+  withHelper(c, extractList(pns.nodes[0], "with_stmt_list"), pns.nodes[1]);
+}
+
+function awaitMethod(c: Compiler, method: string): void {
+  c.emit.loadMethod(method, false);
+  c.emit.callMethod(0, 0, 0);
+  compileYieldFrom(c);
+}
+
+export function compileAsyncFor(c: Compiler, pns: StructNode): void {
+  const emit = c.emit;
+  const whileElseLabel = c.newLabel();
+  const tryExceptionLabel = c.newLabel();
+  const tryElseLabel = c.newLabel();
+  const tryFinallyLabel = c.newLabel();
+
+  c.compileNode(pns.nodes[1]);
+  emit.loadMethod("__aiter__", false);
+  emit.callMethod(0, 0, 0);
+
+  const save = { brk: c.breakLabel, cont: c.continueLabel, level: c.breakContinueExceptLevel };
+  const breakLabel = c.newLabel();
+  const continueLabel = c.newLabel();
+  c.breakLabel = breakLabel;
+  c.continueLabel = continueLabel;
+  c.breakContinueExceptLevel = c.curExceptLevel;
+
+  emit.labelAssign(continueLabel);
+  c.increaseExceptLevel(tryExceptionLabel, SetupBlockKind.Except);
+  emit.dupTop();
+  awaitMethod(c, "__anext__");
+  c.assign(pns.nodes[0], AssignKind.Store);
+  emit.popExceptJump(tryElseLabel, false);
+
+  emit.labelAssign(tryExceptionLabel);
+  emit.startExceptHandler();
+  emit.dupTop();
+  c.loadGlobal("StopAsyncIteration");
+  emit.binaryOp(BinaryOp.EXCEPTION_MATCH);
+  emit.popJumpIf(false, tryFinallyLabel);
+  emit.popTop();
+  emit.popExceptJump(whileElseLabel, true);
+
+  emit.labelAssign(tryFinallyLabel);
+  emit.adjustStackSize(1);
+  c.decreaseExceptLevel();
+  emit.endExceptHandler();
+
+  emit.labelAssign(tryElseLabel);
+  c.compileNode(pns.nodes[2]);
+  emit.jump(continueLabel);
+
+  c.breakLabel = save.brk;
+  c.continueLabel = save.cont;
+  c.breakContinueExceptLevel = save.level;
+
+  emit.labelAssign(whileElseLabel);
+  c.compileNode(pns.nodes[3]);
+  emit.labelAssign(breakLabel);
+  emit.popTop();
+}
+
+function asyncWithHelper(c: Compiler, items: ParseNode[], body: ParseNode): void {
+  const emit = c.emit;
+  if (items.length === 0) {
+    c.compileNode(body);
+    return;
+  }
+  const lFinally = c.newLabel();
+  const lAexitNoExc = c.newLabel();
+  const lRetUnwindJump = c.newLabel();
+  const lEnd = c.newLabel();
+  const item = items[0];
+  if (isStruct(item, "with_item")) {
+    c.compileNode(item.nodes[0]);
+    emit.dupTop();
+    awaitMethod(c, "__aenter__");
+    c.assign(item.nodes[1], AssignKind.Store);
+  } else {
+    c.compileNode(item);
+    emit.dupTop();
+    awaitMethod(c, "__aenter__");
+    emit.popTop();
+  }
+  c.increaseExceptLevel(lFinally, SetupBlockKind.Finally);
+  emit.adjustStackSize(3);
+  asyncWithHelper(c, items.slice(1), body);
+  emit.adjustStackSize(-3);
+
+  emit.asyncWithSetupFinally(lAexitNoExc, lFinally, lRetUnwindJump);
+
+  emit.dupTop();
+  emit.rotThree();
+  emit.rotTwo();
+  emit.loadMethod("__aexit__", false);
+  emit.rotThree();
+  emit.rotThree();
+  emit.dupTop();
+  emit.attr("__class__", AttrKind.Load);
+  emit.rotTwo();
+  emit.loadConstTok(Tok.KW_NONE);
+  emit.callMethod(3, 0, 0);
+  compileYieldFrom(c);
+  emit.popJumpIf(false, lEnd);
+  emit.popTop();
+  emit.loadConstTok(Tok.KW_NONE);
+  emit.jump(lEnd);
+  emit.adjustStackSize(2);
+
+  emit.labelAssign(lRetUnwindJump);
+  emit.rotThree();
+  emit.rotThree();
+  emit.labelAssign(lAexitNoExc);
+  emit.loadMethod("__aexit__", false);
+  emit.loadConstTok(Tok.KW_NONE);
+  emit.dupTop();
+  emit.dupTop();
+  emit.callMethod(3, 0, 0);
+  compileYieldFrom(c);
+  emit.popTop();
+  emit.adjustStackSize(-1);
+
+  emit.labelAssign(lEnd);
+  c.decreaseExceptLevel();
+}
+
+export function compileAsyncWith(c: Compiler, pns: StructNode): void {
+  asyncWithHelper(c, extractList(pns.nodes[0], "with_stmt_list"), pns.nodes[1]);
+}
+
+void INVALID_LABEL;
+
+export const EXCEPTION_RULES: Record<string, RuleFn> = {
+  try_stmt: tryStmt,
+  with_stmt: withStmt,
+};

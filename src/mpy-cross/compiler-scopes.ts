@@ -1,0 +1,166 @@
+// Compiling the body of each kind of scope: module, function, lambda, class and comprehensions,
+// including the parameter declarations that must be added before the body (so params number first).
+import type { ParseNode, StructNode } from "./parse-tree.js";
+import { Pass, BuildKind, YieldKind } from "./emitter.js";
+import {
+  IdKind, ID_FLAG_IS_DBL_STAR_PARAM, ID_FLAG_IS_PARAM, ID_FLAG_IS_STAR_PARAM, Scope, ScopeKind,
+  SCOPE_FLAG_GENERATOR, SCOPE_FLAG_VARARGS, SCOPE_FLAG_VARKEYWORDS, isCompLike,
+} from "./scope.js";
+import { AssignKind, type Compiler } from "./compiler.js";
+import { idName, isId, isStruct } from "./parse-node.js";
+import { Tok } from "./tokens.js";
+
+export function compileScopeBody(c: Compiler, scope: Scope): void {
+  const emit = c.emit;
+  if (scope.kind === ScopeKind.Module) {
+    c.compileNode(scope.pn);
+    emit.loadConstTok(Tok.KW_NONE);
+    emit.returnValue();
+  } else if (scope.kind === ScopeKind.Function) {
+    const pns = scope.pn as StructNode;
+    if (c.pass === Pass.Scope) {
+      c.haveStar = false;
+      c.applyToSingleOrList(pns.nodes[1], "typedargslist", (pn) =>
+        declareParam(c, pn, "typedargslist_name", "typedargslist_star", "typedargslist_dbl_star"));
+    }
+    c.compileNode(pns.nodes[3]);
+    emit.loadConstTok(Tok.KW_NONE);
+    emit.returnValue();
+  } else if (scope.kind === ScopeKind.Lambda) {
+    const pns = scope.pn as StructNode;
+    emit.setSourceLine(pns.line);
+    if (c.pass === Pass.Scope) {
+      c.haveStar = false;
+      c.applyToSingleOrList(pns.nodes[0], "varargslist", (pn) =>
+        declareParam(c, pn, "varargslist_name", "varargslist_star", "varargslist_dbl_star"));
+    }
+    c.compileNode(pns.nodes[1]);
+    // a generator lambda returns None, not the value of its expression
+    if (scope.scopeFlags & SCOPE_FLAG_GENERATOR) {
+      emit.popTop();
+      emit.loadConstTok(Tok.KW_NONE);
+    }
+    emit.returnValue();
+  } else if (isCompLike(scope.kind)) {
+    const pns = scope.pn as StructNode;
+    const compFor = pns.nodes[1] as StructNode;
+    // The iterator argument gets the empty name: no user variable can clash with it.
+    const argName = "";
+    if (c.pass === Pass.Scope) {
+      scope.findOrAdd(argName, IdKind.Local);
+      scope.numPosArgs = 1;
+    }
+    emit.setSourceLine(pns.line);
+    if (scope.kind === ScopeKind.ListComp) emit.build(0, BuildKind.List);
+    else if (scope.kind === ScopeKind.DictComp) emit.build(0, BuildKind.Map);
+    else if (scope.kind === ScopeKind.SetComp) emit.build(0, BuildKind.Set);
+
+    if (scope.kind === ScopeKind.GenExpr) {
+      // four iterator slots; a NULL first slot says the second holds the iterator object
+      emit.loadNull();
+      c.loadId(argName);
+      emit.loadNull();
+      emit.loadNull();
+    } else {
+      c.loadId(argName);
+      emit.getIter(true);
+    }
+    compileCompIter(c, compFor, pns.nodes[0], 0);
+    if (scope.kind === ScopeKind.GenExpr) emit.loadConstTok(Tok.KW_NONE);
+    emit.returnValue();
+  } else {
+    const pns = scope.pn as StructNode;
+    if (c.pass === Pass.Scope) scope.findOrAdd("__class__", IdKind.Local);
+    c.loadId("__name__");
+    c.storeId("__module__");
+    emit.loadConstStr(idName(pns.nodes[0]));
+    c.storeId("__qualname__");
+    c.compileNode(pns.nodes[2]);
+    const id = scope.find("__class__")!;
+    if (id.kind === IdKind.Local) emit.loadConstTok(Tok.KW_NONE);
+    else c.loadFast("__class__", id.localNum);
+    emit.returnValue();
+  }
+}
+
+function declareParam(c: Compiler, pn: ParseNode, ruleName: string, ruleStar: string, ruleDblStar: string): void {
+  const scope = c.scopeCur;
+  if (scope.scopeFlags & SCOPE_FLAG_VARKEYWORDS) c.syntaxError(pn, "invalid syntax");
+  let paramName: string | null = null;
+  let paramFlag = ID_FLAG_IS_PARAM;
+  const countPlain = () => {
+    if (c.haveStar) scope.numKwonlyArgs += 1;
+    else scope.numPosArgs += 1;
+  };
+  if (isId(pn)) {
+    paramName = pn.name;
+    countPlain();
+  } else if (isStruct(pn)) {
+    if (pn.rule === ruleName) {
+      paramName = idName(pn.nodes[0]);
+      countPlain();
+    } else if (pn.rule === ruleStar) {
+      if (c.haveStar) c.syntaxError(pn, "invalid syntax");
+      c.haveStar = true;
+      paramFlag = ID_FLAG_IS_PARAM | ID_FLAG_IS_STAR_PARAM;
+      const inner = pn.nodes[0];
+      if (inner === null) {
+        // bare star: keyword-only params follow
+      } else if (isId(inner)) {
+        scope.scopeFlags |= SCOPE_FLAG_VARARGS;
+        paramName = inner.name;
+      } else {
+        scope.scopeFlags |= SCOPE_FLAG_VARARGS;
+        paramName = idName((inner as StructNode).nodes[0]);
+      }
+    } else if (pn.rule === ruleDblStar) {
+      paramName = idName(pn.nodes[0]);
+      paramFlag = ID_FLAG_IS_PARAM | ID_FLAG_IS_DBL_STAR_PARAM;
+      scope.scopeFlags |= SCOPE_FLAG_VARKEYWORDS;
+    } else {
+      throw new Error(`internal: unexpected parameter node ${pn.rule}`);
+    }
+  }
+  if (paramName !== null) {
+    const id = scope.findOrAdd(paramName, IdKind.Undecided);
+    if (id.kind !== IdKind.Undecided) c.syntaxError(pn, "argument name reused");
+    id.kind = IdKind.Local;
+    id.flags = paramFlag;
+  }
+}
+
+function compileCompIter(c: Compiler, compFor: StructNode, innerExpr: ParseNode, forDepth: number): void {
+  const emit = c.emit;
+  const lTop = c.newLabel();
+  const lEnd = c.newLabel();
+  emit.labelAssign(lTop);
+  emit.forIter(lEnd);
+  c.assign(compFor.nodes[0], AssignKind.Store);
+  let iter = compFor.nodes[2];
+  for (;;) {
+    if (iter === null) {
+      c.compileNode(innerExpr);
+      if (c.scopeCur.kind === ScopeKind.GenExpr) {
+        emit.yieldOp(YieldKind.Value);
+        emit.popTop();
+      } else {
+        emit.storeComp(c.scopeCur.kind, 4 * forDepth + 5);
+      }
+      break;
+    }
+    const it = iter as StructNode;
+    if (it.rule === "comp_if") {
+      c.ifCond(it.nodes[0], false, lTop);
+      iter = it.nodes[1];
+      continue;
+    }
+    // a nested for
+    c.compileNode(it.nodes[1]);
+    emit.getIter(true);
+    compileCompIter(c, it, innerExpr, forDepth + 1);
+    break;
+  }
+  emit.jump(lTop);
+  emit.labelAssign(lEnd);
+  emit.forIterEnd();
+}

@@ -1,0 +1,393 @@
+// The compiler proper: walks the parse tree of every scope once per pass and drives an Emitter.
+// Pass 1 (Scope) discovers scopes and identifiers; then each scope is compiled for stack size,
+// code size and emit, as upstream's py/compile.c does. The per-rule compile functions live in the
+// compiler-*.ts files, grouped by area; this file holds the shared state and the helpers they use.
+import type { ParseNode, ParseTree, StructNode } from "./parse-tree.js";
+import { CompileError } from "./compile-error.js";
+import { Pass, SetupBlockKind, type Emitter, GlobalOpKind, IdOpKind, AttrKind, SubscrKind } from "./emitter.js";
+import { EmitCommon } from "./emit-common.js";
+import { BytecodeEmitter } from "./emit-bytecode.js";
+import { IdKind, Scope, ScopeKind, isFuncLike } from "./scope.js";
+import type { CompiledModule, RawCode } from "./raw-code.js";
+import { extractList, idName, isConstFalse, isConstTrue, isId, isStruct } from "./parse-node.js";
+import { Tok } from "./tokens.js";
+import { ruleFunction } from "./compiler-rules.js";
+import { compileScopeBody } from "./compiler-scopes.js";
+
+export const INVALID_LABEL = 0xffff;
+
+/** A syntax error found by the compiler; the line is filled in from the nearest enclosing statement. */
+export class PendingSyntaxError extends Error {
+  line: number;
+  constructor(message: string, line: number) {
+    super(message);
+    this.line = line;
+  }
+}
+
+export type RuleFn = (c: Compiler, pns: StructNode) => void;
+
+export interface CompileOptions {
+  sourceFile: string;
+  optimize: number;
+  smallIntBits: number;
+}
+
+export class Compiler {
+  pass: Pass = Pass.Scope;
+  scopeCur!: Scope;
+  nextLabel = 0;
+  haveStar = false;
+  numDictParams = 0;
+  numDefaultParams = 0;
+  breakLabel = INVALID_LABEL;
+  continueLabel = INVALID_LABEL;
+  curExceptLevel = 0;
+  breakContinueExceptLevel = 0;
+  readonly scopes: Scope[] = [];
+  /** Scope of each funcdef/classdef/lambdef/comprehension node, found in the scope pass. */
+  readonly scopeOf = new Map<StructNode, Scope>();
+  readonly emit: Emitter;
+  readonly common: EmitCommon;
+
+  constructor(readonly opts: CompileOptions) {
+    this.common = new EmitCommon(opts.sourceFile);
+    this.emit = new BytecodeEmitter(this.common, opts.optimize);
+  }
+
+  // ---- errors ----
+
+  syntaxError(pn: ParseNode, message: string): never {
+    const line = pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0;
+    throw new PendingSyntaxError(message, line);
+  }
+
+  // ---- labels and exception levels ----
+
+  newLabel(): number {
+    return this.nextLabel++;
+  }
+
+  increaseExceptLevel(label: number, kind: SetupBlockKind): void {
+    this.emit.setupBlock(label, kind);
+    this.curExceptLevel += 1;
+    if (this.curExceptLevel > this.scopeCur.excStackSize) this.scopeCur.excStackSize = this.curExceptLevel;
+  }
+
+  decreaseExceptLevel(): void {
+    this.curExceptLevel -= 1;
+    this.emit.endFinally();
+  }
+
+  // ---- scopes ----
+
+  newScope(kind: ScopeKind, pn: ParseNode, emitOptions: number): Scope {
+    const scope = new Scope(kind, pn, this.scopes.length ? this.scopeCur : null, emitOptions);
+    const rc: RawCode = { funData: new Uint8Array(0), children: [], scopeFlags: 0 };
+    scope.rawCode = rc;
+    this.scopes.push(scope);
+    return scope;
+  }
+
+  scopeFor(pns: StructNode, kind: ScopeKind, emitOptions: number): Scope {
+    if (this.pass === Pass.Scope) {
+      const s = this.newScope(kind, pns, emitOptions);
+      this.scopeOf.set(pns, s);
+      return s;
+    }
+    const s = this.scopeOf.get(pns);
+    if (!s) throw new Error("internal: scope missing for node");
+    return s;
+  }
+
+  // ---- identifiers ----
+
+  private idOp(ops: Emitter["loadId"], name: string): void {
+    const id = this.scopeCur.find(name);
+    if (!id) throw new Error(`internal: identifier ${name} not in scope`);
+    if (id.kind === IdKind.GlobalImplicit || id.kind === IdKind.GlobalImplicitAssigned) {
+      ops.global(name, GlobalOpKind.Name);
+    } else if (id.kind === IdKind.GlobalExplicit) {
+      ops.global(name, GlobalOpKind.Global);
+    } else if (id.kind === IdKind.Local) {
+      ops.local(name, id.localNum, IdOpKind.Fast);
+    } else {
+      ops.local(name, id.localNum, IdOpKind.Deref);
+    }
+  }
+
+  loadId(name: string): void {
+    if (this.pass === Pass.Scope) this.scopeCur.idForLoad(name);
+    else this.idOp(this.emit.loadId, name);
+  }
+
+  storeId(name: string): void {
+    if (this.pass === Pass.Scope) this.scopeCur.idForModification(name);
+    else this.idOp(this.emit.storeId, name);
+  }
+
+  deleteId(name: string): void {
+    if (this.pass === Pass.Scope) this.scopeCur.idForModification(name);
+    else this.idOp(this.emit.deleteId, name);
+  }
+
+  loadFast(name: string, localNum: number): void {
+    this.emit.loadId.local(name, localNum, IdOpKind.Fast);
+  }
+
+  loadGlobal(name: string): void {
+    this.emit.loadId.global(name, GlobalOpKind.Global);
+  }
+
+  // ---- walking ----
+
+  compileNode(pn: ParseNode): void {
+    if (pn === null) return;
+    switch (pn.kind) {
+      case "smallint":
+        this.emit.loadConstSmallInt(pn.value);
+        return;
+      case "id":
+        this.loadId(pn.name);
+        return;
+      case "string":
+        this.emit.loadConstStr(pn.value);
+        return;
+      case "token":
+        if (pn.tok !== Tok.NEWLINE) this.emit.loadConstTok(pn.tok);
+        return;
+      case "const":
+        this.emit.setSourceLine(pn.line);
+        this.emit.loadConstObj(pn.value);
+        return;
+      case "struct": {
+        this.emit.setSourceLine(pn.line);
+        const f = ruleFunction(pn.rule);
+        if (!f) throw new Error(`internal: no compile function for rule ${pn.rule}`);
+        f(this, pn);
+        return;
+      }
+    }
+  }
+
+  compileGenericAllNodes(pns: StructNode): void {
+    for (const child of pns.nodes) {
+      try {
+        this.compileNode(child);
+      } catch (e) {
+        if (e instanceof PendingSyntaxError && e.line === 0 && child !== null && (child.kind === "struct" || child.kind === "const")) {
+          e.line = child.line;
+        }
+        throw e;
+      }
+    }
+  }
+
+  applyToSingleOrList(pn: ParseNode, rule: string, f: (pn: ParseNode) => void): void {
+    if (isStruct(pn, rule)) {
+      for (const n of pn.nodes) f(n);
+    } else if (pn !== null) {
+      f(pn);
+    }
+  }
+
+  // ---- conditions ----
+
+  ifCond(pn: ParseNode, jumpIf: boolean, label: number): void {
+    if (isConstFalse(pn)) {
+      if (!jumpIf) this.emit.jump(label);
+      return;
+    }
+    if (isConstTrue(pn)) {
+      if (jumpIf) this.emit.jump(label);
+      return;
+    }
+    if (isStruct(pn)) {
+      const n = pn.nodes.length;
+      const isOr = pn.rule === "or_test";
+      if (isOr || pn.rule === "and_test") {
+        // `or` jumping on false and `and` jumping on true need a skip label; the other two chain directly.
+        if (isOr !== jumpIf) {
+          const label2 = this.newLabel();
+          for (let i = 0; i < n - 1; i++) this.ifCond(pn.nodes[i], !jumpIf, label2);
+          this.ifCond(pn.nodes[n - 1], jumpIf, label);
+          this.emit.labelAssign(label2);
+        } else {
+          for (let i = 0; i < n; i++) this.ifCond(pn.nodes[i], jumpIf, label);
+        }
+        return;
+      }
+      if (pn.rule === "not_test_2") {
+        this.ifCond(pn.nodes[0], !jumpIf, label);
+        return;
+      }
+    }
+    this.compileNode(pn);
+    this.emit.popJumpIf(jumpIf, label);
+  }
+
+  // ---- assignment targets ----
+
+  assign(pn: ParseNode, kind: AssignKind): void {
+    if (pn === null) throw new Error("internal: null assignment target");
+    if (pn.kind === "id") {
+      if (kind === AssignKind.AugLoad) this.loadId(pn.name);
+      else this.storeId(pn.name);
+      return;
+    }
+    if (pn.kind !== "struct") this.syntaxError(pn, "can't assign to expression");
+    switch (pn.rule) {
+      case "atom_expr_normal":
+        this.assignAtomExpr(pn, kind);
+        return;
+      case "testlist_star_expr":
+      case "exprlist":
+        if (kind !== AssignKind.Store) break;
+        this.assignTuple(pn.nodes);
+        return;
+      case "atom_paren": {
+        if (pn.nodes[0] === null) break;
+        if (kind !== AssignKind.Store) break;
+        const inner = pn.nodes[0] as StructNode;
+        if (hasCompFor(inner)) break;
+        this.assignTuple(inner.nodes);
+        return;
+      }
+      case "atom_bracket": {
+        if (kind !== AssignKind.Store) break;
+        const inner = pn.nodes[0];
+        if (inner === null) {
+          this.assignTuple([]);
+        } else if (isStruct(inner, "testlist_comp")) {
+          if (hasCompFor(inner)) break;
+          this.assignTuple(inner.nodes);
+        } else {
+          this.assignTuple([inner]);
+        }
+        return;
+      }
+    }
+    this.syntaxError(pn, "can't assign to expression");
+  }
+
+  private assignTuple(nodes: ParseNode[]): void {
+    let starIndex = -1;
+    for (let i = 0; i < nodes.length; i++) {
+      if (isStruct(nodes[i], "star_expr")) {
+        if (starIndex === -1) {
+          this.emit.unpackEx(i, nodes.length - i - 1);
+          starIndex = i;
+        } else {
+          this.syntaxError(nodes[i], "multiple *x in assignment");
+        }
+      }
+    }
+    if (starIndex === -1) this.emit.unpackSequence(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      if (i === starIndex) this.assign((nodes[i] as StructNode).nodes[0], AssignKind.Store);
+      else this.assign(nodes[i], AssignKind.Store);
+    }
+  }
+
+  private assignAtomExpr(pns: StructNode, kind: AssignKind): void {
+    if (kind !== AssignKind.AugStore) this.compileNode(pns.nodes[0]);
+    let last = pns.nodes[1];
+    if (isStruct(last)) {
+      if (last.rule === "atom_expr_trailers") {
+        const n = last.nodes.length;
+        if (kind !== AssignKind.AugStore) for (let i = 0; i < n - 1; i++) this.compileNode(last.nodes[i]);
+        last = last.nodes[n - 1];
+      }
+      if (isStruct(last, "trailer_bracket")) {
+        if (kind === AssignKind.AugStore) {
+          this.emit.rotThree();
+          this.emit.subscr(SubscrKind.Store);
+        } else {
+          this.compileNode(last.nodes[0]);
+          if (kind === AssignKind.AugLoad) {
+            this.emit.dupTopTwo();
+            this.emit.subscr(SubscrKind.Load);
+          } else {
+            this.emit.subscr(SubscrKind.Store);
+          }
+        }
+        return;
+      }
+      if (isStruct(last, "trailer_period")) {
+        const attr = idName(last.nodes[0]);
+        if (kind === AssignKind.AugLoad) {
+          this.emit.dupTop();
+          this.emit.attr(attr, AttrKind.Load);
+        } else {
+          if (kind === AssignKind.AugStore) this.emit.rotTwo();
+          this.emit.attr(attr, AttrKind.Store);
+        }
+        return;
+      }
+    }
+    this.syntaxError(pns, "can't assign to expression");
+  }
+
+  // ---- driver ----
+
+  compileScope(scope: Scope, pass: Pass): boolean {
+    this.pass = pass;
+    this.scopeCur = scope;
+    this.nextLabel = 0;
+    this.common.startPass(pass);
+    this.emit.startPass(pass, scope);
+    if (pass === Pass.Scope) {
+      scope.stackSize = 0;
+      scope.excStackSize = 0;
+    }
+    compileScopeBody(this, scope);
+    return this.emit.endPass();
+  }
+
+  run(tree: ParseTree): CompiledModule {
+    const module = this.newScope(ScopeKind.Module, tree.root, 0);
+    this.scopeCur = module;
+    try {
+      // Scopes are appended as they are found, so this loop also visits the ones found on the way.
+      for (let i = 0; i < this.scopes.length; i++) {
+        const s = this.scopes[i];
+        this.compileScope(s, Pass.Scope);
+        for (const id of s.ids) if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
+      }
+      for (const s of this.scopes) s.finish();
+      for (const s of this.scopes) {
+        this.compileScope(s, Pass.StackSize);
+        this.compileScope(s, Pass.CodeSize);
+        while (!this.compileScope(s, Pass.Emit)) {
+          // the emitter asks again until jump sizes settle
+        }
+      }
+    } catch (e) {
+      if (e instanceof PendingSyntaxError) {
+        const pn = this.scopeCur.pn;
+        const line = e.line || (pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0);
+        throw new CompileError("SyntaxError", e.message, this.opts.sourceFile, line);
+      }
+      throw e;
+    }
+    return {
+      rc: module.rawCode!,
+      qstrs: this.common.qstrs,
+      consts: this.common.consts,
+      smallIntBits: this.opts.smallIntBits,
+    };
+  }
+}
+
+export enum AssignKind {
+  Store,
+  AugLoad,
+  AugStore,
+}
+
+/** testlist_comp with a comp_for: a generator/list comprehension rather than a tuple/list. */
+export function hasCompFor(pns: StructNode): boolean {
+  return pns.nodes.length === 2 && isStruct(pns.nodes[1], "comp_for");
+}
+
+export { extractList, isId, isFuncLike };

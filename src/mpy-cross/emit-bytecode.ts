@@ -1,0 +1,508 @@
+// The bytecode emitter: turns the compiler's calls into MicroPython bytecode (.mpy v6 format),
+// tracking stack depth, label offsets and the prelude (signature, sizes, names, line table, cells).
+//
+// It runs once per pass over each scope. Sizes of jumps depend on label offsets known from the
+// previous pass, so the emit pass repeats until the code stops shrinking, as upstream does.
+import {
+  AttrKind, BREAK_FROM_FOR, BuildKind, GlobalOpKind, IdOpKind, ImportKind, Pass, SetupBlockKind, SubscrKind,
+  YieldKind, type Emitter, type IdOps,
+} from "./emitter.js";
+import { EmitCommon } from "./emit-common.js";
+import { IdKind, ID_FLAG_IS_PARAM, Scope, ScopeKind, SCOPE_FLAG_ALL_SIG, SCOPE_FLAG_GENERATOR } from "./scope.js";
+import { Op, BinaryOp, UnaryOp, SMALL_INT_MULTI_EXCESS, SMALL_INT_MULTI_NUM } from "./opcodes.js";
+import type { ConstObj } from "./constants.js";
+import { Tok } from "./tokens.js";
+
+const ITER_BUF_NSLOTS = 4;
+
+/** Appends MicroPython's variable-length unsigned encoding (7 bits a byte, most significant first). */
+export function encodeUint(out: number[], value: number): void {
+  const groups: number[] = [];
+  do {
+    groups.push(value % 128);
+    value = Math.floor(value / 128);
+  } while (value !== 0);
+  for (let i = groups.length - 1; i > 0; i--) out.push(groups[i] | 0x80);
+  out.push(groups[0]);
+}
+
+export class BytecodeEmitter implements Emitter {
+  private pass: Pass = Pass.Scope;
+  private suppress = false;
+  private stackSize = 0;
+  private scope!: Scope;
+  private lastSourceLineOffset = 0;
+  private lastSourceLine = 1;
+  private labelOffsets: number[] = [];
+  private codeInfo: number[] = [];
+  private bytecode: number[] = [];
+  private codeInfoSize = 0;
+  private bytecodeSize = 0;
+  private overflow = false;
+  private nInfo = 0;
+  private nCell = 0;
+
+  readonly loadId: IdOps;
+  readonly storeId: IdOps;
+  readonly deleteId: IdOps;
+
+  constructor(private readonly common: EmitCommon, private readonly optimize: number) {
+    this.loadId = {
+      local: (_n, num, kind) => {
+        if (kind === IdOpKind.Fast && num <= 15) this.byte(1, Op.LOAD_FAST_MULTI + num);
+        else this.byteUint(1, Op.LOAD_FAST_N + kind, num);
+      },
+      global: (name, kind) => this.byteQstr(1, Op.LOAD_NAME + kind, name),
+    };
+    this.storeId = {
+      local: (_n, num, kind) => {
+        if (kind === IdOpKind.Fast && num <= 15) this.byte(-1, Op.STORE_FAST_MULTI + num);
+        else this.byteUint(-1, Op.STORE_FAST_N + kind, num);
+      },
+      global: (name, kind) => this.byteQstr(-1, Op.STORE_NAME + kind, name),
+    };
+    this.deleteId = {
+      local: (_n, num, kind) => this.byteUint(0, Op.DELETE_FAST + kind, num),
+      global: (name, kind) => this.byteQstr(0, Op.DELETE_NAME + kind, name),
+    };
+  }
+
+  // ---- low-level writers ----
+
+  private ci(b: number): void {
+    this.codeInfo.push(b & 0xff);
+  }
+
+  private ciQstr(s: string): void {
+    encodeUint(this.codeInfo, this.common.useQstr(s));
+  }
+
+  private ciBytesLines(bytesToSkip: number, linesToSkip: number): void {
+    while (bytesToSkip > 0 || linesToSkip > 0) {
+      let b: number, l: number;
+      if (linesToSkip <= 6 || bytesToSkip > 0xf) {
+        b = Math.min(bytesToSkip, 0x1f);
+        l = b < bytesToSkip ? 0 : Math.min(linesToSkip, 0x3);
+        this.ci(b | (l << 5));
+      } else {
+        b = Math.min(bytesToSkip, 0xf);
+        l = Math.min(linesToSkip, 0x7ff);
+        this.ci(0x80 | b | ((l >> 4) & 0x70));
+        this.ci(l & 0xff);
+      }
+      bytesToSkip -= b;
+      linesToSkip -= l;
+    }
+  }
+
+  private get bcOffset(): number {
+    return this.bytecode.length;
+  }
+
+  private raw(b: number): void {
+    if (!this.suppress) this.bytecode.push(b);
+  }
+
+  private byte(stackAdj: number, b: number): void {
+    this.adjustStackSize(stackAdj);
+    this.raw(b);
+  }
+
+  private byteInt(stackAdj: number, b: number, num: number): void {
+    this.byte(stackAdj, b);
+    // Signed 7-bit groups, most significant first; bit 6 of the first group carries the sign.
+    const groups: number[] = [];
+    let n = BigInt(num);
+    do {
+      groups.push(Number(n & 0x7fn));
+      n >>= 7n;
+    } while (n !== 0n && n !== -1n);
+    if (n === -1n && (groups[groups.length - 1] & 0x40) === 0) groups.push(0x7f);
+    else if (n === 0n && (groups[groups.length - 1] & 0x40) !== 0) groups.push(0);
+    for (let i = groups.length - 1; i > 0; i--) this.raw(groups[i] | 0x80);
+    this.raw(groups[0]);
+  }
+
+  private byteUint(stackAdj: number, b: number, val: number): void {
+    this.byte(stackAdj, b);
+    if (this.suppress) return;
+    encodeUint(this.bytecode, val);
+  }
+
+  private byteQstr(stackAdj: number, b: number, s: string): void {
+    const idx = this.common.useQstr(s);
+    this.byteUint(stackAdj, b, idx);
+  }
+
+  private byteObj(stackAdj: number, b: number, obj: ConstObj): void {
+    this.byteUint(stackAdj, b, this.common.useConst(obj));
+  }
+
+  private byteChild(stackAdj: number, b: number, scope: Scope): void {
+    this.byteUint(stackAdj, b, this.common.allocChild(scope.rawCode!));
+  }
+
+  private byteLabel(stackAdj: number, b: number, label: number): void {
+    this.adjustStackSize(stackAdj);
+    if (this.suppress) return;
+    const isSigned = b <= Op.POP_JUMP_IF_FALSE;
+    let encodingSize = 1;
+    let offset = 0;
+    if (this.pass >= Pass.CodeSize) {
+      offset = this.labelOffsets[label] - this.bcOffset - 2;
+      if ((isSigned && offset >= -64 && offset <= 63) || (!isSigned && offset >= 0 && offset <= 127)) encodingSize = 0;
+      offset -= encodingSize;
+    }
+    this.bytecode.push(b);
+    if (encodingSize === 0) {
+      if (isSigned) offset += 0x40;
+      this.bytecode.push(offset & 0xff);
+    } else {
+      if (isSigned) offset += 0x4000;
+      if (this.pass === Pass.Emit && !(offset >= 0 && offset <= 0x7fff)) this.overflow = true;
+      this.bytecode.push(0x80 | (offset & 0x7f));
+      this.bytecode.push((offset >> 7) & 0xff);
+    }
+  }
+
+  // ---- passes ----
+
+  startPass(pass: Pass, scope: Scope): void {
+    this.pass = pass;
+    this.stackSize = 0;
+    this.suppress = false;
+    this.scope = scope;
+    this.lastSourceLineOffset = 0;
+    this.lastSourceLine = 1;
+    this.codeInfo = [];
+    this.bytecode = [];
+    this.overflow = false;
+
+    let nState = scope.numLocals + scope.stackSize;
+    if (nState === 0) nState = 1;
+    this.writeSignature(nState, scope.excStackSize, scope);
+
+    if (pass >= Pass.CodeSize) {
+      let i = this.nInfo, c = this.nCell;
+      do {
+        let z = ((i & 0x3f) << 1) | (c & 1);
+        c >>>= 1;
+        i = Math.floor(i / 64);
+        if (c | i) z |= 0x80;
+        this.ci(z);
+      } while (c | i);
+    }
+
+    this.nInfo = this.codeInfo.length;
+    this.ciQstr(scope.simpleName);
+    for (let i = 0; i < scope.numPosArgs + scope.numKwonlyArgs; i++) {
+      let name = "*";
+      for (const id of scope.ids) {
+        if (id.flags & ID_FLAG_IS_PARAM && id.localNum === i) {
+          name = id.name;
+          break;
+        }
+      }
+      this.ciQstr(name);
+    }
+  }
+
+  private writeSignature(nState: number, nExc: number, scope: Scope): void {
+    let F = scope.scopeFlags & SCOPE_FLAG_ALL_SIG;
+    let A = scope.numPosArgs;
+    let K = scope.numKwonlyArgs;
+    let D = scope.numDefPosArgs;
+    let S = nState - 1;
+    let E = nExc;
+    let z = ((S & 0xf) << 3) | ((E & 1) << 2) | (A & 3);
+    S >>>= 4;
+    E >>>= 1;
+    A >>>= 2;
+    while (S | E | F | A | K | D) {
+      this.ci(0x80 | z);
+      z = ((F & 1) << 6) | ((S & 3) << 4) | ((K & 1) << 3) | ((A & 1) << 2) | ((E & 1) << 1) | (D & 1);
+      S >>>= 2;
+      E >>>= 1;
+      F >>>= 1;
+      A >>>= 1;
+      K >>>= 1;
+      D >>>= 1;
+    }
+    this.ci(z);
+  }
+
+  endPass(): boolean {
+    if (this.pass === Pass.Scope) return true;
+    if (this.stackSize !== 0) throw new Error(`internal: stack not balanced in ${this.scope.simpleName}`);
+    this.nInfo = this.codeInfo.length - this.nInfo;
+    this.nCell = 0;
+    for (const id of this.scope.ids) {
+      if (id.kind === IdKind.Cell) {
+        this.ci(id.localNum);
+        this.nCell++;
+      }
+    }
+    if (this.pass === Pass.CodeSize) {
+      this.codeInfoSize = this.codeInfo.length;
+      this.bytecodeSize = this.bytecode.length;
+    } else if (this.pass === Pass.Emit) {
+      if (this.codeInfo.length !== this.codeInfoSize || this.bytecode.length !== this.bytecodeSize) {
+        this.codeInfoSize = this.codeInfo.length;
+        this.bytecodeSize = this.bytecode.length;
+        return false;
+      }
+      if (this.overflow) throw new Error("bytecode overflow");
+      const rc = this.scope.rawCode!;
+      rc.funData = Uint8Array.from([...this.codeInfo, ...this.bytecode]);
+      rc.children = this.common.children.slice(0, this.common.curChild);
+      rc.scopeFlags = this.scope.scopeFlags;
+    }
+    return true;
+  }
+
+  adjustStackSize(delta: number): void {
+    if (this.pass === Pass.Scope) return;
+    this.stackSize += delta;
+    if (this.stackSize > this.scope.stackSize) this.scope.stackSize = this.stackSize;
+  }
+
+  setSourceLine(line: number): void {
+    if (this.optimize >= 3) return;
+    if (line > this.lastSourceLine) {
+      this.ciBytesLines(this.bcOffset - this.lastSourceLineOffset, line - this.lastSourceLine);
+      this.lastSourceLineOffset = this.bcOffset;
+      this.lastSourceLine = line;
+    }
+  }
+
+  labelAssign(label: number): void {
+    this.suppress = false;
+    if (this.pass === Pass.Scope) return;
+    this.labelOffsets[label] = this.bcOffset;
+  }
+
+  // ---- opcodes ----
+
+  importOp(name: string, kind: ImportKind): void {
+    const adj = kind === ImportKind.From ? 1 : -1;
+    if (kind === ImportKind.Star) this.byte(adj, Op.IMPORT_STAR);
+    else this.byteQstr(adj, Op.IMPORT_NAME + kind, name);
+  }
+
+  loadConstTok(tok: Tok): void {
+    if (tok === Tok.ELLIPSIS) this.byteObj(1, Op.LOAD_CONST_OBJ, { type: "ellipsis" });
+    else this.byte(1, Op.LOAD_CONST_FALSE + (tok - Tok.KW_FALSE));
+  }
+
+  loadConstSmallInt(value: number): void {
+    if (-SMALL_INT_MULTI_EXCESS <= value && value < SMALL_INT_MULTI_NUM - SMALL_INT_MULTI_EXCESS) {
+      this.byte(1, Op.LOAD_CONST_SMALL_INT_MULTI + SMALL_INT_MULTI_EXCESS + value);
+    } else {
+      this.byteInt(1, Op.LOAD_CONST_SMALL_INT, value);
+    }
+  }
+
+  loadConstStr(s: string): void {
+    this.byteQstr(1, Op.LOAD_CONST_STRING, s);
+  }
+
+  loadConstObj(obj: ConstObj): void {
+    this.byteObj(1, Op.LOAD_CONST_OBJ, obj);
+  }
+
+  loadNull(): void {
+    this.byte(1, Op.LOAD_NULL);
+  }
+
+  loadMethod(name: string, isSuper: boolean): void {
+    this.byteQstr(isSuper ? -1 : 1, isSuper ? Op.LOAD_SUPER_METHOD : Op.LOAD_METHOD, name);
+  }
+
+  loadBuildClass(): void {
+    this.byte(1, Op.LOAD_BUILD_CLASS);
+  }
+
+  subscr(kind: SubscrKind): void {
+    if (kind === SubscrKind.Load) {
+      this.byte(-1, Op.LOAD_SUBSCR);
+    } else {
+      if (kind === SubscrKind.Delete) {
+        this.loadNull();
+        this.rotThree();
+      }
+      this.byte(-3, Op.STORE_SUBSCR);
+    }
+  }
+
+  attr(name: string, kind: AttrKind): void {
+    if (kind === AttrKind.Load) {
+      this.byteQstr(0, Op.LOAD_ATTR, name);
+    } else {
+      if (kind === AttrKind.Delete) {
+        this.loadNull();
+        this.rotTwo();
+      }
+      this.byteQstr(-2, Op.STORE_ATTR, name);
+    }
+  }
+
+  dupTop(): void { this.byte(1, Op.DUP_TOP); }
+  dupTopTwo(): void { this.byte(2, Op.DUP_TOP_TWO); }
+  popTop(): void { this.byte(-1, Op.POP_TOP); }
+  rotTwo(): void { this.byte(0, Op.ROT_TWO); }
+  rotThree(): void { this.byte(0, Op.ROT_THREE); }
+
+  jump(label: number): void {
+    this.byteLabel(0, Op.JUMP, label);
+    this.suppress = true;
+  }
+
+  popJumpIf(cond: boolean, label: number): void {
+    this.byteLabel(-1, cond ? Op.POP_JUMP_IF_TRUE : Op.POP_JUMP_IF_FALSE, label);
+  }
+
+  jumpIfOrPop(cond: boolean, label: number): void {
+    this.byteLabel(-1, cond ? Op.JUMP_IF_TRUE_OR_POP : Op.JUMP_IF_FALSE_OR_POP, label);
+  }
+
+  unwindJump(label: number, exceptDepth: number): void {
+    const target = label & ~BREAK_FROM_FOR;
+    if (exceptDepth === 0) {
+      if (label & BREAK_FROM_FOR) {
+        for (let i = 0; i < ITER_BUF_NSLOTS; i++) this.raw(Op.POP_TOP);
+      }
+      this.byteLabel(0, Op.JUMP, target);
+    } else {
+      this.byteLabel(0, Op.UNWIND_JUMP, target);
+      this.raw((label & BREAK_FROM_FOR ? 0x80 : 0) | exceptDepth);
+    }
+    this.suppress = true;
+  }
+
+  setupBlock(label: number, kind: SetupBlockKind): void {
+    this.byteLabel(kind === SetupBlockKind.With ? 2 : 0, Op.SETUP_WITH + kind, label);
+  }
+
+  withCleanup(label: number): void {
+    this.loadConstTok(Tok.KW_NONE);
+    this.labelAssign(label);
+    this.byte(2, Op.WITH_CLEANUP);
+    this.adjustStackSize(-4);
+  }
+
+  asyncWithSetupFinally(labelAexitNoExc: number, labelFinallyBlock: number, labelRetUnwindJump: number): void {
+    this.loadConstTok(Tok.KW_NONE);
+    this.rotTwo();
+    this.jump(labelAexitNoExc);
+    this.labelAssign(labelFinallyBlock);
+    this.dupTop();
+    this.loadId.global("BaseException", GlobalOpKind.Global);
+    this.binaryOp(BinaryOp.EXCEPTION_MATCH);
+    this.popJumpIf(false, labelRetUnwindJump);
+  }
+
+  endFinally(): void { this.byte(-1, Op.END_FINALLY); }
+
+  getIter(useStack: boolean): void {
+    this.byte(useStack ? ITER_BUF_NSLOTS - 1 : 0, useStack ? Op.GET_ITER_STACK : Op.GET_ITER);
+  }
+
+  forIter(label: number): void { this.byteLabel(1, Op.FOR_ITER, label); }
+  forIterEnd(): void { this.adjustStackSize(-ITER_BUF_NSLOTS); }
+
+  popExceptJump(label: number, _withinExcHandler: boolean): void {
+    this.byteLabel(0, Op.POP_EXCEPT_JUMP, label);
+    this.suppress = true;
+  }
+
+  unaryOp(op: number): void { this.byte(0, Op.UNARY_OP_MULTI + op); }
+
+  binaryOp(op: number): void {
+    let invert = false;
+    if (op === BinaryOp.NOT_IN) {
+      invert = true;
+      op = BinaryOp.IN;
+    } else if (op === BinaryOp.IS_NOT) {
+      invert = true;
+      op = BinaryOp.IS;
+    }
+    this.byte(-1, Op.BINARY_OP_MULTI + op);
+    if (invert) this.byte(0, Op.UNARY_OP_MULTI + UnaryOp.NOT);
+  }
+
+  build(nArgs: number, kind: BuildKind): void {
+    this.byteUint(kind === BuildKind.Map ? 1 : 1 - nArgs, Op.BUILD_TUPLE + kind, nArgs);
+  }
+
+  storeMap(): void { this.byte(-2, Op.STORE_MAP); }
+
+  storeComp(scopeKind: number, collectionStackIndex: number): void {
+    let n: number, t: number;
+    if (scopeKind === ScopeKind.ListComp) {
+      n = 0; t = 0;
+    } else if (scopeKind === ScopeKind.DictComp) {
+      n = 1; t = 1;
+    } else {
+      n = 0; t = 2;
+    }
+    this.byteUint(-1 - n, Op.STORE_COMP, ((collectionStackIndex + n) << 2) | t);
+  }
+
+  unpackSequence(nArgs: number): void { this.byteUint(-1 + nArgs, Op.UNPACK_SEQUENCE, nArgs); }
+
+  unpackEx(nLeft: number, nRight: number): void {
+    this.byteUint(-1 + nLeft + nRight + 1, Op.UNPACK_EX, nLeft | (nRight << 8));
+  }
+
+  makeFunction(scope: Scope, nPosDefaults: number, nKwDefaults: number): void {
+    if (nPosDefaults === 0 && nKwDefaults === 0) this.byteChild(1, Op.MAKE_FUNCTION, scope);
+    else this.byteChild(-1, Op.MAKE_FUNCTION_DEFARGS, scope);
+  }
+
+  makeClosure(scope: Scope, nClosedOver: number, nPosDefaults: number, nKwDefaults: number): void {
+    if (nPosDefaults === 0 && nKwDefaults === 0) {
+      this.byteChild(-nClosedOver + 1, Op.MAKE_CLOSURE, scope);
+    } else {
+      this.byteChild(-2 - nClosedOver + 1, Op.MAKE_CLOSURE_DEFARGS, scope);
+    }
+    this.raw(nClosedOver);
+  }
+
+  private callHelper(stackAdj: number, base: number, nPos: number, nKw: number, starFlags: number): void {
+    if (starFlags) {
+      stackAdj -= nPos + 2 * nKw + 1;
+      this.byteUint(stackAdj, base + 1, (nKw << 8) | nPos);
+    } else {
+      stackAdj -= nPos + 2 * nKw;
+      this.byteUint(stackAdj, base, (nKw << 8) | nPos);
+    }
+  }
+
+  callFunction(nPositional: number, nKeyword: number, starFlags: number): void {
+    this.callHelper(0, Op.CALL_FUNCTION, nPositional, nKeyword, starFlags);
+  }
+
+  callMethod(nPositional: number, nKeyword: number, starFlags: number): void {
+    this.callHelper(-1, Op.CALL_METHOD, nPositional, nKeyword, starFlags);
+  }
+
+  returnValue(): void {
+    this.byte(-1, Op.RETURN_VALUE);
+    this.suppress = true;
+  }
+
+  raiseVarargs(nArgs: number): void {
+    this.byte(-nArgs, Op.RAISE_LAST + nArgs);
+    this.suppress = true;
+  }
+
+  yieldOp(kind: YieldKind): void {
+    this.byte(-kind, Op.YIELD_VALUE + kind);
+    this.scope.scopeFlags |= SCOPE_FLAG_GENERATOR;
+  }
+
+  startExceptHandler(): void { this.adjustStackSize(4); }
+  endExceptHandler(): void { this.adjustStackSize(-3); }
+}
+
+export { BuildKind, AttrKind, SubscrKind };

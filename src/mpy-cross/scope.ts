@@ -1,0 +1,209 @@
+// Scopes (module, class, function, lambda, comprehensions) and the identifiers each one binds.
+//
+// The compiler's first pass fills these in; `finishScope` then numbers locals, cells and free
+// variables in the order MicroPython's VM expects (free vars first, then params, locals, cells).
+import type { ParseNode, StructNode } from "./parse-tree.js";
+import type { RawCode } from "./raw-code.js";
+
+export enum ScopeKind {
+  Module,
+  Class,
+  Lambda,
+  ListComp,
+  DictComp,
+  SetComp,
+  GenExpr,
+  Function,
+}
+
+export enum IdKind {
+  Undecided,
+  GlobalImplicit,
+  GlobalImplicitAssigned,
+  GlobalExplicit,
+  /** Bound in this function and only used here. */
+  Local,
+  /** Bound here and used by an inner function. */
+  Cell,
+  /** Belongs to an enclosing function. */
+  Free,
+}
+
+export const ID_FLAG_IS_PARAM = 0x01;
+export const ID_FLAG_IS_STAR_PARAM = 0x02;
+export const ID_FLAG_IS_DBL_STAR_PARAM = 0x04;
+
+// Signature flags stored in the bytecode prelude (runtime0.h MP_SCOPE_FLAG_*).
+export const SCOPE_FLAG_GENERATOR = 0x01;
+export const SCOPE_FLAG_VARKEYWORDS = 0x02;
+export const SCOPE_FLAG_VARARGS = 0x04;
+export const SCOPE_FLAG_DEFKWARGS = 0x08;
+export const SCOPE_FLAG_REFGLOBALS = 0x10;
+export const SCOPE_FLAG_HASCONSTS = 0x20;
+export const SCOPE_FLAG_ALL_SIG = 0x0f;
+
+export interface IdInfo {
+  kind: IdKind;
+  flags: number;
+  /** Local slot for Local; closure slot for Cell/Free. */
+  localNum: number;
+  readonly name: string;
+}
+
+const SIMPLE_NAMES: Partial<Record<ScopeKind, string>> = {
+  [ScopeKind.Module]: "<module>",
+  [ScopeKind.Lambda]: "<lambda>",
+  [ScopeKind.ListComp]: "<listcomp>",
+  [ScopeKind.DictComp]: "<dictcomp>",
+  [ScopeKind.SetComp]: "<setcomp>",
+  [ScopeKind.GenExpr]: "<genexpr>",
+};
+
+export function isFuncLike(kind: ScopeKind): boolean {
+  return kind >= ScopeKind.Lambda;
+}
+
+export function isCompLike(kind: ScopeKind): boolean {
+  return kind >= ScopeKind.ListComp && kind <= ScopeKind.GenExpr;
+}
+
+export class Scope {
+  readonly kind: ScopeKind;
+  readonly parent: Scope | null;
+  readonly pn: ParseNode;
+  readonly simpleName: string;
+  rawCode: RawCode | null = null;
+  scopeFlags = 0;
+  emitOptions: number;
+  numPosArgs = 0;
+  numKwonlyArgs = 0;
+  numDefPosArgs = 0;
+  numLocals = 0;
+  stackSize = 0;
+  excStackSize = 0;
+  readonly ids: IdInfo[] = [];
+
+  constructor(kind: ScopeKind, pn: ParseNode, parent: Scope | null, emitOptions: number) {
+    this.kind = kind;
+    this.pn = pn;
+    this.parent = parent;
+    this.emitOptions = emitOptions;
+    if (kind === ScopeKind.Function || kind === ScopeKind.Class) {
+      const name = (pn as StructNode).nodes[0];
+      if (name === null || name.kind !== "id") throw new Error("function/class node without a name");
+      this.simpleName = name.name;
+    } else {
+      this.simpleName = SIMPLE_NAMES[kind]!;
+    }
+  }
+
+  find(name: string): IdInfo | undefined {
+    for (const id of this.ids) if (id.name === name) return id;
+    return undefined;
+  }
+
+  findOrAdd(name: string, kind: IdKind): IdInfo {
+    const found = this.find(name);
+    if (found) return found;
+    const id: IdInfo = { kind, flags: 0, localNum: 0, name };
+    this.ids.push(id);
+    return id;
+  }
+
+  findGlobal(name: string): IdInfo | undefined {
+    let s: Scope = this;
+    while (s.parent) s = s.parent;
+    return s.find(name);
+  }
+
+  /** Called for a name still implicitly global after the scope pass: it may belong to an enclosing function. */
+  checkToCloseOver(id: IdInfo): void {
+    if (!this.parent) return;
+    for (let s: Scope = this.parent; s.parent; s = s.parent) {
+      const id2 = s.find(id.name);
+      if (id2) {
+        if (id2.kind === IdKind.Local || id2.kind === IdKind.Cell || id2.kind === IdKind.Free) {
+          id.kind = IdKind.Free;
+          this.closeOverInParents(id.name);
+        }
+        return;
+      }
+    }
+  }
+
+  private closeOverInParents(name: string): void {
+    for (let s = this.parent!; ; s = s.parent!) {
+      const id = s.findOrAdd(name, IdKind.Undecided);
+      if (id.kind === IdKind.Undecided) {
+        id.kind = IdKind.Free;
+      } else {
+        if (id.kind === IdKind.Local) id.kind = IdKind.Cell;
+        return;
+      }
+    }
+  }
+
+  /** A store or delete of `name` in this scope: a function rebinds it locally. */
+  idForModification(name: string): IdInfo {
+    const id = this.findOrAdd(name, IdKind.GlobalImplicit);
+    if (id.kind === IdKind.GlobalImplicit) {
+      id.kind = isFuncLike(this.kind) ? IdKind.Local : IdKind.GlobalImplicitAssigned;
+    }
+    return id;
+  }
+
+  idForLoad(name: string): void {
+    this.findOrAdd(name, IdKind.GlobalImplicit);
+  }
+
+  /**
+   * Number the locals once the scope pass is done: *args moves after the other params, implicit
+   * globals of functions become explicit, cells follow the fast locals, and free variables (in the
+   * parent's order) come first of all and count as positional args for the VM.
+   */
+  finish(): void {
+    if (this.scopeFlags & SCOPE_FLAG_VARARGS) {
+      let lastPlainParam = -1;
+      for (let i = this.ids.length - 1; i >= 0; i--) {
+        const id = this.ids[i];
+        if (id.flags & ID_FLAG_IS_STAR_PARAM) {
+          if (lastPlainParam >= 0) {
+            const t = this.ids[lastPlainParam];
+            this.ids[lastPlainParam] = id;
+            this.ids[i] = t;
+          }
+          break;
+        } else if (lastPlainParam < 0 && id.flags === ID_FLAG_IS_PARAM) {
+          lastPlainParam = i;
+        }
+      }
+    }
+
+    this.numLocals = 0;
+    for (const id of this.ids) {
+      if (this.kind === ScopeKind.Class && id.name === "__class__") continue;
+      if (isFuncLike(this.kind) && id.kind === IdKind.GlobalImplicit) id.kind = IdKind.GlobalExplicit;
+      if (id.kind === IdKind.Local || id.flags & ID_FLAG_IS_PARAM) id.localNum = this.numLocals++;
+    }
+    for (const id of this.ids) {
+      if (id.kind === IdKind.Cell && !(id.flags & ID_FLAG_IS_PARAM)) id.localNum = this.numLocals++;
+    }
+
+    if (this.parent) {
+      let numFree = 0;
+      for (const pid of this.parent.ids) {
+        if (pid.kind !== IdKind.Cell && pid.kind !== IdKind.Free) continue;
+        for (const id of this.ids) {
+          if (id.kind === IdKind.Free && id.name === pid.name) id.localNum = numFree++;
+        }
+      }
+      if (numFree > 0) {
+        for (const id of this.ids) {
+          if (id.kind !== IdKind.Free || id.flags & ID_FLAG_IS_PARAM) id.localNum += numFree;
+        }
+        this.numPosArgs += numFree;
+        this.numLocals += numFree;
+      }
+    }
+  }
+}
