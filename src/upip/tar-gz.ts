@@ -13,6 +13,8 @@ export interface ArchiveMember {
   type: MemberType;
   data: Uint8Array;
   linkname?: string;
+  mode?: number;
+  mtime?: Date;
 }
 
 /** Unpacked archives larger than this are refused (a gzip bomb would otherwise fill memory). */
@@ -43,6 +45,8 @@ export async function readTarGz(source: AsyncIterable<Uint8Array>, label: string
           type: header.type ?? "file",
           data: concat(parts),
           ...(header.linkname ? { linkname: header.linkname } : {}),
+          ...(header.mode !== undefined ? { mode: header.mode } : {}),
+          ...(header.mtime ? { mtime: header.mtime } : {}),
         });
         next();
       });
