@@ -17,7 +17,7 @@ export const replCommand: CommandSpec = {
     const stream = await ctx.stream();
     const repl = s.currentRepl();
     if (repl?.inRawRepl) await repl.exit();
-    ctx.out.write(`Connected to MicroPython at ${stream.description}\r\nUse Ctrl-] or Ctrl-x to exit this shell\r\n`);
+    ctx.out.write(`Connected to MicroPython at ${stream.description.replace(/^serial /, "")}\r\nUse Ctrl-] or Ctrl-x to exit this shell\r\n`);
 
     const stdin = process.stdin;
     const isTty = stdin.isTTY === true;

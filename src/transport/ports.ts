@@ -38,8 +38,9 @@ function readSysfs(dir: string, name: string): string | undefined {
   }
 }
 
-function listLinuxPorts(): PortInfo[] {
-  const base = "/sys/class/tty";
+/** `sysRoot` lets tests point the walk at a fake sysfs tree. */
+export function listLinuxPorts(sysRoot = "/sys"): PortInfo[] {
+  const base = path.join(sysRoot, "class", "tty");
   let names: string[];
   try {
     names = fs.readdirSync(base);

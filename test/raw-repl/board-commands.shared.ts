@@ -101,6 +101,13 @@ export function describeBoardCommands(name: string, start: () => Promise<BoardUn
       }
     }, 60_000);
 
+    it("repl is a terminal to the friendly REPL (piped input here)", async () => {
+      const r = await tspy(["-d", board.device, "repl"], { input: "6*7\r" });
+      expect(r.stdout).toMatch(/^Connected to MicroPython at /);
+      expect(lf(r.stdout)).toMatch(/6\*7\n42\n>>> /);
+      expect(r.status).toBe(0);
+    });
+
     it("soft-reset clears the board's state", async () => {
       const r = await tspy(["-d", board.device, "resume", "exec", "z = 5", "+", "soft-reset", "+", "exec",
         "try:\n    print(z)\nexcept NameError:\n    print('gone')"]);
