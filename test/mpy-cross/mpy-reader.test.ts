@@ -1,0 +1,312 @@
+// The .mpy reader and dumper against files written by upstream mpy-cross (v1.27 → 6.3, v1.18 → v5,
+// and the shared conformance corpus for 6.2/6.1/6/5). Expected facts come from the Python sources
+// (names of functions and classes, literals, line numbers) and from the format itself, never from
+// the reader's own output.
+import { describe, it, expect } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { readMpy, MpyFormatError, SCOPE_FLAG, type MpyFile, type RawCode, type MpyConst } from "../../src/mpy-cross/mpy-reader.js";
+import { dumpMpy, runDump } from "../../src/mpy-cross/dump.js";
+import { TspyError } from "../../src/errors.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, "../..");
+const programs = path.join(here, "programs");
+const reference = path.join(here, "reference");
+const sharedCorpus = path.resolve(projectRoot, "../shared/conformance");
+const OPTS = ["default", "O1", "O3", "s"] as const;
+
+const stems = fs.readdirSync(programs).filter((f) => f.endsWith(".py")).map((f) => f.slice(0, -3)).sort();
+
+function codes(rc: RawCode, out: RawCode[] = []): RawCode[] {
+  out.push(rc);
+  for (const c of rc.children) codes(c, out);
+  return out;
+}
+
+/** Names of every `def` and `class` in a Python source: each becomes a code object of that name. */
+function definedNames(src: string): string[] {
+  return [...src.matchAll(/^\s*(?:async\s+)?(?:def|class)\s+([\p{L}_][\p{L}\p{N}_]*)/gmu)].map((m) => m[1]!);
+}
+
+function allConsts(file: MpyFile): MpyConst[] {
+  const out: MpyConst[] = [...file.constants];
+  for (const rc of codes(file.root)) out.push(...(rc.constants ?? []));
+  const flat: MpyConst[] = [];
+  const walk = (c: MpyConst): void => {
+    flat.push(c);
+    if (c.type === "tuple") c.items.forEach(walk);
+  };
+  out.forEach(walk);
+  return flat;
+}
+
+function load(rel: string): Uint8Array {
+  return fs.readFileSync(path.join(reference, rel));
+}
+
+function checkStructure(file: MpyFile, bytes: Uint8Array): void {
+  expect(file.consumed).toBe(bytes.length);
+  for (const rc of codes(file.root)) {
+    if (rc.kind !== "bytecode") continue;
+    const ins = rc.instructions!;
+    // Instructions tile the code exactly: each starts where the previous ended.
+    let at = 0;
+    for (const i of ins) {
+      expect(i.offset).toBe(at);
+      at += i.size;
+    }
+    expect(rc.codeOffset! + at).toBe(rc.dataLength);
+    const starts = new Set([...ins.map((i) => i.offset), at]);
+    for (const i of ins) if (i.target !== undefined) expect(starts.has(i.target)).toBe(true);
+    // A function body always ends by returning (or raising); the last opcode says so.
+    expect(["RETURN_VALUE", "RAISE_LAST", "RAISE_OBJ", "RAISE_FROM", "JUMP"]).toContain(ins[ins.length - 1]!.name);
+  }
+}
+
+describe("readMpy on upstream 1.27 output (.mpy 6.3)", () => {
+  for (const stem of stems) {
+    it(`${stem}: every option set parses fully and names its source and functions`, () => {
+      const src = fs.readFileSync(path.join(programs, `${stem}.py`), "utf8");
+      for (const opt of OPTS) {
+        const bytes = load(`${stem}.${opt}.mpy`);
+        const file = readMpy(bytes);
+        expect(file.header.version).toBe(6);
+        expect(file.header.arch).toBe(0);
+        expect(file.header.smallIntBits).toBe(31);
+        expect(file.sourceFile).toBe(opt === "s" ? "renamed.py" : `${stem}.py`);
+        expect(file.qstrs[0]!.text).toBe(file.sourceFile);
+        expect(file.root.prelude!.name).toBe("<module>");
+        const names = new Set(codes(file.root).map((c) => c.prelude?.name));
+        for (const n of definedNames(src)) expect(names, `${opt}: ${n}`).toContain(n);
+        checkStructure(file, bytes);
+      }
+    });
+  }
+});
+
+describe("readMpy on upstream 1.18 output (.mpy v5)", () => {
+  const v5 = fs.readdirSync(path.join(reference, "v5")).filter((f) => f.endsWith(".mpy"));
+  it("has reference files for most programs", () => {
+    expect(v5.length).toBeGreaterThanOrEqual(4 * 30);
+  });
+  it("parses each file fully; source names, function names and code tiling hold", () => {
+    for (const f of v5) {
+      const [stem, opt] = f.split(".") as [string, string];
+      const bytes = load(`v5/${f}`);
+      const file = readMpy(bytes);
+      expect(file.header.version).toBe(5);
+      expect(file.header.qstrWindowSize).toBe(32);
+      const sourceName = opt === "s" ? "renamed.py" : `${stem}.py`;
+      expect(file.sourceFile).toBe(sourceName);
+      // v5 repeats the source file name in every code object.
+      for (const rc of codes(file.root)) expect(rc.prelude!.sourceFile).toBe(sourceName);
+      const names = new Set(codes(file.root).map((c) => c.prelude?.name));
+      for (const n of definedNames(fs.readFileSync(path.join(programs, `${stem}.py`), "utf8"))) expect(names).toContain(n);
+      checkStructure(file, bytes);
+    }
+  });
+});
+
+describe("facts taken from the program sources", () => {
+  const code = (file: MpyFile, name: string): RawCode => {
+    const rc = codes(file.root).find((c) => c.prelude?.name === name);
+    if (!rc) throw new Error(`no code named ${name}`);
+    return rc;
+  };
+
+  it("literal constants appear with their values (6.3 and v5)", () => {
+    for (const rel of ["m01_numbers.default.mpy", "v5/m01_numbers.default.mpy"]) {
+      const consts = allConsts(readMpy(load(rel)));
+      expect(consts).toContainEqual({ type: "int", value: 123456789012345678901234567890n });
+      expect(consts.some((c) => c.type === "complex" && c.text === "3j")).toBe(true);
+    }
+    const strings = allConsts(readMpy(load("m17_many_constants.default.mpy")));
+    expect(strings).toContainEqual({ type: "str", value: "a string constant number 149" });
+    const bytesConsts = allConsts(readMpy(load("m02_strings.default.mpy")));
+    expect(bytesConsts).toContainEqual({ type: "bytes", value: Uint8Array.from([...Buffer.from("bytes"), 0, 0xff]) });
+    const big = allConsts(readMpy(load("v5/m12_bigints.O3.mpy")));
+    expect(big).toContainEqual({ type: "int", value: 0xffffffffffffn });
+  });
+
+  it("argument names, counts and scope flags follow the def line", () => {
+    // def f(a, b=2, *args, c, d=4, **kw)
+    for (const rel of ["m11_star_args.default.mpy", "v5/m11_star_args.default.mpy"]) {
+      const p = code(readMpy(load(rel)), "f").prelude!;
+      // Positional names first, in order; the keyword-only ones follow (upstream orders those itself).
+      expect(p.argNames.slice(0, 2)).toEqual(["a", "b"]);
+      expect([...p.argNames].sort()).toEqual(["a", "b", "c", "d"]);
+      expect([p.nPosArgs, p.nKwonlyArgs, p.nDefPosArgs]).toEqual([2, 2, 1]);
+      expect(p.scopeFlags & SCOPE_FLAG.VARARGS).toBeTruthy();
+      expect(p.scopeFlags & SCOPE_FLAG.VARKEYWORDS).toBeTruthy();
+      expect(p.scopeFlags & SCOPE_FLAG.DEFKWARGS).toBeTruthy();
+      expect(p.scopeFlags & SCOPE_FLAG.GENERATOR).toBeFalsy();
+    }
+    const gen = code(readMpy(load("m05_generators.default.mpy")), "count_up").prelude!;
+    expect(gen.scopeFlags & SCOPE_FLAG.GENERATOR).toBeTruthy();
+    expect(gen.argNames).toEqual(["n"]);
+  });
+
+  it("line numbers of instructions match the source lines", () => {
+    const src = fs.readFileSync(path.join(programs, "m40_line_numbers.py"), "utf8").split("\n");
+    const endLine = src.indexOf('print("end")') + 1;
+    const zLine = src.findIndex((l) => l.startsWith("z = f(")) + 1;
+    for (const rel of ["m40_line_numbers.default.mpy", "v5/m40_line_numbers.default.mpy"]) {
+      const ins = readMpy(load(rel)).root.instructions!;
+      const loadsOf = (name: string) => ins.filter((i) => i.qstr === name);
+      expect(loadsOf("print").at(-1)!.line).toBe(endLine);
+      expect(ins.find((i) => i.name === "STORE_NAME" && i.qstr === "z")!.line).toBeGreaterThanOrEqual(zLine);
+    }
+    // -O3 drops the line table: everything is line 1.
+    const o3 = readMpy(load("m40_line_numbers.O3.mpy")).root;
+    expect(o3.prelude!.lineInfo.length).toBe(0);
+    expect(new Set(o3.instructions!.map((i) => i.line))).toEqual(new Set([1]));
+  });
+
+  it("an empty module is `return None`", () => {
+    for (const rel of ["m38_empty.default.mpy", "v5/m38_empty.default.mpy"]) {
+      const root = readMpy(load(rel)).root;
+      expect(root.instructions!.map((i) => i.name)).toEqual(["LOAD_CONST_NONE", "RETURN_VALUE"]);
+      expect(root.children).toEqual([]);
+    }
+  });
+
+  it("big programs use the long encodings: 2-byte jumps, LOAD_FAST_N, wide constant indices", () => {
+    const jumps = codes(readMpy(load("m15_long_jumps.default.mpy")).root).flatMap((c) => c.instructions!);
+    expect(jumps.some((i) => i.target !== undefined && i.size === 3 && Math.abs(i.arg!) > 4000)).toBe(true);
+    const locals = code(readMpy(load("m16_many_locals.default.mpy")), "very_many").instructions!;
+    expect(locals.some((i) => i.name === "LOAD_FAST_N" && i.arg === 299)).toBe(true);
+    const many = readMpy(load("m17_many_constants.default.mpy"));
+    expect(many.qstrs.length).toBeGreaterThan(256);
+    const strs = many.root.instructions!.filter((i) => i.name === "LOAD_CONST_OBJ");
+    expect(strs.some((i) => i.constIndex! >= 128 && i.size === 3)).toBe(true);
+  });
+
+  it("static qstrs decode to their text (print, range, __init__)", () => {
+    const file = readMpy(load("m09_classes.default.mpy"));
+    const byText = new Map(file.qstrs.map((q) => [q.text, q]));
+    for (const t of ["print", "range", "__init__", "<module>"]) {
+      if (byText.has(t)) expect(byText.get(t)!.staticNumber, t).toBeGreaterThan(0);
+    }
+    expect(byText.get("__init__")?.staticNumber).toBeDefined();
+    expect(byText.get("Shape")?.staticNumber).toBeUndefined();
+  });
+});
+
+describe("the shared conformance corpus (every .mpy version)", () => {
+  const golden = path.join(sharedCorpus, "golden");
+  const present = fs.existsSync(golden);
+  for (const ver of ["6.3", "6.2", "6.1", "6", "5"]) {
+    it.runIf(present)(`reads every golden/${ver} file to its last byte`, () => {
+      const dir = path.join(golden, ver);
+      const files = fs.readdirSync(dir).filter((f) => f.endsWith(".mpy"));
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) {
+        const [stem, opt] = f.split(".") as [string, string];
+        const bytes = fs.readFileSync(path.join(dir, f));
+        const file = readMpy(bytes);
+        expect(file.header.version).toBe(ver === "5" ? 5 : 6);
+        expect(file.sourceFile).toBe(opt === "s" ? "renamed.py" : `${stem}.py`);
+        const src = fs.readFileSync(path.join(sharedCorpus, "corpus", `${stem}.py`), "utf8");
+        const names = new Set(codes(file.root).map((c) => c.prelude?.name));
+        for (const n of definedNames(src)) expect(names, `${ver}/${f}: ${n}`).toContain(n);
+        checkStructure(file, bytes);
+      }
+    });
+  }
+});
+
+describe("malformed input", () => {
+  const good = load("m04_closures.default.mpy");
+  const good5 = load("v5/m04_closures.default.mpy");
+
+  it("rejects other files and versions with one-line errors", () => {
+    expect(() => readMpy(Buffer.from("print('hi')\n"))).toThrow(/not a \.mpy file/);
+    const v3 = Uint8Array.from(good);
+    v3[1] = 3;
+    expect(() => readMpy(v3)).toThrow(/unsupported \.mpy version 3/);
+    expect(() => readMpy(new Uint8Array(0))).toThrow(MpyFormatError);
+    expect(() => readMpy(Buffer.concat([good, Buffer.from([0])]))).toThrow(/1 unexpected bytes/);
+    expect(readMpy(Buffer.concat([good, Buffer.from([0])]), { allowTrailing: true }).consumed).toBe(good.length);
+  });
+
+  it("every truncation is an MpyFormatError, never a crash", () => {
+    for (const buf of [good, good5]) {
+      for (let n = 0; n < buf.length; n++) {
+        let err: unknown;
+        try {
+          readMpy(buf.subarray(0, n));
+        } catch (e) {
+          err = e;
+        }
+        expect(err, `prefix of ${n} bytes`).toBeInstanceOf(MpyFormatError);
+        expect((err as Error).message).not.toContain("\n");
+      }
+    }
+  });
+
+  it("corrupted bytes give MpyFormatError or a parse, never another exception", () => {
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (const buf of [good, good5]) {
+      for (let k = 0; k < 400; k++) {
+        const bad = Uint8Array.from(buf);
+        const at = 2 + rand(bad.length - 2);
+        bad[at] = rand(256);
+        try {
+          readMpy(bad, { allowTrailing: true });
+        } catch (e) {
+          expect(e, `byte ${at}`).toBeInstanceOf(MpyFormatError);
+          expect(e).toBeInstanceOf(TspyError);
+        }
+      }
+    }
+  });
+});
+
+describe("dump", () => {
+  it("shows header, qstrs, constants and every instruction", () => {
+    const bytes = load("m04_closures.default.mpy");
+    const text = dumpMpy(bytes);
+    const lines = text.split("\n");
+    expect(lines[0]).toMatch(/^mpy version 6, arch none, small int bits 31$/);
+    expect(text).toContain("source file: m04_closures.py");
+    for (const n of definedNames(fs.readFileSync(path.join(programs, "m04_closures.py"), "utf8"))) {
+      expect(text).toMatch(new RegExp(`^ *code ${n} \\(bytecode`, "m"));
+    }
+    const file = readMpy(bytes);
+    const nIns = codes(file.root).reduce((s, c) => s + c.instructions!.length, 0);
+    const insLines = lines.filter((l) => /^ +\d* +(>>| {2}) *\d+ [0-9a-f]{2}( [0-9a-f]{2})* +[A-Z_]+/.test(l));
+    expect(insLines.length).toBe(nIns);
+    // The closure's nonlocal counter: stored through its cell.
+    expect(text).toMatch(/STORE_DEREF/);
+    expect(text).toMatch(/MAKE_CLOSURE_DEFARGS #\d+ inc n_closed=1/);
+  });
+
+  it("dumps v5 files, with each code object's constants", () => {
+    const text = dumpMpy(load("v5/m01_numbers.default.mpy"));
+    expect(text.split("\n")[0]).toMatch(/^mpy version 5, arch none, small int bits 31, flags 0x2, qstr window 32$/);
+    expect(text).toContain("int     123456789012345678901234567890");
+  });
+
+  it("runDump writes dumps and reports unreadable files on one line each", async () => {
+    let out = "";
+    let err = "";
+    const sink = { write: (s: string) => (out += s) };
+    const errSink = { write: (s: string) => (err += s) };
+    const ok = path.join(reference, "m38_empty.default.mpy");
+    expect(await runDump([ok], sink, errSink)).toBe(0);
+    expect(out).toContain("LOAD_CONST_NONE");
+    expect(err).toBe("");
+    out = "";
+    const notMpy = path.join(programs, "m38_empty.py");
+    const missing = path.join(reference, "no-such-file.mpy");
+    expect(await runDump([missing, notMpy, ok], sink, errSink)).toBe(1);
+    expect(err.trim().split("\n")).toEqual([`${missing}: cannot read (ENOENT)`, `${notMpy}: not a .mpy file (first byte 0x23, expected 'M')`]);
+    expect(out).toContain(`==> ${ok} <==`);
+  });
+});

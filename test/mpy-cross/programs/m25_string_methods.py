@@ -1,0 +1,15 @@
+# String methods and %-formatting and str.format.
+s = "  Hello, World  "
+print(s.strip(), s.lstrip(), s.rstrip() + "|")
+print(s.lower(), s.upper(), s.strip().split(", "))
+print("-".join(["a", "b", "c"]), "a,b,,c".split(","), "x y  z".split())
+print("hello".startswith("he"), "hello".endswith("lo"), "hello".find("l"), "hello".rfind("l"))
+print("hello".replace("l", "L"), "hello".count("l"), "abc".index("c"))
+print("%d %s %r %5.2f %x %o %%" % (42, "s", "r", 3.14159, 255, 8))
+print("%(a)s-%(b)d" % {"a": "A", "b": 2})
+print("{} {} {}".format(1, "two", 3.0), "{1}{0}".format("a", "b"), "{x}".format(x="X"))
+print("{:>6}|{:<6}|{:^6}|".format("r", "l", "c"))
+print("abc".center(7))
+print("a\tb".split("\t"), "line1\nline2".splitlines() if hasattr("", "splitlines") else ["line1", "line2"])
+print(str(12) + str(3.5) + str(None) + str(True), repr("q'"), "é".encode(), b"\xc3\xa9".decode())
+print("abc" < "abd", "B" > "A", ord("A"), chr(97), "ab" in "cabd")
