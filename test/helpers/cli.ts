@@ -17,7 +17,10 @@ export interface CliRun {
   stdout(): string;
 }
 
-export function startTspy(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): CliRun {
+export function startTspy(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; keepStdinOpen?: boolean } = {},
+): CliRun {
   const child = spawn(process.execPath, [TSPY, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, TSPY_DEVICE: "", PYBOARD_DEVICE: "", ...opts.env },
@@ -28,7 +31,7 @@ export function startTspy(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?:
   child.stdout!.on("data", (d) => (stdout += d));
   child.stderr!.on("data", (d) => (stderr += d));
   if (opts.input !== undefined) child.stdin!.end(opts.input);
-  else child.stdin!.end();
+  else if (!opts.keepStdinOpen) child.stdin!.end();
   const done = new Promise<CliResult>((resolve) => {
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });

@@ -102,7 +102,14 @@ export function describeBoardCommands(name: string, start: () => Promise<BoardUn
     }, 60_000);
 
     it("repl is a terminal to the friendly REPL (piped input here)", async () => {
-      const r = await tspy(["-d", board.device, "repl"], { input: "6*7\r" });
+      const run = startTspy(["-d", board.device, "repl"], { keepStdinOpen: true });
+      await waitFor(() => run.stdout().includes("Use Ctrl-]"), 10_000, "the repl banner");
+      // QEMU's pty drops input for up to a second after a reopen; a real port does not. Type later.
+      await new Promise((r) => setTimeout(r, 1200));
+      run.child.stdin!.write("6*7\r");
+      await waitFor(() => run.stdout().includes("42"), 10_000, "the answer");
+      run.child.stdin!.write("\x18"); // Ctrl-X leaves
+      const r = await run.done;
       expect(r.stdout).toMatch(/^Connected to MicroPython at /);
       expect(lf(r.stdout)).toMatch(/6\*7\n42\n>>> /);
       expect(r.status).toBe(0);
