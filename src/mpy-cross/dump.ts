@@ -203,7 +203,9 @@ export function diffDumps(got: Uint8Array, want: Uint8Array, context = 3, maxLin
   if (i === a.length && i === b.length) {
     return "dumps are identical (the difference is in bytes the dump does not show)";
   }
-  const lines: string[] = [`first difference at dump line ${i + 1}:`];
+  let byte = 0;
+  while (byte < got.length && byte < want.length && got[byte] === want[byte]) byte++;
+  const lines: string[] = [`first differing byte at offset ${byte}; first difference at dump line ${i + 1}:`];
   for (let k = Math.max(0, i - context); k < i; k++) lines.push(`    ${b[k]}`);
   for (let k = i; k < Math.min(b.length, i + maxLines); k++) lines.push(`  - ${b[k]}`);
   for (let k = i; k < Math.min(a.length, i + maxLines); k++) lines.push(`  + ${a[k]}`);
