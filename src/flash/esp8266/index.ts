@@ -1,0 +1,251 @@
+// Public entry of the ESP8266 flasher: `tspy esptool …` (esptool's commands and flags) and the
+// short path `tspy flash FIRMWARE.bin`. The CLI layer hands over argv and output streams.
+import { readFile, writeFile } from "node:fs/promises";
+import { TspyError, UsageError } from "../../errors.js";
+import type { ByteStream } from "../../transport/byte-stream.js";
+import { OFFLINE, addrFilePairs, normaliseFlashSize, parseEsptoolArgs, parseInteger, type EsptoolArgs } from "./args.js";
+import { FLASH_FREQS, FLASH_MODES, FLASH_SIZES, flashSizeBytes } from "./chip.js";
+import { readElf } from "./elf.js";
+import { buildV1, buildV2, describeImage, parseImage, patchFlashParams } from "./image.js";
+import { mergeBins } from "./merge.js";
+import * as ops from "./operations.js";
+import type { ProgressSink } from "./progress.js";
+
+export { parseEsptoolArgs } from "./args.js";
+
+export const VERSION_TEXT = "tspy esptool (ESP8266), compatible with esptool.py commands";
+
+export interface EsptoolEnv {
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  err: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Opens a port spec (serial path, tcp://, socket://) at a baud rate. */
+  open(spec: string, baud: number): Promise<ByteStream>;
+  /** The device chosen outside esptool's own --port (tspy -d, TSPY_DEVICE), if any. */
+  defaultPort?: string;
+}
+
+function makeIo(env: EsptoolEnv, quietProgress: boolean): ops.Io {
+  const sink: ProgressSink = quietProgress ? { write: () => true, isTTY: false } : env.err;
+  return { out: (l) => env.out.write(`${l}\n`), progress: sink };
+}
+
+async function readInput(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new TspyError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+}
+
+function flashArgs(a: EsptoolArgs, defaults: { mode: string; freq: string; size: string }) {
+  return {
+    mode: (a.opts.flash_mode as string | undefined) ?? defaults.mode,
+    freq: (a.opts.flash_freq as string | undefined) ?? defaults.freq,
+    size: (a.opts.flash_size as string | undefined) ?? defaults.size,
+  };
+}
+
+/** `tspy esptool ARGS…`: resolves to the exit status. */
+export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<number> {
+  const a = parseEsptoolArgs(argv);
+  const io = makeIo(env, a.opts.no_progress === true);
+  if (OFFLINE.has(a.command)) return runOffline(a, io);
+  return withBoard(a, env, io, async (c) => {
+    switch (a.command) {
+      case "chip_id":
+        return ops.chipId(c, io);
+      case "read_mac":
+        return ops.readMac(c, io);
+      case "flash_id":
+        return ops.flashId(c, io);
+      case "erase_flash":
+        return ops.eraseFlash(c, io);
+      case "erase_region": {
+        if (a.positionals.length !== 2) throw new UsageError("erase_region: expected <address> <size>");
+        return ops.eraseRegion(c, parseInteger(a.positionals[0]!, "address"), parseInteger(a.positionals[1]!, "size"), io);
+      }
+      case "write_flash": {
+        const pairs = addrFilePairs(a.positionals, "write_flash");
+        const files = await Promise.all(pairs.map(async (p) => ({ address: p.address, name: p.path, data: await readInput(p.path) })));
+        const compress = a.opts.no_compress === true ? false : a.opts.compress === true ? true : !a.global.noStub;
+        return ops.writeFlash(
+          c,
+          files,
+          { flash: flashArgs(a, { mode: "keep", freq: "keep", size: "detect" }), compress, verify: a.opts.verify === true, eraseAll: a.opts.erase_all === true },
+          io,
+        );
+      }
+      case "verify_flash": {
+        const pairs = addrFilePairs(a.positionals, "verify_flash");
+        const files = await Promise.all(pairs.map(async (p) => ({ address: p.address, name: p.path, data: await readInput(p.path) })));
+        const flash = flashArgs(a, { mode: "keep", freq: "keep", size: "keep" });
+        if (flash.size === "detect") flash.size = await ops.resolveFlashSize(c, "detect", io);
+        return ops.verifyFlash(c, files, flash, a.opts.diff === "yes", io);
+      }
+      case "read_flash": {
+        if (a.positionals.length !== 3) throw new UsageError("read_flash: expected <address> <size> <filename>");
+        const address = parseInteger(a.positionals[0]!, "address");
+        const sizeArg = a.positionals[1]!;
+        const size =
+          sizeArg.toUpperCase() === "ALL"
+            ? flashSizeBytes(await ops.resolveFlashSize(c, "detect", io)) - address
+            : parseInteger(sizeArg, "size");
+        const data = await ops.readFlash(c, address, size, io);
+        await writeFile(a.positionals[2]!, data);
+        return;
+      }
+      case "run":
+        return ops.run(c);
+    }
+    throw new UsageError(`esptool: ${a.command} is not implemented`);
+  });
+}
+
+async function withBoard(
+  a: EsptoolArgs,
+  env: EsptoolEnv,
+  io: ops.Io,
+  body: (c: ops.Connected) => Promise<void>,
+): Promise<number> {
+  const port = a.global.port ?? env.defaultPort;
+  if (!port) throw new UsageError("esptool: no port given (use --port /dev/ttyUSB0, or tspy -d PORT)");
+  const spec = port.startsWith("socket://") ? `tcp://${port.slice("socket://".length)}` : port;
+  io.out(`Serial port ${port}`);
+  const stream = await env.open(spec, a.global.noStub ? a.global.baud : Math.min(ops.ROM_BAUD, a.global.baud));
+  try {
+    const c = await ops.connectChip(
+      stream,
+      {
+        baud: a.global.baud,
+        before: a.global.before,
+        noStub: a.global.noStub,
+        trace: a.global.trace ? (l) => env.err.write(`TRACE ${l}\n`) : undefined,
+      },
+      io,
+    );
+    if (!c.loader.isStub && a.command !== "chip_id" && a.command !== "read_mac") {
+      // The ROM attaches the SPI flash only in FLASH_BEGIN: an empty begin turns it on.
+      io.out("Enabling default SPI flash mode...");
+      await c.loader.flashBegin(0, 0);
+    }
+    await body(c);
+    await finish(c, a.global.after, a.command, io);
+    return 0;
+  } finally {
+    await stream.close().catch(() => undefined);
+  }
+}
+
+async function finish(c: ops.Connected, after: string, command: string, io: ops.Io): Promise<void> {
+  if (command === "run") return;
+  if (after === "hard_reset") {
+    if (c.loader.stream.setSignals) {
+      io.out("Hard resetting via RTS pin...");
+      await c.loader.hardReset();
+    } else {
+      io.out("Note: this link has no modem lines; reset the board yourself to run the new firmware.");
+    }
+  } else if (after === "soft_reset") {
+    io.out("Soft resetting...");
+    await c.loader.runUserCode();
+  } else {
+    io.out("Staying in bootloader.");
+  }
+}
+
+async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
+  switch (a.command) {
+    case "version":
+      io.out(VERSION_TEXT);
+      return 0;
+    case "image_info": {
+      if (a.positionals.length !== 1) throw new UsageError("image_info: expected one image file");
+      const name = a.positionals[0]!;
+      const img = parseImage(await readInput(name), name);
+      for (const l of describeImage(img)) io.out(l);
+      return 0;
+    }
+    case "elf2image": {
+      if (a.positionals.length !== 1) throw new UsageError("elf2image: expected one ELF file");
+      const input = a.positionals[0]!;
+      const elf = readElf(await readInput(input), input);
+      const f = flashArgs(a, { mode: "qio", freq: "40m", size: "1MB" });
+      const params = {
+        flashMode: FLASH_MODES[f.mode]!,
+        flashSizeFreq: FLASH_SIZES[f.size]! | FLASH_FREQS[f.freq]!,
+        entry: elf.entry,
+      };
+      if (f.mode === "keep" || f.freq === "keep" || f.size === "keep") throw new UsageError("elf2image: flash settings cannot be 'keep'");
+      io.out("Creating image for ESP8266...");
+      if ((a.opts.version ?? "1") === "2") {
+        const irom = elf.sections.find((s) => s.addr >= 0x40200000 && s.addr < 0x40300000);
+        const out =
+          (a.opts.output as string | undefined) ??
+          `${input.replace(/\.[^./]*$/, "")}-0x${(((irom?.addr ?? 0x40200000) - 0x40200000) & ~0xfff).toString(16).padStart(5, "0")}.bin`;
+        await writeFile(out, buildV2(elf.sections, params));
+        io.out(`Wrote ${out}`);
+      } else {
+        const prefix = (a.opts.output as string | undefined) ?? `${input}-`;
+        for (const [offset, data] of buildV1(elf.sections, params)) {
+          const out = `${prefix}0x${offset.toString(16).padStart(5, "0")}.bin`;
+          await writeFile(out, data);
+          io.out(`Wrote ${out}`);
+        }
+      }
+      return 0;
+    }
+    case "merge_bin": {
+      const output = a.opts.output as string | undefined;
+      if (!output) throw new UsageError("merge_bin: --output/-o is required");
+      const pairs = addrFilePairs(a.positionals, "merge_bin");
+      const flash = flashArgs(a, { mode: "keep", freq: "keep", size: "keep" });
+      const parts = await Promise.all(
+        pairs.map(async (p) => {
+          const r = patchFlashParams(p.address, await readInput(p.path), flash);
+          if (r.warning) io.out(r.warning);
+          return { address: p.address, name: p.path, data: r.data };
+        }),
+      );
+      const target = a.opts.target_offset ? parseInteger(a.opts.target_offset as string, "--target-offset") : 0;
+      const fill = a.opts.fill_flash_size ? normaliseFlashSize(a.opts.fill_flash_size as string, false) : undefined;
+      const merged = mergeBins(parts, target, fill);
+      await writeFile(output, merged);
+      io.out(`Wrote 0x${merged.length.toString(16)} bytes to file ${output}, ready to flash to offset 0x${target.toString(16)}`);
+      return 0;
+    }
+  }
+  throw new UsageError(`esptool: ${a.command} needs a board`);
+}
+
+/**
+ * `tspy flash [--port P] [--baud B] [--no-stub] FIRMWARE.bin`: detect the chip, write at 0 with
+ * flash-size detection, verify, reset — the seeds' two esptool commands in one.
+ */
+export async function runFlash(argv: string[], env: EsptoolEnv): Promise<number> {
+  const global: string[] = [];
+  const flashOpts: string[] = [];
+  const files: string[] = [];
+  let erase = false;
+  let address = "0";
+  const valueOf = (i: number, opt: string): string => {
+    const v = argv[i];
+    if (v === undefined) throw new UsageError(`${opt} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (["--port", "-p", "--baud", "-b", "--before", "--after"].includes(a)) global.push(a, valueOf(++i, a));
+    else if (a === "--no-stub" || a === "--trace") global.push(a);
+    else if (a === "--erase") erase = true;
+    else if (a === "--address") address = valueOf(++i, a);
+    else if (["-fm", "--flash_mode", "--flash-mode", "-ff", "--flash_freq", "--flash-freq", "-fs", "--flash_size", "--flash-size"].includes(a)) {
+      flashOpts.push(a, valueOf(++i, a));
+    } else if (a.startsWith("-")) throw new UsageError(`flash: unknown option ${a}`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new UsageError("flash: expected one firmware file (tspy flash FIRMWARE.bin)");
+  return runEsptool(
+    [...global, "write_flash", "--flash_size", "detect", ...flashOpts, ...(erase ? ["--erase-all"] : []), address, files[0]!],
+    env,
+  );
+}
