@@ -1,0 +1,300 @@
+// The board's filesystem: the VM only ever sees Emscripten's in-memory filesystem, whose root is
+// emptied and filled with the board directory's files at boot. Changes the VM makes are written
+// through to the host directory, and only there: every host path is built from the in-memory node's
+// canonical path (so `..` has already been resolved inside the VM's tree, where `/..` is `/`), and no
+// host path component may be a symlink (a symlink planted in the directory cannot lead outside).
+import fs from "node:fs";
+import path from "node:path";
+import type { EmFS, EmNode, EmStream } from "./emscripten-fs.js";
+
+const O_CREAT = 0o100;
+const O_TRUNC = 0o1000;
+
+export interface ConfinedFs {
+  /** Copy every file changed by a still-open stream to the host (called whenever the VM goes idle). */
+  syncOpenFiles(): void;
+  /** Problems met while mirroring (a symlink in the way, a host I/O error), for the board's log. */
+  readonly warnings: string[];
+}
+
+function clearTree(FS: EmFS, dir: string): void {
+  for (const name of FS.readdir(dir)) {
+    if (name === "." || name === "..") continue;
+    const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+    const st = FS.lstat(p);
+    if (FS.isDir(st.mode)) {
+      clearTree(FS, p);
+      FS.rmdir(p);
+    } else {
+      FS.unlink(p);
+    }
+  }
+}
+
+/** Remove Emscripten's default /tmp, /home, /dev, /proc: the board's `/` is the board directory only. */
+function emptyRoot(FS: EmFS): void {
+  // /proc holds a synthetic mount that Emscripten cannot unmount (its lookup finds the mounted root,
+  // not the mountpoint): cut the directory out of the root instead, leaving it unreachable.
+  const rootNode = FS.lookupPath("/").node as { contents?: Record<string, unknown> } | null;
+  try {
+    const proc = FS.lookupPath("/proc", { follow: false }).node;
+    if (proc && rootNode?.contents) {
+      FS.hashRemoveNode(proc);
+      delete rootNode.contents["proc"];
+    }
+  } catch {
+    // no /proc: nothing to cut
+  }
+  clearTree(FS, "/");
+}
+
+/** A MEMFS file's bytes, read from the node (going through FS.readFile would re-enter the wrappers). */
+function fileContents(node: EmNode | null): Uint8Array {
+  if (!node || !node.contents) return new Uint8Array(0);
+  const used = node.usedBytes ?? node.contents.length;
+  return node.contents instanceof Uint8Array ? node.contents.subarray(0, used) : Uint8Array.from(node.contents as ArrayLike<number>).subarray(0, used);
+}
+
+function loadTree(FS: EmFS, hostDir: string, vmDir: string): void {
+  for (const entry of fs.readdirSync(hostDir, { withFileTypes: true })) {
+    const hostPath = path.join(hostDir, entry.name);
+    const vmPath = vmDir === "/" ? `/${entry.name}` : `${vmDir}/${entry.name}`;
+    // Dirent types come from lstat: symlinks, sockets and devices are not board files.
+    if (entry.isDirectory()) {
+      FS.mkdir(vmPath);
+      loadTree(FS, hostPath, vmPath);
+    } else if (entry.isFile()) {
+      FS.writeFile(vmPath, fs.readFileSync(hostPath));
+    }
+  }
+}
+
+export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
+  const root = fs.realpathSync(hostRoot);
+  const warnings: string[] = [];
+  const warn = (msg: string): void => {
+    if (warnings.length < 100) warnings.push(msg);
+  };
+
+  emptyRoot(FS);
+  loadTree(FS, root, "/");
+
+  /** The host path for a canonical VM path, or null when it would not stay inside the directory. */
+  const hostPathOf = (vmPath: string): string | null => {
+    const parts = vmPath.split("/").filter((p) => p.length > 0);
+    if (parts.length === 0 || parts.some((p) => p === "." || p === ".." || p.includes("\0"))) return null;
+    let p = root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      p = path.join(p, parts[i]);
+      try {
+        if (!fs.lstatSync(p).isDirectory()) {
+          warn(`${vmPath}: host path component ${p} is not a plain directory; not mirrored`);
+          return null;
+        }
+      } catch {
+        return null;
+      }
+    }
+    const full = path.join(p, parts[parts.length - 1]);
+    if (!full.startsWith(root + path.sep)) return null;
+    return full;
+  };
+
+  const guard = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (e) {
+      warn(`${what}: ${(e as Error).message}`);
+    }
+  };
+
+  const canonical = (p: string): string | null => {
+    try {
+      const { node } = FS.lookupPath(p, { follow: false });
+      return node ? FS.getPath(node) : null;
+    } catch {
+      return null;
+    }
+  };
+
+  const copyFileOut = (vmPath: string, node?: EmNode | null): void => {
+    const host = hostPathOf(vmPath);
+    if (!host) return;
+    guard(`write ${vmPath}`, () => {
+      const data = fileContents(node ?? FS.lookupPath(vmPath).node);
+      // O_NOFOLLOW: a symlink planted at this name must not redirect the write.
+      const fd = fs.openSync(host, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, 0o644);
+      try {
+        fs.writeSync(fd, data);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  };
+
+  const dirtyStreams = new Set<EmStream>();
+  const syncStream = (stream: EmStream): void => {
+    dirtyStreams.delete(stream);
+    stream.tspyDirty = false;
+    if (!FS.isFile(stream.node.mode)) return;
+    // The node may have been renamed or unlinked since it was opened: mirror it under its current name.
+    let vmPath: string;
+    try {
+      vmPath = FS.getPath(stream.node);
+      if (canonical(vmPath) !== vmPath) return; // unlinked
+    } catch {
+      return;
+    }
+    copyFileOut(vmPath, stream.node);
+  };
+
+  const orig = {
+    open: FS.open.bind(FS),
+    close: FS.close.bind(FS),
+    write: FS.write.bind(FS),
+    mkdir: FS.mkdir.bind(FS),
+    rmdir: FS.rmdir.bind(FS),
+    unlink: FS.unlink.bind(FS),
+    rename: FS.rename.bind(FS),
+    truncate: FS.truncate.bind(FS),
+    ftruncate: FS.ftruncate.bind(FS),
+  };
+
+  FS.open = (p, flags, mode) => {
+    const stream = orig.open(p, flags, mode);
+    if (typeof flags === "number" && flags & (O_CREAT | O_TRUNC) && FS.isFile(stream.node.mode)) {
+      stream.tspyDirty = true;
+      dirtyStreams.add(stream);
+      syncStream(stream); // the (empty or truncated) file exists on the host at once
+    }
+    return stream;
+  };
+  FS.write = (stream, buffer, offset, length, position, canOwn) => {
+    const n = orig.write(stream, buffer, offset, length, position, canOwn);
+    if (FS.isFile(stream.node.mode)) {
+      stream.tspyDirty = true;
+      dirtyStreams.add(stream);
+    }
+    return n;
+  };
+  FS.close = (stream) => {
+    if (stream.tspyDirty) syncStream(stream);
+    dirtyStreams.delete(stream);
+    orig.close(stream);
+  };
+  FS.mkdir = (p, mode) => {
+    const node = orig.mkdir(p, mode);
+    const host = hostPathOf(FS.getPath(node));
+    if (host) guard(`mkdir ${p}`, () => fs.mkdirSync(host));
+    return node;
+  };
+  FS.rmdir = (p) => {
+    const vmPath = canonical(p);
+    orig.rmdir(p);
+    const host = vmPath && hostPathOf(vmPath);
+    if (host) guard(`rmdir ${vmPath}`, () => fs.rmdirSync(host));
+  };
+  FS.unlink = (p) => {
+    const vmPath = canonical(p);
+    orig.unlink(p);
+    // unlinkSync removes a symlink itself, never its target.
+    const host = vmPath && hostPathOf(vmPath);
+    if (host) guard(`remove ${vmPath}`, () => fs.unlinkSync(host));
+  };
+  FS.rename = (from, to) => {
+    const fromVm = canonical(from);
+    orig.rename(from, to);
+    const toVm = canonical(to);
+    const fromHost = fromVm && hostPathOf(fromVm);
+    const toHost = toVm && hostPathOf(toVm);
+    if (fromHost && toHost) {
+      guard(`rename ${fromVm}`, () => {
+        const existing = fs.lstatSync(toHost, { throwIfNoEntry: false });
+        if (existing?.isSymbolicLink()) fs.unlinkSync(toHost);
+        fs.renameSync(fromHost, toHost);
+      });
+    } else if (toVm) {
+      // Renamed onto a name that cannot be mirrored, or from one: mirror what can be.
+      if (fromHost) guard(`remove ${fromVm}`, () => fs.rmSync(fromHost, { recursive: true }));
+    }
+  };
+  FS.truncate = (p, len) => {
+    orig.truncate(p, len);
+    const vmPath = canonical(p);
+    if (vmPath) copyFileOut(vmPath);
+  };
+  FS.ftruncate = (fd, len) => {
+    orig.ftruncate(fd, len);
+    const stream = FS.getStream(fd);
+    if (stream) syncStream(stream);
+  };
+
+  translateErrnos(FS);
+
+  return {
+    warnings,
+    syncOpenFiles(): void {
+      for (const s of [...dirtyStreams]) syncStream(s);
+    },
+  };
+}
+
+// Emscripten reports WASI errno numbers (ENOENT 44, EEXIST 20 ...) while the VM's own `errno` module
+// and every board use Linux numbers: without translation a missing file prints `OSError: 44`, and
+// `e.errno == errno.ENOENT` is false. Only the entry points the VM's system calls use are wrapped,
+// and a fresh error is thrown (Emscripten shares some error instances internally).
+const WASI_TO_LINUX: Record<number, number> = {
+  63: 1, // EPERM
+  44: 2, // ENOENT
+  60: 6, // ENXIO
+  29: 5, // EIO
+  8: 9, // EBADF
+  6: 11, // EAGAIN
+  48: 12, // ENOMEM
+  2: 13, // EACCES
+  10: 16, // EBUSY
+  20: 17, // EEXIST
+  75: 18, // EXDEV
+  43: 19, // ENODEV
+  54: 20, // ENOTDIR
+  31: 21, // EISDIR
+  28: 22, // EINVAL
+  41: 23, // ENFILE
+  33: 24, // EMFILE
+  59: 25, // ENOTTY
+  22: 27, // EFBIG
+  51: 28, // ENOSPC
+  70: 29, // ESPIPE
+  69: 30, // EROFS
+  68: 34, // ERANGE
+  37: 36, // ENAMETOOLONG
+  52: 38, // ENOSYS
+  55: 39, // ENOTEMPTY
+  32: 40, // ELOOP
+  58: 95, // EOPNOTSUPP
+};
+
+const SYSCALL_ENTRY_POINTS = [
+  "open", "close", "read", "write", "llseek", "stat", "lstat", "fstat", "mkdir", "rmdir", "unlink",
+  "rename", "readdir", "chdir", "statfs", "truncate", "ftruncate", "readlink", "utime", "chmod",
+  "getStreamChecked",
+];
+
+function translateErrnos(FS: EmFS): void {
+  const table = FS as unknown as Record<string, unknown> & { ErrnoError: new (errno: number) => Error };
+  for (const name of SYSCALL_ENTRY_POINTS) {
+    const fn = table[name];
+    if (typeof fn !== "function") continue;
+    table[name] = function (this: unknown, ...args: unknown[]) {
+      try {
+        return (fn as (...a: unknown[]) => unknown).apply(FS, args);
+      } catch (e) {
+        const errno = (e as { name?: string; errno?: number }).errno;
+        if ((e as { name?: string }).name === "ErrnoError" && errno !== undefined && WASI_TO_LINUX[errno] !== undefined) {
+          throw new table.ErrnoError(WASI_TO_LINUX[errno]);
+        }
+        throw e;
+      }
+    };
+  }
+}

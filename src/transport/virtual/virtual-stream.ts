@@ -1,0 +1,210 @@
+// The virtual board as a ByteStream: what is written here is what a host sends down a serial line,
+// what is read is what the board answers. The board itself (the MicroPython VM) runs in a worker
+// thread; a Ctrl-C that the running program cannot notice within a grace period ends that thread and
+// boots a fresh VM, the way a hard reset ends a stuck board.
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import { BufferedStream } from "../byte-stream.js";
+import { TimeoutError, TransportError } from "../../errors.js";
+import { ByteRing, createRingBuffers } from "./byte-ring.js";
+import { workerScriptPath } from "./worker-script.js";
+import type { WorkerConfig, WorkerMessage } from "./vm-worker.js";
+
+export interface VirtualBoardOptions {
+  /** The board's filesystem: a host directory (created if missing). */
+  dir: string;
+  /** How long a Ctrl-C may go unnoticed by a running program before the board is hard-reset (ms). */
+  interruptGraceMs?: number;
+  /** Send program output lines ending in \r\n as a serial board does (default true). */
+  crlf?: boolean;
+  /** Raw-paste flow-control window (bytes, default 256). */
+  rawPasteWindow?: number;
+  /** Longest program raw-paste accepts before asking the host to stop (bytes, default 4 MiB). */
+  maxProgram?: number;
+  /** MicroPython heap (bytes, default 1 MiB; the VM may grow it). */
+  heapBytes?: number;
+  /** Notes from the board (host files it would not mirror, hard resets). */
+  onNotice?: (message: string) => void;
+}
+
+const BOOT_TIMEOUT_MS = 15_000;
+const WRITE_STALL_MS = 10_000;
+
+function micropythonModulePath(): string {
+  const require = createRequire(import.meta.url);
+  return require.resolve("@micropython/micropython-webassembly-pyscript");
+}
+
+export class VirtualBoardStream extends BufferedStream {
+  readonly description: string;
+  private worker: Worker | null = null;
+  private ring: ByteRing | null = null;
+  private generation = 0;
+  private resetting: Promise<void> | null = null;
+  private hardResets = 0;
+
+  private constructor(
+    private readonly opts: Required<Omit<VirtualBoardOptions, "onNotice">> & Pick<VirtualBoardOptions, "onNotice">,
+    private readonly scriptPath: string,
+  ) {
+    super();
+    this.description = `virtual board at ${opts.dir}`;
+  }
+
+  static async open(options: VirtualBoardOptions): Promise<VirtualBoardStream> {
+    const dir = path.resolve(options.dir);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      if (!fs.statSync(dir).isDirectory()) throw new Error("not a directory");
+    } catch (e) {
+      throw new TransportError(`virtual board directory ${dir}: ${(e as Error).message}`);
+    }
+    const board = new VirtualBoardStream(
+      {
+        dir,
+        interruptGraceMs: options.interruptGraceMs ?? 500,
+        crlf: options.crlf ?? true,
+        rawPasteWindow: options.rawPasteWindow ?? 256,
+        maxProgram: options.maxProgram ?? 4 * 1024 * 1024,
+        heapBytes: options.heapBytes ?? 1024 * 1024,
+        onNotice: options.onNotice,
+      },
+      await workerScriptPath(),
+    );
+    await board.startWorker("power");
+    return board;
+  }
+
+  /** How many times a stuck program forced a hard reset. */
+  get hardResetCount(): number {
+    return this.hardResets;
+  }
+
+  private startWorker(bootKind: WorkerConfig["boot"]): Promise<void> {
+    const input = createRingBuffers();
+    const output = createRingBuffers();
+    const config: WorkerConfig = {
+      vmModulePath: micropythonModulePath(),
+      dir: this.opts.dir,
+      input,
+      output,
+      boot: bootKind,
+      crlf: this.opts.crlf,
+      window: this.opts.rawPasteWindow,
+      maxProgram: this.opts.maxProgram,
+      heapBytes: this.opts.heapBytes,
+    };
+    const worker = new Worker(this.scriptPath, { workerData: config });
+    const generation = ++this.generation;
+    this.worker = worker;
+    this.ring = new ByteRing(input);
+    void this.receive(new ByteRing(output), generation);
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      const timer = setTimeout(() => {
+        if (!ready) fail(`the VM did not start within ${BOOT_TIMEOUT_MS / 1000} s`);
+      }, BOOT_TIMEOUT_MS);
+      const current = (): boolean => generation === this.generation;
+      const fail = (msg: string): void => {
+        clearTimeout(timer);
+        if (!ready) {
+          ready = true;
+          void worker.terminate();
+          reject(new TransportError(`${this.description}: ${msg}`));
+        } else if (current()) {
+          this.linkClosed(msg);
+        }
+      };
+      worker.on("message", (m: WorkerMessage) => {
+        if (!current()) return;
+        switch (m.t) {
+          case "ready":
+            ready = true;
+            clearTimeout(timer);
+            resolve();
+            break;
+          case "warn":
+            this.opts.onNotice?.(m.msg);
+            break;
+          case "fatal":
+            fail(`the VM failed: ${m.msg}`);
+            break;
+        }
+      });
+      worker.on("error", (e) => current() && fail(`the VM failed: ${e.message}`));
+      worker.on("exit", (code) => current() && !this.isClosed && fail(`the VM stopped (exit ${code})`));
+    });
+  }
+
+  /** Move what the board prints into the stream, for as long as this VM generation lives. */
+  private async receive(out: ByteRing, generation: number): Promise<void> {
+    while (generation === this.generation && !this.isClosed) {
+      const bytes = out.takeAll();
+      if (bytes.length > 0) this.push(bytes);
+      else await out.dataArrival(250);
+    }
+  }
+
+  protected async writeBytes(data: Uint8Array): Promise<void> {
+    let offset = 0;
+    const stallDeadline = () => Date.now() + WRITE_STALL_MS;
+    let deadline = stallDeadline();
+    while (offset < data.length) {
+      if (this.resetting) await this.resetting;
+      const ring = this.ring!;
+      const start = ring.written;
+      const n = ring.put(data.subarray(offset));
+      if (n > 0) {
+        this.watchInterrupts(data.subarray(offset, offset + n), start);
+        this.worker!.postMessage({ t: "nudge" });
+        offset += n;
+        deadline = stallDeadline();
+        continue;
+      }
+      if (this.isClosed) throw new TransportError(`${this.description}: closed`);
+      if (Date.now() > deadline) throw new TimeoutError(`${this.description}: the board stopped reading input`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  /** A Ctrl-C the board has not taken off the line after the grace period means a stuck VM. */
+  private watchInterrupts(chunk: Uint8Array, startPosition: number): void {
+    const at = chunk.lastIndexOf(0x03);
+    if (at < 0) return;
+    const position = (startPosition + at + 1) | 0;
+    const generation = this.generation;
+    const timer = setTimeout(() => {
+      if (generation !== this.generation || this.isClosed || this.resetting) return;
+      if (!this.ring!.hasTaken(position)) void this.hardReset();
+    }, this.opts.interruptGraceMs);
+    timer.unref();
+  }
+
+  /** End the VM thread whatever it is doing and boot a fresh VM (without boot.py/main.py). */
+  hardReset(): Promise<void> {
+    this.resetting ??= (async () => {
+      this.hardResets++;
+      this.opts.onNotice?.("the running program did not react to Ctrl-C: hard reset");
+      const old = this.worker;
+      this.generation++; // silence the old worker's last messages
+      await old?.terminate();
+      try {
+        await this.startWorker("safe");
+      } catch (e) {
+        this.linkClosed((e as Error).message);
+      }
+    })().finally(() => {
+      this.resetting = null;
+    });
+    return this.resetting;
+  }
+
+  protected async closeLink(): Promise<void> {
+    this.generation++;
+    const w = this.worker;
+    this.worker = null;
+    await w?.terminate();
+  }
+}

@@ -1,0 +1,265 @@
+// The virtual board's "hardware": runs in a worker thread, owns one MicroPython VM (the npm
+// WebAssembly build) at a time, reads the receive line (a shared ring) and posts the board's output.
+// Only node built-ins and sibling modules may be imported here (see worker-script.ts).
+import { parentPort, workerData } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import { ByteRing, type RingBuffers } from "./byte-ring.js";
+import { BoardProtocol, type ReplVm } from "./raw-paste-device.js";
+import { mountBoardDirectory, type ConfinedFs } from "./confined-fs.js";
+import type { EmFS, EmStream } from "./emscripten-fs.js";
+
+export interface WorkerConfig {
+  /** Absolute path of micropython.mjs. */
+  vmModulePath: string;
+  dir: string;
+  /** Host → board. */
+  input: RingBuffers;
+  /** Board → host. */
+  output: RingBuffers;
+  /** "power": boot.py and main.py run; "safe": after a forced reset, they do not. */
+  boot: "power" | "safe";
+  crlf: boolean;
+  window: number;
+  maxProgram: number;
+  heapBytes: number;
+}
+
+export type WorkerMessage =
+  | { t: "ready" }
+  | { t: "warn"; msg: string }
+  | { t: "fatal"; msg: string };
+
+interface MicroPythonModule {
+  _mp_sched_keyboard_interrupt(): void;
+  _mp_hal_get_interrupt_char(): number;
+}
+interface MicroPython {
+  _module: MicroPythonModule;
+  FS: EmFS;
+  replInit(): void;
+  replProcessChar(c: number): number;
+  runPython(code: string): unknown;
+}
+type LoadMicroPython = (opts: {
+  stdout: (b: Uint8Array) => void;
+  stderr: (b: Uint8Array) => void;
+  linebuffer: boolean;
+  heapsize?: number;
+}) => Promise<MicroPython>;
+
+const config = workerData as WorkerConfig;
+const port = parentPort!;
+const ring = new ByteRing(config.input);
+const outRing = new ByteRing(config.output);
+const realNow = Date.now.bind(Date);
+
+let loadMicroPython: LoadMicroPython;
+let mp: MicroPython | null = null;
+let fsMirror: ConfinedFs | null = null;
+let running = false; // Python code is executing (bytes from the host are its stdin)
+/** Bytes received while a program ran and not read by it: the REPL gets them afterwards. */
+const pendingInput: number[] = [];
+
+// ---- output ------------------------------------------------------------------------------------
+// Bytes go straight into the shared output ring, so the host sees them at once even when the VM then
+// spins in a loop that never comes back to JavaScript.
+let lastOut = -1;
+let hidden = 0;
+let capture: number[] | null = null;
+const one = [0];
+
+function send(b: number): void {
+  one[0] = b;
+  outRing.putAll(one);
+}
+
+function emitByte(b: number): void {
+  if (config.crlf && b === 0x0a && lastOut !== 0x0d) send(0x0d);
+  send(b);
+  lastOut = b;
+}
+
+function fromVm(bytes: Uint8Array): void {
+  for (const b of bytes) {
+    if (hidden > 0) {
+      hidden--;
+      continue;
+    }
+    capture?.push(b);
+    emitByte(b);
+  }
+  if (running) pollDuringRun();
+}
+
+function emit(bytes: string | Uint8Array): void {
+  const data = typeof bytes === "string" ? Buffer.from(bytes, "latin1") : bytes;
+  outRing.putAll(data);
+  if (data.length > 0) lastOut = data[data.length - 1];
+}
+
+// ---- input while Python runs ---------------------------------------------------------------------
+/**
+ * Called from every place the running VM calls out to JavaScript (clock, output, stdin): move newly
+ * received bytes to the program's input, turning the interrupt character into KeyboardInterrupt as a
+ * board's UART interrupt handler does, and keep streaming output.
+ */
+function pollDuringRun(forStdin = false): boolean {
+  let interrupted = false;
+  if (mp && ring.pending() > 0) {
+    // -1 while the VM compiles or sits in its REPL: then bytes stay on the line for the REPL, unless
+    // the program is reading stdin (with the interrupt character disabled).
+    const ichar = mp._module._mp_hal_get_interrupt_char();
+    if (ichar >= 0 || forStdin) {
+      for (let b = ring.take(); b >= 0; b = ring.take()) {
+        if (b === ichar) {
+          mp._module._mp_sched_keyboard_interrupt();
+          interrupted = true;
+        } else {
+          pendingInput.push(b);
+        }
+      }
+    }
+  }
+  return interrupted;
+}
+
+// The pure-WebAssembly build never polls for input; its clock is Date.now, which time.sleep(),
+// time.ticks_ms() and friends call constantly. That is where Ctrl-C gets in.
+Date.now = () => {
+  if (running) pollDuringRun();
+  return realNow();
+};
+
+/** stdin for the running program: block until at least one byte (or an interrupt) arrives. */
+function stdinRead(_s: EmStream, buffer: Uint8Array, offset: number, length: number): number {
+  for (;;) {
+    if (pollDuringRun(true)) return 0;
+    if (pendingInput.length > 0) break;
+    ring.waitForData(50);
+  }
+  const n = Math.min(length, pendingInput.length);
+  for (let i = 0; i < n; i++) buffer[offset + i] = pendingInput[i];
+  pendingInput.splice(0, n);
+  return n;
+}
+
+function runVm<T>(fn: () => T): T {
+  running = true;
+  try {
+    return fn();
+  } finally {
+    running = false;
+    fsMirror?.syncOpenFiles();
+  }
+}
+
+// ---- the REPL seen from the device layer ---------------------------------------------------------
+const replVm: ReplVm = {
+  feed: (byte) => runVm(() => mp!.replProcessChar(byte)),
+  emit,
+  hideNext(n) {
+    hidden = n;
+  },
+  startCapture() {
+    capture = [];
+  },
+  endCapture() {
+    const s = Buffer.from(capture ?? []).toString("latin1");
+    capture = null;
+    return s;
+  },
+};
+const protocol = new BoardProtocol(replVm, { window: config.window, maxProgram: config.maxProgram });
+
+// ---- boot ----------------------------------------------------------------------------------------
+const RUN_FILE = `
+def _tspy_boot(f):
+    import os, sys
+    try:
+        os.stat(f)
+    except OSError:
+        return
+    try:
+        with open(f) as h:
+            src = h.read()
+        exec(compile(src, f, "exec"), globals())
+    except BaseException as e:
+        sys.print_exception(e)
+`;
+
+async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): Promise<void> {
+  mp = null;
+  fsMirror = null;
+  const vm = await loadMicroPython({ stdout: fromVm, stderr: fromVm, linebuffer: false, heapsize: config.heapBytes });
+  fsMirror = mountBoardDirectory(vm.FS, config.dir);
+  for (const w of fsMirror.warnings.splice(0)) port.postMessage({ t: "warn", msg: w } satisfies WorkerMessage);
+  const stdin = vm.FS.getStream(0);
+  if (stdin) stdin.stream_ops = { ...stdin.stream_ops, read: stdinRead };
+  mp = vm;
+  if (kind !== "safe") {
+    runVm(() => {
+      vm.runPython(RUN_FILE);
+      vm.runPython("_tspy_boot('boot.py')");
+      // As on real ports, main.py runs only when the board comes up in the friendly REPL.
+      if (mode === "friendly") vm.runPython("_tspy_boot('main.py')");
+      vm.runPython("del _tspy_boot");
+    });
+  }
+  // The VM prints "\r\n" before its banner; a board coming out of reset starts with the banner.
+  hidden = 2;
+  if (mode === "raw") {
+    hidden = Number.MAX_SAFE_INTEGER; // the banner of the friendly REPL the VM starts in
+    vm.replInit();
+    hidden = 2;
+    protocol.reset("friendly");
+    protocol.input(0x01);
+  } else {
+    vm.replInit();
+    protocol.reset("friendly");
+  }
+  hidden = 0;
+}
+
+async function softReset(): Promise<void> {
+  const mode = protocol.mode;
+  emit("MPY: soft reboot\r\n");
+  await boot("soft", mode);
+}
+
+// ---- main loop -----------------------------------------------------------------------------------
+let pumping = false;
+
+function nextByte(): number {
+  if (pendingInput.length > 0) return pendingInput.shift()!;
+  return ring.take();
+}
+
+async function pump(): Promise<void> {
+  if (pumping || !mp) return;
+  pumping = true;
+  try {
+    for (let b = nextByte(); b >= 0; b = nextByte()) {
+      if (protocol.input(b) === "soft-reset") await softReset();
+    }
+  } finally {
+    pumping = false;
+  }
+}
+
+port.on("message", (m: { t: string }) => {
+  if (m.t === "nudge") void pump().catch(fatal);
+});
+
+function fatal(e: unknown): void {
+  port.postMessage({ t: "fatal", msg: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
+}
+
+async function start(): Promise<void> {
+  const mod = (await import(pathToFileURL(config.vmModulePath).href)) as { loadMicroPython: LoadMicroPython };
+  loadMicroPython = mod.loadMicroPython;
+  await boot(config.boot, "friendly");
+  port.postMessage({ t: "ready" } satisfies WorkerMessage);
+  await pump();
+}
+
+start().catch(fatal);
