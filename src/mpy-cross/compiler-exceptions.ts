@@ -2,7 +2,7 @@
 // handler matching, binding and deleting `except ... as e`, and unwinding through finally.
 import type { ParseNode, StructNode } from "./parse-tree.js";
 import type { Compiler, RuleFn } from "./compiler.js";
-import { AssignKind, INVALID_LABEL } from "./compiler.js";
+import { AssignKind } from "./compiler.js";
 import { AttrKind, SetupBlockKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
 import { extractList, idName, isStruct } from "./parse-node.js";
@@ -252,7 +252,6 @@ export function compileAsyncWith(c: Compiler, pns: StructNode): void {
   asyncWithHelper(c, extractList(pns.nodes[0], "with_stmt_list"), pns.nodes[1]);
 }
 
-void INVALID_LABEL;
 
 export const EXCEPTION_RULES: Record<string, RuleFn> = {
   try_stmt: tryStmt,

@@ -5,7 +5,7 @@ import { hasCompFor, type Compiler, type RuleFn } from "./compiler.js";
 import { AttrKind, BuildKind, Pass, STAR_FLAG_DOUBLE, STAR_FLAG_SINGLE, SubscrKind, YieldKind } from "./emitter.js";
 import { BinaryOp, UnaryOp } from "./opcodes.js";
 import { IdKind, ScopeKind, ID_FLAG_IS_PARAM, isCompLike } from "./scope.js";
-import { extractList, idName, isId, isStruct, isToken, tokOf } from "./parse-node.js";
+import { extractList, idName, isId, isStruct, tokOf } from "./parse-node.js";
 import { Tok } from "./tokens.js";
 import { compileComprehension } from "./compiler-comprehensions.js";
 import { declareGlobal, declareNonlocal } from "./compiler-statements.js";
@@ -379,7 +379,6 @@ function yieldExpr(c: Compiler, pns: StructNode): void {
   }
 }
 
-void isToken;
 
 export const EXPRESSION_RULES: Record<string, RuleFn> = {
   testlist_star_expr: genericTuple,

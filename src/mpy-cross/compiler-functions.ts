@@ -1,7 +1,7 @@
 // def, lambda, class and decorators: default arguments, closures over the enclosing scope's cells,
 // and the built-in @micropython.* decorators.
 import type { ParseNode, StructNode } from "./parse-tree.js";
-import { Pass, BuildKind, AttrKind } from "./emitter.js";
+import { BuildKind, AttrKind } from "./emitter.js";
 import type { Compiler, RuleFn } from "./compiler.js";
 import { IdKind, Scope, ScopeKind, SCOPE_FLAG_DEFKWARGS, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS } from "./scope.js";
 import { extractList, idName, isId, isStruct } from "./parse-node.js";
@@ -176,7 +176,6 @@ function asyncStmt(c: Compiler, pns: StructNode): void {
   else compileAsyncWith(c, inner);
 }
 
-void Pass;
 
 export const FUNCTION_RULES: Record<string, RuleFn> = {
   funcdef: (c, pns) => void funcdef(c, pns),

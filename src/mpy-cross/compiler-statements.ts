@@ -5,10 +5,9 @@ import type { ParseNode, StructNode } from "./parse-tree.js";
 import { AssignKind, INVALID_LABEL, hasCompFor, type Compiler, type RuleFn } from "./compiler.js";
 import { AttrKind, BREAK_FROM_FOR, BuildKind, ImportKind, Pass, SubscrKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
-import { IdKind, ScopeKind, isCompLike, type IdInfo } from "./scope.js";
+import { IdKind, ScopeKind, type IdInfo } from "./scope.js";
 import { extractList, idName, isConstFalse, isConstTrue, isId, isLeaf, isSmallInt, isStruct, isToken, tokOf } from "./parse-node.js";
 import { Tok } from "./tokens.js";
-import { compileNamedExprHelper } from "./compiler-expressions.js";
 
 function exprStmt(c: Compiler, pns: StructNode): void {
   let rhs = pns.nodes[1];
@@ -433,8 +432,6 @@ function forStmt(c: Compiler, pns: StructNode): void {
   emit.labelAssign(breakLabel);
 }
 
-void compileNamedExprHelper;
-void isCompLike;
 
 export const STATEMENT_RULES: Record<string, RuleFn> = {
   file_input: (c, pns) => c.compileGenericAllNodes(pns),

@@ -25,6 +25,19 @@ export class PendingSyntaxError extends Error {
   }
 }
 
+/** A compiler-detected SyntaxError: upstream's traceback names the scope it was found in. */
+export class ScopedCompileError extends CompileError {
+  readonly block: string;
+  constructor(message: string, filename: string, line: number, block: string) {
+    super("SyntaxError", message, filename, line);
+    this.block = block;
+  }
+
+  override format(): string {
+    return `Traceback (most recent call last):\n  File "${this.filename}", line ${this.line}, in ${this.block}\n${this.kind}: ${this.message}\n`;
+  }
+}
+
 export type RuleFn = (c: Compiler, pns: StructNode) => void;
 
 export interface CompileOptions {
@@ -366,7 +379,7 @@ export class Compiler {
       if (e instanceof PendingSyntaxError) {
         const pn = this.scopeCur.pn;
         const line = e.line || (pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0);
-        throw new CompileError("SyntaxError", e.message, this.opts.sourceFile, line);
+        throw new ScopedCompileError(e.message, this.opts.sourceFile, line, this.scopeCur.simpleName);
       }
       throw e;
     }

@@ -1,0 +1,197 @@
+// `tspy mpy-cross`: upstream mpy-cross's flags, several files per run, never a partial output file.
+// The compiler is loaded only when there is something to compile, so `tspy --help` stays light.
+import { mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { UsageError } from "../errors.js";
+import type { CommandSpec, CliContext } from "./command.js";
+
+const USAGE = `usage: tspy mpy-cross [-o OUT] [-s NAME] [-O<N>] [-msmall-int-bits=N] [-X emit=bytecode]
+                       [--mpy-version 6.3] [--out-dir DIR] [--version] [--dump] FILE...
+  -o OUT                 output file (only with one input; "-" writes to stdout)
+  -s NAME                source name stored in the .mpy (default: the input path)
+  -O<N>                  optimisation level: 1+ drops assert, 3 also drops line numbers
+  -msmall-int-bits=N     small-int width of the target (default 31)
+  -X emit=bytecode       the only emitter (native code needs upstream's mpy-cross)
+  --mpy-version V        .mpy version to write (default 6.3)
+  --out-dir DIR          write each FILE as DIR/<stem>.mpy (default: next to the source)
+  --dump                 disassemble the given .mpy files instead of compiling
+  --version              name the emulated MicroPython release and .mpy version`;
+
+interface MpyCrossArgs {
+  files: string[];
+  output?: string;
+  sourceName?: string;
+  optimize: number;
+  smallIntBits: number;
+  mpyVersion: string;
+  outDir?: string;
+  version: boolean;
+  dump: boolean;
+  help: boolean;
+}
+
+function parseArgs(args: string[]): MpyCrossArgs {
+  const r: MpyCrossArgs = { files: [], optimize: 0, smallIntBits: 31, mpyVersion: "6.3", version: false, dump: false, help: false };
+  const need = (i: number, flag: string): string => {
+    const v = args[i + 1];
+    if (v === undefined) throw new UsageError(`mpy-cross: ${flag} needs a value`);
+    return v;
+  };
+  let options = true;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!options || !a.startsWith("-") || a === "-") {
+      r.files.push(a.replace(/\\/g, "/"));
+      continue;
+    }
+    if (a === "--") options = false;
+    else if (a === "--version") r.version = true;
+    else if (a === "--dump") r.dump = true;
+    else if (a === "-h" || a === "--help") r.help = true;
+    else if (a === "-v") { /* verbosity: nothing extra to trace */ }
+    else if (a === "-o") r.output = need(i++, a);
+    else if (a === "-s") r.sourceName = need(i++, a).replace(/\\/g, "/");
+    else if (a === "--out-dir") r.outDir = need(i++, a);
+    else if (a.startsWith("--out-dir=")) r.outDir = a.slice("--out-dir=".length);
+    else if (a === "--mpy-version") r.mpyVersion = need(i++, a);
+    else if (a.startsWith("--mpy-version=")) r.mpyVersion = a.slice("--mpy-version=".length);
+    else if (a === "-X") {
+      const v = need(i++, a);
+      if (v !== "emit=bytecode" && !v.startsWith("heapsize=")) {
+        throw new UsageError(`mpy-cross: -X ${v} is not supported (only emit=bytecode; native code needs upstream mpy-cross)`);
+      }
+    } else if (a.startsWith("-O")) {
+      // -O<digit> sets the level; -O, -OO, -OOO count the O's, as upstream does
+      if (/^-O\d/.test(a)) r.optimize = Number(a[2]);
+      else r.optimize = /^-O+$/.test(a) ? a.length - 1 : (() => { throw new UsageError(`mpy-cross: bad flag ${a}`); })();
+    } else if (a.startsWith("-msmall-int-bits=")) {
+      const n = Number(a.slice("-msmall-int-bits=".length));
+      if (!Number.isInteger(n) || n < 2 || n > 63) throw new UsageError(`mpy-cross: bad small-int bits in ${a}`);
+      r.smallIntBits = n;
+    } else if (a.startsWith("-march")) {
+      throw new UsageError(`mpy-cross: ${a}: native code generation is not supported; only bytecode .mpy files`);
+    } else {
+      throw new UsageError(`mpy-cross: unknown option ${a}\n${USAGE}`);
+    }
+  }
+  return r;
+}
+
+/** Where upstream would write the output: the input name with its last two characters replaced by "mpy". */
+function defaultOutput(file: string, outDir: string | undefined): string {
+  if (outDir !== undefined) {
+    const base = path.basename(file);
+    const stem = base.endsWith(".py") ? base.slice(0, -3) : base.replace(/\.[^.]*$/, "");
+    return path.join(outDir, `${stem}.mpy`);
+  }
+  return file.slice(0, -2) + "mpy";
+}
+
+async function writeAtomically(target: string, data: Uint8Array): Promise<void> {
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, target);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw e;
+  }
+}
+
+function fsMessage(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOENT") return "no such file";
+  if (err.code === "EISDIR") return "is a directory";
+  if (err.code === "EACCES" || err.code === "EPERM") return "permission denied";
+  return err.message ?? String(e);
+}
+
+async function run(args: string[], ctx: CliContext): Promise<number> {
+  const opts = parseArgs(args);
+  if (opts.help) {
+    ctx.out.write(USAGE + "\n");
+    return 0;
+  }
+  if (opts.version) {
+    const { EMULATED_MICROPYTHON } = await import("../mpy-cross/index.js");
+    ctx.out.write(`MicroPython v${EMULATED_MICROPYTHON} (tspy); mpy-cross emitting mpy v${opts.mpyVersion}\n`);
+    return 0;
+  }
+  if (opts.files.length === 0) throw new UsageError(`mpy-cross: no input files\n${USAGE}`);
+  if (opts.dump) {
+    const { runDump } = await import("../mpy-cross/dump.js");
+    return runDump(opts.files, ctx.out, ctx.err);
+  }
+  if (opts.output !== undefined && opts.files.length > 1) throw new UsageError("mpy-cross: -o takes a single input file");
+
+  const { compileToMpy, CompileError, MPY_VERSIONS } = await import("../mpy-cross/index.js");
+  if (!MPY_VERSIONS[opts.mpyVersion]) {
+    throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
+  }
+  if (opts.outDir !== undefined) await mkdir(opts.outDir, { recursive: true });
+
+  let failures = 0;
+  const fail = (line: string) => {
+    ctx.err.write(line.endsWith("\n") ? line : line + "\n");
+    failures++;
+  };
+  for (const file of opts.files) {
+    let source: Uint8Array;
+    try {
+      if (file === "-") {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        source = Buffer.concat(chunks);
+      } else {
+        if ((await stat(file)).isDirectory()) {
+          fail(`mpy-cross: ${file}: is a directory`);
+          continue;
+        }
+        source = await readFile(file);
+      }
+    } catch (e) {
+      fail(`mpy-cross: ${file}: ${fsMessage(e)}`);
+      continue;
+    }
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(source);
+    } catch {
+      fail(`mpy-cross: ${file}: not UTF-8 text`);
+      continue;
+    }
+    let mpy: Uint8Array;
+    try {
+      mpy = compileToMpy(source, {
+        filename: file === "-" ? "<stdin>" : file,
+        sourceName: opts.sourceName,
+        optimize: opts.optimize,
+        smallIntBits: opts.smallIntBits,
+        mpyVersion: opts.mpyVersion,
+      });
+    } catch (e) {
+      if (e instanceof CompileError) {
+        fail(e.format());
+        continue;
+      }
+      throw e;
+    }
+    const target = opts.output ?? (file === "-" ? "-" : defaultOutput(file, opts.outDir));
+    if (target === "-") {
+      ctx.out.write(Buffer.from(mpy));
+      continue;
+    }
+    try {
+      await writeAtomically(target, mpy);
+    } catch (e) {
+      fail(`mpy-cross: ${target}: cannot write (${fsMessage(e)})`);
+    }
+  }
+  return failures ? 1 : 0;
+}
+
+export const mpyCrossCommand: CommandSpec = {
+  name: "mpy-cross",
+  summary: "compile Python to .mpy, byte-identical to upstream mpy-cross 1.27 (--dump to disassemble)",
+  greedy: true,
+  run,
+};

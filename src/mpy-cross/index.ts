@@ -1,0 +1,37 @@
+// Public entry of tspy's in-process mpy-cross: Python source in, .mpy bytes out (byte-identical to
+// upstream mpy-cross 1.27 for .mpy v6.3). Throws CompileError for source upstream would reject.
+import { parse } from "./parser.js";
+import { Compiler } from "./compiler.js";
+import { writeMpy, MPY_VERSIONS, DEFAULT_MPY_VERSION } from "./mpy-writer.js";
+import { CompileError } from "./compile-error.js";
+
+export { CompileError, MPY_VERSIONS, DEFAULT_MPY_VERSION };
+
+/** The MicroPython release whose mpy-cross this one reproduces. */
+export const EMULATED_MICROPYTHON = "1.27.0";
+
+export interface CompileOptions {
+  /** Name used in error messages (the input path as given). */
+  filename: string;
+  /** Source name stored in the .mpy (mpy-cross -s); defaults to `filename`. */
+  sourceName?: string;
+  /** Optimisation level (mpy-cross -O<N>): 1+ drops asserts, 3 drops line numbers. */
+  optimize?: number;
+  /** Bits of a small int on the target (mpy-cross -msmall-int-bits), default 31. */
+  smallIntBits?: number;
+  /** .mpy version to write, default "6.3". */
+  mpyVersion?: string;
+}
+
+export function compileToMpy(source: string | Uint8Array, opts: CompileOptions): Uint8Array {
+  const optimize = opts.optimize ?? 0;
+  const smallIntBits = opts.smallIntBits ?? 31;
+  const version = opts.mpyVersion ?? DEFAULT_MPY_VERSION;
+  if (!MPY_VERSIONS[version]) {
+    throw new RangeError(`unsupported .mpy version ${version} (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
+  }
+  const tree = parse(source, { filename: opts.filename, inputKind: "file", optimize, smallIntBits });
+  const compiler = new Compiler({ sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits });
+  const cm = compiler.run(tree);
+  return writeMpy(cm, version);
+}
