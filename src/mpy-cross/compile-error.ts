@@ -3,7 +3,11 @@
 // entry carrying file and line but no block name, then `Kind: message`.
 import { TspyError } from "../errors.js";
 
-export type CompileErrorKind = "SyntaxError" | "IndentationError";
+/**
+ * NotImplementedError is raised by upstream's lexer for `\N{...}` escapes; it carries no traceback, so
+ * such errors have line 0 and print without the "File ..." lines.
+ */
+export type CompileErrorKind = "SyntaxError" | "IndentationError" | "NotImplementedError";
 
 export class CompileError extends TspyError {
   readonly kind: CompileErrorKind;
@@ -20,6 +24,7 @@ export class CompileError extends TspyError {
 
   /** Exactly what upstream mpy-cross prints to stderr for this error, final newline included. */
   format(): string {
+    if (this.line <= 0) return `${this.kind}: ${this.message}\n`;
     return `Traceback (most recent call last):\n  File "${this.filename}", line ${this.line}\n${this.kind}: ${this.message}\n`;
   }
 

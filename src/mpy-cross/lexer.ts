@@ -140,7 +140,7 @@ class ByteBuilder {
 
 /**
  * Source text as bytes, the way upstream's reader and next_char() see it: CR and CR LF become LF, and a
- * final newline is added when the text does not end with one.
+ * final newline is added when the text does not end with one (an empty text becomes one newline).
  */
 export function normaliseSource(source: string | Uint8Array): Uint8Array {
   const raw = typeof source === "string" ? utf8.encode(source) : source;
@@ -168,7 +168,8 @@ export function normaliseSource(source: string | Uint8Array): Uint8Array {
     out.set(raw);
     n = raw.length;
   }
-  if (n > 0 && out[n - 1] !== CH_NL) out[n++] = CH_NL;
+  // (upstream primes its window with dummy bytes, so even an empty file reads as one newline)
+  if (n === 0 || out[n - 1] !== CH_NL) out[n++] = CH_NL;
   return out.subarray(0, n);
 }
 

@@ -1,0 +1,236 @@
+// Number literals → values, as upstream's py/parsenum.c reads them inside mpy-cross on x86-64.
+// Integers are exact (BigInt). Floats are not simply correctly rounded: upstream gathers up to ~19
+// significant digits into a 64-bit mantissa, scales it by 10^exp in 80-bit long double arithmetic
+// (binary powering), then rounds to double. A float literal's bits end up in the .mpy (via its repr),
+// so that arithmetic is reproduced here with a small exact model of the x87 extended format.
+import type { PyConstant } from "./parse-tree.js";
+
+/** A literal upstream rejects; the parser reports `message` as a SyntaxError on the token's line. */
+export class NumberSyntaxError extends Error {}
+
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/** Integer literal text from the lexer (digits, letters, no underscores left) → value. */
+export function parseIntegerLiteral(text: string): bigint {
+  let i = 0;
+  const n = text.length;
+  // (upstream also skips spaces and a sign here; the lexer never produces them)
+  let base = 0;
+  let start = i;
+  if (n - i > 1 && text.charCodeAt(i) === 0x30) {
+    const p = text.charCodeAt(i + 1) | 0x20;
+    if (p === 0x78) base = 16;
+    else if (p === 0x6f) base = 8;
+    else if (p === 0x62) base = 2;
+    if (base !== 0) {
+      i += 2;
+      start = i;
+    } else {
+      // a leading 0 without a prefix: only zeros are allowed (reported as base 0)
+      base = 1;
+    }
+  } else {
+    base = 10;
+  }
+  let value = 0n;
+  const big = BigInt(base === 1 ? 10 : base);
+  let j = i;
+  for (; j < n; j++) {
+    let d = text.charCodeAt(j);
+    if (d >= 0x30 && d <= 0x39) d -= 0x30;
+    else if (d === 0x5f) continue;
+    else {
+      d |= 0x20;
+      if (d >= 0x61 && d <= 0x7a) d -= 0x61 - 10;
+      else break;
+    }
+    if (d >= base) break;
+    value = value * big + BigInt(d);
+  }
+  if (j === start || j !== n) {
+    throw new NumberSyntaxError(`invalid syntax for integer with base ${base === 1 ? 0 : base}: '${text.slice(start)}'`);
+  }
+  return value;
+}
+
+// --- float literals ------------------------------------------------------------------------------
+
+const MANTISSA_MAX = 0x1999999999999998n;
+const INT_MAX = 2147483647;
+
+/** A finite positive x87 extended value: mant (exactly 64 bits, top bit set) × 2^exp; or zero/inf. */
+interface Ext {
+  readonly mant: bigint;
+  readonly exp: number;
+  readonly special?: "zero" | "inf";
+}
+
+const EXT_MIN_EXP = -16382 - 63; // exponent of the smallest normal's mantissa unit
+const EXT_MAX_EXP = 16383 - 63;
+
+function bitLength(v: bigint): number {
+  return v === 0n ? 0 : v.toString(2).length;
+}
+
+/** Rounds v × 2^exp (v > 0, any size, `sticky` = lost nonzero bits below) to 64 bits, nearest-even. */
+function roundToExt(v: bigint, exp: number, sticky: boolean): Ext {
+  const len = bitLength(v);
+  if (len > 64) {
+    const shift = len - 64;
+    const kept = v >> BigInt(shift);
+    const rem = v - (kept << BigInt(shift));
+    const half = 1n << BigInt(shift - 1);
+    let m = kept;
+    if (rem > half || (rem === half && (sticky || (kept & 1n) === 1n))) m += 1n;
+    exp += shift;
+    if (m >> 64n) {
+      m >>= 1n;
+      exp += 1;
+    }
+    return finishExt(m, exp);
+  }
+  return finishExt(v << BigInt(64 - len), exp - (64 - len));
+}
+
+function finishExt(mant: bigint, exp: number): Ext {
+  if (exp > EXT_MAX_EXP) return { mant: 0n, exp: 0, special: "inf" };
+  // Denormal long doubles are far below double range; treating them as zero changes no double result.
+  if (exp < EXT_MIN_EXP) return { mant: 0n, exp: 0, special: "zero" };
+  return { mant, exp };
+}
+
+function extFromInt(v: bigint): Ext {
+  return v === 0n ? { mant: 0n, exp: 0, special: "zero" } : roundToExt(v, 0, false);
+}
+
+function extMul(a: Ext, b: Ext): Ext {
+  if (a.special === "zero" || b.special === "zero") return { mant: 0n, exp: 0, special: "zero" };
+  if (a.special === "inf" || b.special === "inf") return { mant: 0n, exp: 0, special: "inf" };
+  return roundToExt(a.mant * b.mant, a.exp + b.exp, false);
+}
+
+function extDiv(a: Ext, b: Ext): Ext {
+  if (a.special === "zero" || b.special === "inf") return { mant: 0n, exp: 0, special: "zero" };
+  if (a.special === "inf") return { mant: 0n, exp: 0, special: "inf" };
+  // 130 quotient bits are plenty for a correctly rounded 64-bit result with a sticky bit.
+  const num = a.mant << 130n;
+  const q = num / b.mant;
+  const r = num - q * b.mant;
+  return roundToExt(q, a.exp - b.exp - 130, r !== 0n);
+}
+
+/** Rounds an extended value to the nearest double (ties to even), with subnormals and overflow. */
+function extToDouble(x: Ext): number {
+  if (x.special === "zero") return 0;
+  if (x.special === "inf") return Infinity;
+  // value = mant × 2^exp with mant in [2^63, 2^64): unbiased exponent e = exp + 63
+  const e = x.exp + 63;
+  let keepBits = 53;
+  if (e < -1022) keepBits = 53 - (-1022 - e); // subnormal: fewer mantissa bits survive
+  if (keepBits < 0) return 0; // below half the smallest subnormal
+  const shift = BigInt(64 - keepBits);
+  let m = x.mant >> shift;
+  const rem = x.mant - (m << shift);
+  const half = 1n << (shift - 1n);
+  if (rem > half || (rem === half && (m & 1n) === 1n)) m += 1n;
+  const unitExp = x.exp + Number(shift);
+  // m × 2^unitExp is exactly representable now (m ≤ 2^53); scale in two steps to avoid overflow.
+  const value = Number(m) * 2 ** Math.trunc(unitExp / 2) * 2 ** (unitExp - Math.trunc(unitExp / 2));
+  return value;
+}
+
+const TEN: Ext = extFromInt(10n);
+
+/** num × 10^decExp with upstream's long double binary powering (MICROPY_FLOAT_FORMAT_IMPL_EXACT). */
+function decimalExp(mantissa: bigint, decExp: number): number {
+  let res = extFromInt(mantissa);
+  if (decExp === 0 || mantissa === 0n) return extToDouble(res);
+  const neg = decExp < 0;
+  if (neg) decExp = -decExp;
+  let expo = TEN;
+  while (decExp) {
+    if (decExp & 1) res = neg ? extDiv(res, expo) : extMul(res, expo);
+    decExp = Math.floor(decExp / 2);
+    if (decExp) expo = extMul(expo, expo);
+  }
+  return extToDouble(res);
+}
+
+/** Decimal digits with optional fraction and exponent; returns the value and where parsing stopped. */
+function parseDecimal(text: string, from: number): { value: number; end: number } | null {
+  const top = text.length;
+  let i = from;
+  let state = 0; // 0 integer part, 1 fraction, 2 exponent
+  let expNeg = false;
+  let mantissa = 0n;
+  let expVal = 0;
+  let expExtra = 0;
+  let zerosInt = 0;
+  let zerosFrac = 0;
+  const accept = (dig: number, where: number): void => {
+    if (mantissa < MANTISSA_MAX) {
+      if (where === 1) expExtra--;
+      mantissa = mantissa * 10n + BigInt(dig);
+    } else if (where === 0) {
+      expExtra++;
+    }
+  };
+  while (i < top) {
+    const c = text.charCodeAt(i++);
+    if (c >= 0x30 && c <= 0x39) {
+      const dig = c - 0x30;
+      if (state === 2) {
+        if (expVal < Math.trunc((Math.trunc(INT_MAX / 2) - 9) / 10)) expVal = 10 * expVal + dig;
+      } else if (dig === 0 || mantissa >= MANTISSA_MAX) {
+        // zeros are deferred: trailing ones never touch the mantissa
+        if (state === 0) zerosInt++;
+        else zerosFrac++;
+      } else {
+        for (; zerosInt > 0; zerosInt--) accept(0, 0);
+        for (; zerosFrac > 0; zerosFrac--) accept(0, 1);
+        accept(dig, state);
+      }
+    } else if (state === 0 && c === 0x2e) {
+      state = 1;
+    } else if (state !== 2 && (c | 0x20) === 0x65) {
+      state = 2;
+      if (i < top) {
+        if (text.charCodeAt(i) === 0x2b) i++;
+        else if (text.charCodeAt(i) === 0x2d) {
+          i++;
+          expNeg = true;
+        }
+      }
+      if (i === top) return null;
+    } else if (c === 0x5f) {
+      continue;
+    } else {
+      i--;
+      break;
+    }
+  }
+  if (expNeg) expVal = -expVal;
+  expVal += expExtra + zerosInt;
+  return { value: decimalExp(mantissa, expVal), end: i };
+}
+
+/** FLOAT_OR_IMAG literal text → float or imaginary constant. */
+export function parseFloatLiteral(text: string): PyConstant {
+  const top = text.length;
+  let i = 0;
+  while (i < top && isSpace(text.charCodeAt(i))) i++;
+  const start = i;
+  const parsed = parseDecimal(text, i);
+  if (parsed === null) throw new NumberSyntaxError("invalid syntax for number");
+  let { value, end } = parsed;
+  let imag = false;
+  if (end < top && (text.charCodeAt(end) | 0x20) === 0x6a) {
+    if (end === start) value = 1;
+    end++;
+    imag = true;
+  }
+  if (end === start) throw new NumberSyntaxError("invalid syntax for number");
+  while (end < top && isSpace(text.charCodeAt(end))) end++;
+  if (end !== top) throw new NumberSyntaxError("invalid syntax for number");
+  return imag ? { type: "complex", imag: value } : { type: "float", value };
+}
