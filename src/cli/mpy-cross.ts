@@ -169,11 +169,10 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         mpyVersion: opts.mpyVersion,
       });
     } catch (e) {
-      if (e instanceof CompileError) {
-        fail(e.format());
-        continue;
-      }
-      throw e;
+      if (e instanceof CompileError) fail(e.format());
+      // A compiler bug must not cost the other files their output: report it and go on.
+      else fail(`mpy-cross: ${file}: internal compiler error: ${(e as Error).message ?? String(e)}`);
+      continue;
     }
     const target = opts.output ?? (file === "-" ? "-" : defaultOutput(file, opts.outDir));
     if (target === "-") {
