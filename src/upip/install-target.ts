@@ -13,8 +13,10 @@ export interface MpyVersion {
 }
 
 export interface InstallTarget {
-  /** For messages: "board /lib", "directory ./out". */
+  /** For messages: "board", "directory /home/me/out". */
   describe(): string;
+  /** A target path as the user should read it: `:/lib/x.py` on a board, the host path for a directory. */
+  where(path: string): string;
   /** The default install directory, as a `/`-separated path in the target's own namespace. */
   libDir(): Promise<string>;
   /** The .mpy version the target imports, or null when it imports none (or it is unknown). */
@@ -54,6 +56,10 @@ export class LocalDirTarget implements InstallTarget {
 
   describe(): string {
     return `directory ${this.root}`;
+  }
+
+  where(targetPath: string): string {
+    return path.join(this.root, ...normaliseTargetPath(targetPath).split("/"));
   }
 
   async libDir(): Promise<string> {

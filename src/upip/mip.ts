@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { DependencyCycleError, FetchError, HashMismatchError, InstallError } from "./errors.js";
+import { DependencyCycleError, FetchError, HashMismatchError, InstallError, PackageNotFoundError } from "./errors.js";
 import { getBytes } from "./http.js";
 import type { MpyVersion } from "./install-target.js";
 import { normaliseName } from "./requirement.js";
@@ -179,7 +179,16 @@ export async function stageMip(specs: MipSpec[], options: MipResolveOptions): Pr
     // Relative file URLs are relative to the package.json, wherever it came from (as in mip).
     base = local ? path.dirname(jsonUrl) : jsonUrl.slice(0, jsonUrl.lastIndexOf("/"));
     options.onStatus?.(`resolving ${source}${version ? "@" + version : ""}`);
-    const pj = readPackageJson(await loadJson(rewriteMipUrl(jsonUrl, version), `package ${source}${version ? " " + version : ""}${flavour === "py" ? "" : ` (.mpy ${flavour})`}`, local), source);
+    let raw: unknown;
+    try {
+      raw = await loadJson(rewriteMipUrl(jsonUrl, version), `package ${source}${version ? " " + version : ""}`, local);
+    } catch (err) {
+      if (err instanceof PackageNotFoundError && jsonUrl.startsWith(`${index}/package/${flavour}/`) && flavour !== "py") {
+        throw new PackageNotFoundError(`${err.message}; the index has no .mpy ${flavour} build of it (--no-mpy installs the .py sources)`);
+      }
+      throw err;
+    }
+    const pj = readPackageJson(raw, source);
 
     for (const [rawDest, shortHash] of pj.hashes) {
       const dest = safeDest(rawDest, source);

@@ -14,7 +14,7 @@ export interface StagedPackage {
 }
 
 export interface InstallReport {
-  target: string;
+  /** Where the files went, as the user reads it (`:/lib`, `/home/me/out`). */
   installDir: string;
   packages: StagedPackage[];
 }
@@ -33,11 +33,11 @@ export async function writeStaged(
       await target.writeFile(dest, file.data);
     }
   }
-  return { target: target.describe(), installDir, packages };
+  return { installDir: target.where(installDir), packages };
 }
 
 export function formatReport(report: InstallReport): string {
-  const lines = [`Installed ${report.packages.length} package${report.packages.length === 1 ? "" : "s"} into ${report.installDir} (${report.target}):`];
+  const lines = [`Installed ${report.packages.length} package${report.packages.length === 1 ? "" : "s"} into ${report.installDir}:`];
   for (const pkg of report.packages) {
     const n = pkg.files.length;
     lines.push(`  ${pkg.name} ${pkg.version} (${n} file${n === 1 ? "" : "s"})`);
