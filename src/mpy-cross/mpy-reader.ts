@@ -178,7 +178,9 @@ export interface ReadOptions {
 }
 
 /** Parses a whole .mpy image. Throws MpyFormatError (one line) on anything malformed. */
-export function readMpy(bytes: Uint8Array, options: ReadOptions = {}): MpyFile {
+export function readMpy(input: Uint8Array, options: ReadOptions = {}): MpyFile {
+  // A plain view: slicing a Node Buffer goes through its (much slower) subclass constructor.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   const r = new Cursor(bytes);
   const magic = r.byte("header");
   if (magic !== 0x4d && magic !== 0x43) {
@@ -324,22 +326,43 @@ function decodeLines(info: Uint8Array, stopAtZero: boolean): LineEntry[] {
   return out;
 }
 
-/** The source line of a bytecode offset: the last step that starts at or before it (line 1 before any). */
-function lineAt(lines: LineEntry[], offset: number): number {
-  let line = 1;
-  for (const e of lines) {
-    if (e.offset > offset) break;
-    line = e.line;
+/**
+ * Source lines for ascending bytecode offsets: the line of an offset is that of the last step
+ * starting at or before it (line 1 before any). Instructions are visited in order, so one pass.
+ */
+class LineCursor {
+  private i = 0;
+  private line = 1;
+  constructor(private readonly lines: LineEntry[]) {}
+  at(offset: number): number {
+    while (this.i < this.lines.length && this.lines[this.i]!.offset <= offset) this.line = this.lines[this.i++]!.line;
+    return this.line;
   }
-  return line;
+}
+
+// Built field by field: an object spread here was the reader's hottest line.
+function makePrelude(
+  sig: Signature, nInfo: number, nCell: number, name: string, argNames: string[], lineInfo: Uint8Array,
+  lines: LineEntry[], cells: number[], sourceFile?: string,
+): Prelude {
+  const p: Prelude = {
+    nState: sig.nState, nExcStack: sig.nExcStack, scopeFlags: sig.scopeFlags, nPosArgs: sig.nPosArgs,
+    nKwonlyArgs: sig.nKwonlyArgs, nDefPosArgs: sig.nDefPosArgs, nInfo, nCell, name, argNames, lineInfo, lines, cells,
+  };
+  if (sourceFile !== undefined) p.sourceFile = sourceFile;
+  return p;
 }
 
 function hasExtraByte(op: number): boolean {
   return (op & 0x9e) === 0;
 }
 
+// Names of all 256 opcode bytes, computed once (decoding runs per instruction).
+const OPCODE_NAMES: readonly string[] = Array.from({ length: 256 }, (_, op) => opcodeName(op));
+const OPCODE_VALID: readonly boolean[] = OPCODE_NAMES.map((n) => !n.startsWith("INVALID"));
+
 function isValidOpcode(op: number): boolean {
-  return !opcodeName(op).startsWith("INVALID");
+  return OPCODE_VALID[op]!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -526,7 +549,7 @@ function parsePreludeV6(data: Uint8Array, start: number, ctx: V6Context, at: num
   const lineInfo = data.subarray(p, infoEnd);
   const cells = Array.from(data.subarray(infoEnd, infoEnd + nCell));
   return {
-    prelude: { ...sig, nInfo, nCell, name, argNames, lineInfo, lines: decodeLines(lineInfo, false), cells },
+    prelude: makePrelude(sig, nInfo, nCell, name, argNames, lineInfo, decodeLines(lineInfo, false), cells),
     codeOffset: infoEnd + nCell,
   };
 }
@@ -537,6 +560,7 @@ function decodeBytecodeV6(rc: RawCode, ctx: V6Context): void {
   rc.codeOffset = codeOffset;
   const bc = rc.data;
   const out: Instruction[] = [];
+  const lineCursor = new LineCursor(prelude.lines);
   let p = codeOffset;
   const where = (): string => `bytecode of ${prelude.name} at file offset ${rc.dataOffset + p}`;
   const next = (): number => {
@@ -549,7 +573,7 @@ function decodeBytecodeV6(rc: RawCode, ctx: V6Context): void {
     if (!isValidOpcode(op)) throw new MpyFormatError(`corrupt .mpy file: invalid opcode 0x${hex2(op)} in ${where()}`);
     const format = opcodeFormat(op);
     const ins: Instruction = {
-      offset: start - codeOffset, size: 0, bytes: bc, opcode: op, name: opcodeName(op), format, line: 0,
+      offset: start - codeOffset, size: 0, bytes: bc, opcode: op, name: OPCODE_NAMES[op]!, format, line: 0,
     };
     if (format === OpFormat.Qstr || format === OpFormat.VarUint) {
       let b = next();
@@ -570,7 +594,7 @@ function decodeBytecodeV6(rc: RawCode, ctx: V6Context): void {
     if (hasExtraByte(op)) ins.extra = next();
     ins.size = p - start;
     ins.bytes = bc.subarray(start, p);
-    ins.line = lineAt(prelude.lines, ins.offset);
+    ins.line = lineCursor.at(ins.offset);
     if (format === OpFormat.Qstr) {
       const q = ctx.qstrs[ins.arg!];
       if (!q) throw new MpyFormatError(`corrupt .mpy file: qstr index ${ins.arg} out of range in ${where()}`);
@@ -738,7 +762,7 @@ function readRawCodeV5(r: Cursor, ctx: V5Context, depth: number): RawCode {
     const cells = Array.from(r.bytes(nCell, `closure cells of ${name}`));
     ram.push(...lineInfo, ...cells);
     nArgs = sig.nPosArgs + sig.nKwonlyArgs;
-    rc.prelude = { ...sig, nInfo, nCell, name, argNames: [], sourceFile, lineInfo, lines: decodeLines(lineInfo, true), cells };
+    rc.prelude = makePrelude(sig, nInfo, nCell, name, [], lineInfo, decodeLines(lineInfo, true), cells, sourceFile);
     rc.codeOffset = ram.length;
     if (rc.codeOffset > dataLength) throw new MpyFormatError(`corrupt .mpy file: prelude of ${name} is longer than its code`);
     rc.instructions = decodeBytecodeV5(r, ctx, rc, ram);
@@ -765,9 +789,7 @@ function readRawCodeV5(r: Cursor, ctx: V5Context, depth: number): RawCode {
       const name = readQstrV5(r, ctx, "code name");
       const sourceFile = readQstrV5(r, ctx, "source file name");
       nArgs = sig.nPosArgs + sig.nKwonlyArgs;
-      rc.prelude = {
-        ...sig, nInfo, nCell, name, argNames: [], sourceFile, lineInfo: new Uint8Array(0), lines: [], cells: [],
-      };
+      rc.prelude = makePrelude(sig, nInfo, nCell, name, [], new Uint8Array(0), [], [], sourceFile);
     } else {
       rc.scopeFlags = r.uint("scope flags");
       if (kind === "asm") {
@@ -819,6 +841,7 @@ function resolveConstTableV5(rc: RawCode, nArgs: number): void {
 
 function decodeBytecodeV5(r: Cursor, ctx: V5Context, rc: RawCode, ram: RamImage): Instruction[] {
   const out: Instruction[] = [];
+  const lineCursor = new LineCursor(rc.prelude!.lines);
   const name = rc.prelude!.name;
   const codeStart = rc.codeOffset!;
   while (ram.length < rc.dataLength) {
@@ -830,7 +853,7 @@ function decodeBytecodeV5(r: Cursor, ctx: V5Context, rc: RawCode, ram: RamImage)
     if (!isValidOpcode(op)) throw new MpyFormatError(`corrupt .mpy file: invalid opcode 0x${hex2(op)} in ${what} at offset ${fileStart}`);
     const format = opcodeFormat(op);
     const ins: Instruction = {
-      offset: start - codeStart, size: 0, bytes: r.buf, opcode: op, name: opcodeName(op), format, line: 0,
+      offset: start - codeStart, size: 0, bytes: r.buf, opcode: op, name: OPCODE_NAMES[op]!, format, line: 0,
     };
     if (format === OpFormat.Qstr) {
       ins.qstr = readQstrV5(r, ctx, what);
@@ -862,7 +885,7 @@ function decodeBytecodeV5(r: Cursor, ctx: V5Context, rc: RawCode, ram: RamImage)
     }
     ins.size = ram.length - start;
     ins.bytes = r.buf.subarray(fileStart, r.pos);
-    ins.line = lineAt(rc.prelude!.lines, ins.offset);
+    ins.line = lineCursor.at(ins.offset);
     out.push(ins);
   }
   if (ram.length !== rc.dataLength) {
