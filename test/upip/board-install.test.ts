@@ -2,6 +2,7 @@
 // files layer. The installed packages are then imported on the board itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
+import { promises as fs } from "node:fs";
 import { openVirtualBoard } from "../../src/transport/virtual/index.js";
 import type { ByteStream } from "../../src/transport/byte-stream.js";
 import { RawRepl } from "../../src/raw-repl/raw-repl.js";
@@ -10,7 +11,7 @@ import { stageUpip } from "../../src/upip/upip-install.js";
 import { parseMipSpec, stageMip } from "../../src/upip/mip.js";
 import { writeStaged } from "../../src/upip/staged.js";
 import { parseRequirement } from "../../src/upip/requirement.js";
-import { PackageNotFoundError } from "../../src/upip/errors.js";
+import { InstallError, PackageNotFoundError } from "../../src/upip/errors.js";
 import { writeMipPackage } from "../../fixtures/pypi/mip-index.js";
 import type { PypiFixture } from "../../fixtures/pypi-fixture.js";
 import { listTree, publish, startIndex, tempDir } from "./helpers.js";
@@ -19,6 +20,7 @@ let index: PypiFixture;
 let boardDir: string;
 let stream: ByteStream;
 let repl: RawRepl;
+let expectedNumbers: string;
 
 const onBoard = async (code: string) => Buffer.from(await repl.exec(code)).toString("utf8").replace(/\r\n/g, "\n");
 
@@ -28,6 +30,11 @@ beforeAll(async () => {
   await publish(index, { name: "pycopy-fmt", version: "0.3", files: { "fmt.py": "def show(v, u):\n    return '%.1f %s' % (v, u)\n" } });
   await publish(index, { name: "pycopy-broken-dep", version: "1", files: { "b.py": "" }, requires: ["pycopy-missing"] });
   await writeMipPackage(path.join(index.dir, "mip"), { name: "blink", version: "2.0", flavour: "py", files: { "blink/__init__.py": "def on():\n    return 'on'\n" } });
+  // .mpy files built by upstream mpy-cross (v1.27 → 6.3, v1.18 → 5), kept as reference data by the compiler's tests.
+  const reference = path.join(import.meta.dirname, "..", "mpy-cross", "reference");
+  await writeMipPackage(path.join(index.dir, "mip"), { name: "numbers", version: "1", flavour: 6, files: { "m01_numbers.mpy": await fs.readFile(path.join(reference, "m01_numbers.default.mpy")) } });
+  await writeMipPackage(path.join(index.dir, "mip"), { name: "numbers-v5", version: "1", flavour: 6, files: { "m01_numbers.mpy": await fs.readFile(path.join(reference, "v5", "m01_numbers.default.mpy")) } });
+  expectedNumbers = (await fs.readFile(path.join(reference, "m01_numbers.out"), "utf8")).replace(/\r\n/g, "\n");
   boardDir = await tempDir("board");
   stream = await openVirtualBoard(boardDir);
   repl = new RawRepl(stream);
@@ -63,6 +70,19 @@ describe("install onto the virtual board", () => {
     const packages = await stageMip([parseMipSpec("blink")], { index: index.mipIndex, mpy: null });
     await writeStaged(target, await target.libDir(), packages);
     expect(await onBoard("import blink\nprint(blink.on())")).toBe("on\n");
+  });
+
+  it("mip: the .mpy build matching the board's version imports and runs; an older .mpy is refused", async () => {
+    const target = new BoardTarget(repl);
+    const mpy = await target.mpyVersion();
+    const packages = await stageMip([parseMipSpec("numbers")], { index: index.mipIndex, mpy });
+    await writeStaged(target, await target.libDir(), packages);
+    expect(index.requests).toContain("/mip/package/6/numbers/latest.json");
+    expect(await onBoard("import m01_numbers")).toBe(expectedNumbers);
+    await expect(stageMip([parseMipSpec("numbers-v5")], { index: index.mipIndex, mpy })).rejects.toBeInstanceOf(InstallError);
+    // ... as the board itself would have refused it at import time.
+    await target.writeFile("/lib/old_numbers.mpy", await fs.readFile(path.join(import.meta.dirname, "..", "mpy-cross", "reference", "v5", "m01_numbers.default.mpy")));
+    expect(await onBoard("try:\n import old_numbers\nexcept ValueError as e:\n print(e)")).toBe("incompatible .mpy file\n");
   });
 
   it("a failed resolution leaves the board untouched", async () => {
