@@ -1,0 +1,92 @@
+// `tspy virtual serve`: the built-in virtual board exposed to other programs, on a TCP port or a pty
+// (mpremote, pyboard.py, a terminal). `tspy virtual dir` prints where the board keeps its files.
+import { UsageError } from "../errors.js";
+import { splitArgs } from "./args.js";
+import type { CliContext, CommandSpec } from "./command.js";
+
+const USAGE = `usage: tspy virtual serve [--tcp [HOST:]PORT] [--pty [--link PATH]] [--dir DIR]
+       tspy virtual dir
+  --tcp [HOST:]PORT  listen there (default 127.0.0.1, port 0 = any free port)
+  --pty              also make a pseudo-terminal (socat) bridged to the board
+  --link PATH        with --pty: a stable symlink to the pty
+  --dir DIR          the board's filesystem (default: -d virtual:DIR, else the user's data directory)
+The first line printed is where the board is: tcp://HOST:PORT, or the tty path with --pty.`;
+
+function parseListen(value: string): { host: string; port: number } {
+  const m = /^(?:\[?([^\]]*?)\]?:)?(\d+)$/.exec(value);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`virtual serve: --tcp expects [HOST:]PORT, got "${value}"`);
+  return { host: m[1] || "127.0.0.1", port };
+}
+
+function boardDirFrom(ctx: CliContext, explicit: string | undefined): string | undefined {
+  if (explicit) return explicit;
+  if (ctx.device.startsWith("virtual:")) return ctx.device.slice("virtual:".length);
+  return undefined;
+}
+
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+/** `virtual serve ARGS`; runs until `stopped` resolves (by default: SIGINT or SIGTERM). */
+export async function serveVirtual(args: string[], ctx: CliContext, stopped?: Promise<void>): Promise<number> {
+  const { flags, options, positionals } = splitArgs("virtual serve", args, ["--pty"], ["--tcp", "--link", "--dir"]);
+  if (positionals.length > 0) throw new UsageError(`virtual serve: unexpected ${positionals[0]}\n${USAGE}`);
+  if (options.has("--link") && !flags.has("--pty")) throw new UsageError("virtual serve: --link needs --pty");
+  const listen = parseListen(options.get("--tcp") ?? "0");
+
+  const { openVirtualBoard, defaultBoardDir } = await import("../transport/virtual/index.js");
+  const { serveBoard } = await import("../transport/virtual/board-server.js");
+  const dir = boardDirFrom(ctx, options.get("--dir")) ?? defaultBoardDir();
+  const board = await openVirtualBoard(dir, { onNotice: (msg) => ctx.err.write(`virtual board: ${msg}\n`) });
+  const closers: (() => Promise<void>)[] = [() => board.close()];
+  try {
+    const server = await serveBoard(board, listen.host, listen.port);
+    closers.unshift(() => server.close());
+    const url = `tcp://${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`;
+    if (flags.has("--pty")) {
+      const { openPtyBridge } = await import("../transport/pty-bridge.js");
+      const pty = await openPtyBridge(server.port, { link: options.get("--link") });
+      closers.unshift(() => pty.close());
+      ctx.out.write(`${pty.path}\n`);
+      ctx.err.write(`virtual board (files in ${dir}) on ${pty.path}, bridged through ${url}; Ctrl-C stops\n`);
+    } else {
+      ctx.out.write(`${url}\n`);
+      ctx.err.write(`virtual board (files in ${dir}) on ${url}; Ctrl-C stops\n`);
+    }
+    await (stopped ?? untilStopped());
+    return 0;
+  } finally {
+    for (const close of closers) await close().catch(() => undefined);
+  }
+}
+
+export const virtualCommand: CommandSpec = {
+  name: "virtual",
+  summary: "the built-in virtual board: `virtual serve --tcp HOST:PORT | --pty`",
+  greedy: true,
+  async run(args, ctx) {
+    const [sub, ...rest] = args;
+    if (sub === "serve") return serveVirtual(rest, ctx);
+    if (sub === "dir" && rest.length === 0) {
+      const { defaultBoardDir } = await import("../transport/virtual/board-dir.js");
+      ctx.out.write(`${boardDirFrom(ctx, undefined) ?? defaultBoardDir()}\n`);
+      return 0;
+    }
+    if (sub === undefined || sub === "-h" || sub === "--help" || sub === "help") {
+      ctx.out.write(`${USAGE}\n`);
+      return sub === undefined ? 2 : 0;
+    }
+    throw new UsageError(`virtual: unknown subcommand "${sub}"\n${USAGE}`);
+  },
+};
