@@ -59,6 +59,14 @@ export class BoardTarget implements InstallTarget {
     return sysMpy === null ? null : mpyVersionFromSysMpy(sysMpy);
   }
 
+  async sha256Many(paths: string[]): Promise<Map<string, string | null>> {
+    const found = await this.fs.hashMany(paths);
+    return new Map(paths.map((p) => {
+      const h = found.get(p);
+      return [p, h && h.size >= 0 ? h.digest : null];
+    }));
+  }
+
   async writeFile(path: string, data: Uint8Array): Promise<void> {
     const dir = path.slice(0, path.lastIndexOf("/"));
     if (dir && !this.made.has(dir)) {

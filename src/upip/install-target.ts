@@ -2,7 +2,7 @@
 // this interface, so a failed download or a bad archive leaves the destination untouched.
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { InstallError } from "./errors.js";
 
 export interface MpyVersion {
@@ -23,6 +23,11 @@ export interface InstallTarget {
   mpyVersion(): Promise<MpyVersion | null>;
   /** Write a whole file, creating parent directories; a reader sees the old file or the new one, never half. */
   writeFile(path: string, data: Uint8Array): Promise<void>;
+  /**
+   * Hex SHA-256 of files already there (null: absent, or the target cannot tell), in one go, so that files
+   * that are already up to date need not cross a slow link again. Optional.
+   */
+  sha256Many?(paths: string[]): Promise<Map<string, string | null>>;
 }
 
 /** Decode `sys.implementation._mpy`. */
@@ -68,6 +73,18 @@ export class LocalDirTarget implements InstallTarget {
 
   async mpyVersion(): Promise<MpyVersion | null> {
     return this.mpy;
+  }
+
+  async sha256Many(paths: string[]): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    for (const p of paths) {
+      try {
+        out.set(p, createHash("sha256").update(await fs.readFile(this.where(p))).digest("hex"));
+      } catch {
+        out.set(p, null);
+      }
+    }
+    return out;
   }
 
   async writeFile(targetPath: string, data: Uint8Array): Promise<void> {

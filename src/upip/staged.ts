@@ -1,4 +1,5 @@
 // The result of resolving: every package with its files, held in memory until all of them are ready.
+import { createHash } from "node:crypto";
 import type { InstallFile } from "./upip-members.js";
 import { joinTargetPath, type InstallTarget } from "./install-target.js";
 
@@ -17,30 +18,42 @@ export interface InstallReport {
   /** Where the files went, as the user reads it (`:/lib`, `/home/me/out`). */
   installDir: string;
   packages: StagedPackage[];
+  /** Per package (same order): files left alone because the target already held the same content. */
+  upToDate: number[];
 }
 
-/** Write every staged file. Later packages win when two ship the same path, as they did with upip. */
+/**
+ * Write every staged file, skipping those the target already holds byte for byte. When two packages
+ * ship the same path the later one wins, as with upip.
+ */
 export async function writeStaged(
   target: InstallTarget,
   installDir: string,
   packages: StagedPackage[],
   onFile?: (path: string) => void,
 ): Promise<InstallReport> {
-  for (const pkg of packages) {
-    for (const file of pkg.files) {
-      const dest = joinTargetPath(installDir, file.path);
-      onFile?.(dest);
-      await target.writeFile(dest, file.data);
+  const final = new Map<string, Uint8Array>();
+  for (const pkg of packages) for (const file of pkg.files) final.set(joinTargetPath(installDir, file.path), file.data);
+  const existing = target.sha256Many ? await target.sha256Many([...final.keys()]) : new Map<string, string | null>();
+  const unchanged = new Set<string>();
+  for (const [dest, data] of final) {
+    if (existing.get(dest) === createHash("sha256").update(data).digest("hex")) {
+      unchanged.add(dest);
+      continue;
     }
+    onFile?.(dest);
+    await target.writeFile(dest, data);
   }
-  return { installDir: target.where(installDir), packages };
+  const upToDate = packages.map((pkg) => pkg.files.filter((f) => unchanged.has(joinTargetPath(installDir, f.path))).length);
+  return { installDir: target.where(installDir), packages, upToDate };
 }
 
 export function formatReport(report: InstallReport): string {
   const lines = [`Installed ${report.packages.length} package${report.packages.length === 1 ? "" : "s"} into ${report.installDir}:`];
-  for (const pkg of report.packages) {
+  for (const [i, pkg] of report.packages.entries()) {
     const n = pkg.files.length;
-    lines.push(`  ${pkg.name} ${pkg.version} (${n} file${n === 1 ? "" : "s"})`);
+    const same = report.upToDate[i] ?? 0;
+    lines.push(`  ${pkg.name} ${pkg.version} (${n} file${n === 1 ? "" : "s"}${same ? `, ${same} already up to date` : ""})`);
     for (const note of pkg.notes) lines.push(`    note: ${note}`);
   }
   return lines.join("\n");

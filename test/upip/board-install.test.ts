@@ -63,6 +63,9 @@ describe("install onto the virtual board", () => {
     expect(await onBoard("import sensor, fmt\nprint(fmt.show(sensor.read(), sensor.C))")).toBe("21.5 degC\n");
     const tree = await listTree(boardDir);
     expect(Object.keys(tree).filter((p) => p.startsWith("lib/")).sort()).toEqual(["lib/fmt.py", "lib/sensor/__init__.py", "lib/sensor/units.py"]);
+    // Again: the board hashes what it has, and nothing needs to cross the link.
+    const again = await writeStaged(target, await target.libDir(), packages);
+    expect(again.upToDate).toEqual(packages.map((p) => p.files.length));
   });
 
   it("mip: a package from the index imports on the board", async () => {

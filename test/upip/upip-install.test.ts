@@ -63,6 +63,7 @@ beforeAll(async () => {
   await publish(index, { name: "notgzip", version: "1", files: {} }, new TextEncoder().encode("<html>not an archive</html>"));
   const shortTar = buildTar([{ name: "shorttar-1/x.py", data: "y".repeat(2000) }]).subarray(0, 1024);
   await publish(index, { name: "shorttar", version: "1", files: {} }, new Uint8Array(gzipSync(shortTar)));
+  await publish(index, { name: "gzipped-text", version: "1", files: {} }, new Uint8Array(gzipSync("just some text, no tar headers here\n".repeat(40))));
   await publish(index, { name: "liar", version: "1", files: { "l.py": "" } });
   await fs.writeFile(
     path.join(index.dir, "pypi", "liar", "index.json"),
@@ -106,6 +107,18 @@ describe("upip install from a PyPI-style index", () => {
   it("installs archives made with a 32 KB window (the host has the memory)", async () => {
     const { tree } = await install(["wide-window"]);
     expect(tree["big.py"]!.length).toBe(60003);
+  });
+
+  it("leaves files that are already up to date alone, and rewrites changed ones", async () => {
+    const { dir } = await install(["pycopy-util==0.1"]);
+    const past = new Date("2020-01-01T00:00:00Z");
+    await fs.utimes(path.join(dir, "util", "__init__.py"), past, past);
+    await fs.writeFile(path.join(dir, "util", "more.py"), "edited locally\n");
+    await fs.utimes(path.join(dir, "util", "more.py"), past, past);
+    const report = await writeStaged(new LocalDirTarget(dir), "/", await stageUpip([req("pycopy-util==0.1")], { indexes: [index.pypiIndex] }));
+    expect(report.upToDate).toEqual([1]);
+    expect((await fs.stat(path.join(dir, "util", "__init__.py"))).mtime).toEqual(past);
+    expect(await fs.readFile(path.join(dir, "util", "more.py"), "utf8")).toBe("Y = 2\n");
   });
 
   it("tries the indexes in order, moving on when one does not know the package", async () => {
@@ -156,6 +169,10 @@ describe("upip install refuses bad input and writes nothing", () => {
 
   it("a gzip file whose tar is cut short", async () => {
     expect(await refused(["shorttar"])).toBeInstanceOf(ArchiveError);
+  });
+
+  it("a gzip file that holds no tar", async () => {
+    expect((await refused(["gzipped-text"])).message).toMatch(/not a valid tar/);
   });
 
   it("a file that is not gzip", async () => {
