@@ -1,6 +1,7 @@
 // A pseudo-terminal in front of a local TCP port, for programs that only open serial devices
 // (mpremote, pyboard.py, esptool, bossac): socat owns the pty and relays it to 127.0.0.1:PORT.
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import { TransportError } from "../errors.js";
 
 export interface PtyBridge {
@@ -28,6 +29,7 @@ export function openPtyBridge(tcpPort: number, options: PtyBridgeOptions = {}): 
   return new Promise<PtyBridge>((resolve, reject) => {
     let log = "";
     let settled = false;
+    let announced = false;
     const finish = (err: Error | null, path?: string): void => {
       if (settled) return;
       settled = true;
@@ -47,13 +49,26 @@ export function openPtyBridge(tcpPort: number, options: PtyBridgeOptions = {}): 
     child.stderr!.on("data", (chunk: string) => {
       log += chunk;
       const m = /PTY is (\S+)/.exec(log);
-      if (m) finish(null, m[1]);
+      if (m && !announced) {
+        announced = true;
+        // socat names the pty before it makes the symlink: hand out the link once it exists.
+        if (options.link) void waitForPath(options.link, timeoutMs).then(() => finish(null, m[1]), (e: Error) => finish(e));
+        else finish(null, m[1]);
+      }
     });
     child.on("error", (e: NodeJS.ErrnoException) => {
       finish(new TransportError(e.code === "ENOENT" ? "a pty needs socat, which is not installed" : `socat: ${e.message}`));
     });
     child.on("exit", (code) => finish(new TransportError(`socat exited (${code}) before opening a pty: ${lastLine(log)}`)));
   });
+}
+
+async function waitForPath(p: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(p)) {
+    if (Date.now() > deadline) throw new TransportError(`socat did not create ${p}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 function lastLine(log: string): string {
