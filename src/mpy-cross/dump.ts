@@ -38,15 +38,32 @@ export function renderMpy(file: MpyFile, options: DumpOptions = {}): string {
     out.push(`constants (${file.constants.length}):`);
     file.constants.forEach((c, i) => out.push(`  ${String(i).padStart(3)} ${constType(c)} ${pyRepr(c)}`));
   }
-  renderCode(file.root, "", opt, out);
+  renderCode(file.root, "", opt, out, undefined);
   return out.join("\n") + "\n";
 }
 
-function renderCode(rc: RawCode, indent: string, opt: { hex: boolean; offsets: boolean }, out: string[]): void {
+/**
+ * Viper and asm code objects carry no name; the parent's MAKE_FUNCTION for them is usually followed
+ * by the store that names them, which is the best label the file offers.
+ */
+function storedName(parent: RawCode | undefined, child: number): string | undefined {
+  const ins = parent?.instructions;
+  if (!ins) return undefined;
+  const k = ins.findIndex((i) => i.child === child);
+  const next = k >= 0 ? ins[k + 1] : undefined;
+  return next && /^STORE_(NAME|GLOBAL|ATTR)$/.test(next.name) ? next.qstr : undefined;
+}
+
+function renderCode(rc: RawCode, indent: string, opt: { hex: boolean; offsets: boolean }, out: string[], parent: RawCode | undefined): void {
   const p = rc.prelude;
   const where = opt.offsets ? ` at file offset ${rc.fileOffset}` : "";
   const nChildren = rc.children.length ? `, ${rc.children.length} children` : "";
-  out.push(`${indent}code ${p?.name ?? "(no prelude)"} (${rc.kind}, ${rc.dataLength} bytes${nChildren})${where}`);
+  let name = p?.name;
+  if (name === undefined) {
+    const stored = parent ? storedName(parent, parent.children.indexOf(rc)) : undefined;
+    name = stored ? `(no prelude; stored as ${stored})` : "(no prelude)";
+  }
+  out.push(`${indent}code ${name} (${rc.kind}, ${rc.dataLength} bytes${nChildren})${where}`);
   const i2 = indent + "  ";
   if (p) {
     out.push(
@@ -69,6 +86,11 @@ function renderCode(rc: RawCode, indent: string, opt: { hex: boolean; offsets: b
     if (rc.relocations !== undefined) bits.push(`${rc.relocations} relocations`);
     if (rc.qstrLinks?.length) bits.push(`qstr links: ${rc.qstrLinks.map((l) => `${l.off >> 2}:${l.qstr}`).join(" ")}`);
     out.push(`${i2}machine code${bits.length ? ` (${bits.join(", ")})` : ""}`);
+    if (opt.hex) {
+      for (let k = 0; k < rc.data.length; k += 16) {
+        out.push(`${i2}  ${String(k).padStart(5)}  ${hexBytes(rc.data.subarray(k, k + 16))}`);
+      }
+    }
   }
   if (rc.constants) {
     out.push(`${i2}constants (${rc.constants.length}):`);
@@ -86,7 +108,7 @@ function renderCode(rc: RawCode, indent: string, opt: { hex: boolean; offsets: b
       out.push(`${i2}${line.padStart(5)} ${mark}${String(ins.offset).padStart(5)}${hex} ${ins.name}${arg ? " " + arg : ""}`);
     }
   }
-  for (const child of rc.children) renderCode(child, i2, opt, out);
+  for (const child of rc.children) renderCode(child, i2, opt, out, rc);
 }
 
 function describeArg(ins: Instruction, rc: RawCode): string {

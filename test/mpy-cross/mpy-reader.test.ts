@@ -222,9 +222,64 @@ describe("the shared conformance corpus (every .mpy version)", () => {
   }
 });
 
+describe("native code (upstream mpy-cross -march=..., see native/*.py)", () => {
+  const native = path.join(here, "native");
+  const read = (f: string): { file: MpyFile; bytes: Uint8Array } => {
+    const bytes = fs.readFileSync(path.join(native, f));
+    return { file: readMpy(bytes), bytes };
+  };
+  const byName = (file: MpyFile, n: string): RawCode | undefined => codes(file.root).find((c) => c.prelude?.name === n);
+
+  it("reads native and viper functions beside bytecode (6.3 x64 and rv32imc, v5 x64)", () => {
+    for (const [f, arch, version] of [
+      ["natcode.x64.mpy", "x64", 6], ["natcode.rv32imc.mpy", "rv32imc", 6], ["natcode.v5.x64.mpy", "x64", 5],
+    ] as const) {
+      const { file, bytes } = read(f);
+      expect(file.consumed, f).toBe(bytes.length);
+      expect([file.header.archName, file.header.version], f).toEqual([arch, version]);
+      if (version === 6) expect(file.header.subVersion, f).toBe(3);
+      expect(file.sourceFile).toBe("natcode.py");
+      const add = byName(file, "add_native")!;
+      expect(add.kind).toBe("native");
+      expect(add.prelude!.nPosArgs).toBe(2);
+      expect(add.prelude!.nDefPosArgs).toBe(1);
+      expect(add.prelude!.argNames).toEqual(["a", "b"]);
+      expect(byName(file, "plain")!.kind).toBe("bytecode");
+      const kinds = codes(file.root).map((c) => c.kind).sort();
+      expect(kinds, f).toEqual(["bytecode", "bytecode", "bytecode", "native", "viper"]);
+      // The viper function has no prelude; the dump names it by the store that follows its MAKE_FUNCTION.
+      expect(dumpMpy(bytes)).toContain("code (no prelude; stored as double_viper) (viper,");
+    }
+  });
+
+  it("reads a module compiled entirely to native code (-X emit=native)", () => {
+    const { file, bytes } = read("natcode.armv7m-emit-native.mpy");
+    expect(file.consumed).toBe(bytes.length);
+    expect(file.header.archName).toBe("armv7m");
+    expect(file.root.kind).toBe("native");
+    expect(file.root.prelude!.name).toBe("<module>");
+    expect(byName(file, "<listcomp>")!.kind).toBe("native");
+    expect(file.constants.some((c) => c.type === "funtable")).toBe(true);
+  });
+
+  it("reads inline assembler functions (6.3 and v5)", () => {
+    for (const f of ["natasm.armv7m.mpy", "natasm.v5.armv7m.mpy"]) {
+      const { file, bytes } = read(f);
+      expect(file.consumed).toBe(bytes.length);
+      const asm = file.root.children[0]!;
+      expect(asm.kind).toBe("asm");
+      // def asm_add(r0, r1): two arguments, and 4 bytes of Thumb code plus the return.
+      expect(asm.asmNPosArgs).toBe(2);
+      expect(asm.dataLength).toBeGreaterThanOrEqual(4);
+    }
+  });
+});
+
 describe("malformed input", () => {
   const good = load("m04_closures.default.mpy");
   const good5 = load("v5/m04_closures.default.mpy");
+  const native = fs.readFileSync(path.join(here, "native", "natcode.x64.mpy"));
+  const native5 = fs.readFileSync(path.join(here, "native", "natcode.v5.x64.mpy"));
 
   it("rejects other files and versions with one-line errors", () => {
     expect(() => readMpy(Buffer.from("print('hi')\n"))).toThrow(/not a \.mpy file/);
@@ -237,7 +292,7 @@ describe("malformed input", () => {
   });
 
   it("every truncation is an MpyFormatError, never a crash", () => {
-    for (const buf of [good, good5]) {
+    for (const buf of [good, good5, native, native5]) {
       const problems: string[] = [];
       for (let n = 0; n < buf.length; n++) {
         try {
@@ -257,7 +312,7 @@ describe("malformed input", () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    for (const buf of [good, good5]) {
+    for (const buf of [good, good5, native, native5]) {
       const problems: string[] = [];
       for (let k = 0; k < 400; k++) {
         const bad = Uint8Array.from(buf);
