@@ -1,0 +1,42 @@
+// `telnet://[user[:password]@]host[:port]`: where to connect and who to log in as.
+import { UsageError } from "../../errors.js";
+
+export const TELNET_DEFAULT_PORT = 23;
+export const TELNET_DEFAULT_USER = "micro";
+export const TELNET_DEFAULT_PASSWORD = "python";
+
+export interface TelnetTarget {
+  host: string;
+  port: number;
+  /** From the spec, if it named one. */
+  user?: string;
+  password?: string;
+}
+
+function decodePart(part: string, spec: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new UsageError(`bad device spec "${spec}": bad %-escape in the login part`);
+  }
+}
+
+export function parseTelnetSpec(spec: string): TelnetTarget {
+  const expected = "expected telnet://[user[:password]@]host[:port]";
+  let url: URL;
+  try {
+    url = new URL(spec);
+  } catch {
+    throw new UsageError(`bad device spec "${spec}": ${expected}`);
+  }
+  if (url.protocol !== "telnet:" || !url.hostname || (url.pathname !== "" && url.pathname !== "/") || url.search || url.hash) {
+    throw new UsageError(`bad device spec "${spec}": ${expected}`);
+  }
+  const port = url.port === "" ? TELNET_DEFAULT_PORT : Number(url.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`bad device spec "${spec}": port out of range`);
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const target: TelnetTarget = { host, port };
+  if (url.username) target.user = decodePart(url.username, spec);
+  if (url.password) target.password = decodePart(url.password, spec);
+  return target;
+}
