@@ -1,0 +1,339 @@
+// File commands, mpremote-compatible: cp ls cat rm mkdir rmdir touch tree df sha256sum edit, the
+// `fs` prefix, and tspy's own `sync`. Thin: parse the words, call src/fs, print.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { TspyError, UsageError } from "../errors.js";
+import type { CliContext, CommandSpec } from "./command.js";
+import type { BoardFs } from "../fs/board-fs.js";
+
+/** mpremote's fs flags (accepted by every file command, as mpremote does) and tspy's extras. */
+interface FsFlags {
+  recursive: boolean;
+  force: boolean;
+  /** undefined: not given (the command's default applies). */
+  verbose: boolean | undefined;
+  size: boolean;
+  human: boolean;
+  long: boolean;
+  json: boolean;
+  delete: boolean;
+  dryRun: boolean;
+  help: boolean;
+  paths: string[];
+}
+
+const LONG_FLAGS: Record<string, (f: FsFlags) => void> = {
+  "--recursive": (f) => (f.recursive = true),
+  "--no-recursive": (f) => (f.recursive = false),
+  "--force": (f) => (f.force = true),
+  "--no-force": (f) => (f.force = false),
+  "--verbose": (f) => (f.verbose = true),
+  "--no-verbose": (f) => (f.verbose = false),
+  "--size": (f) => (f.size = true),
+  "--human": (f) => (f.human = true),
+  "--long": (f) => (f.long = true),
+  "--json": (f) => (f.json = true),
+  "--delete": (f) => (f.delete = true),
+  "--dry-run": (f) => (f.dryRun = true),
+  "--help": (f) => (f.help = true),
+};
+const SHORT_FLAGS: Record<string, keyof typeof LONG_FLAGS> = {
+  r: "--recursive",
+  f: "--force",
+  v: "--verbose",
+  s: "--size",
+  h: "--human",
+  l: "--long",
+  n: "--dry-run",
+};
+
+export function parseFsArgs(cmd: string, args: string[]): FsFlags {
+  const f: FsFlags = {
+    recursive: false, force: false, verbose: undefined, size: false, human: false, long: false,
+    json: false, delete: false, dryRun: false, help: false, paths: [],
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      f.paths.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--")) {
+      const set = LONG_FLAGS[a];
+      if (!set) throw new UsageError(`${cmd}: unknown option ${a}`);
+      set(f);
+    } else if (a.startsWith("-") && a.length > 1) {
+      for (const ch of a.slice(1)) {
+        const long = SHORT_FLAGS[ch];
+        if (!long) throw new UsageError(`${cmd}: unknown option -${ch}`);
+        LONG_FLAGS[long](f);
+      }
+    } else {
+      f.paths.push(a);
+    }
+  }
+  if (f.size && f.human) throw new UsageError(`${cmd}: argument --human/-h: not allowed with argument --size/-s`);
+  return f;
+}
+
+const USAGE: Record<string, string> = {
+  cp: "cp [-r] [-f] [-v|--no-verbose] SRC... DEST   (`:path` is on the board, `:` its current directory)",
+  ls: "ls [-l] [--json] [:PATH]...",
+  cat: "cat :PATH...",
+  rm: "rm [-r] [-v] :PATH...",
+  mkdir: "mkdir :PATH...",
+  rmdir: "rmdir :PATH...",
+  touch: "touch :PATH...",
+  tree: "tree [-s|-h] [--json] [:PATH]...",
+  df: "df [--json]",
+  sha256sum: "sha256sum [--json] :PATH...",
+  edit: "edit :PATH...",
+  sync: "sync [--delete] [--dry-run] LOCALDIR :DEST",
+};
+
+function line(ctx: CliContext, s: string): void {
+  ctx.out.write(s + "\n");
+}
+
+function markActed(ctx: CliContext): void {
+  const s = ctx as CliContext & { acted?: boolean };
+  if ("acted" in s) s.acted = true;
+}
+
+async function boardFs(ctx: CliContext): Promise<BoardFs> {
+  const [{ BoardFs }, repl] = await Promise.all([import("../fs/board-fs.js"), ctx.repl()]);
+  markActed(ctx);
+  return BoardFs.for(repl);
+}
+
+/** Abort a long copy on the first Ctrl-C, between chunks (main.ts also interrupts the board). */
+function abortOnSigint(): { signal: AbortSignal; done: () => void } {
+  const ac = new AbortController();
+  const on = () => ac.abort();
+  process.on("SIGINT", on);
+  return { signal: ac.signal, done: () => process.off("SIGINT", on) };
+}
+
+const strip = (p: string) => (p.startsWith(":") ? p.slice(1) : p);
+
+/** Run one file command as mpremote's do_filesystem does; errors are worded with the command's name. */
+async function runFs(cmd: string, args: string[], ctx: CliContext): Promise<number> {
+  const f = parseFsArgs(cmd, args);
+  if (f.help) {
+    line(ctx, `usage: tspy ${USAGE[cmd] ?? cmd}`);
+    return 0;
+  }
+  const { FsError } = await import("../fs/errors.js");
+  try {
+    return await dispatch(cmd, f, ctx);
+  } catch (e) {
+    if (e instanceof FsError) throw e.forCommand(cmd);
+    throw e;
+  }
+}
+
+async function dispatch(cmd: string, f: FsFlags, ctx: CliContext): Promise<number> {
+  switch (cmd) {
+    case "cp":
+      return cp(f, ctx);
+    case "df":
+      return df(f, ctx);
+    case "edit":
+      return edit(f, ctx);
+    case "sync":
+      return sync(f, ctx);
+  }
+  const verbose = cmd === "cat" ? f.verbose === true : f.verbose !== false;
+  let paths = f.paths.map(strip);
+  if ((cmd === "ls" || cmd === "tree") && paths.length === 0) paths = [""];
+  if (paths.length === 0) throw new UsageError(`usage: tspy ${USAGE[cmd] ?? cmd}`);
+  const bfs = await boardFs(ctx);
+  const json: Record<string, unknown> = {};
+  for (const p of paths) {
+    if (verbose && !f.json) line(ctx, `${cmd} :${p}`);
+    switch (cmd) {
+      case "cat":
+        ctx.out.write(await bfs.readFile(p));
+        break;
+      case "ls": {
+        const { lsLine, lsLongLine } = await import("../fs/format.js");
+        const entries = await bfs.listdir(p, { long: f.long });
+        if (f.json) {
+          line(ctx, JSON.stringify(entries.map((e) => ({ name: e.name, type: e.isDir ? "dir" : "file", size: e.size, ...(e.mtime !== undefined ? { mtime: e.mtime } : {}) }))));
+        } else for (const e of entries) line(ctx, f.long ? lsLongLine(e) : lsLine(e));
+        break;
+      }
+      case "mkdir":
+        await bfs.mkdir(p);
+        break;
+      case "rmdir":
+        await bfs.rmdir(p);
+        break;
+      case "touch":
+        await bfs.touch(p);
+        break;
+      case "rm":
+        if (f.recursive) {
+          await bfs.removeTree(p, (kind, q) => {
+            if (f.verbose !== true) return;
+            if (kind === "file") line(ctx, `removed: '${q}'`);
+            else if (kind === "dir") line(ctx, `removed directory: '${q}'`);
+            else line(ctx, `skipped: '${q}' (vfs mountpoint)`);
+          });
+        } else await bfs.remove(p);
+        break;
+      case "sha256sum": {
+        const digest = await bfs.sha256(p);
+        if (f.json) json[p] = digest;
+        else line(ctx, digest);
+        break;
+      }
+      case "tree":
+        await tree(bfs, p, f, ctx, json);
+        break;
+      default:
+        throw new UsageError(`'${cmd}' is not a file command (see tspy --help)`);
+    }
+  }
+  if (f.json && Object.keys(json).length) line(ctx, JSON.stringify(paths.length === 1 && cmd === "tree" ? json[paths[0]] : json));
+  return 0;
+}
+
+async function tree(bfs: BoardFs, p: string, f: FsFlags, ctx: CliContext, json: Record<string, unknown>): Promise<void> {
+  const { treeFromWalk, treeLines } = await import("../fs/format.js");
+  let shown = p;
+  if (!p || p === ".") shown = await bfs.getcwd();
+  if (!(shown === "." || (await bfs.isDir(shown)))) throw new TspyError(`tree: '${shown}' is not a directory`);
+  const nodes = treeFromWalk(await bfs.walk(shown));
+  if (f.json) {
+    json[p] = { path: shown, children: nodes };
+    return;
+  }
+  line(ctx, f.verbose === true ? `:${shown} on ${ctx.device}` : `:${shown}`);
+  for (const l of treeLines(nodes, f.size ? "bytes" : f.human ? "human" : "none")) line(ctx, l);
+}
+
+async function cp(f: FsFlags, ctx: CliContext): Promise<number> {
+  if (f.paths.length <= 1) throw new TspyError("cp: missing destination path");
+  const verbose = f.verbose !== false;
+  const dest = f.paths[f.paths.length - 1];
+  const sources = f.paths.slice(0, -1);
+  const bfs = await boardFs(ctx);
+  const { copyFile, copyRecursive } = await import("../fs/copy.js");
+  const { progressBar } = await import("../fs/progress.js");
+  const abort = abortOnSigint();
+  try {
+    for (const src of sources) {
+      if (verbose) line(ctx, `cp ${src} ${dest}`);
+      const opts = {
+        checkHash: !f.force,
+        say: (s: string) => line(ctx, s),
+        progress: (op: string) => progressBar(ctx.out, op),
+        signal: abort.signal,
+      };
+      if (f.recursive) await copyRecursive(bfs, src, dest, sources.length > 1, opts);
+      else await copyFile(bfs, src, dest, sources.length > 1, opts);
+    }
+  } finally {
+    abort.done();
+  }
+  return 0;
+}
+
+async function df(f: FsFlags, ctx: CliContext): Promise<number> {
+  const bfs = await boardFs(ctx);
+  const rows = await bfs.statvfs();
+  if (f.json) {
+    line(ctx, JSON.stringify(rows.map((r) => ({ ...r, usePercent: Math.floor((100 * r.used) / r.size) }))));
+    return 0;
+  }
+  const { dfLines } = await import("../fs/format.js");
+  for (const l of dfLines(rows)) line(ctx, l);
+  return 0;
+}
+
+async function edit(f: FsFlags, ctx: CliContext): Promise<number> {
+  const editor = process.env.EDITOR;
+  if (!editor) throw new TspyError("edit: $EDITOR not set");
+  if (f.paths.length === 0) throw new UsageError(`usage: tspy ${USAGE.edit}`);
+  const bfs = await boardFs(ctx);
+  const { progressBar } = await import("../fs/progress.js");
+  for (const arg of f.paths) {
+    const src = arg.replace(/^:+/, "");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-edit-"));
+    const local = path.join(dir, path.basename(src) || "file");
+    try {
+      line(ctx, `edit :${src}`);
+      await bfs.touch(src);
+      const before = await bfs.readFile(src, { onProgress: progressBar(ctx.out) });
+      fs.writeFileSync(local, before);
+      const r = spawnSync(`${editor} "${local}"`, { shell: true, stdio: "inherit" });
+      if (r.status === 0) {
+        const after = fs.readFileSync(local);
+        if (Buffer.compare(after, before) !== 0) await bfs.writeFileAtomic(src, after, { onProgress: progressBar(ctx.out) });
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return 0;
+}
+
+async function sync(f: FsFlags, ctx: CliContext): Promise<number> {
+  if (f.paths.length !== 2 || !f.paths[1].startsWith(":") || f.paths[0].startsWith(":")) {
+    throw new UsageError(`usage: tspy ${USAGE.sync}`);
+  }
+  const [localDir, destArg] = f.paths;
+  if (!fs.statSync(localDir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new TspyError(`sync: ${localDir}: not a directory`);
+  }
+  const { runSync } = await import("../fs/sync-run.js");
+  const bfs = await boardFs(ctx);
+  const { progressBar } = await import("../fs/progress.js");
+  const abort = abortOnSigint();
+  try {
+    await runSync(bfs, localDir, destArg.slice(1).replace(/\/+$/, ""), {
+      delete: f.delete,
+      dryRun: f.dryRun,
+      say: (s) => line(ctx, s),
+      progress: () => progressBar(ctx.out),
+      signal: abort.signal,
+    });
+  } finally {
+    abort.done();
+  }
+  return 0;
+}
+
+function spec(name: string, summary: string): CommandSpec {
+  return { name, summary, run: (args, ctx) => runFs(name, args, ctx) };
+}
+
+export const fsCommands: CommandSpec[] = [
+  spec("cp", "copy files between the host and the board: cp [-r] [-f] SRC... DEST"),
+  spec("ls", "list board directories"),
+  spec("cat", "print board files"),
+  spec("rm", "remove board files [-r] [-v]"),
+  spec("mkdir", "make board directories"),
+  spec("rmdir", "remove empty board directories"),
+  spec("touch", "create board files"),
+  spec("tree", "show board directory trees [-s|-h]"),
+  spec("df", "board filesystem usage"),
+  spec("sha256sum", "SHA-256 of board files"),
+  spec("edit", "edit board files in $EDITOR"),
+  spec("sync", "make a board directory match a local one: sync LOCALDIR :DEST [--delete] [--dry-run]"),
+  {
+    name: "fs",
+    summary: "file commands with mpremote's `fs` prefix",
+    async run(args, ctx) {
+      // Flags may come before the subcommand (`fs -r cp ...`), as with mpremote's argparse.
+      const i = args.findIndex((a) => !a.startsWith("-"));
+      if (i < 0) throw new UsageError("fs: a file command is required (cp, ls, cat, rm, mkdir, rmdir, touch, tree, df, sha256sum, edit, sync)");
+      const sub = args[i];
+      if (!(sub in USAGE)) throw new UsageError(`fs: '${sub}' is not a file command`);
+      return runFs(sub, [...args.slice(0, i), ...args.slice(i + 1)], ctx);
+    },
+  },
+];

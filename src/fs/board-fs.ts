@@ -1,0 +1,613 @@
+// Every file operation on a board, built on the raw REPL's exec (like mpremote's Transport). The one
+// place that chooses encodings and chunk sizes, runs the snippets, and turns board exceptions into
+// FsErrors. Knows nothing about command lines.
+import { createHash } from "node:crypto";
+import { InterruptedError, TspyError } from "../errors.js";
+import type { ExecOptions, RawRepl } from "../raw-repl/raw-repl.js";
+import { DeviceError } from "../raw-repl/errors.js";
+import {
+  bytesLiteral,
+  dataExpression,
+  pyStr,
+  EscapedStreamDecoder,
+  type ReadEncoding,
+  type WriteEncoding,
+} from "./codec.js";
+import { convertBoardError, ENOENT, EISDIR, FsError, FsUnsupportedError, strerror } from "./errors.js";
+import { tempPathFor } from "./paths.js";
+import { parsePyLiteral, type PyValue } from "./py-literal.js";
+import * as snippets from "./snippets.js";
+import type { BoardCaps } from "./snippets.js";
+
+export const S_IFDIR = 0x4000;
+
+export interface Entry {
+  name: string;
+  mode: number;
+  size: number;
+  isDir: boolean;
+  /** Board local time [year, month, day, hour, minute], from `listdirLong` only. */
+  mtime?: number[] | null;
+}
+
+export interface WalkEntry {
+  /** Relative to the walked directory, `/`-separated. */
+  path: string;
+  mode: number;
+  size: number;
+  isDir: boolean;
+}
+
+export interface Progress {
+  (done: number, total: number): void;
+}
+
+export interface TransferOptions {
+  onProgress?: Progress;
+  /** Abort between chunks (the temporary file is removed, the target left as it was). */
+  signal?: AbortSignal;
+}
+
+export interface FileHash {
+  /** -1 when the path does not exist. */
+  size: number;
+  /** Hex SHA-256, or null (no hashlib on the board, or a directory). */
+  digest: string | null;
+}
+
+export interface DfRow {
+  filesystem: string;
+  mountedOn: string;
+  size: number;
+  used: number;
+  avail: number;
+}
+
+/** How this connection moves data; chosen once, by probing. */
+export interface LinkPlan {
+  write: WriteEncoding;
+  read: ReadEncoding;
+  writeChunk: number;
+  readChunk: number;
+}
+
+const text = (b: Uint8Array) => Buffer.from(b).toString("utf8");
+
+function toEntry(v: PyValue): Entry {
+  const t = v as PyValue[];
+  const mode = Number(t[1]);
+  return {
+    name: String(t[0]),
+    mode,
+    size: Number(t[2]),
+    isDir: (mode & S_IFDIR) !== 0,
+    ...(t.length > 3 ? { mtime: (t[3] as number[] | null) ?? null } : {}),
+  };
+}
+
+const NOT_COMPILED = new Set(["SyntaxError", "IndentationError"]);
+
+/** Board exceptions that mean the code arrived damaged (nothing was written): send it again. */
+const GARBLED = new Set(["SyntaxError", "IndentationError", "UnicodeError", "ValueError"]);
+
+const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+
+const instances = new WeakMap<RawRepl, BoardFs>();
+
+export class BoardFs {
+  private capsPromise: Promise<BoardCaps> | null = null;
+  private planPromise: Promise<LinkPlan> | null = null;
+
+  constructor(readonly repl: RawRepl) {}
+
+  /** One BoardFs per raw REPL connection, so detection runs once. */
+  static for(repl: RawRepl): BoardFs {
+    let fs = instances.get(repl);
+    if (!fs) {
+      fs = new BoardFs(repl);
+      instances.set(repl, fs);
+    }
+    return fs;
+  }
+
+  // --- capability detection ------------------------------------------------------------------
+
+  caps(): Promise<BoardCaps> {
+    if (!this.capsPromise) {
+      this.capsPromise = this.detect();
+      this.capsPromise.catch(() => {
+        this.capsPromise = null;
+      });
+    }
+    return this.capsPromise;
+  }
+
+  private async detect(): Promise<BoardCaps> {
+    const v = parsePyLiteral(text(await this.exec(snippets.detect)).trim()) as PyValue[];
+    const flags = v.slice(1, 9) as boolean[];
+    const caps: BoardCaps = {
+      osModule: String(v[0]),
+      ilistdir: flags[0],
+      stat: flags[1],
+      mkdir: flags[2],
+      rename: flags[3],
+      statvfs: flags[4],
+      getcwd: flags[5],
+      size: flags[6],
+      rmdir: flags[7],
+      hashlib: (v[9] as string | null) ?? null,
+      binascii: (v[10] as string | null) ?? null,
+      stdoutBuffer: Boolean(v[11]),
+      kbdIntr: Boolean(v[12]),
+      memFree: Number(v[13]),
+      implementation: String(v[14]),
+      platform: String(v[15]),
+      journal: (v[16] as string | null) ?? null,
+    };
+    if (caps.journal !== null) await this.recover(caps, caps.journal);
+    return caps;
+  }
+
+  /** Finish or undo a write that an earlier connection did not complete. */
+  private async recover(caps: BoardCaps, journal: string): Promise<void> {
+    const [state, tmp, target] = journal.split("\n");
+    if (!tmp) return;
+    await this.exec(snippets.recoverJournal(caps, state, tmp, target ?? ""));
+  }
+
+  private async circuitPython(): Promise<boolean> {
+    return (await this.caps()).implementation === "circuitpython";
+  }
+
+  /** Filesystems without directories (the micro:bit) get one clear line instead of an odd error. */
+  async requireDirectories(what: string): Promise<void> {
+    const caps = await this.caps();
+    if (!caps.mkdir) throw new FsUnsupportedError(`${what}: this board's filesystem has no directories`);
+  }
+
+  /**
+   * exec, sent again when the board says the code did not even compile: our snippets always do, so
+   * that means bytes were lost on the way (seen on slow UARTs in plain raw mode), and nothing ran.
+   */
+  private async exec(code: string | Uint8Array, opts: ExecOptions = {}): Promise<Uint8Array> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.repl.exec(code, opts);
+      } catch (e) {
+        if (!(e instanceof DeviceError) || !NOT_COMPILED.has(e.exceptionName) || attempt >= 4) throw e;
+      }
+    }
+  }
+
+  /** Run a snippet; board OSErrors become FsError(op, path). */
+  private async run(code: string | Uint8Array, op: string, path: string, timeoutMs = 30_000): Promise<string> {
+    try {
+      return text(await this.exec(code, { timeoutMs }));
+    } catch (e) {
+      throw convertBoardError(e, op, path, await this.circuitPython().catch(() => false));
+    }
+  }
+
+  // --- choosing encodings --------------------------------------------------------------------
+
+  plan(): Promise<LinkPlan> {
+    if (!this.planPromise) {
+      this.planPromise = this.probe();
+      this.planPromise.catch(() => {
+        this.planPromise = null;
+      });
+    }
+    return this.planPromise;
+  }
+
+  private async probe(): Promise<LinkPlan> {
+    const caps = await this.caps();
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const expected = `256 ${all.reduce((s, b, i) => s + b * (i + 1), 0)}`;
+
+    let write: WriteEncoding = caps.binascii ? "base64" : "ascii";
+    const plainRaw = this.repl.pasteMode === "plain";
+    try {
+      const code = Buffer.concat([
+        Buffer.from(snippets.probeLiteralPrefix()),
+        bytesLiteral(all, "bytes8", plainRaw),
+        Buffer.from(snippets.probeLiteralSuffix),
+      ]);
+      if (text(await this.repl.exec(code)).trim() === expected) write = "bytes8";
+    } catch (e) {
+      if (!(e instanceof DeviceError)) throw e;
+    }
+
+    let read: ReadEncoding = caps.binascii ? "base64" : "repr";
+    if (caps.stdoutBuffer) {
+      for (const lf of [false, true]) {
+        try {
+          const out = await this.exec(snippets.probeEscapedRead(lf));
+          const d = new EscapedStreamDecoder();
+          d.push(out);
+          if (d.complete && Buffer.compare(d.data, Buffer.from(all)) === 0) {
+            read = lf ? "escaped-lf" : "escaped";
+            break;
+          }
+        } catch (e) {
+          if (!(e instanceof DeviceError)) throw e;
+        }
+      }
+    }
+
+    // The board holds a chunk several times over while compiling it (line buffer, lexer buffer,
+    // the bytes object): size chunks to a fraction of its free memory.
+    const mem = caps.memFree > 0 ? caps.memFree : 8192;
+    const share = this.repl.pasteMode === "plain" ? 10 : 6;
+    const writeChunk = clamp(Math.floor(mem / share / 64) * 64, 128, 16384);
+    // Reading holds the chunk, its escaped or encoded copy, and (repr) a text up to 4× as long.
+    const readShare = read === "repr" ? 24 : 8;
+    const readChunk = clamp(Math.floor(mem / readShare / 64) * 64, 128, 8192);
+    return { write, read, writeChunk, readChunk };
+  }
+
+  // --- queries -------------------------------------------------------------------------------
+
+  async listdir(path: string, opts: { long?: boolean } = {}): Promise<Entry[]> {
+    const caps = await this.caps();
+    if (!caps.mkdir && !["", "/", "."].includes(path)) {
+      throw new FsUnsupportedError(`ls: this board's filesystem has no directories`);
+    }
+    const code = opts.long ? snippets.listdirLong(caps, path) : snippets.listdir(caps, path);
+    const out = await this.run(code, "listdir", path);
+    return (parsePyLiteral(`[${out}]`) as PyValue[]).map(toEntry);
+  }
+
+  /** (mode, size) or an FsError (ENOENT ...). */
+  async stat(path: string): Promise<{ mode: number; size: number; isDir: boolean }> {
+    const caps = await this.caps();
+    const v = parsePyLiteral((await this.run(snippets.stat(caps, path), "stat", path)).trim()) as number[];
+    return { mode: v[0], size: v[1], isDir: (v[0] & S_IFDIR) !== 0 };
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      await this.stat(path);
+      return true;
+    } catch (e) {
+      if (e instanceof FsError) return false;
+      throw e;
+    }
+  }
+
+  async isDir(path: string): Promise<boolean> {
+    try {
+      return (await this.stat(path)).isDir;
+    } catch (e) {
+      if (e instanceof FsError) return false;
+      throw e;
+    }
+  }
+
+  async getcwd(): Promise<string> {
+    const caps = await this.caps();
+    if (!caps.getcwd) return "/";
+    return (await this.run(snippets.getcwd(caps), "getcwd", "")).trim();
+  }
+
+  /** Everything below `path`, a directory before its contents, in board order. */
+  async walk(path: string): Promise<WalkEntry[]> {
+    const caps = await this.caps();
+    const out = await this.run(snippets.walk(caps, path), "walk", path, 120_000);
+    return out
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== "")
+      .map((l) => {
+        const t = parsePyLiteral(l.trim()) as [string, number, number];
+        return { path: t[0], mode: t[1], size: t[2], isDir: (t[1] & S_IFDIR) !== 0 };
+      });
+  }
+
+  /** Size and SHA-256 of many files in one exec (digest null when the board has no sha256). */
+  async hashMany(paths: string[]): Promise<Map<string, FileHash>> {
+    const result = new Map<string, FileHash>();
+    if (paths.length === 0) return result;
+    const caps = await this.caps();
+    // Batches keep the code small for boards with little memory.
+    const batch = caps.memFree > 0 && caps.memFree < 32768 ? 8 : 64;
+    for (let i = 0; i < paths.length; i += batch) {
+      const part = paths.slice(i, i + batch);
+      const out = await this.run(snippets.hashMany(caps, part, 512), "sha256sum", part[0], 120_000);
+      for (const line of out.split(/\r?\n/)) {
+        if (!line.trim()) continue;
+        const [p, size, digest] = parsePyLiteral(line.trim()) as [string, number, string | null];
+        result.set(p, { size, digest });
+      }
+    }
+    return result;
+  }
+
+  /** SHA-256 of one board file (read and hashed here when the board has no sha256). */
+  async sha256(path: string): Promise<string> {
+    const caps = await this.caps();
+    if (!caps.hashlib) return createHash("sha256").update(await this.readFile(path)).digest("hex");
+    const h = (await this.hashMany([path])).get(path);
+    if (!h || h.size < 0) throw new FsError("sha256sum", path, ENOENT);
+    if (h.digest === null) throw new FsError("sha256sum", path, EISDIR);
+    return h.digest;
+  }
+
+  async statvfs(): Promise<DfRow[]> {
+    const caps = await this.caps();
+    if (!caps.statvfs) throw new FsUnsupportedError("df: this board's filesystem does not report its size (no os.statvfs)");
+    const rows = parsePyLiteral((await this.run(snippets.statvfs(caps), "df", "/")).trim()) as [string, string, number, number, number][];
+    return rows
+      .map(([fsName, mount, bsize, blocks, bavail]) => ({
+        filesystem: fsName,
+        mountedOn: mount,
+        size: bsize * blocks,
+        avail: bsize * bavail,
+        used: bsize * blocks - bsize * bavail,
+      }))
+      .filter((r) => r.size > 0);
+  }
+
+  // --- changes -------------------------------------------------------------------------------
+
+  async remove(path: string): Promise<void> {
+    await this.run(snippets.remove(await this.caps(), path), "rm", path);
+  }
+
+  async rmdir(path: string): Promise<void> {
+    await this.requireDirectories("rmdir");
+    await this.run(snippets.rmdir(await this.caps(), path), "rmdir", path);
+  }
+
+  async mkdir(path: string): Promise<void> {
+    await this.requireDirectories("mkdir");
+    await this.run(snippets.mkdir(await this.caps(), path), "mkdir", path);
+  }
+
+  /** Make `path` and any missing parents (the upip installer's target). */
+  async mkdirs(path: string): Promise<void> {
+    const parts = path.split("/");
+    const prefixes: string[] = [];
+    let acc = path.startsWith("/") ? "/" : "";
+    for (const c of parts) {
+      if (!c || c === ".") continue;
+      acc = acc === "" ? c : acc.endsWith("/") ? acc + c : `${acc}/${c}`;
+      prefixes.push(acc);
+    }
+    if (prefixes.length === 0) return;
+    await this.requireDirectories("mkdir");
+    await this.run(snippets.mkdirs(await this.caps(), prefixes), "mkdir", path);
+  }
+
+  /** Make each directory unless it exists (parents listed before children), in one exec. */
+  async makeDirs(paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.requireDirectories("mkdir");
+    await this.run(snippets.mkdirs(await this.caps(), paths), "mkdir", paths[0]);
+  }
+
+  async touch(path: string): Promise<void> {
+    await this.run(snippets.touch(path), "touch", path);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    const caps = await this.caps();
+    if (!caps.rename) throw new FsUnsupportedError("rename: this board's filesystem cannot rename files");
+    await this.run(snippets.rename(caps, from, to), "rename", from);
+  }
+
+  /**
+   * rm -r on the board in one exec; `onStep` sees each removal as it happens. A directory that
+   * cannot be removed stops the walk with an error; mount points (EINVAL) are skipped.
+   */
+  async removeTree(path: string, onStep: (kind: "file" | "dir" | "skipped", path: string) => void): Promise<void> {
+    const caps = await this.caps();
+    let pending = "";
+    let failure: { errno: number; path: string } | null = null;
+    const onLine = (line: string) => {
+      const m = /^([FDSE]) (.*)$/.exec(line.replace(/\r$/, ""));
+      if (!m) return;
+      if (m[1] === "E") {
+        const sp = m[2].indexOf(" ");
+        failure = { errno: Number(m[2].slice(0, sp)), path: m[2].slice(sp + 1) };
+      } else onStep(m[1] === "F" ? "file" : m[1] === "D" ? "dir" : "skipped", m[2]);
+    };
+    try {
+      await this.exec(snippets.removeTree(caps, path), {
+        timeoutMs: 300_000,
+        onStdout: (chunk) => {
+          pending += text(chunk);
+          let nl: number;
+          while ((nl = pending.indexOf("\n")) >= 0) {
+            onLine(pending.slice(0, nl));
+            pending = pending.slice(nl + 1);
+          }
+        },
+      });
+    } catch (e) {
+      throw convertBoardError(e, "rm", path, caps.implementation === "circuitpython");
+    }
+    if (pending) onLine(pending);
+    const f = failure as { errno: number; path: string } | null;
+    if (f) throw new FsError("rm -r", f.path, f.errno, `rm -r: cannot remove :${f.path} ${f.errno ? strerror(f.errno) : ""}`);
+  }
+
+  // --- reading -------------------------------------------------------------------------------
+
+  async readFile(path: string, opts: TransferOptions = {}): Promise<Buffer> {
+    const caps = await this.caps();
+    const plan = await this.plan();
+    let total = -1;
+    let header = "";
+    let headerDone = false;
+    const decoder = new EscapedStreamDecoder();
+    const lines: string[] = [];
+    let partial = "";
+    let gotBytes = 0;
+    const onStdout = (chunk: Uint8Array) => {
+      let rest = chunk;
+      if (!headerDone) {
+        const nl = rest.indexOf(0x0a);
+        if (nl < 0) {
+          header += Buffer.from(rest).toString("latin1");
+          return;
+        }
+        header += Buffer.from(rest.subarray(0, nl)).toString("latin1");
+        headerDone = true;
+        total = Number(header.trim());
+        rest = rest.subarray(nl + 1);
+      }
+      if (plan.read === "escaped" || plan.read === "escaped-lf") {
+        decoder.push(rest);
+        gotBytes = decoder.received;
+      } else {
+        partial += Buffer.from(rest).toString("latin1");
+        let nl: number;
+        while ((nl = partial.indexOf("\n")) >= 0) {
+          const line = partial.slice(0, nl).replace(/\r$/, "");
+          partial = partial.slice(nl + 1);
+          lines.push(line);
+          if (!line.startsWith("#E")) gotBytes += plan.read === "base64" ? Math.floor((line.replace(/=+$/, "").length * 3) / 4) : 0;
+        }
+      }
+      if (opts.onProgress && total >= 0) opts.onProgress(Math.min(gotBytes, total), total);
+    };
+    const code =
+      plan.read === "escaped" || plan.read === "escaped-lf"
+        ? snippets.readEscaped(caps, path, plan.readChunk, plan.read === "escaped-lf")
+        : snippets.readLines(caps, path, plan.readChunk, plan.read);
+    try {
+      await this.exec(code, { onStdout, timeoutMs: 60_000 + (total > 0 ? total : 0) });
+    } catch (e) {
+      throw convertBoardError(e, "read", path, caps.implementation === "circuitpython");
+    }
+    if (partial) lines.push(partial.replace(/\r$/, ""));
+
+    let data: Buffer;
+    let trailer: string;
+    if (plan.read === "escaped" || plan.read === "escaped-lf") {
+      if (!decoder.complete) throw new TspyError(`read: ${path}: the board's data ended early`);
+      data = decoder.data;
+      trailer = decoder.trailer.trim();
+    } else {
+      const end = lines.findIndex((l) => l.startsWith("#E"));
+      if (end < 0) throw new TspyError(`read: ${path}: the board's data ended early`);
+      const body = lines.slice(0, end);
+      data = Buffer.concat(
+        body.map((l) => (plan.read === "base64" ? Buffer.from(l, "base64") : Buffer.from(parsePyLiteral(l) as Uint8Array))),
+      );
+      trailer = lines[end].slice(2).trim();
+    }
+    const [sizeText, digest] = trailer.split(/\s+/);
+    if (Number(sizeText) !== data.length || (digest && digest !== "-" && digest !== createHash("sha256").update(data).digest("hex"))) {
+      throw new TspyError(`read: ${path}: the data arrived damaged (${data.length} bytes, the board sent ${sizeText}); try again`);
+    }
+    return data;
+  }
+
+  // --- writing -------------------------------------------------------------------------------
+
+  /**
+   * Write `data` to `path` so that the file is either the old one or the complete new one: the
+   * data goes to a temporary file beside it, is checked (size, and SHA-256 where the board has it),
+   * and is then renamed over the target. A lost link leaves a journal that the next connection uses
+   * to clean up.
+   */
+  async writeFileAtomic(path: string, data: Uint8Array, opts: TransferOptions = {}): Promise<void> {
+    const caps = await this.caps();
+    const plan = await this.plan();
+    const tmp = tempPathFor(path);
+    const cp = caps.implementation === "circuitpython";
+    const digest = caps.hashlib ? createHash("sha256").update(data).digest("hex") : null;
+    const plainRaw = this.repl.pasteMode === "plain";
+    // Each chunk is checked on the board (length and byte sum) before it is written: a byte lost
+    // or changed on the link is caught here and the chunk sent again, instead of failing the whole
+    // file at the final check. Nothing runs when the code arrives garbled (a SyntaxError).
+    const checked = (chunk: Uint8Array) =>
+      Buffer.concat([
+        Buffer.from("_d="),
+        dataExpression(chunk, plan.write, plainRaw),
+        Buffer.from(`\n${snippets.chunkCheck(chunk.length, chunk.reduce((a, b) => a + b, 0))}`),
+      ]);
+    const commit = snippets.writeCommit(caps, tmp, path, String(data.length), digest ? pyStr(digest) : null);
+    const begin = snippets.writeBegin(caps, tmp, path);
+    let begun = false;
+    const execRetrying = async (code: Uint8Array): Promise<string> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return text(await this.exec(code, { timeoutMs: 60_000 }));
+        } catch (e) {
+          if (!(e instanceof DeviceError) || !GARBLED.has(e.exceptionName) || attempt >= 4) throw e;
+        }
+      }
+    };
+    try {
+      opts.onProgress?.(0, data.length);
+      let verdict: string;
+      if (data.length <= plan.writeChunk) {
+        // Small files: one exec does it all.
+        begun = true;
+        const code = Buffer.concat([checked(data), Buffer.from(begin), Buffer.from(snippets.writeChunkData), Buffer.from(commit)]);
+        verdict = (await execRetrying(code)).trim();
+      } else {
+        begun = true;
+        await this.exec(begin, { timeoutMs: 30_000 });
+        for (let i = 0; i < data.length; i += plan.writeChunk) {
+          if (opts.signal?.aborted) throw new InterruptedError();
+          const chunk = data.subarray(i, Math.min(i + plan.writeChunk, data.length));
+          await execRetrying(Buffer.concat([checked(chunk), Buffer.from(snippets.writeChunkData)]));
+          opts.onProgress?.(i + chunk.length, data.length);
+        }
+        verdict = (await execRetrying(Buffer.from(commit))).trim();
+      }
+      if (verdict !== "ok") {
+        throw new TspyError(`write: ${path}: the board's copy did not match (${verdict}); the original file is unchanged`);
+      }
+      opts.onProgress?.(data.length, data.length);
+    } catch (e) {
+      if (begun) await this.abortWrite(caps, tmp);
+      throw convertBoardError(e, "write", path, cp);
+    }
+  }
+
+  /** Copy a file within the board (no round trip through the host), with the same atomic rename. */
+  async copyOnBoard(src: string, dest: string): Promise<void> {
+    const caps = await this.caps();
+    const plan = await this.plan();
+    const tmp = tempPathFor(dest);
+    const cp = caps.implementation === "circuitpython";
+    await this.stat(src).catch((e) => {
+      throw e instanceof FsError ? new FsError("read", src, e.errno) : e;
+    });
+    try {
+      await this.exec(snippets.writeBegin(caps, tmp, dest), { timeoutMs: 30_000 });
+    } catch (e) {
+      throw convertBoardError(e, "write", dest, cp);
+    }
+    try {
+      await this.exec(snippets.copyIntoSession(src, plan.readChunk), { timeoutMs: 300_000 });
+      const checks = snippets.sourceChecks(caps, src);
+      const out = await this.exec(snippets.writeCommit(caps, tmp, dest, checks.size, checks.digest), {
+        timeoutMs: 120_000,
+      });
+      if (text(out).trim() !== "ok") throw new TspyError(`cp: ${dest}: the copy did not match its source; the original file is unchanged`);
+    } catch (e) {
+      await this.abortWrite(caps, tmp);
+      throw convertBoardError(e, "write", dest, cp);
+    }
+  }
+
+  /** Best effort: the link may be gone (then the journal cleans up at the next connection). */
+  private async abortWrite(caps: BoardCaps, tmp: string): Promise<void> {
+    try {
+      await this.exec(snippets.writeAbort(caps, tmp), { timeoutMs: 5000 });
+    } catch {
+      try {
+        await this.repl.enter();
+        await this.exec(snippets.writeAbort(caps, tmp), { timeoutMs: 5000 });
+      } catch {
+        // Nothing more to do now; the journal names the temporary file.
+      }
+    }
+  }
+}
+

@@ -1,0 +1,459 @@
+// Every piece of Python that tspy runs on a board for file work, each named, in one place.
+// Each snippet is self-contained (imports what it uses): the user may soft-reset or run code between
+// our commands, so nothing may rely on names left behind by an earlier exec — except the write
+// session (`_tspy_f` …), whose begin, chunks and commit run back to back.
+// Board-side names start with `_` to stay out of the user's way. Indentation is one space: fewer
+// bytes on slow links. Everything must run on MicroPython 1.9 (the micro:bit) up to current releases
+// and on CircuitPython.
+import { boardEscapeExpr, pyStr } from "./codec.js";
+
+/** What the board offers, found once per connection by `detect`. */
+export interface BoardCaps {
+  osModule: string;
+  ilistdir: boolean;
+  stat: boolean;
+  mkdir: boolean;
+  rename: boolean;
+  statvfs: boolean;
+  getcwd: boolean;
+  /** micro:bit's `os.size(name)`. */
+  size: boolean;
+  rmdir: boolean;
+  /** Module with sha256 (`hashlib`, `uhashlib`), or null. */
+  hashlib: string | null;
+  /** Module with a2b_base64/b2a_base64 (`binascii`, `ubinascii`), or null. */
+  binascii: string | null;
+  stdoutBuffer: boolean;
+  kbdIntr: boolean;
+  /** gc.mem_free() after a collect, or -1. */
+  memFree: number;
+  implementation: string;
+  platform: string;
+  /** Contents of an interrupted write's journal, if one was left behind. */
+  journal: string | null;
+}
+
+/** Where an interrupted write is recorded (root when the board has directories). */
+export function journalPath(caps: Pick<BoardCaps, "mkdir">): string {
+  return caps.mkdir ? "/.tspy-journal" : ".tspy-journal";
+}
+
+export const detect = `import sys
+try:
+ import os;_o='os'
+except ImportError:
+ import uos as os;_o='uos'
+_r=[_o]
+for _n in ('ilistdir','stat','mkdir','rename','statvfs','getcwd','size','rmdir'):
+ _r.append(hasattr(os,_n))
+def _mod(ns,a):
+ for _m in ns:
+  try:
+   if hasattr(__import__(_m),a):return _m
+  except ImportError:pass
+_r.append(_mod(('hashlib','uhashlib'),'sha256'))
+_r.append(_mod(('binascii','ubinascii'),'a2b_base64'))
+_r.append(hasattr(sys,'stdout') and hasattr(sys.stdout,'buffer'))
+try:
+ import micropython;_r.append(hasattr(micropython,'kbd_intr'))
+except ImportError:_r.append(False)
+try:
+ import gc;gc.collect();_r.append(gc.mem_free())
+except Exception:_r.append(-1)
+_r.append(sys.implementation.name if hasattr(sys,'implementation') else '')
+_r.append(sys.platform)
+try:
+ _f=open('/.tspy-journal' if hasattr(os,'mkdir') else '.tspy-journal');_r.append(_f.read());_f.close()
+except OSError:_r.append(None)
+print(repr(_r))
+`;
+
+/** The `_ls(path)` generator of (name, mode, size), built from what the board has. */
+function lister(caps: BoardCaps): string {
+  const os = caps.osModule;
+  if (caps.ilistdir) {
+    return `import ${os} as os
+def _ls(p):
+ for _e in (os.ilistdir(p) if p else os.ilistdir()):
+  yield (_e[0],_e[1],_e[3] if len(_e)>3 else ${caps.stat ? "0 if _e[1]&0x4000 else os.stat((p.rstrip('/')+'/' if p else '')+_e[0])[6]" : "0"})
+`;
+  }
+  if (caps.stat) {
+    return `import ${os} as os
+def _ls(p):
+ for _n in (os.listdir(p) if p else os.listdir()):
+  _s=os.stat((p.rstrip('/')+'/' if p else '')+_n)
+  yield (_n,_s[0],0 if _s[0]&0x4000 else _s[6])
+`;
+  }
+  return `import ${os} as os
+def _ls(p):
+ for _n in os.listdir():
+  yield (_n,0x8000,os.size(_n))
+`;
+}
+
+/** `_st(path)` → (mode, size); the empty path is the current directory. */
+function stater(caps: BoardCaps): string {
+  const os = caps.osModule;
+  if (caps.stat) {
+    const cwd = caps.getcwd ? "p or os.getcwd()" : "p or '/'";
+    return `import ${os} as os
+def _st(p):
+ _s=os.stat(${cwd})
+ return (_s[0],_s[6])
+`;
+  }
+  return `import ${os} as os
+def _st(p):
+ if p in ('','/','.'):return (0x4000,0)
+ return (0x8000,os.size(p))
+`;
+}
+
+/** `_hf(path)` → hex SHA-256 of a board file (only when the board has sha256). */
+function hasher(caps: BoardCaps, chunk: number): string {
+  return `import ${caps.hashlib} as _hl
+def _hf(p):
+ _h=_hl.sha256()
+ _f=open(p,'rb')
+ while 1:
+  _d=_f.read(${chunk})
+  if not _d:break
+  _h.update(_d)
+ _f.close()
+ return ''.join('%02x'%x for x in _h.digest())
+`;
+}
+
+/** Entries of a directory, printed as `(name, mode, size),` items. */
+export function listdir(caps: BoardCaps, path: string): string {
+  return `${lister(caps)}for _e in _ls(${pyStr(path)}):
+ print(repr(_e),end=',')
+`;
+}
+
+/** Entries with their modification time as the board's local time (year, month, day, hour, minute). */
+export function listdirLong(caps: BoardCaps, path: string): string {
+  const os = caps.osModule;
+  if (!caps.stat) return listdir(caps, path);
+  return `${lister(caps)}import time
+_p=${pyStr(path)}
+for _e in _ls(_p):
+ try:
+  _t=time.localtime(${os}.stat((_p.rstrip('/')+'/' if _p else '')+_e[0])[8])[:5]
+ except Exception:
+  _t=None
+ print(repr(_e+(_t,)),end=',')
+`;
+}
+
+/** (mode, size) of one path, or an OSError. */
+export function stat(caps: BoardCaps, path: string): string {
+  return `${stater(caps)}print(repr(_st(${pyStr(path)})))
+`;
+}
+
+/** The board's current directory. */
+export function getcwd(caps: BoardCaps): string {
+  return `import ${caps.osModule} as os
+print(os.getcwd())
+`;
+}
+
+/**
+ * Everything below `path`, depth first, one `repr((relpath, mode, size))` per line, a directory
+ * before its contents. The top path itself is not listed.
+ */
+export function walk(caps: BoardCaps, path: string): string {
+  return `${lister(caps)}def _wk(b,r):
+ for _n,_m,_z in list(_ls(b)):
+  _q=r+'/'+_n if r else _n
+  print(repr((_q,_m,_z)))
+  if _m&0x4000:_wk((b.rstrip('/')+'/' if b else '')+_n,_q)
+_wk(${pyStr(path)},'')
+`;
+}
+
+/** For each path: `repr((path, size, hexdigest))`; size -1 when missing; digest None when no hashlib. */
+export function hashMany(caps: BoardCaps, paths: string[], chunk: number): string {
+  const h = caps.hashlib ? hasher(caps, chunk) : "";
+  const digest = caps.hashlib ? "_hf(_p)" : "None";
+  return `${stater(caps)}${h}for _p in (${paths.map(pyStr).join(",")},):
+ try:
+  _m,_z=_st(_p)
+  print(repr((_p,_z,${digest} if not _m&0x4000 else None)))
+ except OSError:
+  print(repr((_p,-1,None)))
+`;
+}
+
+export function remove(caps: BoardCaps, path: string): string {
+  return `import ${caps.osModule} as os
+os.remove(${pyStr(path)})
+`;
+}
+
+export function rmdir(caps: BoardCaps, path: string): string {
+  return `import ${caps.osModule} as os
+os.rmdir(${pyStr(path)})
+`;
+}
+
+export function mkdir(caps: BoardCaps, path: string): string {
+  return `import ${caps.osModule} as os
+os.mkdir(${pyStr(path)})
+`;
+}
+
+/** mkdir -p: each of `prefixes` ("a", "a/b" ...) is made unless it is a directory already. */
+export function mkdirs(caps: BoardCaps, prefixes: string[]): string {
+  return `${stater(caps)}for _p in (${prefixes.map(pyStr).join(",")},):
+ try:
+  _m=_st(_p)[0]
+ except OSError:
+  os.mkdir(_p);continue
+ if not _m&0x4000:raise OSError(20)
+`;
+}
+
+export function touch(path: string): string {
+  return `_f=open(${pyStr(path)},'a')
+_f.close()
+`;
+}
+
+export function rename(caps: BoardCaps, from: string, to: string): string {
+  return `import ${caps.osModule} as os
+os.rename(${pyStr(from)},${pyStr(to)})
+`;
+}
+
+/**
+ * rm -r, on the board in one go. Prints a line per step as it happens: `F path` removed file,
+ * `D path` removed directory, `S path` skipped (a mount point), `E errno path` failed rmdir (stops).
+ * The current directory itself (empty path) is emptied but kept.
+ */
+export function removeTree(caps: BoardCaps, path: string): string {
+  return `${lister(caps)}${stater(caps)}def _j(a,b):
+ return (a or './').rstrip('/')+'/'+b
+def _rm(p):
+ if _st(p)[0]&0x4000:
+  for _n,_m,_z in list(_ls(p)):
+   if not _rm(_j(p,_n)):return 0
+  if p:
+   try:
+    os.rmdir(p);print('D',p)
+   except OSError as e:
+    _e=e.args[0] if e.args else 0
+    if _e!=22:
+     print('E',_e,p);return 0
+    print('S',p)
+ else:
+  os.remove(p);print('F',p)
+ return 1
+_rm(${pyStr(path)})
+`;
+}
+
+/** Filesystems and their usage, as `[(name, mountpoint, bsize, blocks, bavail), ...]` (mpremote's df). */
+export function statvfs(caps: BoardCaps): string {
+  const os = caps.osModule;
+  return `import ${os} as os
+_r=[]
+try:
+ import vfs;_ms=vfs.mount()
+except Exception:
+ _ms=[]
+ for _m in ['']+os.listdir('/'):
+  _m='/'+_m
+  if os.stat(_m)[0]&0x4000:_ms.append(('<unknown>',_m))
+for _v,_p in _ms:
+ _s=os.statvfs(_p)
+ _r.append((str(_v),_p,_s[0],_s[2],_s[3]))
+print(repr(_r))
+`;
+}
+
+// --- Reading a file: one exec streams the whole file ---------------------------------------------
+
+/** First line: the size. Then the data, DLE-escaped, then DLE 'E' and a trailer `size digest`. */
+export function readEscaped(caps: BoardCaps, path: string, chunk: number, lf: boolean): string {
+  const h = caps.hashlib;
+  return `import sys${h ? `,${h} as _hl` : ""}
+${stater(caps)}_p=${pyStr(path)}
+_f=open(_p,'rb')
+print(_st(_p)[1])
+_w=sys.stdout.buffer.write
+${h ? "_h=_hl.sha256()" : "_h=None"}
+_n=0
+while 1:
+ _d=_f.read(${chunk})
+ if not _d:break
+ _n+=len(_d)
+ if _h:_h.update(_d)
+ _w(${boardEscapeExpr("_d", lf)})
+_f.close()
+_w(b'\\x10E')
+print(_n,''.join('%02x'%x for x in _h.digest()) if _h else '-')
+`;
+}
+
+/** Line-based: the size, then one base64 (or repr) line per chunk, then `#E size digest`. */
+export function readLines(caps: BoardCaps, path: string, chunk: number, enc: "base64" | "repr"): string {
+  const h = caps.hashlib;
+  const line = enc === "base64" ? `print(str(_ba.b2a_base64(_d),'ascii'),end='')` : "print(repr(_d))";
+  return `${h ? `import ${h} as _hl\n` : ""}${enc === "base64" ? `import ${caps.binascii} as _ba\n` : ""}${stater(caps)}_p=${pyStr(path)}
+_f=open(_p,'rb')
+print(_st(_p)[1])
+${h ? "_h=_hl.sha256()" : "_h=None"}
+_n=0
+while 1:
+ _d=_f.read(${chunk})
+ if not _d:break
+ _n+=len(_d)
+ if _h:_h.update(_d)
+ ${line}
+_f.close()
+print('#E',_n,''.join('%02x'%x for x in _h.digest()) if _h else '-')
+`;
+}
+
+/** Read back a short probe through the escaped path: bytes 0..255. */
+export function probeEscapedRead(lf: boolean): string {
+  return `import sys
+_d=bytes(range(256))
+sys.stdout.buffer.write(${boardEscapeExpr("_d", lf)})
+sys.stdout.buffer.write(b'\\x10E')
+`;
+}
+
+/** A probe that the link carries every byte value to the board unchanged inside a literal. */
+export function probeLiteralPrefix(): string {
+  return "_d=";
+}
+export const probeLiteralSuffix = `
+print(len(_d),sum(_d[i]*(i+1) for i in range(len(_d))))
+`;
+
+// --- Writing a file: begin, chunks, commit -------------------------------------------------------
+
+/**
+ * Open the temporary file beside the target and note it in the journal (best effort: a read-only
+ * root just means no journal). `_tspy_w` then takes the data of each chunk.
+ */
+export function writeBegin(caps: BoardCaps, tmp: string, target: string): string {
+  const os = caps.osModule;
+  const abs = caps.getcwd ? `(_t if _t.startswith('/') else os.getcwd().rstrip('/')+'/'+_t)` : "_t";
+  const absTarget = caps.getcwd ? `(_g if _g.startswith('/') else os.getcwd().rstrip('/')+'/'+_g)` : "_g";
+  return `import ${os} as os
+_t=${pyStr(tmp)};_g=${pyStr(target)}
+try:
+ _j=open(${pyStr(journalPath(caps))},'w');_j.write('T\\n'+${abs}+'\\n'+${absTarget});_j.close()
+except OSError:pass
+_tspy_f=open(_t,'wb');_tspy_w=_tspy_f.write
+${caps.binascii ? `from ${caps.binascii} import a2b_base64 as _a2b\n` : ""}`;
+}
+
+/** After `_d=<data>`: refuse data whose length or byte sum is not what the host sent. */
+export function chunkCheck(length: number, byteSum: number): string {
+  return `if len(_d)!=${length} or sum(_d)!=${byteSum}:raise ValueError('tspy: garbled')\n`;
+}
+
+/** Append the checked chunk `_d` to the open temporary file. */
+export const writeChunkData = "_tspy_w(_d)\n";
+
+/**
+ * Close, check the temporary file's size (and SHA-256) against `size`/`digest` (Python expressions),
+ * then move it over the target and drop the journal. Prints `ok`, or `bad SIZE DIGEST` and leaves
+ * the target alone. Without os.rename (micro:bit) the verified temporary file is copied over the
+ * target, with the journal saying so, so that an interruption is finished at the next connection.
+ */
+export function writeCommit(caps: BoardCaps, tmp: string, target: string, size: string, digest: string | null): string {
+  const hash = caps.hashlib && digest ? hasher(caps, 512) : "";
+  const check = caps.hashlib && digest ? `_hf(_t)` : "None";
+  const jp = pyStr(journalPath(caps));
+  const move = caps.rename
+    ? ` try:
+  os.rename(_t,_g)
+ except OSError:
+  os.remove(_g);os.rename(_t,_g)`
+    : ` try:
+  _j=open(${jp},'w');_j.write('C\\n'+_t+'\\n'+_g);_j.close()
+ except OSError:pass
+ ${copyOver()}`;
+  return `${stater(caps)}${hash}try:
+ _tspy_f.close()
+except NameError:pass
+_t=${pyStr(tmp)};_g=${pyStr(target)}
+_z=_st(_t)[1];_x=${check}
+_ez=${size};_ex=${digest ?? "None"}
+if _z!=_ez or (_ex is not None and _x!=_ex):
+ print('bad',_z,_x)
+else:
+${move}
+ try:
+  os.remove(${jp})
+ except OSError:pass
+ print('ok')
+`;
+}
+
+/** Copy `_t` over `_g` in small pieces, then remove `_t` (boards without rename). */
+function copyOver(): string {
+  return `_a=open(_t,'rb');_b=open(_g,'wb')
+ while 1:
+  _d=_a.read(256)
+  if not _d:break
+  _b.write(_d)
+ _a.close();_b.close();os.remove(_t)`;
+}
+
+/** After an interrupted write: finish a verified copy (`C`) or drop the partial file (`T`). */
+export function recoverJournal(caps: BoardCaps, state: string, tmp: string, target: string): string {
+  const jp = pyStr(journalPath(caps));
+  const body =
+    state === "C"
+      ? ` ${copyOver()}`
+      : ` os.remove(_t)`;
+  return `import ${caps.osModule} as os
+_t=${pyStr(tmp)};_g=${pyStr(target)}
+try:
+${body}
+except OSError:pass
+try:
+ os.remove(${jp})
+except OSError:pass
+`;
+}
+
+/** Drop a write session's temporary file after an error we could still talk through. */
+export function writeAbort(caps: BoardCaps, tmp: string): string {
+  return `import ${caps.osModule} as os
+try:
+ _tspy_f.close()
+except Exception:pass
+try:
+ os.remove(${pyStr(tmp)})
+except OSError:pass
+try:
+ os.remove(${pyStr(journalPath(caps))})
+except OSError:pass
+`;
+}
+
+/** Board-to-board copy into an open write session (begin first, commit after). */
+export function copyIntoSession(src: string, chunk: number): string {
+  return `_a=open(${pyStr(src)},'rb')
+while 1:
+ _d=_a.read(${chunk})
+ if not _d:break
+ _tspy_w(_d)
+_a.close()
+`;
+}
+
+/** Python expressions for the commit check of a board-to-board copy: the source's size and digest. */
+export function sourceChecks(caps: BoardCaps, src: string): { size: string; digest: string | null } {
+  return { size: `_st(${pyStr(src)})[1]`, digest: caps.hashlib ? `_hf(${pyStr(src)})` : null };
+}
