@@ -113,6 +113,8 @@ function renderCode(rc: RawCode, indent: string, opt: { hex: boolean; offsets: b
 
 function describeArg(ins: Instruction, rc: RawCode): string {
   const op = ins.opcode;
+  // A string constant shown quoted; names (attributes, globals, modules) shown bare.
+  if (op === Op.LOAD_CONST_STRING) return pyStr(ins.qstr ?? "");
   if (ins.format === OpFormat.Qstr) return ins.qstr ?? "";
   if (ins.target !== undefined) {
     const extra = ins.extra !== undefined ? ` unwind=${ins.extra & 0x7f}${ins.extra & 0x80 ? "+pop" : ""}` : "";
