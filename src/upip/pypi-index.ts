@@ -1,8 +1,8 @@
 // The PyPI JSON API as upip reads it: `{index}/{name}/json` → info.version and releases[version][*].url.
 import { createHash } from "node:crypto";
 import { FetchError, HashMismatchError, PackageNotFoundError } from "./errors.js";
-import { getChunks, getJson } from "./http.js";
-import type { Requirement } from "./requirement.js";
+import { getBytes, getChunks, getJson } from "./http.js";
+import { normaliseName, type Requirement } from "./requirement.js";
 
 export const DEFAULT_PYPI_INDEX = "https://pypi.org/pypi";
 
@@ -38,6 +38,14 @@ function pickSourceArchive(entries: ReleaseEntry[]): ReleaseEntry | undefined {
 export async function findRelease(req: Requirement, indexes: string[]): Promise<ReleaseFile> {
   for (const rawIndex of indexes) {
     const index = rawIndex.replace(/\/+$/, "");
+    if (/\/simple$/.test(index)) {
+      try {
+        return await findInSimpleIndex(req, index);
+      } catch (err) {
+        if (err instanceof PackageNotFoundError) continue;
+        throw err;
+      }
+    }
     const url = `${index}/${encodeURIComponent(req.name)}/json`;
     let meta: unknown;
     try {
@@ -68,6 +76,56 @@ export async function findRelease(req: Requirement, indexes: string[]): Promise<
     };
   }
   throw new PackageNotFoundError(`package ${req.name} not found in ${indexes.join(", ")}`);
+}
+
+/** Order two version strings: numeric parts as numbers, anything else as text (enough for PyPI's usual forms). */
+export function compareVersions(a: string, b: string): number {
+  const split = (v: string) => v.split(/[.+-]/).flatMap((p) => p.match(/\d+|\D+/g) ?? []);
+  const pa = split(a);
+  const pb = split(b);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === undefined || y === undefined) {
+      // 1.0 < 1.0.1, but 1.0rc1 < 1.0
+      const rest = (x ?? y)!;
+      const sign = x === undefined ? -1 : 1;
+      return /^(\d|post)/i.test(rest) ? sign : -sign;
+    }
+    if (x === y) continue;
+    const nx = /^\d+$/.test(x);
+    const ny = /^\d+$/.test(y);
+    if (nx && ny) return Number(x) - Number(y);
+    if (nx !== ny) return nx ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * PEP 503's Simple API, which Pycopy's upip asked (`{index}/{normalised-name}/`, links to the files):
+ * the source archive of the newest version, or of the one asked for.
+ */
+async function findInSimpleIndex(req: Requirement, index: string): Promise<ReleaseFile> {
+  const pageUrl = `${index}/${normaliseName(req.name)}/`;
+  const html = new TextDecoder().decode(await getBytes(pageUrl, `package ${req.name}`));
+  const prefix = normaliseName(req.name);
+  const candidates: Array<{ version: string; url: string; sha256?: string }> = [];
+  for (const m of html.matchAll(/<a\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*>\s*([^<]+?)\s*<\/a>/gi)) {
+    const filename = m[2]!;
+    const tar = /^(.+)-([^-]+)\.tar\.gz$/.exec(filename);
+    if (!tar || normaliseName(tar[1]!) !== prefix) continue;
+    const href = new URL(m[1]!.replace(/&amp;/g, "&"), pageUrl);
+    const sha = /^#sha256=([0-9a-f]{64})$/i.exec(href.hash)?.[1];
+    href.hash = "";
+    candidates.push({ version: tar[2]!, url: href.href, ...(sha ? { sha256: sha.toLowerCase() } : {}) });
+  }
+  if (candidates.length === 0) throw new PackageNotFoundError(`${req.name} has no source archive (.tar.gz) at ${index}`);
+  const chosen = req.version
+    ? candidates.find((c) => c.version === req.version)
+    : candidates.reduce((best, c) => (compareVersions(c.version, best.version) > 0 ? c : best));
+  if (!chosen) throw new PackageNotFoundError(`${req.name} has no version ${req.version} at ${index}`);
+  return { name: req.name, index, ...chosen };
 }
 
 /**

@@ -69,6 +69,10 @@ beforeAll(async () => {
     path.join(index.dir, "pypi", "liar", "index.json"),
     JSON.stringify({ info: { version: "1" }, releases: { "1": [{ url: `${index.url}/files/liar/liar-1.tar.gz`, digests: { sha256: "0".repeat(64) } }] } }),
   );
+  await fs.writeFile(
+    path.join(index.dir, "pypi", "liar", "simple.html"),
+    `<html><body><a href="${index.url}/files/liar/liar-1.tar.gz#sha256=${"1".repeat(64)}">liar-1.tar.gz</a></body></html>`,
+  );
   await fs.writeFile(path.join(index.dir, "faults.json"), JSON.stringify({ "/pypi/server-error/json": 500, "/pypi/forbidden/json": 403 }));
 });
 
@@ -119,6 +123,15 @@ describe("upip install from a PyPI-style index", () => {
     expect(report.upToDate).toEqual([1]);
     expect((await fs.stat(path.join(dir, "util", "__init__.py"))).mtime).toEqual(past);
     expect(await fs.readFile(path.join(dir, "util", "more.py"), "utf8")).toBe("Y = 2\n");
+  });
+
+  it("reads PEP 503 Simple API indexes too (Pycopy's upip), newest version first", async () => {
+    const { tree, packages } = await install(["pycopy-app"], [index.simpleIndex]);
+    expect(tree["util/__init__.py"]).toBe("X = 1\n");
+    expect(packages.map((p) => `${p.name} ${p.version}`)).toEqual(["pycopy-app 1.0", "pycopy-helper 2.0", "pycopy-util 0.1"]);
+    expect((await install(["pycopy-util"], [index.simpleIndex])).tree).toEqual({ "util/__init__.py": "X = 2\n" });
+    expect(await refused(["no-such-package"], [index.simpleIndex])).toBeInstanceOf(PackageNotFoundError);
+    expect(await refused(["liar"], [index.simpleIndex])).toBeInstanceOf(HashMismatchError);
   });
 
   it("tries the indexes in order, moving on when one does not know the package", async () => {
