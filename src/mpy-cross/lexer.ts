@@ -75,7 +75,7 @@ const isNameHead = (c: number): boolean => isAlpha(c) || c === CH_UNDERSCORE || 
 const isNameTail = (c: number): boolean => isNameHead(c) || isDigit(c);
 
 const utf8 = new TextEncoder();
-const utf8Strict = new TextDecoder("utf-8");
+const utf8Strict = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** Decodes token bytes; ASCII (the usual case) skips the decoder. */
 export function decodeUtf8(bytes: Uint8Array): string {
@@ -88,6 +88,10 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
   if (!ascii) return utf8Strict.decode(bytes);
   let s = "";
+  if (bytes.length <= 32) {
+    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+    return s;
+  }
   for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode(...bytes.subarray(i, i + 4096));
   return s;
 }

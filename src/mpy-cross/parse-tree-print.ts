@@ -68,7 +68,7 @@ export function constantRepr(c: PyConstant): string {
 
 function printNode(pn: ParseNode, indent: number, out: string[], tokNames: boolean): void {
   const gutter = pn !== null && (pn.kind === "struct" || pn.kind === "const")
-    ? `[${String(pn.line).padStart(4)}] `
+    ? `[${` ${pn.line}`.padStart(4)}] `
     : "       ";
   const pad = " ".repeat(indent);
   if (pn === null) {
