@@ -71,7 +71,7 @@ function parseArgs(args: string[]): MpyCrossArgs {
     } else if (a.startsWith("-march")) {
       throw new UsageError(`mpy-cross: ${a}: native code generation is not supported; only bytecode .mpy files`);
     } else {
-      throw new UsageError(`mpy-cross: unknown option ${a}\n${USAGE}`);
+      throw new UsageError(`mpy-cross: unknown option ${a} (see tspy mpy-cross --help)`);
     }
   }
   return r;
@@ -117,7 +117,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     ctx.out.write(`MicroPython v${EMULATED_MICROPYTHON} (tspy); mpy-cross emitting mpy v${opts.mpyVersion}\n`);
     return 0;
   }
-  if (opts.files.length === 0) throw new UsageError(`mpy-cross: no input files\n${USAGE}`);
+  if (opts.files.length === 0) throw new UsageError("mpy-cross: no input files (see tspy mpy-cross --help)");
   if (opts.dump) {
     const { runDump } = await import("../mpy-cross/dump.js");
     return runDump(opts.files, ctx.out, ctx.err);

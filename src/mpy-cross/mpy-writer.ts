@@ -17,6 +17,9 @@ export interface MpyVersionInfo {
 
 export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   "6.3": { major: 6, sub: 3, releases: "1.23 and later" },
+  "6.2": { major: 6, sub: 2, releases: "1.22" },
+  "6.1": { major: 6, sub: 1, releases: "1.20 - 1.21" },
+  "6": { major: 6, sub: 0, releases: "1.19" },
 };
 
 export const DEFAULT_MPY_VERSION = "6.3";

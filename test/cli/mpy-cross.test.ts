@@ -1,0 +1,77 @@
+// `tspy mpy-cross` as users run it: several files per run, --out-dir, -o/-s/-O, errors per file in
+// upstream's format while the other files still compile, and never a partial or stray output file.
+import { describe, expect, it, beforeEach } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync, copyFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { tspy, ROOT } from "../helpers/cli.js";
+
+const programs = path.join(ROOT, "test", "mpy-cross", "programs");
+const reference = path.join(ROOT, "test", "mpy-cross", "reference");
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "tspy-mpy-cross-"));
+  for (const f of ["m01_numbers.py", "m04_closures.py"]) copyFileSync(path.join(programs, f), path.join(dir, f));
+  writeFileSync(path.join(dir, "bad.py"), "x = 1\nwhile x:\n    pass\nbreak\n");
+});
+
+describe("tspy mpy-cross", () => {
+  it("compiles several files into --out-dir, byte-identical to upstream", async () => {
+    const r = await tspy(["mpy-cross", "--mpy-version", "6.3", "--out-dir", "out", "m01_numbers.py", "m04_closures.py"], { cwd: dir });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    for (const stem of ["m01_numbers", "m04_closures"]) {
+      expect(readFileSync(path.join(dir, "out", `${stem}.mpy`))).toEqual(readFileSync(path.join(reference, `${stem}.default.mpy`)));
+    }
+  });
+
+  it("writes next to the source by default, and honours -O3 and -s", async () => {
+    expect((await tspy(["mpy-cross", "m01_numbers.py"], { cwd: dir })).status).toBe(0);
+    expect(readFileSync(path.join(dir, "m01_numbers.mpy"))).toEqual(readFileSync(path.join(reference, "m01_numbers.default.mpy")));
+    expect((await tspy(["mpy-cross", "-O3", "-o", "o3.mpy", "m01_numbers.py"], { cwd: dir })).status).toBe(0);
+    expect(readFileSync(path.join(dir, "o3.mpy"))).toEqual(readFileSync(path.join(reference, "m01_numbers.O3.mpy")));
+    expect((await tspy(["mpy-cross", "-s", "renamed.py", "-o", "s.mpy", "m01_numbers.py"], { cwd: dir })).status).toBe(0);
+    expect(readFileSync(path.join(dir, "s.mpy"))).toEqual(readFileSync(path.join(reference, "m01_numbers.s.mpy")));
+  });
+
+  it("reports a rejected file in upstream's format and still compiles the others", async () => {
+    const r = await tspy(["mpy-cross", "--out-dir", "out", "m01_numbers.py", "bad.py", "m04_closures.py"], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "Traceback (most recent call last):\n  File \"bad.py\", line 4, in <module>\nSyntaxError: 'break'/'continue' outside loop\n",
+    );
+    expect(readdirSync(path.join(dir, "out")).sort()).toEqual(["m01_numbers.mpy", "m04_closures.mpy"]);
+  });
+
+  it("leaves an existing output untouched when its source is rejected", async () => {
+    mkdirSync(path.join(dir, "out"));
+    writeFileSync(path.join(dir, "out", "bad.mpy"), "previous");
+    expect((await tspy(["mpy-cross", "--out-dir", "out", "bad.py"], { cwd: dir })).status).toBe(1);
+    expect(readFileSync(path.join(dir, "out", "bad.mpy"), "utf8")).toBe("previous");
+    expect(readdirSync(path.join(dir, "out"))).toEqual(["bad.mpy"]);
+  });
+
+  it("gives one line for a non-UTF-8 source, a directory and a missing file", async () => {
+    writeFileSync(path.join(dir, "latin1.py"), Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x27, 0xe9, 0x27, 0x0a]));
+    mkdirSync(path.join(dir, "pkg.py"));
+    const r = await tspy(["mpy-cross", "latin1.py", "pkg.py", "nope.py", "m01_numbers.py"], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split("\n")).toEqual([
+      "mpy-cross: latin1.py: not UTF-8 text",
+      "mpy-cross: pkg.py: is a directory",
+      "mpy-cross: nope.py: no such file",
+    ]);
+    expect(existsSync(path.join(dir, "latin1.mpy"))).toBe(false);
+    expect(existsSync(path.join(dir, "m01_numbers.mpy"))).toBe(true);
+  });
+
+  it("names the emulated release with --version, and rejects unknown flags in one line", async () => {
+    const v = await tspy(["mpy-cross", "--version"]);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/^MicroPython v1\.27\.0 .*mpy-cross emitting mpy v6\.3\n$/);
+    const bad = await tspy(["mpy-cross", "-q", "x.py"]);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+});
