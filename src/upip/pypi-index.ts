@@ -78,26 +78,30 @@ export async function findRelease(req: Requirement, indexes: string[]): Promise<
   throw new PackageNotFoundError(`package ${req.name} not found in ${indexes.join(", ")}`);
 }
 
-/** Order two version strings: numeric parts as numbers, anything else as text (enough for PyPI's usual forms). */
+const TAG_RANK: Record<string, number> = { dev: 0, a: 1, alpha: 1, b: 2, beta: 2, c: 3, rc: 3, pre: 3, preview: 3, post: 5 };
+/** Where a version that has ended stands against a tag: after pre-releases, before post-releases. */
+const RELEASE_RANK = 4;
+
+/**
+ * Order two version strings the PEP 440 way for the usual forms: numeric parts as numbers;
+ * dev < a < b < rc < the release < post; a number after the common part beats any tag.
+ */
 export function compareVersions(a: string, b: string): number {
-  const split = (v: string) => v.split(/[.+-]/).flatMap((p) => p.match(/\d+|\D+/g) ?? []);
+  const split = (v: string) => v.toLowerCase().split(/[.+_-]/).flatMap((p) => p.match(/\d+|[a-z]+/g) ?? []);
   const pa = split(a);
   const pb = split(b);
+  const rank = (t: string | undefined): [number, number] => {
+    if (t === undefined) return [1, RELEASE_RANK];
+    if (/^\d+$/.test(t)) return [2, Number(t)];
+    return [1, TAG_RANK[t] ?? 0];
+  };
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined || y === undefined) {
-      // 1.0 < 1.0.1, but 1.0rc1 < 1.0
-      const rest = (x ?? y)!;
-      const sign = x === undefined ? -1 : 1;
-      return /^(\d|post)/i.test(rest) ? sign : -sign;
-    }
-    if (x === y) continue;
-    const nx = /^\d+$/.test(x);
-    const ny = /^\d+$/.test(y);
-    if (nx && ny) return Number(x) - Number(y);
-    if (nx !== ny) return nx ? 1 : -1;
-    return x < y ? -1 : 1;
+    // 1.0 is 1.0.0
+    if ((pa[i] === undefined && /^0+$/.test(pb[i]!)) || (pb[i] === undefined && /^0+$/.test(pa[i]!))) continue;
+    const [ka, va] = rank(pa[i]);
+    const [kb, vb] = rank(pb[i]);
+    if (ka !== kb) return ka - kb;
+    if (va !== vb) return va - vb;
   }
   return 0;
 }
