@@ -365,7 +365,7 @@ function forRange(c: Compiler, pnVar: ParseNode, start: ParseNode, end: ParseNod
     emit.dupTop();
     c.compileNode(end);
   }
-  emit.binaryOp((step as { value: number }).value >= 0 ? BinaryOp.LESS : BinaryOp.MORE);
+  emit.binaryOp((step as { value: number | bigint }).value >= 0 ? BinaryOp.LESS : BinaryOp.MORE);
   emit.popJumpIf(true, top);
   endLoop(c, save);
 
@@ -403,7 +403,7 @@ function forStmt(c: Compiler, pns: StructNode): void {
         step = { kind: "smallint", value: 1 };
       } else {
         [start, end, step] = args;
-        if (!isSmallInt(step) || step.value === 0) ok = false;
+        if (!isSmallInt(step) || Number(step.value) === 0) ok = false;
       }
       if (ok && isStruct(start) && NOT_PLAIN_ARG.has(start.rule)) ok = false;
       if (ok && isStruct(end) && NOT_PLAIN_ARG.has(end.rule)) ok = false;

@@ -108,7 +108,7 @@ export class BytecodeEmitter implements Emitter {
     this.raw(b);
   }
 
-  private byteInt(stackAdj: number, b: number, num: number): void {
+  private byteInt(stackAdj: number, b: number, num: number | bigint): void {
     this.byte(stackAdj, b);
     // Signed 7-bit groups, most significant first; bit 6 of the first group carries the sign.
     const groups: number[] = [];
@@ -294,9 +294,9 @@ export class BytecodeEmitter implements Emitter {
     else this.byte(1, Op.LOAD_CONST_FALSE + (tok - Tok.KW_FALSE));
   }
 
-  loadConstSmallInt(value: number): void {
+  loadConstSmallInt(value: number | bigint): void {
     if (-SMALL_INT_MULTI_EXCESS <= value && value < SMALL_INT_MULTI_NUM - SMALL_INT_MULTI_EXCESS) {
-      this.byte(1, Op.LOAD_CONST_SMALL_INT_MULTI + SMALL_INT_MULTI_EXCESS + value);
+      this.byte(1, Op.LOAD_CONST_SMALL_INT_MULTI + SMALL_INT_MULTI_EXCESS + Number(value));
     } else {
       this.byteInt(1, Op.LOAD_CONST_SMALL_INT, value);
     }

@@ -49,7 +49,7 @@ export interface Emitter {
   labelAssign(label: number): void;
   importOp(name: string, kind: ImportKind): void;
   loadConstTok(tok: Tok): void;
-  loadConstSmallInt(value: number): void;
+  loadConstSmallInt(value: number | bigint): void;
   loadConstStr(s: string): void;
   loadConstObj(obj: ConstObj): void;
   loadNull(): void;
