@@ -259,7 +259,10 @@ export class Esp8266Loader {
     }
     this.log("Running stub...");
     await this.memFinish(stub.entry);
-    const hello = await this.readFrame(DEFAULT_TIMEOUT, "waiting for the stub to start");
+    let hello = await this.readFrame(DEFAULT_TIMEOUT, "waiting for the stub to start");
+    // A MEM_END answer that came after its short time-out may still be ahead of the greeting.
+    const late = parseResponse(hello);
+    if (late && late.op === Op.MEM_END) hello = await this.readFrame(DEFAULT_TIMEOUT, "waiting for the stub to start");
     if (hello.toString("latin1") !== "OHAI") {
       throw new TransportError(`the flasher stub did not start (it sent ${hello.toString("hex")} instead of OHAI)`);
     }
