@@ -43,7 +43,40 @@ async function installStaged(
   return 0;
 }
 
-const UPIP_USAGE = "install [-p DIR | --target PATH] [-i INDEX]... [-r requirements.txt] PACKAGE[==VERSION]...";
+const INSTALL_ARGS = "[-p DIR | --target PATH] [-i INDEX]... [-r requirements.txt] PACKAGE[==VERSION]...";
+const MIP_ARGS = "[--target PATH] [--index URL] [--no-mpy] [-p DIR [--mpy 6.3]] NAME[@VERSION] | github:ORG/REPO[/PATH][@REF] | URL ...";
+
+const USAGE: Record<string, string> = {
+  install: `usage: tspy install ${INSTALL_ARGS}
+Installs packages and their dependencies (from requires.txt) as upip would, from a PyPI-style index
+(JSON API, or a PEP 503 .../simple index), onto the board's lib directory or into a local directory.
+  -p DIR          install into DIR on this computer instead of the board
+  --target PATH   install into PATH on the board, or below DIR with -p (default: the board's first .../lib on sys.path)
+  -i, --index URL index to ask (repeat to try several in order; default https://pypi.org/pypi)
+  -r FILE         also install the packages listed in FILE`,
+  upip: `usage: tspy upip install ${INSTALL_ARGS}
+       tspy upip pack DIST.tar.gz [-o OUT.tar.gz]   keep what upip installs, recompress with a 4 KB window
+                                                  (in place, original kept as .orig, unless -o)
+       tspy upip check FILE.tar.gz...              can upip on a small board inflate and read it?`,
+  mip: `usage: tspy mip install ${MIP_ARGS}
+  --target PATH   install into PATH (default: the board's first .../lib on sys.path)
+  --index URL     mip index (default https://micropython.org/pi/v2)
+  --no-mpy        install .py sources instead of .mpy built for the board's .mpy version
+  -p DIR          install into DIR on this computer; --mpy VERSION picks .mpy builds for it`,
+};
+
+function wantsHelp(args: string[]): boolean {
+  return args.includes("-h") || args.includes("--help");
+}
+
+function showHelp(ctx: CliContext, which: string): number {
+  ctx.out.write(USAGE[which] + "\n");
+  return 0;
+}
+
+function usageError(cmd: string, which: string): UsageError {
+  return new UsageError(`${cmd}: ${USAGE[which]!.split("\n")[0]}`);
+}
 
 async function upipInstall(cmd: string, args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parse(cmd, args, {
@@ -66,7 +99,7 @@ async function upipInstall(cmd: string, args: string[], ctx: CliContext): Promis
     }
     requests.push(...parseRequirementsText(text));
   }
-  if (requests.length === 0) throw new UsageError(`${cmd}: usage: tspy ${cmd === "install" ? "install" : "upip"} ${UPIP_USAGE.replace(/^install /, cmd === "install" ? "" : "install ")}`);
+  if (requests.length === 0) throw usageError(cmd, cmd === "install" ? "install" : "upip");
 
   const { stageUpip } = await import("../upip/upip-install.js");
   const spin = await spinner(ctx, "resolving");
@@ -159,9 +192,7 @@ async function mipInstall(args: string[], ctx: CliContext): Promise<number> {
     path: { type: "string", short: "p" },
     mpy: { type: "string" },
   });
-  if (positionals.length === 0) {
-    throw new UsageError("mip: usage: tspy mip install [--target PATH] [--index URL] [--no-mpy] [-p DIR [--mpy 6.3]] NAME[@VERSION] | github:org/repo[/path][@ref] | URL ...");
-  }
+  if (positionals.length === 0) throw usageError("mip", "mip");
   if (values.mpy !== undefined && values.path === undefined) throw new UsageError("mip: --mpy is for -p DIR; a board reports its own .mpy version");
   const { parseMipSpec, stageMip } = await import("../upip/mip.js");
   const specs = positionals.map(parseMipSpec);
@@ -182,7 +213,7 @@ export const installCommand: CommandSpec = {
   name: "install",
   summary: "install a package and its dependencies (upip-compatible)",
   greedy: true,
-  run: (args, ctx) => upipInstall("install", args, ctx),
+  run: (args, ctx) => (wantsHelp(args) ? Promise.resolve(showHelp(ctx, "install")) : upipInstall("install", args, ctx)),
 };
 
 export const upipCommand: CommandSpec = {
@@ -191,10 +222,11 @@ export const upipCommand: CommandSpec = {
   greedy: true,
   async run(args, ctx) {
     const [sub, ...rest] = args;
+    if (wantsHelp(args)) return showHelp(ctx, "upip");
     if (sub === "install") return upipInstall("upip install", rest, ctx);
     if (sub === "pack") return upipPack(rest, ctx);
     if (sub === "check") return upipCheck(rest, ctx);
-    throw new UsageError(`upip: usage: tspy upip ${UPIP_USAGE} | pack DIST.tar.gz [-o OUT] | check FILE.tar.gz...`);
+    throw usageError("upip", "upip");
   },
 };
 
@@ -204,7 +236,8 @@ export const mipCommand: CommandSpec = {
   greedy: true,
   async run(args, ctx) {
     const [sub, ...rest] = args;
+    if (wantsHelp(args)) return showHelp(ctx, "mip");
     if (sub === "install") return mipInstall(rest, ctx);
-    throw new UsageError("mip: usage: tspy mip install [--target PATH] [--index URL] [--no-mpy] [-p DIR] SPEC...");
+    throw usageError("mip", "mip");
   },
 };
