@@ -11,6 +11,14 @@ import { TimeoutError, TransportError } from "../../errors.js";
 import { ByteRing, createRingBuffers } from "./byte-ring.js";
 import { workerScriptPath } from "./worker-script.js";
 import type { WorkerConfig, WorkerMessage } from "./vm-worker.js";
+import { wasmApi, type WasmModule } from "./wasm-api.js";
+import {
+  interruptChar,
+  interruptPending,
+  raiseKeyboardInterrupt,
+  withSharedMemory,
+  type InterruptCells,
+} from "./shared-memory.js";
 
 export interface VirtualBoardOptions {
   /** The board's filesystem: a host directory (created if missing). */
@@ -37,6 +45,24 @@ function micropythonModulePath(): string {
   return require.resolve("@micropython/micropython-webassembly-pyscript");
 }
 
+let compiled: Promise<WasmModule | undefined> | null = null;
+/** Interrupt cell addresses are fixed for a module: found by the first worker, reused by the rest. */
+let knownCells: InterruptCells | undefined;
+
+/** The VM's module with shared memory, compiled once per process (undefined: use the package as is). */
+function vmWasmModule(): Promise<WasmModule | undefined> {
+  compiled ??= (async () => {
+    try {
+      const wasm = fs.readFileSync(path.join(path.dirname(micropythonModulePath()), "micropython.wasm"));
+      const shared = withSharedMemory(wasm);
+      return shared ? await wasmApi.compile(shared) : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  return compiled;
+}
+
 export class VirtualBoardStream extends BufferedStream {
   readonly description: string;
   private worker: Worker | null = null;
@@ -44,6 +70,8 @@ export class VirtualBoardStream extends BufferedStream {
   private generation = 0;
   private resetting: Promise<void> | null = null;
   private hardResets = 0;
+  /** The running VM's memory and interrupt cells, when it shares them. */
+  private vmMemory: { mem: Int32Array; cells: InterruptCells } | null = null;
 
   private constructor(
     private readonly opts: Required<Omit<VirtualBoardOptions, "onNotice">> & Pick<VirtualBoardOptions, "onNotice">,
@@ -73,7 +101,7 @@ export class VirtualBoardStream extends BufferedStream {
       },
       await workerScriptPath(),
     );
-    await board.startWorker("power");
+    await board.startWorker("power", await vmWasmModule());
     return board;
   }
 
@@ -82,7 +110,7 @@ export class VirtualBoardStream extends BufferedStream {
     return this.hardResets;
   }
 
-  private startWorker(bootKind: WorkerConfig["boot"]): Promise<void> {
+  private startWorker(bootKind: WorkerConfig["boot"], wasmModule?: WasmModule): Promise<void> {
     const input = createRingBuffers();
     const output = createRingBuffers();
     const config: WorkerConfig = {
@@ -95,7 +123,10 @@ export class VirtualBoardStream extends BufferedStream {
       window: this.opts.rawPasteWindow,
       maxProgram: this.opts.maxProgram,
       heapBytes: this.opts.heapBytes,
+      wasmModule,
+      cells: knownCells,
     };
+    this.vmMemory = null;
     const worker = new Worker(this.scriptPath, { workerData: config });
     const generation = ++this.generation;
     this.worker = worker;
@@ -124,6 +155,10 @@ export class VirtualBoardStream extends BufferedStream {
             ready = true;
             clearTimeout(timer);
             resolve();
+            break;
+          case "memory":
+            knownCells ??= m.cells;
+            this.vmMemory = { mem: new Int32Array(m.buffer), cells: m.cells };
             break;
           case "warn":
             this.opts.onNotice?.(m.msg);
@@ -155,7 +190,7 @@ export class VirtualBoardStream extends BufferedStream {
       if (this.resetting) await this.resetting;
       const ring = this.ring!;
       const start = ring.written;
-      const n = ring.put(data.subarray(offset));
+      const n = ring.put(this.interruptFirst(data.subarray(offset)));
       if (n > 0) {
         this.watchInterrupts(data.subarray(offset, offset + n), start);
         this.worker!.postMessage({ t: "nudge" });
@@ -167,6 +202,30 @@ export class VirtualBoardStream extends BufferedStream {
       if (Date.now() > deadline) throw new TimeoutError(`${this.description}: the board stopped reading input`);
       await new Promise((r) => setTimeout(r, 2));
     }
+  }
+
+  /**
+   * The running program's interrupt character is handled here, as a UART interrupt handler would:
+   * the KeyboardInterrupt is set in the VM's memory at once and the byte is not queued. Returns the
+   * bytes that remain for the input line.
+   */
+  private interruptFirst(chunk: Uint8Array): Uint8Array {
+    const vm = this.vmMemory;
+    if (!vm) return chunk;
+    const ichar = interruptChar(vm.mem, vm.cells);
+    if (ichar < 0 || !chunk.includes(ichar)) return chunk;
+    raiseKeyboardInterrupt(vm.mem, vm.cells);
+    this.watchPendingInterrupt(vm);
+    return chunk.filter((b) => b !== ichar);
+  }
+
+  /** A KeyboardInterrupt still not raised after the grace period: the VM is stuck outside its loop. */
+  private watchPendingInterrupt(vm: { mem: Int32Array; cells: InterruptCells }): void {
+    const generation = this.generation;
+    setTimeout(() => {
+      if (generation !== this.generation || this.isClosed || this.resetting || this.vmMemory !== vm) return;
+      if (interruptPending(vm.mem, vm.cells)) void this.hardReset();
+    }, this.opts.interruptGraceMs).unref();
   }
 
   /** A Ctrl-C the board has not taken off the line after the grace period means a stuck VM. */
@@ -191,7 +250,7 @@ export class VirtualBoardStream extends BufferedStream {
       this.generation++; // silence the old worker's last messages
       await old?.terminate();
       try {
-        await this.startWorker("safe");
+        await this.startWorker("safe", await vmWasmModule());
       } catch (e) {
         this.linkClosed((e as Error).message);
       }

@@ -7,6 +7,8 @@ import { ByteRing, type RingBuffers } from "./byte-ring.js";
 import { BoardProtocol, type ReplVm } from "./raw-paste-device.js";
 import { mountBoardDirectory, type ConfinedFs } from "./confined-fs.js";
 import type { EmFS, EmStream } from "./emscripten-fs.js";
+import { wasmApi, type WasmInstance, type WasmMemory, type WasmModule } from "./wasm-api.js";
+import { findInterruptCells, interruptPending, type InterruptCells } from "./shared-memory.js";
 
 export interface WorkerConfig {
   /** Absolute path of micropython.mjs. */
@@ -22,10 +24,15 @@ export interface WorkerConfig {
   window: number;
   maxProgram: number;
   heapBytes: number;
+  /** The VM's WebAssembly module, compiled once by the host with its memory made shared. */
+  wasmModule?: WasmModule;
+  /** Interrupt cell addresses found by an earlier worker for the same module. */
+  cells?: InterruptCells;
 }
 
 export type WorkerMessage =
   | { t: "ready" }
+  | { t: "memory"; buffer: SharedArrayBuffer; cells: InterruptCells }
   | { t: "warn"; msg: string }
   | { t: "fatal"; msg: string };
 
@@ -56,6 +63,8 @@ const realNow = Date.now.bind(Date);
 let loadMicroPython: LoadMicroPython;
 let mp: MicroPython | null = null;
 let fsMirror: ConfinedFs | null = null;
+let memory: WasmMemory | null = null;
+let cells: InterruptCells | null = config.cells ?? null;
 let running = false; // Python code is executing (bytes from the host are its stdin)
 /** Bytes received while a program ran and not read by it: the REPL gets them afterwards. */
 const pendingInput: number[] = [];
@@ -125,15 +134,24 @@ function pollDuringRun(forStdin = false): boolean {
 
 // The pure-WebAssembly build never polls for input; its clock is Date.now, which time.sleep(),
 // time.ticks_ms() and friends call constantly. That is where Ctrl-C gets in.
+// A KeyboardInterrupt set by the host thread takes effect at the VM's next check; the port's sleep
+// functions spin on this clock without checking, so while one is pending the clock jumps ahead and
+// the sleep ends at once (a board's delay loop checks for pending exceptions itself).
 Date.now = () => {
-  if (running) pollDuringRun();
+  if (!running) return realNow();
+  pollDuringRun();
+  if (hostInterruptPending()) return realNow() + 2 ** 31;
   return realNow();
 };
+
+function hostInterruptPending(): boolean {
+  return cells !== null && memory !== null && interruptPending(new Int32Array(memory.buffer), cells);
+}
 
 /** stdin for the running program: block until at least one byte (or an interrupt) arrives. */
 function stdinRead(_s: EmStream, buffer: Uint8Array, offset: number, length: number): number {
   for (;;) {
-    if (pollDuringRun(true)) return 0;
+    if (pollDuringRun(true) || hostInterruptPending()) return 0;
     if (pendingInput.length > 0) break;
     ring.waitForData(50);
   }
@@ -196,6 +214,7 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
   const stdin = vm.FS.getStream(0);
   if (stdin) stdin.stream_ops = { ...stdin.stream_ops, read: stdinRead };
   mp = vm;
+  shareMemory(vm);
   if (kind !== "safe") {
     runVm(() => {
       vm.runPython(RUN_FILE);
@@ -218,6 +237,20 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
     protocol.reset("friendly");
   }
   hidden = 0;
+}
+
+/** Tell the host thread where this VM's interrupt cells are (see shared-memory.ts). */
+function shareMemory(vm: MicroPython): void {
+  const buffer = memory?.buffer;
+  if (!memory || !(buffer instanceof SharedArrayBuffer)) return;
+  const mem = memory;
+  cells ??= findInterruptCells(
+    () => new Int32Array(mem.buffer),
+    () => vm._module._mp_sched_keyboard_interrupt(),
+    (c) => vm.runPython(`import micropython\nmicropython.kbd_intr(${c})`),
+    () => vm._module._mp_hal_get_interrupt_char(),
+  );
+  if (cells) port.postMessage({ t: "memory", buffer, cells } satisfies WorkerMessage);
 }
 
 async function softReset(): Promise<void> {
@@ -254,7 +287,18 @@ function fatal(e: unknown): void {
   port.postMessage({ t: "fatal", msg: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage);
 }
 
+/** Instantiate the host's precompiled module (shared memory) instead of compiling the file again. */
+function useHostModule(module: WasmModule): void {
+  const instantiate = wasmApi.instantiate.bind(wasmApi);
+  wasmApi.instantiate = async (_bytes: unknown, imports?: object) => {
+    const instance = (await instantiate(module, imports)) as WasmInstance;
+    memory = instance.exports.memory as WasmMemory;
+    return { instance, module };
+  };
+}
+
 async function start(): Promise<void> {
+  if (config.wasmModule) useHostModule(config.wasmModule);
   const mod = (await import(pathToFileURL(config.vmModulePath).href)) as { loadMicroPython: LoadMicroPython };
   loadMicroPython = mod.loadMicroPython;
   await boot(config.boot, "friendly");
