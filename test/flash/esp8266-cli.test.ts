@@ -189,6 +189,49 @@ describe("tspy esptool against the simulator", () => {
     expect(r.out).toContain("Staying in bootloader.");
   });
 
+  it("erase_flash through the ROM alone erases the whole detected size", async () => {
+    sim = await startSim({ sim: { flashSize: 1 << 20 } });
+    sim.server.sim.flash.fill(0x33);
+    const r = await runCli("esptool", ["--port", sim.url, "--no-stub", "erase_flash"]);
+    expect(r.error).toBeUndefined();
+    expect(r.out).toContain("Auto-detected Flash size: 1MB");
+    expect(sim.server.sim.flash.every((b) => b === 0xff)).toBe(true);
+  });
+
+  it("read_flash ALL reads to the end of the detected flash", async () => {
+    sim = await startSim({ sim: { flashSize: 1 << 20 } });
+    for (let i = 0; i < sim.server.sim.flash.length; i += 4096) sim.server.sim.flash[i] = (i >> 12) & 0xff;
+    const out = path.join(dir, "all.bin");
+    const r = await runCli("esptool", ["--port", sim.url, "read_flash", "0xf0000", "ALL", out]);
+    expect(r.error).toBeUndefined();
+    expect(readFileSync(out).equals(sim.server.sim.flash.subarray(0xf0000))).toBe(true);
+  });
+
+  it("run and --after soft_reset leave the loader for the firmware", async () => {
+    sim = await startSim();
+    const r = await runCli("esptool", ["--port", sim.url, "--no-stub", "run"]);
+    expect(r.error).toBeUndefined();
+    expect(sim.server.sim.state).toBe("app");
+    const s = await runCli("esptool", ["--port", sim.url, "--after", "soft_reset", "read_mac"]);
+    expect(s.error).toBeUndefined();
+    expect(sim.server.sim.state).toBe("app");
+  });
+
+  it("syncs the ROM directly at a higher rate with --no-stub and reads the crystal right", async () => {
+    sim = await startSim({ baud: 460800 });
+    const r = await runCli("esptool", ["--port", sim.url, "--no-stub", "--baud", "460800", "read_mac"]);
+    expect(r.error).toBeUndefined();
+    expect(r.out).toContain("Crystal is 26MHz");
+  });
+
+  it("--trace shows the frames", async () => {
+    sim = await startSim();
+    const r = await runCli("esptool", ["--port", sim.url, "--no-stub", "--trace", "chip_id"]);
+    expect(r.error).toBeUndefined();
+    // READ_REG 0x40001000, as the documented trace shows it
+    expect(r.err).toContain("TRACE > 000a04000000000000100040");
+  });
+
   it("image_info, merge_bin and usage errors need no board", async () => {
     const info = await runCli("esptool", ["image_info", fwPath]);
     expect(info.error).toBeUndefined();
@@ -205,6 +248,8 @@ describe("tspy esptool against the simulator", () => {
     expect(mb.subarray(0, fw.file.length).equals(fw.file)).toBe(true);
     expect(mb[fw.file.length]).toBe(0xff);
     expect(mb.subarray(0x3fc000).toString()).toBe("partition");
+    const v = await runCli("esptool", ["version"]);
+    expect(v.out).toMatch(/esptool/);
     const bad = await runCli("esptool", ["frobnicate"]);
     expect(bad.code).toBe(2);
     expect(bad.error?.message).toMatch(/unknown command/);

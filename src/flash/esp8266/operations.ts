@@ -1,7 +1,7 @@
 // What each esptool command does, on top of the loader (wire) and image (format) modules. Output
 // goes through `Io`; nothing here parses command lines.
 import { createHash } from "node:crypto";
-import { TransportError, TspyError } from "../../errors.js";
+import { TimeoutError, TransportError, TspyError } from "../../errors.js";
 import type { ByteStream } from "../../transport/byte-stream.js";
 import {
   DETECTED_FLASH_SIZES,
@@ -50,7 +50,16 @@ export async function connectChip(stream: ByteStream, opts: ConnectOptions, io: 
   const initialBaud = opts.noStub ? opts.baud : Math.min(ROM_BAUD, opts.baud);
   if (stream.setBaudRate && initialBaud !== opts.baud) await stream.setBaudRate(initialBaud);
   const loader = new Esp8266Loader(stream, initialBaud, { log: (l) => io.out(l), trace: opts.trace });
-  await loader.connect(opts.before);
+  try {
+    await loader.connect(opts.before);
+  } catch (e) {
+    // The ROM auto-bauds, but not every adapter and board manage a fast first SYNC: retry at 115200.
+    if (!(e instanceof TimeoutError) || initialBaud <= ROM_BAUD || !stream.setBaudRate) throw e;
+    io.out(`WARNING: no answer at ${initialBaud} baud; trying ${ROM_BAUD}`);
+    await stream.setBaudRate(ROM_BAUD);
+    loader.baud = ROM_BAUD;
+    await loader.connect(opts.before);
+  }
   const magic = await loader.readChipMagic();
   if (magic !== ESP8266_MAGIC) {
     const other = otherChipName(magic);
