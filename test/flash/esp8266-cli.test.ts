@@ -143,6 +143,14 @@ describe("tspy esptool against the simulator", () => {
     expect(sim.server.sim.flash.subarray(0, 8192).equals(data)).toBe(true);
   });
 
+  it("a missing file is reported before the board is touched", async () => {
+    sim = await startSim();
+    const r = await runCli("esptool", ["--port", sim.url, "write_flash", "0", path.join(dir, "nope.bin")]);
+    expect(r.code).not.toBe(0);
+    expect(r.error?.message).toMatch(/cannot read .*nope\.bin: no such file/);
+    expect(sim.server.sim.events).toHaveLength(0);
+  });
+
   it("refuses an ESP32 with a clear message", async () => {
     sim = await startSim({ sim: { chip: "esp32" } });
     const r = await runCli("esptool", ["--port", sim.url, "write_flash", "0", fwPath]);

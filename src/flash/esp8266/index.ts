@@ -50,6 +50,14 @@ export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<numbe
   const a = parseEsptoolArgs(argv);
   const io = makeIo(env, a.opts.no_progress === true);
   if (OFFLINE.has(a.command)) return runOffline(a, io);
+  // Files are read (and arguments checked) before the board is touched.
+  let files: ops.FileAt[] = [];
+  if (a.command === "write_flash" || a.command === "verify_flash") {
+    const pairs = addrFilePairs(a.positionals, a.command);
+    files = await Promise.all(pairs.map(async (p) => ({ address: p.address, name: p.path, data: await readInput(p.path) })));
+  }
+  if (a.command === "read_flash" && a.positionals.length !== 3) throw new UsageError("read_flash: expected <address> <size> <filename>");
+  if (a.command === "erase_region" && a.positionals.length !== 2) throw new UsageError("erase_region: expected <address> <size>");
   return withBoard(a, env, io, async (c) => {
     switch (a.command) {
       case "chip_id":
@@ -61,12 +69,9 @@ export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<numbe
       case "erase_flash":
         return ops.eraseFlash(c, io);
       case "erase_region": {
-        if (a.positionals.length !== 2) throw new UsageError("erase_region: expected <address> <size>");
         return ops.eraseRegion(c, parseInteger(a.positionals[0]!, "address"), parseInteger(a.positionals[1]!, "size"), io);
       }
       case "write_flash": {
-        const pairs = addrFilePairs(a.positionals, "write_flash");
-        const files = await Promise.all(pairs.map(async (p) => ({ address: p.address, name: p.path, data: await readInput(p.path) })));
         const compress = a.opts.no_compress === true ? false : a.opts.compress === true ? true : !a.global.noStub;
         return ops.writeFlash(
           c,
@@ -76,14 +81,11 @@ export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<numbe
         );
       }
       case "verify_flash": {
-        const pairs = addrFilePairs(a.positionals, "verify_flash");
-        const files = await Promise.all(pairs.map(async (p) => ({ address: p.address, name: p.path, data: await readInput(p.path) })));
         const flash = flashArgs(a, { mode: "keep", freq: "keep", size: "keep" });
         if (flash.size === "detect") flash.size = await ops.resolveFlashSize(c, "detect", io);
         return ops.verifyFlash(c, files, flash, a.opts.diff === "yes", io);
       }
       case "read_flash": {
-        if (a.positionals.length !== 3) throw new UsageError("read_flash: expected <address> <size> <filename>");
         const address = parseInteger(a.positionals[0]!, "address");
         const sizeArg = a.positionals[1]!;
         const size =
