@@ -50,11 +50,11 @@ function tryExcept(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: P
     if (excLocal !== null) {
       emit.loadConstTok(Tok.KW_NONE);
       emit.labelAssign(l3);
-      emit.adjustStackSize(1);
+      if (c.compat.finallyReturnSlot) emit.adjustStackSize(1);
       emit.loadConstTok(Tok.KW_NONE);
       c.storeId(excLocal);
       c.deleteId(excLocal);
-      emit.adjustStackSize(-1);
+      if (c.compat.finallyReturnSlot) emit.adjustStackSize(-1);
       c.decreaseExceptLevel();
     }
     emit.popExceptJump(l2, true);
@@ -81,9 +81,9 @@ function tryFinally(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: 
   }
   emit.loadConstTok(Tok.KW_NONE);
   emit.labelAssign(lFinally);
-  emit.adjustStackSize(1);
+  if (c.compat.finallyReturnSlot) emit.adjustStackSize(1);
   c.compileNode(fin);
-  emit.adjustStackSize(-1);
+  if (c.compat.finallyReturnSlot) emit.adjustStackSize(-1);
   c.decreaseExceptLevel();
 }
 
@@ -138,9 +138,14 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
   const tryElseLabel = c.newLabel();
   const tryFinallyLabel = c.newLabel();
 
+  // Before 1.21 the iterator lived in a local named by the iterator expression's leaf value; for a
+  // non-name expression that was an arbitrary fresh name, here one no source can spell.
+  const oldForm = !c.compat.asyncForIteratorOnStack;
+  const context = oldForm ? asyncForContextName(c, pns.nodes[1]) : "";
   c.compileNode(pns.nodes[1]);
   emit.loadMethod("__aiter__", false);
   emit.callMethod(0, 0, 0);
+  if (oldForm) c.storeId(context);
 
   const save = { brk: c.breakLabel, cont: c.continueLabel, level: c.breakContinueExceptLevel };
   const breakLabel = c.newLabel();
@@ -151,7 +156,8 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
 
   emit.labelAssign(continueLabel);
   c.increaseExceptLevel(tryExceptionLabel, SetupBlockKind.Except);
-  emit.dupTop();
+  if (oldForm) c.loadId(context);
+  else emit.dupTop();
   awaitMethod(c, "__anext__");
   c.assign(pns.nodes[0], AssignKind.Store);
   emit.popExceptJump(tryElseLabel, false);
@@ -181,7 +187,22 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
   emit.labelAssign(whileElseLabel);
   c.compileNode(pns.nodes[3]);
   emit.labelAssign(breakLabel);
-  emit.popTop();
+  if (!oldForm) emit.popTop();
+}
+
+const asyncForNames = new WeakMap<object, string>();
+let asyncForCounter = 0;
+
+function asyncForContextName(c: Compiler, pn: ParseNode): string {
+  if (pn !== null && pn.kind === "id") return pn.name;
+  if (pn === null) return "\0async-for";
+  let name = asyncForNames.get(pn);
+  if (!name) {
+    name = `\0async-for-${asyncForCounter++}`;
+    asyncForNames.set(pn, name);
+  }
+  void c;
+  return name;
 }
 
 function asyncWithHelper(c: Compiler, items: ParseNode[], body: ParseNode): void {

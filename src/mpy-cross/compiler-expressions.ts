@@ -33,6 +33,14 @@ export function compileNamedExprHelper(c: Compiler, pnName: ParseNode, pnExpr: P
   c.compileNode(pnExpr);
   c.emit.dupTop();
   const target = pnName.name;
+  if (c.compat.walrusStoresInParent) {
+    // before 1.20 the store simply ran in the enclosing scope
+    const saved = c.scopeCur;
+    if (isCompLike(c.scopeCur.kind)) c.scopeCur = c.scopeCur.parent!;
+    c.storeId(target);
+    c.scopeCur = saved;
+    return;
+  }
   // In a comprehension the walrus target binds in the enclosing scope (PEP 572).
   if (c.pass === Pass.Scope && isCompLike(c.scopeCur.kind)) {
     const parent = c.scopeCur.parent!;

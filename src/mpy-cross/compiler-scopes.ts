@@ -8,6 +8,7 @@ import {
 } from "./scope.js";
 import { AssignKind, type Compiler } from "./compiler.js";
 import { idName, isId, isStruct } from "./parse-node.js";
+import { afterReturn } from "./compiler-statements.js";
 import { Tok } from "./tokens.js";
 
 export function compileScopeBody(c: Compiler, scope: Scope): void {
@@ -24,8 +25,10 @@ export function compileScopeBody(c: Compiler, scope: Scope): void {
         declareParam(c, pn, "typedargslist_name", "typedargslist_star", "typedargslist_dbl_star"));
     }
     c.compileNode(pns.nodes[3]);
-    emit.loadConstTok(Tok.KW_NONE);
-    emit.returnValue();
+    if (!afterReturn(c)) {
+      emit.loadConstTok(Tok.KW_NONE);
+      emit.returnValue();
+    }
   } else if (scope.kind === ScopeKind.Lambda) {
     const pns = scope.pn as StructNode;
     emit.setSourceLine(pns.line);

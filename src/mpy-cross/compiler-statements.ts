@@ -281,6 +281,11 @@ function assertStmt(c: Compiler, pns: StructNode): void {
   c.emit.labelAssign(lEnd);
 }
 
+/** Before 1.20 the compiler left out a jump that would directly follow a return. */
+export function afterReturn(c: Compiler): boolean {
+  return !c.compat.suppressDeadCode && c.emit.lastEmitWasReturnValue();
+}
+
 function ifStmt(c: Compiler, pns: StructNode): void {
   const emit = c.emit;
   const lEnd = c.newLabel();
@@ -290,7 +295,7 @@ function ifStmt(c: Compiler, pns: StructNode): void {
       c.ifCond(pns.nodes[0], false, lFail);
       c.compileNode(pns.nodes[1]);
       if (isConstTrue(pns.nodes[0])) break done;
-      if (!(pns.nodes[2] === null && pns.nodes[3] === null)) emit.jump(lEnd);
+      if (!(pns.nodes[2] === null && pns.nodes[3] === null) && !afterReturn(c)) emit.jump(lEnd);
       emit.labelAssign(lFail);
     }
     for (const elif of extractList(pns.nodes[2], "if_stmt_elif_list")) {
@@ -300,7 +305,7 @@ function ifStmt(c: Compiler, pns: StructNode): void {
       c.ifCond(e.nodes[0], false, lFail);
       c.compileNode(e.nodes[1]);
       if (isConstTrue(e.nodes[0])) break done;
-      emit.jump(lEnd);
+      if (!afterReturn(c)) emit.jump(lEnd);
       emit.labelAssign(lFail);
     }
     c.compileNode(pns.nodes[3]);
@@ -424,7 +429,7 @@ function forStmt(c: Compiler, pns: StructNode): void {
   emit.forIter(popLabel);
   c.assign(pns.nodes[0], AssignKind.Store);
   c.compileNode(pns.nodes[2]);
-  emit.jump(continueLabel);
+  if (!afterReturn(c)) emit.jump(continueLabel);
   emit.labelAssign(popLabel);
   emit.forIterEnd();
   endLoop(c, save);

@@ -11,6 +11,7 @@ import { IdKind, Scope, ScopeKind, isFuncLike } from "./scope.js";
 import type { CompiledModule, RawCode } from "./raw-code.js";
 import { extractList, idName, isConstFalse, isConstTrue, isId, isStruct } from "./parse-node.js";
 import { Tok } from "./tokens.js";
+import { LATEST_COMPAT, type BackendCompat } from "./compat.js";
 import { ruleFunction } from "./compiler-rules.js";
 import { compileScopeBody } from "./compiler-scopes.js";
 
@@ -44,6 +45,8 @@ export interface CompileOptions {
   sourceFile: string;
   optimize: number;
   smallIntBits: number;
+  /** Release-specific behaviour; defaults to the newest (1.27). */
+  compat?: BackendCompat;
 }
 
 export class Compiler {
@@ -62,10 +65,12 @@ export class Compiler {
   readonly scopeOf = new Map<StructNode, Scope>();
   readonly emit: Emitter;
   readonly common: EmitCommon;
+  readonly compat: BackendCompat;
 
   constructor(readonly opts: CompileOptions) {
-    this.common = new EmitCommon(opts.sourceFile);
-    this.emit = new BytecodeEmitter(this.common, opts.optimize);
+    this.compat = opts.compat ?? LATEST_COMPAT;
+    this.common = new EmitCommon(opts.sourceFile, this.compat.modernFloats);
+    this.emit = new BytecodeEmitter(this.common, opts.optimize, this.compat);
   }
 
   // ---- errors ----
@@ -232,6 +237,11 @@ export class Compiler {
       }
       if (pn.rule === "not_test_2") {
         this.ifCond(pn.nodes[0], !jumpIf, label);
+        return;
+      }
+      if (pn.rule === "atom_paren" && this.compat.ifParenTupleIsConst) {
+        // before 1.21 any parenthesised tuple was taken as a constant condition (even with side effects)
+        if ((pn.nodes[0] === null) !== jumpIf) this.emit.jump(label);
         return;
       }
     }

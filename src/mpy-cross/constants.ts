@@ -5,7 +5,7 @@ import type { PyConstant } from "./parse-tree.js";
 
 export type ConstObj = PyConstant;
 
-export function strictlyEqual(a: ConstObj, b: ConstObj): boolean {
+export function strictlyEqual(a: ConstObj, b: ConstObj, signedZeroDistinct = true): boolean {
   if (a === b) return true;
   if (a.type !== b.type) return false;
   switch (a.type) {
@@ -18,7 +18,7 @@ export function strictlyEqual(a: ConstObj, b: ConstObj): boolean {
       return a.value === (b as typeof a).value;
     case "float": {
       const bv = (b as typeof a).value;
-      if (a.value === 0 && bv === 0) return Object.is(a.value, bv);
+      if (a.value === 0 && bv === 0) return !signedZeroDistinct || Object.is(a.value, bv);
       return a.value === bv;
     }
     case "complex": {
@@ -33,7 +33,7 @@ export function strictlyEqual(a: ConstObj, b: ConstObj): boolean {
     }
     case "tuple": {
       const x = a.items, y = (b as typeof a).items;
-      return x.length === y.length && x.every((v, i) => strictlyEqual(v, y[i]));
+      return x.length === y.length && x.every((v, i) => strictlyEqual(v, y[i], signedZeroDistinct));
     }
   }
 }

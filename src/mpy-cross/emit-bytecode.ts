@@ -12,6 +12,7 @@ import { IdKind, ID_FLAG_IS_PARAM, Scope, ScopeKind, SCOPE_FLAG_ALL_SIG, SCOPE_F
 import { Op, BinaryOp, UnaryOp, SMALL_INT_MULTI_EXCESS, SMALL_INT_MULTI_NUM } from "./opcodes.js";
 import type { ConstObj } from "./constants.js";
 import { Tok } from "./tokens.js";
+import type { BackendCompat } from "./compat.js";
 
 const ITER_BUF_NSLOTS = 4;
 
@@ -41,12 +42,17 @@ export class BytecodeEmitter implements Emitter {
   private overflow = false;
   private nInfo = 0;
   private nCell = 0;
+  private lastWasReturn = false;
 
   readonly loadId: IdOps;
   readonly storeId: IdOps;
   readonly deleteId: IdOps;
 
-  constructor(private readonly common: EmitCommon, private readonly optimize: number) {
+  constructor(
+    private readonly common: EmitCommon,
+    private readonly optimize: number,
+    private readonly compat: BackendCompat,
+  ) {
     this.loadId = {
       local: (_n, num, kind) => {
         if (kind === IdOpKind.Fast && num <= 15) this.byte(1, Op.LOAD_FAST_MULTI + num);
@@ -171,6 +177,7 @@ export class BytecodeEmitter implements Emitter {
     this.pass = pass;
     this.stackSize = 0;
     this.suppress = false;
+    this.lastWasReturn = false;
     this.scope = scope;
     this.lastSourceLineOffset = 0;
     this.lastSourceLine = 1;
@@ -260,8 +267,18 @@ export class BytecodeEmitter implements Emitter {
     return true;
   }
 
+  lastEmitWasReturnValue(): boolean {
+    return this.lastWasReturn;
+  }
+
+  /** Marks the start of dead code (after an unconditional jump, return or raise), from 1.20 on. */
+  private deadCodeFollows(): void {
+    if (this.compat.suppressDeadCode) this.suppress = true;
+  }
+
   adjustStackSize(delta: number): void {
     if (this.pass === Pass.Scope) return;
+    this.lastWasReturn = false;
     this.stackSize += delta;
     if (this.stackSize > this.scope.stackSize) this.scope.stackSize = this.stackSize;
   }
@@ -278,6 +295,7 @@ export class BytecodeEmitter implements Emitter {
   labelAssign(label: number): void {
     this.suppress = false;
     if (this.pass === Pass.Scope) return;
+    this.lastWasReturn = false;
     this.labelOffsets[label] = this.bcOffset;
   }
 
@@ -354,7 +372,7 @@ export class BytecodeEmitter implements Emitter {
 
   jump(label: number): void {
     this.byteLabel(0, Op.JUMP, label);
-    this.suppress = true;
+    this.deadCodeFollows();
   }
 
   popJumpIf(cond: boolean, label: number): void {
@@ -376,7 +394,7 @@ export class BytecodeEmitter implements Emitter {
       this.byteLabel(0, Op.UNWIND_JUMP, target);
       this.raw((label & BREAK_FROM_FOR ? 0x80 : 0) | exceptDepth);
     }
-    this.suppress = true;
+    this.deadCodeFollows();
   }
 
   setupBlock(label: number, kind: SetupBlockKind): void {
@@ -412,7 +430,7 @@ export class BytecodeEmitter implements Emitter {
 
   popExceptJump(label: number, _withinExcHandler: boolean): void {
     this.byteLabel(0, Op.POP_EXCEPT_JUMP, label);
-    this.suppress = true;
+    this.deadCodeFollows();
   }
 
   unaryOp(op: number): void { this.byte(0, Op.UNARY_OP_MULTI + op); }
@@ -488,12 +506,13 @@ export class BytecodeEmitter implements Emitter {
 
   returnValue(): void {
     this.byte(-1, Op.RETURN_VALUE);
-    this.suppress = true;
+    this.lastWasReturn = true;
+    this.deadCodeFollows();
   }
 
   raiseVarargs(nArgs: number): void {
     this.byte(-nArgs, Op.RAISE_LAST + nArgs);
-    this.suppress = true;
+    this.deadCodeFollows();
   }
 
   yieldOp(kind: YieldKind): void {

@@ -13,7 +13,7 @@ export class EmitCommon {
   children: RawCode[] = [];
   curChild = 0;
 
-  constructor(sourceFile: string) {
+  constructor(sourceFile: string, private readonly signedZeroDistinct = true) {
     this.useQstr(sourceFile);
   }
 
@@ -34,7 +34,7 @@ export class EmitCommon {
   }
 
   useConst(obj: ConstObj): number {
-    for (let i = 0; i < this.consts.length; i++) if (strictlyEqual(this.consts[i], obj)) return i;
+    for (let i = 0; i < this.consts.length; i++) if (strictlyEqual(this.consts[i], obj, this.signedZeroDistinct)) return i;
     this.consts.push(obj);
     return this.consts.length - 1;
   }

@@ -39,6 +39,8 @@ export interface Emitter {
   startPass(pass: Pass, scope: Scope): void;
   /** false asks the compiler to run the emit pass again (code shrank). */
   endPass(): boolean;
+  /** Only meaningful for releases before 1.20, which skipped a jump right after a return. */
+  lastEmitWasReturnValue(): boolean;
   adjustStackSize(delta: number): void;
   setSourceLine(line: number): void;
 

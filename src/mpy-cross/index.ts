@@ -4,6 +4,7 @@ import { parse } from "./parser.js";
 import { Compiler } from "./compiler.js";
 import { writeMpy, MPY_VERSIONS, DEFAULT_MPY_VERSION } from "./mpy-writer.js";
 import { CompileError } from "./compile-error.js";
+import { compatForRelease } from "./compat.js";
 
 export { CompileError, MPY_VERSIONS, DEFAULT_MPY_VERSION };
 
@@ -31,7 +32,8 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
     throw new RangeError(`unsupported .mpy version ${version} (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
   }
   const tree = parse(source, { filename: opts.filename, inputKind: "file", optimize, smallIntBits });
-  const compiler = new Compiler({ sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits });
+  const compat = compatForRelease(MPY_VERSIONS[version].emulates);
+  const compiler = new Compiler({ sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat });
   const cm = compiler.run(tree);
   return writeMpy(cm, version);
 }

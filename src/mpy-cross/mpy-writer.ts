@@ -13,13 +13,15 @@ export interface MpyVersionInfo {
   sub: number;
   /** MicroPython releases that load this version. */
   releases: string;
+  /** The release whose mpy-cross output this version reproduces. */
+  emulates: string;
 }
 
 export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
-  "6.3": { major: 6, sub: 3, releases: "1.23 and later" },
-  "6.2": { major: 6, sub: 2, releases: "1.22" },
-  "6.1": { major: 6, sub: 1, releases: "1.20 - 1.21" },
-  "6": { major: 6, sub: 0, releases: "1.19" },
+  "6.3": { major: 6, sub: 3, releases: "1.23 and later", emulates: "1.27.0" },
+  "6.2": { major: 6, sub: 2, releases: "1.22", emulates: "1.22.2" },
+  "6.1": { major: 6, sub: 1, releases: "1.20 - 1.21", emulates: "1.20.0" },
+  "6": { major: 6, sub: 0, releases: "1.19", emulates: "1.19.1" },
 };
 
 export const DEFAULT_MPY_VERSION = "6.3";

@@ -1,0 +1,46 @@
+// What the back end does differently for each emulated MicroPython release. Each .mpy version is
+// produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
+// below are the compiler/emitter/writer changes between those releases that change output bytes.
+export interface BackendCompat {
+  /** MicroPython release whose mpy-cross this reproduces, e.g. "1.27.0". */
+  readonly release: string;
+  /** 1.20+: code after return/raise/jump is not emitted (older: only a jump after return is skipped). */
+  readonly suppressDeadCode: boolean;
+  /** 1.22.2+: the finally block reserves one stack slot for a pending return value. */
+  readonly finallyReturnSlot: boolean;
+  /** 1.21+: async for keeps its iterator on the stack (older: in a local named after the expression). */
+  readonly asyncForIteratorOnStack: boolean;
+  /** Before 1.21: `if (...)` with a parenthesised tuple is decided at compile time. */
+  readonly ifParenTupleIsConst: boolean;
+  /** Before 1.20: a walrus inside a comprehension stores through the enclosing scope directly. */
+  readonly walrusStoresInParent: boolean;
+  /** 1.26+: 0.0 and -0.0 are separate constants; floats print with the shortest round-trip repr. */
+  readonly modernFloats: boolean;
+}
+
+const RELEASES: Record<string, BackendCompat> = {
+  "1.27.0": {
+    release: "1.27.0", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true,
+  },
+  "1.22.2": {
+    release: "1.22.2", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false,
+  },
+  "1.20.0": {
+    release: "1.20.0", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false,
+  },
+  "1.19.1": {
+    release: "1.19.1", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false,
+  },
+};
+
+export const LATEST_COMPAT = RELEASES["1.27.0"];
+
+export function compatForRelease(release: string): BackendCompat {
+  const c = RELEASES[release];
+  if (!c) throw new Error(`internal: no back-end profile for MicroPython ${release}`);
+  return c;
+}
