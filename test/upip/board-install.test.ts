@@ -14,7 +14,7 @@ import { parseRequirement } from "../../src/upip/requirement.js";
 import { InstallError, PackageNotFoundError } from "../../src/upip/errors.js";
 import { writeMipPackage } from "../../fixtures/pypi/mip-index.js";
 import type { PypiFixture } from "../../fixtures/pypi-fixture.js";
-import { listTree, publish, startIndex, tempDir } from "./helpers.js";
+import { listTree, publish, removeTempDirs, startIndex, tempDir } from "./helpers.js";
 
 let index: PypiFixture;
 let boardDir: string;
@@ -45,6 +45,7 @@ afterAll(async () => {
   await repl?.exit().catch(() => {});
   await stream?.close();
   await index?.close();
+  await removeTempDirs();
 });
 
 describe("install onto the virtual board", () => {

@@ -7,7 +7,7 @@ import { tspy } from "../helpers/cli.js";
 import { buildSdist } from "../../fixtures/pypi/sdist.js";
 import { writeMipPackage } from "../../fixtures/pypi/mip-index.js";
 import type { PypiFixture } from "../../fixtures/pypi-fixture.js";
-import { listTree, publish, startIndex, tempDir } from "./helpers.js";
+import { listTree, publish, removeTempDirs, startIndex, tempDir } from "./helpers.js";
 
 let index: PypiFixture;
 
@@ -22,12 +22,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await index.close();
+  await removeTempDirs();
 });
 
 describe("tspy install / upip / mip", () => {
   it("install -p DIR installs packages, dependencies and -r requirements, and lists them with versions", async () => {
     const dir = await tempDir("cli-dest");
-    const req = path.join(dir, "..", `${path.basename(dir)}-requirements.txt`);
+    const req = path.join(await tempDir("cli-req"), "requirements.txt");
     await fs.writeFile(req, "# for the board\npycopy-other==4.2\n");
     const r = await tspy(["install", "-i", index.pypiIndex, "-p", dir, "-r", req, "pycopy-pkg"]);
     expect(r.stderr).toBe("");

@@ -5,8 +5,17 @@ import path from "node:path";
 import { startPypiFixture, type PypiFixture } from "../../fixtures/pypi-fixture.js";
 import { buildSdist, type SdistSpec } from "../../fixtures/pypi/sdist.js";
 
+const made: string[] = [];
+
 export async function tempDir(prefix: string): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), `tspy-${prefix}-`));
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `tspy-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** Remove every directory tempDir made in this test file (call from afterAll). */
+export async function removeTempDirs(): Promise<void> {
+  for (const dir of made.splice(0)) await fs.rm(dir, { recursive: true, force: true });
 }
 
 export async function startIndex(): Promise<PypiFixture> {

@@ -8,7 +8,7 @@ import { LocalDirTarget, type MpyVersion } from "../../src/upip/install-target.j
 import { DependencyCycleError, FetchError, HashMismatchError, InstallError, PackageNotFoundError } from "../../src/upip/errors.js";
 import { writeMipPackage } from "../../fixtures/pypi/mip-index.js";
 import type { PypiFixture } from "../../fixtures/pypi-fixture.js";
-import { listTree, startIndex, tempDir } from "./helpers.js";
+import { listTree, removeTempDirs, startIndex, tempDir } from "./helpers.js";
 
 let index: PypiFixture;
 const V63: MpyVersion = { major: 6, minor: 3, arch: 0 };
@@ -72,6 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await index.close();
+  await removeTempDirs();
 });
 
 describe("mip install", () => {

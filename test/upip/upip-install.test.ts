@@ -16,7 +16,7 @@ import {
 import { buildTar } from "../../fixtures/pypi/tar-writer.js";
 import { buildSdist } from "../../fixtures/pypi/sdist.js";
 import type { PypiFixture } from "../../fixtures/pypi-fixture.js";
-import { listTree, publish, startIndex, tempDir } from "./helpers.js";
+import { listTree, publish, removeTempDirs, startIndex, tempDir } from "./helpers.js";
 
 let index: PypiFixture;
 
@@ -78,6 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await index.close();
+  await removeTempDirs();
 });
 
 describe("upip install from a PyPI-style index", () => {

@@ -1,0 +1,27 @@
+// `npm run fixture -- pypi` standalone: first line is the URL, and the sample index answers there.
+import { expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { ROOT } from "../helpers/cli.js";
+
+it("the pypi fixture runs standalone and serves its sample index", async () => {
+  const child = spawn(process.execPath, [path.join(ROOT, "fixtures", "run.mjs"), "pypi"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const firstLine = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (out.includes("\n")) resolve(out.slice(0, out.indexOf("\n")));
+      });
+      child.on("exit", (code) => reject(new Error(`fixture exited with ${code}`)));
+    });
+    expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const json = (await (await fetch(`${firstLine}/pypi/pycopy-greet/json`)).json()) as { info: { version: string }; releases: Record<string, Array<{ url: string }>> };
+    const file = await fetch(json.releases[json.info.version]![0]!.url);
+    expect(file.status).toBe(200);
+    expect(new Uint8Array(await file.arrayBuffer()).subarray(0, 2)).toEqual(new Uint8Array([0x1f, 0x8b]));
+    expect((await fetch(`${firstLine}/pypi/nothing/json`)).status).toBe(404);
+  } finally {
+    child.kill();
+  }
+}, 30_000);
