@@ -3,16 +3,17 @@
 // through to the host directory, and only there: every host path is built from the in-memory node's
 // canonical path (so `..` has already been resolved inside the VM's tree, where `/..` is `/`), and no
 // host path component may be a symlink (a symlink planted in the directory cannot lead outside).
+// Writes go through at once: every writable stream holds a host descriptor and each write is
+// repeated there at the same offset.
 import fs from "node:fs";
 import path from "node:path";
 import type { EmFS, EmNode, EmStream } from "./emscripten-fs.js";
 
+const O_ACCMODE = 0o3;
 const O_CREAT = 0o100;
 const O_TRUNC = 0o1000;
 
 export interface ConfinedFs {
-  /** Copy every file changed by a still-open stream to the host (called whenever the VM goes idle). */
-  syncOpenFiles(): void;
   /** Problems met while mirroring (a symlink in the way, a host I/O error), for the board's log. */
   readonly warnings: string[];
 }
@@ -132,20 +133,48 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
     });
   };
 
-  const dirtyStreams = new Set<EmStream>();
-  const syncStream = (stream: EmStream): void => {
-    dirtyStreams.delete(stream);
-    stream.tspyDirty = false;
-    if (!FS.isFile(stream.node.mode)) return;
-    // The node may have been renamed or unlinked since it was opened: mirror it under its current name.
-    let vmPath: string;
+  /** The stream's file as it is named now, or null once unlinked. */
+  const currentPath = (stream: EmStream): string | null => {
     try {
-      vmPath = FS.getPath(stream.node);
-      if (canonical(vmPath) !== vmPath) return; // unlinked
+      const vmPath = FS.getPath(stream.node);
+      return canonical(vmPath) === vmPath ? vmPath : null;
     } catch {
-      return;
+      return null;
     }
-    copyFileOut(vmPath, stream.node);
+  };
+
+  const detach = (stream: EmStream): void => {
+    const fd = stream.tspyHostFd;
+    stream.tspyHostFd = undefined;
+    if (fd !== undefined) guard("close", () => fs.closeSync(fd));
+  };
+
+  /**
+   * Give a writable stream its own host descriptor, so each write lands in the host file as it
+   * happens. `copy`: first make the host file equal to the VM's (created, truncated, or not mirrored).
+   */
+  const attach = (stream: EmStream, copy: boolean): void => {
+    detach(stream);
+    const vmPath = currentPath(stream);
+    const host = vmPath && hostPathOf(vmPath);
+    if (!host) return;
+    guard(`open ${vmPath}`, () => {
+      const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
+      // O_NOFOLLOW: a symlink planted at this name must not redirect the write.
+      let fd: number;
+      if (!copy) {
+        try {
+          fd = fs.openSync(host, O_WRONLY | O_NOFOLLOW);
+          stream.tspyHostFd = fd;
+          return;
+        } catch {
+          // missing on the host: fall through and copy it out whole
+        }
+      }
+      fd = fs.openSync(host, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644);
+      fs.writeSync(fd, fileContents(stream.node));
+      stream.tspyHostFd = fd;
+    });
   };
 
   const orig = {
@@ -162,24 +191,24 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
 
   FS.open = (p, flags, mode) => {
     const stream = orig.open(p, flags, mode);
-    if (typeof flags === "number" && flags & (O_CREAT | O_TRUNC) && FS.isFile(stream.node.mode)) {
-      stream.tspyDirty = true;
-      dirtyStreams.add(stream);
-      syncStream(stream); // the (empty or truncated) file exists on the host at once
+    if (typeof flags === "number" && (flags & O_ACCMODE) !== 0 && FS.isFile(stream.node.mode)) {
+      attach(stream, (flags & (O_CREAT | O_TRUNC)) !== 0);
     }
     return stream;
   };
   FS.write = (stream, buffer, offset, length, position, canOwn) => {
     const n = orig.write(stream, buffer, offset, length, position, canOwn);
-    if (FS.isFile(stream.node.mode)) {
-      stream.tspyDirty = true;
-      dirtyStreams.add(stream);
+    const fd = stream.tspyHostFd;
+    if (fd !== undefined && n > 0) {
+      // Without an explicit position the stream's own (already advanced, end of file when appending).
+      const at = position ?? stream.position - n;
+      const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, n).slice();
+      guard("write", () => fs.writeSync(fd, bytes, 0, n, at));
     }
     return n;
   };
   FS.close = (stream) => {
-    if (stream.tspyDirty) syncStream(stream);
-    dirtyStreams.delete(stream);
+    detach(stream);
     orig.close(stream);
   };
   FS.mkdir = (p, mode) => {
@@ -226,17 +255,13 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
   FS.ftruncate = (fd, len) => {
     orig.ftruncate(fd, len);
     const stream = FS.getStream(fd);
-    if (stream) syncStream(stream);
+    if (stream?.tspyHostFd !== undefined) guard("truncate", () => fs.ftruncateSync(stream.tspyHostFd!, len));
+    else if (stream) attach(stream, true);
   };
 
   translateErrnos(FS);
 
-  return {
-    warnings,
-    syncOpenFiles(): void {
-      for (const s of [...dirtyStreams]) syncStream(s);
-    },
-  };
+  return { warnings };
 }
 
 // Emscripten reports WASI errno numbers (ENOENT 44, EEXIST 20 ...) while the VM's own `errno` module

@@ -13,8 +13,9 @@ export interface EmStream {
   path: string;
   flags: number;
   stream_ops: EmStreamOps;
-  /** Set by the virtual board: the file changed since it was last copied to the host. */
-  tspyDirty?: boolean;
+  position: number;
+  /** Set by the virtual board: the host file descriptor mirroring this stream's writes. */
+  tspyHostFd?: number;
 }
 
 export interface EmStreamOps {
@@ -42,7 +43,7 @@ export interface EmFS {
   rename(oldPath: string, newPath: string): void;
   open(path: string, flags: number | string, mode?: number): EmStream;
   close(stream: EmStream): void;
-  write(stream: EmStream, buffer: Uint8Array, offset: number, length: number, position?: number, canOwn?: boolean): number;
+  write(stream: EmStream, buffer: Int8Array | Uint8Array, offset: number, length: number, position?: number, canOwn?: boolean): number;
   truncate(path: string, len: number): void;
   ftruncate(fd: number, len: number): void;
   readFile(path: string): Uint8Array;

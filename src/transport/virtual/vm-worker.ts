@@ -167,8 +167,12 @@ function runVm<T>(fn: () => T): T {
     return fn();
   } finally {
     running = false;
-    fsMirror?.syncOpenFiles();
+    postWarnings();
   }
+}
+
+function postWarnings(): void {
+  for (const msg of fsMirror?.warnings.splice(0) ?? []) port.postMessage({ t: "warn", msg } satisfies WorkerMessage);
 }
 
 // ---- the REPL seen from the device layer ---------------------------------------------------------
@@ -210,7 +214,7 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
   fsMirror = null;
   const vm = await loadMicroPython({ stdout: fromVm, stderr: fromVm, linebuffer: false, heapsize: config.heapBytes });
   fsMirror = mountBoardDirectory(vm.FS, config.dir);
-  for (const w of fsMirror.warnings.splice(0)) port.postMessage({ t: "warn", msg: w } satisfies WorkerMessage);
+  postWarnings();
   const stdin = vm.FS.getStream(0);
   if (stdin) stdin.stream_ops = { ...stdin.stream_ops, read: stdinRead };
   mp = vm;
