@@ -9,7 +9,8 @@ import { parseTelnetSpec } from "../../src/transport/telnet/spec.js";
 import { RawRepl } from "../../src/raw-repl/raw-repl.js";
 import { DeviceError } from "../../src/raw-repl/errors.js";
 import { TransportError, UsageError } from "../../src/errors.js";
-import { tspy } from "../helpers/cli.js";
+import { ROOT, tspy } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
 import type { ByteStream } from "../../src/transport/byte-stream.js";
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b).toString("latin1");
@@ -330,7 +331,7 @@ describe("telnet byte handling against a scripted server", () => {
 describe("telnet through the CLI", () => {
   test("exec and eval print the board's answers", async () => {
     const r = await tspy(["-d", plain.url, "exec", "print(1+1)", "+", "eval", "'ab' * 3"]);
-    expect(r.stderr).toBe("");
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     expect(r.stdout.replace(/\r\n/g, "\n")).toBe("2\nababab\n");
     expect(r.status).toBe(0);
   });
@@ -343,9 +344,42 @@ describe("telnet through the CLI", () => {
 
   test("wrong password: one line on stderr, non-zero exit", async () => {
     const r = await tspy(["-d", "telnet://micro:nope@" + plain.url.slice("telnet://".length), "exec", "print(1)"]);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe("");
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 1, stdout: "" });
     expect(r.stderr).toMatch(/^tspy: telnet login failed: .*\n$/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("telnet simulator standalone", () => {
+  test("`npm run fixture -- telnet` says where it listens first, and takes --user/--password", async () => {
+    const child = spawn(process.execPath, ["fixtures/run.mjs", "telnet", "--port", "0", "--user", "u1", "--password", "p1"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      const deadline = Date.now() + 20_000;
+      while (!out.includes("\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const first = out.split("\n")[0];
+      expect(first).toMatch(/^telnet:\/\/127\.0\.0\.1:\d+$/);
+      await withStream(first.replace("telnet://", "telnet://u1:p1@"), async (s) => {
+        const repl = new RawRepl(s);
+        await repl.enter({ softReset: false });
+        expect(await repl.eval("2**10")).toBe("1024");
+        await repl.exit();
+      });
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("close", r));
+    }
+  });
+
+  test("one client at a time: a second connection is dropped while the first is logged in", async () => {
+    await withStream(plain.url, async () => {
+      const second = await open(plain.url).catch((e: unknown) => e);
+      expect(second).toBeInstanceOf(TransportError);
+      expect((second as Error).message).toMatch(/^telnet login failed: /);
+    });
   });
 });

@@ -14,7 +14,8 @@ import { parseWebReplSpec } from "../../src/transport/webrepl/spec.js";
 import { RawRepl } from "../../src/raw-repl/raw-repl.js";
 import { DeviceError } from "../../src/raw-repl/errors.js";
 import { TransportError, UsageError } from "../../src/errors.js";
-import { tspy } from "../helpers/cli.js";
+import { ROOT, tspy } from "../helpers/cli.js";
+import { spawn } from "node:child_process";
 import type { ByteStream } from "../../src/transport/byte-stream.js";
 
 const PASSWORD = "s3cret";
@@ -394,7 +395,7 @@ describe("WebREPL client (ByteStream)", () => {
 describe("WebREPL through the CLI", () => {
   test("exec and eval print the board's answers", async () => {
     const r = await tspy(["-d", spec, "exec", "print(1+1)", "+", "eval", "[1, 'a']"]);
-    expect(r.stderr).toBe("");
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     expect(r.stdout.replace(/\r\n/g, "\n")).toBe("2\n[1, 'a']\n");
     expect(r.status).toBe(0);
   });
@@ -407,8 +408,7 @@ describe("WebREPL through the CLI", () => {
 
   test("wrong password: one line on stderr, non-zero exit", async () => {
     const r = await tspy(["-d", `ws://:nope@127.0.0.1:${sim.port}`, "exec", "print(1)"]);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe("");
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 1, stdout: "" });
     expect(r.stderr).toMatch(/^tspy: webrepl login failed: .*Access denied.*\n$/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
@@ -417,5 +417,36 @@ describe("WebREPL through the CLI", () => {
     const r = await tspy(["-d", `ws://127.0.0.1:${sim.port}`, "exec", "print(1)"], { env: { WEBREPL_PASSWORD: "" } });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^tspy: WebREPL needs a password/);
+  });
+});
+
+describe("WebREPL simulator standalone", () => {
+  test("`npm run fixture -- webrepl` says where it listens first, and takes --password", async () => {
+    const child = spawn(process.execPath, ["fixtures/run.mjs", "webrepl", "--port", "0", "--password", "pw9"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      const deadline = Date.now() + 20_000;
+      while (!out.includes("\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const first = out.split("\n")[0];
+      expect(first).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+      await withStream(first.replace("ws://", "ws://:pw9@"), async (s) => {
+        expect(await webreplVersion(s)).toEqual([1, 27, 0]);
+      });
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("close", r));
+    }
+  });
+
+  test("one client at a time: a second WebSocket is closed after its handshake", async () => {
+    await withStream(spec, async () => {
+      const second = await open(spec).catch((e: unknown) => e);
+      expect(second).toBeInstanceOf(TransportError);
+      expect((second as Error).message).toMatch(/^webrepl login failed: /);
+    });
   });
 });
