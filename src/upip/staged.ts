@@ -1,6 +1,7 @@
 // The result of resolving: every package with its files, held in memory until all of them are ready.
 import { createHash } from "node:crypto";
 import type { InstallFile } from "./upip-members.js";
+import { InstallError } from "./errors.js";
 import { joinTargetPath, type InstallTarget } from "./install-target.js";
 
 export interface StagedPackage {
@@ -33,7 +34,23 @@ export async function writeStaged(
   onFile?: (path: string) => void,
 ): Promise<InstallReport> {
   const final = new Map<string, Uint8Array>();
-  for (const pkg of packages) for (const file of pkg.files) final.set(joinTargetPath(installDir, file.path), file.data);
+  const owner = new Map<string, string>();
+  for (const pkg of packages) {
+    for (const file of pkg.files) {
+      const dest = joinTargetPath(installDir, file.path);
+      final.set(dest, file.data);
+      owner.set(dest, pkg.name);
+    }
+  }
+  // Found now rather than halfway through writing: a path that one file needs as a directory.
+  for (const dest of final.keys()) {
+    for (let cut = dest.lastIndexOf("/"); cut > 0; cut = dest.lastIndexOf("/", cut - 1)) {
+      const parent = dest.slice(0, cut);
+      if (final.has(parent)) {
+        throw new InstallError(`${owner.get(parent)} installs a file at ${parent}, where ${owner.get(dest)} needs a directory`);
+      }
+    }
+  }
   const existing = target.sha256Many ? await target.sha256Many([...final.keys()]) : new Map<string, string | null>();
   const unchanged = new Set<string>();
   for (const [dest, data] of final) {

@@ -204,6 +204,16 @@ describe("upip install refuses bad input and writes nothing", () => {
     expect(await refused(["liar"])).toBeInstanceOf(HashMismatchError);
   });
 
+  it("packages that need one path as both a file and a directory", async () => {
+    const dir = await tempDir("dest");
+    const file = (p: string) => ({ path: p, data: new TextEncoder().encode(p) });
+    const pkg = (name: string, paths: string[]) => ({ name, version: "1", source: "", files: paths.map(file), deps: [], notes: [] });
+    await expect(writeStaged(new LocalDirTarget(dir), "/", [pkg("a", ["ok.py", "util"]), pkg("b", ["util/__init__.py"])])).rejects.toThrow(
+      "a installs a file at /util, where b needs a directory",
+    );
+    expect(await listTree(dir)).toEqual({});
+  });
+
   it("a dependency cycle", async () => {
     const err = await refused(["cycle-a"]);
     expect(err).toBeInstanceOf(DependencyCycleError);
