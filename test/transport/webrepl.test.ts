@@ -159,7 +159,11 @@ describe("WebREPL simulator, frame by frame", () => {
   test("handshake, password prompt, login, and the REPL in text frames", async () => {
     const w = await loggedIn();
     try {
-      w.write(frame(1, Buffer.from("print(6*7)\r"), Buffer.from([1, 2, 3, 4])));
+      // A fragmented text message: "print(" without FIN, then a continuation frame with FIN.
+      const first = frame(1, Buffer.from("print("), Buffer.from([1, 2, 3, 4]));
+      first[0] = 0x01;
+      w.write(first);
+      w.write(frame(0, Buffer.from("6*7)\r")));
       let text = "";
       while (!text.endsWith("42\r\n>>> ")) {
         const [b0, payload] = await w.frame();
@@ -389,6 +393,7 @@ describe("WebREPL client (ByteStream)", () => {
     expect(parseWebReplSpec("ws://:p%40ss@10.0.0.2")).toMatchObject({ host: "10.0.0.2", port: 8266, password: "p@ss", url: "ws://10.0.0.2:8266/" });
     expect(parseWebReplSpec("ws://[::1]:80/x")).toMatchObject({ host: "::1", port: 80, url: "ws://[::1]:80/x" });
     expect(() => parseWebReplSpec("ws://host:0x10")).toThrow(UsageError);
+    expect(parseWebReplSpec("wss://:pw@board.example/webrepl")).toMatchObject({ port: 443, secure: true, url: "wss://board.example:443/webrepl" });
   });
 });
 
