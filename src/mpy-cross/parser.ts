@@ -4,8 +4,6 @@
 // parentheses dropped around single expressions, constant folding, `const()` names, docstrings and
 // other lonely constant statements turned into `pass`, and tuples of constants built at parse time.
 //
-// Only a rule's first element may fail without error (nothing has been consumed then), so upstream's
-// explicit-stack machine with backtracking is equivalent to this recursive interpretation.
 import { CompileError } from "./compile-error.js";
 import {
   binaryOpForToken, constNodeValue, foldBinary, foldUnary, isConstBool, isConstNode, moduleConstant, nodeNumber,
@@ -75,10 +73,14 @@ const structOf = (pn: ParseNode | undefined, rule: string): StructNode | null =>
 class Parser {
   private readonly lex: Lexer;
   private readonly stack: ParseNode[] = [];
-  /** Open `and`/list rules, innermost last: upstream's rule stack as peek_rule() sees it. */
-  private readonly open: number[] = [];
-  /** After a `(a, b, c)` tuple is built from testlist_comp_3c, its two enclosing rules return as-is. */
-  private skipReductions = 0;
+  // The pending rules, innermost last (three parallel arrays): which rule, where to resume it, and the
+  // line of its first token. An explicit stack keeps deeply nested source (thousands of brackets, as
+  // upstream accepts) away from the JS call stack.
+  private readonly ruleIds: number[] = [];
+  private readonly ruleArgs: number[] = [];
+  private readonly ruleLines: number[] = [];
+  /** The last rule failed without consuming anything; the rule below decides what that means. */
+  private backtrack = false;
   private readonly qstrs: Set<string>;
   private readonly consts = new Map<string, PyConstant>();
   private readonly smallMin: bigint;
@@ -97,8 +99,9 @@ class Parser {
   run(): ParseTree {
     const inputKind = this.opts.inputKind ?? "file";
     const top = inputKind === "single" ? R.single_input : inputKind === "eval" ? R.eval_input : R.file_input;
-    const ok = this.parseRule(top);
-    if (!ok || this.lex.kind !== Tok.END || this.stack.length === 0) this.syntaxError();
+    this.pushPending(top, 0, this.lex.tokLine);
+    while (this.ruleIds.length > 0) this.step();
+    if (this.lex.kind !== Tok.END || this.stack.length === 0) this.syntaxError();
     return { root: this.stack[0]!, inputKind };
   }
 
@@ -123,75 +126,104 @@ class Parser {
   }
 
   // --- the rule interpreter ---------------------------------------------------------------------
+  //
+  // Each step takes the innermost pending rule and advances it until it needs a sub-rule (pushed on top
+  // of itself, to be resumed afterwards), completes, or fails. A rule fails only when its first element
+  // does not match, which consumes nothing; a mismatch later on is a syntax error.
 
-  /** Parses one rule; false (with nothing consumed) when its first element does not match. */
-  private parseRule(id: number): boolean {
-    const rule = RULES[id]!;
-    if (rule.kind === "or") return this.parseOr(rule);
-    if (rule.kind === "and") return this.parseAnd(rule);
-    return this.parseList(rule);
+  private pushPending(id: number, argIndex: number, line: number): void {
+    this.ruleIds.push(id);
+    this.ruleArgs.push(argIndex);
+    this.ruleLines.push(line);
   }
 
-  private parseOr(rule: GrammarRule): boolean {
+  /** Rule `id` resumes at `argIndex` after sub-rule `sub` (which starts at the current token). */
+  private descend(id: number, argIndex: number, line: number, sub: number): void {
+    this.pushPending(id, argIndex, line);
+    this.pushPending(sub, 0, this.lex.tokLine);
+  }
+
+  /** The n-th pending rule below the current one (upstream's peek_rule), or -1. */
+  private pendingRule(n: number): number {
+    return this.ruleIds[this.ruleIds.length - 1 - n] ?? -1;
+  }
+
+  private step(): void {
+    const id = this.ruleIds.pop()!;
+    const argIndex = this.ruleArgs.pop()!;
+    const line = this.ruleLines.pop()!;
+    const rule = RULES[id]!;
+    if (rule.kind === "or") this.stepOr(rule, argIndex, line);
+    else if (rule.kind === "and") this.stepAnd(rule, argIndex, line);
+    else this.stepList(rule, argIndex, line);
+  }
+
+  /** First alternative that matches; resumed after a sub-rule: done if it matched, else try the next. */
+  private stepOr(rule: GrammarRule, i: number, line: number): void {
+    if (i > 0 && !this.backtrack) return;
+    this.backtrack = false;
     const args = rule.args;
-    for (let i = 0; i < args.length; i++) {
+    for (; i < args.length; i++) {
       const arg = args[i]!;
       if (arg.type === "tok") {
         if (this.lex.kind === arg.tok) {
           this.pushToken(rule.id);
           this.advance();
-          return true;
+          return;
         }
-      } else if (this.parseRule(arg.rule)) {
-        return true;
+      } else {
+        // the last alternative need not come back here: its success or failure is the rule's
+        if (i + 1 < args.length) this.descend(rule.id, i + 1, line, arg.rule);
+        else this.pushPending(arg.rule, 0, this.lex.tokLine);
+        return;
       }
     }
-    return false;
+    this.backtrack = true;
   }
 
-  private parseAnd(rule: GrammarRule): boolean {
-    const line = this.lex.tokLine;
+  private stepAnd(rule: GrammarRule, i: number, line: number): void {
     const args = rule.args;
-    this.open.push(rule.id);
-    for (let i = 0; i < args.length; i++) {
+    if (this.backtrack) {
+      // the sub-rule at i - 1 failed
+      const failed = args[i - 1]!;
+      if (failed.type === "rule" && failed.optional) {
+        this.stack.push(null);
+        this.backtrack = false;
+      } else if (i > 1) {
+        this.syntaxError();
+      } else {
+        return; // failed on the first element: fail too
+      }
+    }
+    for (; i < args.length; i++) {
       const arg = args[i]!;
       if (arg.type === "tok") {
         if (this.lex.kind === arg.tok) {
           if (arg.tok === Tok.NAME) this.pushToken(rule.id);
           this.advance();
         } else if (i === 0) {
-          this.open.pop();
-          return false;
+          this.backtrack = true;
+          return;
         } else {
           this.syntaxError();
         }
       } else {
-        const ok = this.parseRule(arg.rule);
-        if (this.skipReductions > 0) {
-          this.skipReductions--;
-          this.open.pop();
-          return true;
-        }
-        if (!ok) {
-          if (arg.optional) this.stack.push(null);
-          else if (i === 0) {
-            this.open.pop();
-            return false;
-          } else {
-            this.syntaxError();
-          }
-        }
+        this.descend(rule.id, i + 1, line, arg.rule);
+        return;
       }
     }
-    this.open.pop();
+    this.completeAnd(rule, line);
+  }
 
+  private completeAnd(rule: GrammarRule, line: number): void {
+    const args = rule.args;
     // Docstrings and other lone constants as statements compile to nothing (no MICROPY_ENABLE_DOC_STRING).
     if (rule.id === R.expr_stmt && this.opts.inputKind !== "single" && this.peek(0) === null) {
       const p = this.peek(1);
       if (p !== null && (p.kind === "smallint" || p.kind === "string" || p.kind === "token" || p.kind === "const")) {
         this.stack.length -= 2;
         this.pushRule(line, R.pass_stmt, 0);
-        return true;
+        return;
       }
     }
 
@@ -225,43 +257,42 @@ class Parser {
       }
       this.pushRule(line, rule.id, count);
     }
-    return true;
   }
 
-  private parseList(rule: GrammarRule): boolean {
-    const line = this.lex.tokLine;
+  /**
+   * Lists count elements and separators together in i: items at even positions, separators at odd
+   * ones (one_or_more has items only).
+   */
+  private stepList(rule: GrammarRule, i: number, line: number): void {
     const n = rule.listKind;
-    const [item, sep] = rule.args as [GrammarRule["args"][number], GrammarRule["args"][number] | undefined];
-    this.open.push(rule.id);
-    let i = 0;
+    const item = rule.args[0]!;
+    const sep = rule.args[1];
     let trailingSep = false;
-    for (;;) {
-      const isSep = (i & 1 & n) !== 0;
-      const arg = isSep ? sep! : item;
-      let ok: boolean;
-      if (arg.type === "tok") {
-        ok = this.lex.kind === arg.tok;
-        if (ok) {
-          if (!isSep) this.pushToken(rule.id);
-          this.advance();
+    if (!this.backtrack) {
+      for (;;) {
+        const isSep = (i & 1 & n) !== 0;
+        const arg = isSep ? sep! : item;
+        if (arg.type === "rule") {
+          this.descend(rule.id, i + 1, line, arg.rule);
+          return;
         }
-      } else {
-        ok = this.parseRule(arg.rule);
+        i++;
+        if (this.lex.kind !== arg.tok) {
+          this.backtrack = true;
+          break;
+        }
+        if (!isSep) this.pushToken(rule.id);
+        this.advance();
       }
-      i++;
-      if (ok) continue;
-      if (i === 1) {
-        this.open.pop();
-        return false;
-      }
-      if (n !== 2 && (i & 1) === 1) {
-        // an item missing after a separator
-        if (n === 3) trailingSep = true;
-        else this.syntaxError();
-      }
-      break;
     }
-    this.open.pop();
+    // element i - 1 did not match
+    if (i === 1) return; // not even one item: the list fails
+    this.backtrack = false;
+    if (n !== 2 && (i & 1) === 1) {
+      // an item missing after a separator
+      if (n === 3) trailingSep = true;
+      else this.syntaxError();
+    }
 
     let count = i - 1;
     if ((n & 1) !== 0 && sep!.type === "tok") count = (count + 1) >> 1;
@@ -271,7 +302,6 @@ class Parser {
     } else {
       this.pushRule(line, rule.id, count);
     }
-    return true;
   }
 
   // --- results ----------------------------------------------------------------------------------
@@ -474,15 +504,18 @@ class Parser {
   }
 
   private buildTuple(line: number, id: number, numArgs: number): boolean {
-    const parent = (n: number): number => this.open[this.open.length - 1 - n] ?? -1;
-    if (id === R.testlist_comp && parent(0) === R.atom_paren) {
+    if (id === R.testlist_comp && this.pendingRule(0) === R.atom_paren) {
       // (a,) or (a, b)
       return this.tupleFromStack(line, numArgs);
     }
-    if (id === R.testlist_comp_3c && parent(2) === R.atom_paren) {
-      // (a, b, c, ...)
+    if (id === R.testlist_comp_3c && this.pendingRule(2) === R.atom_paren) {
+      // (a, b, c, ...): the pending testlist_comp_3b and testlist_comp have nothing left to do
       if (this.tupleFromStack(line, numArgs)) {
-        this.skipReductions = 2;
+        for (let k = 0; k < 2; k++) {
+          this.ruleIds.pop();
+          this.ruleArgs.pop();
+          this.ruleLines.pop();
+        }
         return true;
       }
       return false;

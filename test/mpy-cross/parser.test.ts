@@ -802,6 +802,24 @@ describe("compile errors are upstream's", () => {
   });
 });
 
+describe("deep nesting", () => {
+  // upstream's parser keeps its own stacks, so nesting depth is bounded by memory, not the call stack
+  it("drops thousands of redundant parentheses", () => {
+    expect(rhs(`x = ${"(".repeat(3000)}1${")".repeat(3000)}\n`)).toEqual({ kind: "smallint", value: 1 });
+  });
+
+  it("keeps thousands of nested lists", () => {
+    let node = rhs(`x = ${"[".repeat(3000)}1${"]".repeat(3000)}\n`);
+    let depth = 0;
+    while (node !== null && node.kind === "struct" && node.rule === "atom_bracket") {
+      depth++;
+      node = node.nodes[0]!;
+    }
+    expect(depth).toBe(3000);
+    expect(node).toEqual({ kind: "smallint", value: 1 });
+  });
+});
+
 describe("options", () => {
   it("folds __debug__ by optimisation level", () => {
     expect(rhs("x = __debug__\n")).toEqual({ kind: "token", tok: Tok.KW_TRUE });
