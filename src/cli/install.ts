@@ -26,6 +26,12 @@ async function spinner(ctx: CliContext, first: string): Promise<{ update: (t: st
   return { update: (t) => (s.text = t), stop: () => s.stop() };
 }
 
+/** Tell the session a command acted (so no friendly REPL is implied afterwards). */
+function markActed(ctx: CliContext): void {
+  const s = ctx as CliContext & { acted?: boolean };
+  if ("acted" in s) s.acted = true;
+}
+
 async function chooseTarget(ctx: CliContext, localDir: string | undefined, mpy: MpyVersion | null = null): Promise<InstallTarget> {
   if (localDir !== undefined) return new LocalDirTarget(localDir, mpy);
   const { BoardTarget } = await import("../upip/board-target.js");
@@ -213,7 +219,10 @@ export const installCommand: CommandSpec = {
   name: "install",
   summary: "install a package and its dependencies (upip-compatible)",
   greedy: true,
-  run: (args, ctx) => (wantsHelp(args) ? Promise.resolve(showHelp(ctx, "install")) : upipInstall("install", args, ctx)),
+  run(args, ctx) {
+    markActed(ctx);
+    return wantsHelp(args) ? Promise.resolve(showHelp(ctx, "install")) : upipInstall("install", args, ctx);
+  },
 };
 
 export const upipCommand: CommandSpec = {
@@ -222,6 +231,7 @@ export const upipCommand: CommandSpec = {
   greedy: true,
   async run(args, ctx) {
     const [sub, ...rest] = args;
+    markActed(ctx);
     if (wantsHelp(args)) return showHelp(ctx, "upip");
     if (sub === "install") return upipInstall("upip install", rest, ctx);
     if (sub === "pack") return upipPack(rest, ctx);
@@ -236,6 +246,7 @@ export const mipCommand: CommandSpec = {
   greedy: true,
   async run(args, ctx) {
     const [sub, ...rest] = args;
+    markActed(ctx);
     if (wantsHelp(args)) return showHelp(ctx, "mip");
     if (sub === "install") return mipInstall(rest, ctx);
     throw usageError("mip", "mip");

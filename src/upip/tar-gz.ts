@@ -69,7 +69,7 @@ export async function readTarGz(source: AsyncIterable<Uint8Array>, label: string
       fail(new ArchiveError(`${label}: unpacks to more than ${MAX_UNPACKED_BYTES} bytes`));
       return;
     }
-    // pako reuses nothing once a chunk is handed over, but tar-stream may keep it: copy to be safe.
+    // tar-stream works on Buffers and keeps slices of them across writes.
     extract.write(Buffer.from(chunk));
   };
 
