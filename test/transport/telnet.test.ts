@@ -182,6 +182,21 @@ describe("telnet client (ByteStream)", () => {
     });
   });
 
+  test("Ctrl-C reaches a running program through the link (KeyboardInterrupt, REPL usable after)", async () => {
+    await withStream(plain.url, async (s) => {
+      const repl = new RawRepl(s);
+      await repl.enter({ softReset: false });
+      const running = repl.execRaw("import time\nprint('start')\nwhile True:\n    time.sleep_ms(10)");
+      await new Promise((r) => setTimeout(r, 300));
+      await repl.interrupt();
+      const r = await running;
+      expect(latin1(r.stdout)).toBe("start\r\n");
+      expect(latin1(r.stderr)).toMatch(/KeyboardInterrupt/);
+      expect(await repl.eval("3*3")).toBe("9");
+      await repl.exit();
+    });
+  });
+
   test("the client refuses the options the server offers (DONT LINEMODE, DONT ECHO reach the WiPy filter)", async () => {
     const before = plain.dropped.length;
     await withStream(plain.url, async (s) => {

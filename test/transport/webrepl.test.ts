@@ -307,6 +307,21 @@ describe("WebREPL client (ByteStream)", () => {
     });
   });
 
+  test("Ctrl-C reaches a running program through the link (KeyboardInterrupt, REPL usable after)", async () => {
+    await withStream(spec, async (s) => {
+      const repl = new RawRepl(s);
+      await repl.enter({ softReset: false });
+      const running = repl.execRaw("import time\nprint('start')\nwhile True:\n    time.sleep_ms(10)");
+      await new Promise((r) => setTimeout(r, 300));
+      await repl.interrupt();
+      const r = await running;
+      expect(latin1(r.stdout)).toBe("start\r\n");
+      expect(latin1(r.stderr)).toMatch(/KeyboardInterrupt/);
+      expect(await repl.eval("3*3")).toBe("9");
+      await repl.exit();
+    });
+  });
+
   test("file transfer: put and get of random binary holding all 256 byte values, and get-version", async () => {
     const data = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), randomBytes(5000)]);
     await withStream(spec, async (s) => {
