@@ -336,6 +336,9 @@ describe("WebREPL client (ByteStream)", () => {
       const hex = createHash("sha256").update(data).digest("hex");
       expect(await repl.eval("len(open('all-bytes.bin', 'rb').read())")).toBe(String(data.length));
       expect(await repl.eval("__import__('hashlib').sha256(open('all-bytes.bin', 'rb').read()).digest().hex()")).toBe(`'${hex}'`);
+      // A transfer while the REPL sits in raw mode leaves it there, ready for the next exec.
+      await webreplPut(s, "in-raw.txt", Buffer.from("written while raw\n"));
+      expect(await repl.eval("open('in-raw.txt').read()")).toBe("'written while raw\\n'");
       await repl.exit();
       // An empty file, and the REPL still answers afterwards in the friendly REPL.
       await webreplPut(s, "nothing", new Uint8Array(0));
