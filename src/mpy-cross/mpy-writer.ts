@@ -5,6 +5,8 @@ import type { ConstObj } from "./constants.js";
 import { complexRepr, floatRepr } from "./constants.js";
 import { staticQstrNumber } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
+import { compatForRelease } from "./compat.js";
+import { legacyComplexRepr, legacyFloatRepr } from "./float-format-legacy.js";
 
 export interface MpyVersionInfo {
   /** Version byte in the header. */
@@ -76,7 +78,15 @@ function writeQstr(out: ByteSink, s: string): void {
   out.u8(0);
 }
 
-function writeObj(out: ByteSink, o: ConstObj): void {
+interface NumberReprs {
+  float(x: number): string;
+  complex(real: number, imag: number): string;
+}
+
+const MODERN_REPRS: NumberReprs = { float: (x) => floatRepr(x), complex: complexRepr };
+const LEGACY_REPRS: NumberReprs = { float: legacyFloatRepr, complex: legacyComplexRepr };
+
+function writeObj(out: ByteSink, o: ConstObj, reprs: NumberReprs): void {
   switch (o.type) {
     case "none": out.u8(OBJ_NONE); return;
     case "bool": out.u8(o.value ? OBJ_TRUE : OBJ_FALSE); return;
@@ -93,12 +103,12 @@ function writeObj(out: ByteSink, o: ConstObj): void {
     case "tuple":
       out.u8(OBJ_TUPLE);
       out.uint(o.items.length);
-      for (const item of o.items) writeObj(out, item);
+      for (const item of o.items) writeObj(out, item, reprs);
       return;
     case "int":
     case "float":
     case "complex": {
-      const text = o.type === "int" ? o.value.toString() : o.type === "float" ? floatRepr(o.value) : complexRepr(0, o.imag);
+      const text = o.type === "int" ? o.value.toString() : o.type === "float" ? reprs.float(o.value) : reprs.complex(0, o.imag);
       out.u8(o.type === "int" ? OBJ_INT : o.type === "float" ? OBJ_FLOAT : OBJ_COMPLEX);
       const data = utf8.encode(text);
       out.uint(data.length);
@@ -125,7 +135,8 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   out.uint(cm.qstrs.length);
   out.uint(cm.consts.length);
   for (const q of cm.qstrs) writeQstr(out, q);
-  for (const o of cm.consts) writeObj(out, o);
+  const reprs = compatForRelease(v.emulates).modernFloats ? MODERN_REPRS : LEGACY_REPRS;
+  for (const o of cm.consts) writeObj(out, o, reprs);
   writeRawCode(out, cm.rc);
   return Uint8Array.from(out.bytes);
 }

@@ -1,0 +1,181 @@
+// repr() of floats as MicroPython 1.20 - 1.25 printed them (and so as their mpy-cross stored float
+// constants): the 'g' format with 16 significant digits, computed digit by digit by repeated
+// subtraction of powers of ten. That is not always the shortest or even the nearest decimal
+// (6.02e23 prints as 6.019999999999999e+23), so it is reproduced step by step here rather than
+// derived from JavaScript's number formatting. Double precision only (mpy-cross uses doubles).
+
+const PRECISION = 16;
+const BUF_SIZE = 32;
+const MIN_BUF_SIZE = 7; // room for "+9e+199"
+
+/** 10^n rounded to the nearest double, as a correctly rounded libm pow() gives it. */
+function pow10(n: number): number {
+  return Number(`1e${n}`);
+}
+
+/** The unbiased binary exponent field of a double (subnormals report -1023). */
+function binaryExponent(x: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  return ((view.getUint16(0) >> 4) & 0x7ff) - 1023;
+}
+
+/** mp_format_float(f, buf, 32, 'g', 16, sign) of those releases. */
+export function legacyFormatG(value: number, sign = ""): string {
+  let f = value;
+  const out: string[] = [];
+  if ((f < 0 || Object.is(f, -0)) && !Number.isNaN(f)) {
+    out.push("-");
+    f = -f;
+  } else if (sign) {
+    out.push(sign);
+  }
+  const bufRemaining = BUF_SIZE - 1 - out.length;
+  if (!Number.isFinite(f)) return out.join("") + (Number.isNaN(f) ? "nan" : "inf");
+
+  let prec = PRECISION;
+  let fmt = "g";
+  const orgFmt = "g";
+  let e: number;
+  let dec = 0;
+  let eSign = "";
+  let numDigits = 0;
+  let signedE = 0;
+  const eGuess = Math.trunc(binaryExponent(f) * 0.3010299956639812);
+
+  if (f === 0) {
+    e = 0;
+    if (prec + 6 > bufRemaining) prec = bufRemaining - 6;
+  } else if (f < 1) {
+    const fEntry = f;
+    e = -eGuess;
+    let uBase = pow10(-e);
+    while (uBase > f) {
+      ++e;
+      uBase = pow10(-e);
+    }
+    f /= uBase;
+    if (e <= 4) {
+      fmt = "f";
+      dec = 0;
+      prec += e - 1;
+      if (prec + 2 > bufRemaining) prec = bufRemaining - 2;
+      numDigits = prec;
+      signedE = 0;
+      f = fEntry;
+      ++numDigits;
+    } else {
+      eSign = "-";
+      dec = 0;
+      if (prec > bufRemaining - MIN_BUF_SIZE) prec = bufRemaining - MIN_BUF_SIZE + 1;
+      signedE = -e;
+    }
+  } else {
+    e = eGuess;
+    let nextU = pow10(e + 1);
+    while (f >= nextU) {
+      ++e;
+      nextU = pow10(e + 1);
+    }
+    if (prec + (MIN_BUF_SIZE - 1) > bufRemaining) prec = bufRemaining - (MIN_BUF_SIZE - 1);
+    if (e < prec) {
+      fmt = "f";
+      prec -= e + 1;
+    }
+    if (fmt === "f") {
+      dec = e;
+      numDigits = prec + e + 1;
+    } else {
+      eSign = "+";
+    }
+    signedE = e;
+  }
+  if (prec < 0) prec = 0;
+  if (fmt === "g") {
+    if (prec === 0) prec = 1;
+    numDigits = prec;
+  }
+
+  const digits: string[] = [...out];
+  let d = 0;
+  for (let digitIndex = signedE; numDigits >= 0; --digitIndex) {
+    const uBase = digitIndex > 0 ? pow10(digitIndex) : 1.0;
+    for (d = 0; d < 9; ++d) {
+      if (f < uBase) break;
+      f -= uBase;
+    }
+    if (numDigits > 0) {
+      digits.push(String.fromCharCode(48 + d));
+      if (dec === 0 && prec > 0) digits.push(".");
+    }
+    --dec;
+    --numDigits;
+    if (digitIndex <= 0) f *= 10.0;
+  }
+
+  // Round half up on the extra digit, carrying leftwards over the decimal point.
+  if (d >= 5) {
+    let rs = digits.length - 1;
+    for (;;) {
+      if (digits[rs] === ".") {
+        rs--;
+        continue;
+      }
+      if (digits[rs] < "0" || digits[rs] > "9") {
+        rs++;
+        break;
+      }
+      if (digits[rs] < "9") {
+        digits[rs] = String.fromCharCode(digits[rs].charCodeAt(0) + 1);
+        break;
+      }
+      digits[rs] = "0";
+      if (rs === 0) break;
+      rs--;
+    }
+    if (digits[rs] === "0") {
+      if (digits[rs + 1] === "." && fmt !== "f") {
+        // 9.99 rounds to 10.0: shift the point and bump the exponent
+        digits[rs] = ".";
+        digits[rs + 1] = "0";
+        if (eSign === "-") {
+          e--;
+          if (e === 0) eSign = "+";
+        } else {
+          e++;
+        }
+        digits.splice(rs, 0, "1");
+        digits.pop();
+      } else {
+        // a leading 1 is inserted; the text grows unless the buffer is full
+        const grows = digits.length + 1 < BUF_SIZE;
+        digits.splice(rs, 0, "1");
+        if (!grows) digits.pop();
+      }
+    }
+  }
+
+  let text = digits.join("");
+  if (orgFmt === "g" && prec > 0) {
+    text = text.replace(/0+$/, "");
+    if (text.endsWith(".")) text = text.slice(0, -1);
+  }
+  if (eSign) {
+    text += "e" + eSign;
+    if (e >= 100) text += String(Math.floor(e / 100));
+    text += String(Math.floor(e / 10) % 10) + String(e % 10);
+  }
+  return text;
+}
+
+/** repr() of a float in those releases: always shows a decimal point (or exponent, inf, nan). */
+export function legacyFloatRepr(x: number): string {
+  const s = legacyFormatG(x);
+  return /[.en]/.test(s) ? s : s + ".0";
+}
+
+export function legacyComplexRepr(real: number, imag: number): string {
+  if (real === 0) return `${legacyFormatG(imag)}j`;
+  const im = legacyFormatG(imag);
+  return `(${legacyFormatG(real)}${imag >= 0 || Number.isNaN(imag) ? "+" : ""}${im}j)`;
+}
