@@ -4,9 +4,24 @@ import { promises as fs } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
 import type { CliContext, CommandSpec } from "./command.js";
-import { LocalDirTarget, normaliseTargetPath, type InstallTarget, type MpyVersion } from "../upip/install-target.js";
-import { formatReport, writeStaged, type StagedPackage } from "../upip/staged.js";
-import { parseRequirement, parseRequirementsText, type Requirement } from "../upip/requirement.js";
+import {
+  BoardTarget,
+  checkForUpip,
+  formatReport,
+  LocalDirTarget,
+  normaliseTargetPath,
+  packForUpip,
+  parseMipSpec,
+  parseRequirement,
+  parseRequirementsText,
+  stageMip,
+  stageUpip,
+  writeStaged,
+  type InstallTarget,
+  type MpyVersion,
+  type Requirement,
+  type StagedPackage,
+} from "../upip/index.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -34,7 +49,6 @@ function markActed(ctx: CliContext): void {
 
 async function chooseTarget(ctx: CliContext, localDir: string | undefined, mpy: MpyVersion | null = null): Promise<InstallTarget> {
   if (localDir !== undefined) return new LocalDirTarget(localDir, mpy);
-  const { BoardTarget } = await import("../upip/board-target.js");
   return new BoardTarget(await ctx.repl());
 }
 
@@ -107,7 +121,6 @@ async function upipInstall(cmd: string, args: string[], ctx: CliContext): Promis
   }
   if (requests.length === 0) throw usageError(cmd, cmd === "install" ? "install" : "upip");
 
-  const { stageUpip } = await import("../upip/upip-install.js");
   const spin = await spinner(ctx, "resolving");
   let packages: StagedPackage[];
   try {
@@ -125,7 +138,6 @@ async function upipPack(args: string[], ctx: CliContext): Promise<number> {
   if (positionals.length !== 1) throw new UsageError("upip pack: usage: tspy upip pack DIST.tar.gz [-o OUT.tar.gz]");
   const input = positionals[0]!;
   const data = await readLocal("upip pack", input);
-  const { packForUpip } = await import("../upip/pack.js");
   const result = await packForUpip(data, input);
   let output = values.output;
   if (output === undefined) {
@@ -151,7 +163,6 @@ async function upipPack(args: string[], ctx: CliContext): Promise<number> {
 async function upipCheck(args: string[], ctx: CliContext): Promise<number> {
   const { positionals } = parse("upip check", args, {});
   if (positionals.length === 0) throw new UsageError("upip check: usage: tspy upip check FILE.tar.gz...");
-  const { checkForUpip } = await import("../upip/pack.js");
   let status = 0;
   for (const file of positionals) {
     const data = await readLocal("upip check", file);
@@ -200,7 +211,6 @@ async function mipInstall(args: string[], ctx: CliContext): Promise<number> {
   });
   if (positionals.length === 0) throw usageError("mip", "mip");
   if (values.mpy !== undefined && values.path === undefined) throw new UsageError("mip: --mpy is for -p DIR; a board reports its own .mpy version");
-  const { parseMipSpec, stageMip } = await import("../upip/mip.js");
   const specs = positionals.map(parseMipSpec);
   const target = await chooseTarget(ctx, values.path, values.mpy !== undefined ? parseMpyOption(values.mpy) : null);
   const mpy = values["no-mpy"] ? null : await target.mpyVersion();
