@@ -77,15 +77,21 @@ const isNameTail = (c: number): boolean => isNameHead(c) || isDigit(c);
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder("utf-8", { ignoreBOM: true });
 
-/** Decodes token bytes; ASCII (the usual case) skips the decoder. */
+/**
+ * Decodes token bytes; ASCII (the usual case) skips the decoder. A surrogate escape (`'\ud800'`) is
+ * stored by upstream as its own 3-byte sequence; it comes back as that lone UTF-16 unit.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
   let ascii = true;
+  let surrogate = false;
   for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
+    const b = bytes[i]!;
+    if (b >= 0x80) {
       ascii = false;
-      break;
+      if (b === 0xed && (bytes[i + 1] ?? 0) >= 0xa0) surrogate = true;
     }
   }
+  if (surrogate) return decodeWithSurrogates(bytes);
   if (!ascii) return utf8Strict.decode(bytes);
   let s = "";
   if (bytes.length <= 32) {
@@ -94,6 +100,20 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
   for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode(...bytes.subarray(i, i + 4096));
   return s;
+}
+
+function decodeWithSurrogates(bytes: Uint8Array): string {
+  let out = "";
+  let start = 0;
+  for (let i = 0; i + 2 < bytes.length; i++) {
+    if (bytes[i] === 0xed && bytes[i + 1]! >= 0xa0 && bytes[i + 1]! <= 0xbf && (bytes[i + 2]! & 0xc0) === 0x80) {
+      out += utf8Strict.decode(bytes.subarray(start, i));
+      out += String.fromCharCode(0xd000 | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f));
+      i += 2;
+      start = i + 1;
+    }
+  }
+  return out + utf8Strict.decode(bytes.subarray(start));
 }
 
 /** A growable byte buffer (upstream's vstr). */

@@ -95,6 +95,11 @@ describe("string literals", () => {
     expect(pairs("'ab\\\ncd'\n")[0]).toEqual(["STRING", "abcd"]);
   });
 
+  it("keeps a surrogate escape as a lone UTF-16 unit (upstream stores its 3-byte form)", () => {
+    expect(pairs("'\\ud800a\\uDFFF'\n")[0]).toEqual(["STRING", "\ud800a\udfff"]);
+    expect(Array.from(new Lexer("'\\ud800'\n").bytes)).toEqual([0xed, 0xa0, 0x80]);
+  });
+
   it("keeps backslashes in raw literals, where a backslash still protects a quote", () => {
     expect(pairs("r'\\n\\''\n")[0]).toEqual(["STRING", "\\n\\'"]);
     expect(pairs("rb'\\x00' br'\\d'\n")[0]).toEqual(["BYTES", "\\x00\\d"]);
