@@ -138,6 +138,30 @@ describe("virtual board filesystem", () => {
     );
   });
 
+  test("boot.py and main.py run at power-on; a raw-REPL soft reset runs boot.py only", async () => {
+    fs.writeFileSync(path.join(dir, "boot.py"), "print('boot ran')\n");
+    fs.writeFileSync(path.join(dir, "main.py"), "print('main ran')\nfrom_main = 5\nraise ValueError('oops')\n");
+    const b = await openVirtualBoard(dir);
+    boards.push(b);
+    const start = text(await b.readUntil(">>> ", 3000));
+    expect(start).toMatch(/^boot ran\r\nmain ran\r\nTraceback \(most recent call last\):\r\n[^]*File "main\.py", line 3, in <module>\r\nValueError: oops\r\nMicroPython v1\.27\.0/);
+    await b.write("print(from_main)\r");
+    expect(text(await b.readUntil(">>> ", 2000))).toBe("print(from_main)\r\n5\r\n>>> ");
+    await b.write("\x01");
+    await b.readUntil("raw REPL; CTRL-B to exit\r\n>", 2000);
+    await b.write("\x04");
+    expect(text(await b.readUntil("raw REPL; CTRL-B to exit\r\n>", 3000))).toBe("OK\r\nMPY: soft reboot\r\nboot ran\r\nraw REPL; CTRL-B to exit\r\n>");
+  });
+
+  test("Ctrl-C stops a main.py that loops forever, and the REPL comes up", async () => {
+    fs.writeFileSync(path.join(dir, "main.py"), "print('looping')\nwhile True:\n    pass\n");
+    const b = await openVirtualBoard(dir);
+    boards.push(b);
+    await b.readUntil("looping\r\n", 3000);
+    await b.write("\x03");
+    expect(text(await b.readUntil(">>> ", 3000))).toMatch(/KeyboardInterrupt: \r\nMicroPython v1\.27\.0[^]*>>> $/);
+  });
+
   test("the board directory is created when missing", async () => {
     fs.rmdirSync(dir);
     const b = await open();

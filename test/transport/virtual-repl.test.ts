@@ -178,6 +178,23 @@ describe("virtual board REPL", () => {
     expect(err).toContain("NameError");
   });
 
+  test("machine.soft_reset() soft-reboots back into the raw REPL", async () => {
+    await exec(board, "gone = 1");
+    await board.write("import machine\nmachine.soft_reset()\x04");
+    expect(text(await board.readUntil("raw REPL; CTRL-B to exit\r\n>", 3000))).toMatch(/^OK[^]*MPY: soft reboot\r\nraw REPL; CTRL-B to exit\r\n>$/);
+    const [, err] = await exec(board, "print(gone)");
+    expect(err).toContain("NameError");
+  });
+
+  test("machine.reset() reboots the board into the friendly REPL", async () => {
+    await exec(board, "gone = 1");
+    await board.write("import machine\nmachine.reset()\x04");
+    expect(text(await board.readUntil(">>> ", 3000))).toMatch(/^OKMicroPython v1\.27\.0 on [^\r\n]+\r\nType "help\(\)" for more information\.\r\n>>> $/);
+    await enterRaw(board);
+    const [, err] = await exec(board, "print(gone)");
+    expect(err).toContain("NameError");
+  });
+
   test("Ctrl-B leaves the raw REPL for the friendly one; Ctrl-D there soft-reboots", async () => {
     await board.write("\x02");
     expect(text(await board.readUntil(">>> ", 2000))).toMatch(/^\r\nMicroPython v1\.27\.0[^\r\n]*\r\nType "help\(\)" for more information\.\r\n>>> $/);

@@ -116,6 +116,11 @@ export class ByteRing {
     Atomics.wait(this.ctl, WRITTEN, w, ms);
   }
 
+  /** Wake anyone waiting for data (so a reader can notice it is no longer wanted). */
+  wake(): void {
+    Atomics.notify(this.ctl, WRITTEN);
+  }
+
   /** Consumer, without blocking the thread: resolves when data may have arrived or `ms` passed. */
   async dataArrival(ms: number): Promise<void> {
     const w = this.written;

@@ -59,6 +59,13 @@ export function withSharedMemory(wasm: Uint8Array): Uint8Array | null {
   return null;
 }
 
+/**
+ * The VM's state lives in static data near the start of its memory (a few hundred KB in this build);
+ * snapshots cover this much so as not to copy the whole heap. Cells beyond it are simply not found,
+ * and Ctrl-C falls back to the slower paths.
+ */
+const STATIC_WINDOW_BYTES = 2 * 1024 * 1024;
+
 /** Word indexes whose value differs between two snapshots. */
 function changedWords(before: Int32Array, after: Int32Array): number[] {
   const n = Math.min(before.length, after.length);
@@ -78,9 +85,13 @@ export function findInterruptCells(
   getInterruptChar: () => number,
 ): InterruptCells | null {
   // Pending exception and scheduler state: what mp_sched_keyboard_interrupt() writes.
-  let before = memory().slice();
+  const window = (): Int32Array => {
+    const m = memory();
+    return m.subarray(0, Math.min(m.length, STATIC_WINDOW_BYTES / 4));
+  };
+  let before = window().slice();
   schedKeyboardInterrupt();
-  let mem = memory();
+  let mem = window();
   const changed = changedWords(before, mem);
   let pending = -1;
   let exception = 0;
@@ -100,12 +111,12 @@ export function findInterruptCells(
   // The interrupt character: the one cell that held the current value and follows kbd_intr through
   // two distinct values (a stack slot holding the argument may follow too, but did not hold it).
   const initial = getInterruptChar();
-  before = memory().slice();
+  before = window().slice();
   setInterruptChar(0x4d);
-  mem = memory();
+  mem = window();
   const candidates = changedWords(before, mem).filter((i) => mem[i] === 0x4d && before[i] === initial);
   setInterruptChar(0x4e);
-  mem = memory();
+  mem = window();
   const hits = candidates.filter((i) => mem[i] === 0x4e);
   setInterruptChar(initial);
   if (hits.length !== 1 || getInterruptChar() !== initial) return null;

@@ -67,6 +67,7 @@ export class VirtualBoardStream extends BufferedStream {
   readonly description: string;
   private worker: Worker | null = null;
   private ring: ByteRing | null = null;
+  private outRing: ByteRing | null = null;
   private generation = 0;
   private resetting: Promise<void> | null = null;
   private hardResets = 0;
@@ -131,7 +132,9 @@ export class VirtualBoardStream extends BufferedStream {
     const generation = ++this.generation;
     this.worker = worker;
     this.ring = new ByteRing(input);
-    void this.receive(new ByteRing(output), generation);
+    this.outRing?.wake(); // the previous VM's reader stops
+    this.outRing = new ByteRing(output);
+    void this.receive(this.outRing, generation);
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       const timer = setTimeout(() => {
@@ -262,6 +265,7 @@ export class VirtualBoardStream extends BufferedStream {
 
   protected async closeLink(): Promise<void> {
     this.generation++;
+    this.outRing?.wake();
     const w = this.worker;
     this.worker = null;
     await w?.terminate();

@@ -46,6 +46,7 @@ interface MicroPython {
   replInit(): void;
   replProcessChar(c: number): number;
   runPython(code: string): unknown;
+  registerJsModule(name: string, module: object): void;
 }
 type LoadMicroPython = (opts: {
   stdout: (b: Uint8Array) => void;
@@ -194,9 +195,11 @@ const replVm: ReplVm = {
 const protocol = new BoardProtocol(replVm, { window: config.window, maxProgram: config.maxProgram });
 
 // ---- boot ----------------------------------------------------------------------------------------
+// The board's own start-up: boot.py/main.py run as a board runs them (Ctrl-C enabled, errors printed),
+// and a small \`machine\` module (the WebAssembly port has none) gives tools their reset calls.
 const RUN_FILE = `
 def _tspy_boot(f):
-    import os, sys
+    import os, sys, micropython
     try:
         os.stat(f)
     except OSError:
@@ -204,14 +207,46 @@ def _tspy_boot(f):
     try:
         with open(f) as h:
             src = h.read()
+        micropython.kbd_intr(3)
         exec(compile(src, f, "exec"), globals())
     except BaseException as e:
         sys.print_exception(e)
+    finally:
+        micropython.kbd_intr(-1)
 `;
+
+const MACHINE_MODULE = `
+def _tspy_machine():
+    import sys, _tspy_board
+    class machine:
+        @staticmethod
+        def reset():
+            _tspy_board.reset()
+        @staticmethod
+        def soft_reset():
+            raise SystemExit
+        @staticmethod
+        def unique_id():
+            return b"tspyvb"
+        @staticmethod
+        def freq():
+            return 0
+    sys.modules["machine"] = machine
+_tspy_machine()
+del _tspy_machine
+`;
+
+let announced = false;
+
+/** Thrown through the VM by machine.reset(): the VM is abandoned and a fresh one boots. */
+class BoardReset extends Error {}
 
 async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): Promise<void> {
   mp = null;
   fsMirror = null;
+  capture = null;
+  hidden = 0;
+  if (kind !== "soft") pendingInput.length = 0; // a reset loses what the UART had received
   const vm = await loadMicroPython({ stdout: fromVm, stderr: fromVm, linebuffer: false, heapsize: config.heapBytes });
   fsMirror = mountBoardDirectory(vm.FS, config.dir);
   postWarnings();
@@ -219,14 +254,31 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
   if (stdin) stdin.stream_ops = { ...stdin.stream_ops, read: stdinRead };
   mp = vm;
   shareMemory(vm);
+  vm.registerJsModule("_tspy_board", {
+    reset: () => {
+      throw new BoardReset("machine.reset()");
+    },
+  });
+  vm.runPython(MACHINE_MODULE);
+  if (!announced) {
+    // The line is up from here on, as a board's UART is while boot.py and main.py run.
+    announced = true;
+    port.postMessage({ t: "ready" } satisfies WorkerMessage);
+  }
   if (kind !== "safe") {
-    runVm(() => {
-      vm.runPython(RUN_FILE);
-      vm.runPython("_tspy_boot('boot.py')");
-      // As on real ports, main.py runs only when the board comes up in the friendly REPL.
-      if (mode === "friendly") vm.runPython("_tspy_boot('main.py')");
-      vm.runPython("del _tspy_boot");
-    });
+    try {
+      runVm(() => {
+        vm.runPython(RUN_FILE);
+        vm.runPython("_tspy_boot('boot.py')");
+        // As on real ports, main.py runs only when the board comes up in the friendly REPL.
+        if (mode === "friendly") vm.runPython("_tspy_boot('main.py')");
+        vm.runPython("del _tspy_boot");
+      });
+    } catch (e) {
+      // A start-up script that resets the board would reset it forever: come up without them.
+      if (e instanceof BoardReset) return boot("safe", "friendly");
+      throw e;
+    }
   }
   // The VM prints "\r\n" before its banner; a board coming out of reset starts with the banner.
   hidden = 2;
@@ -276,7 +328,15 @@ async function pump(): Promise<void> {
   pumping = true;
   try {
     for (let b = nextByte(); b >= 0; b = nextByte()) {
-      if (protocol.input(b) === "soft-reset") await softReset();
+      let result;
+      try {
+        result = protocol.input(b);
+      } catch (e) {
+        if (!(e instanceof BoardReset)) throw e;
+        await boot("power", "friendly");
+        continue;
+      }
+      if (result === "soft-reset") await softReset();
     }
   } finally {
     pumping = false;
@@ -306,7 +366,6 @@ async function start(): Promise<void> {
   const mod = (await import(pathToFileURL(config.vmModulePath).href)) as { loadMicroPython: LoadMicroPython };
   loadMicroPython = mod.loadMicroPython;
   await boot(config.boot, "friendly");
-  port.postMessage({ t: "ready" } satisfies WorkerMessage);
   await pump();
 }
 
