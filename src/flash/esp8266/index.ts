@@ -45,8 +45,47 @@ function flashArgs(a: EsptoolArgs, defaults: { mode: string; freq: string; size:
   };
 }
 
+export const ESPTOOL_HELP = `usage: tspy esptool [--port PORT] [--baud BAUD] [--before default_reset|no_reset]
+                    [--after hard_reset|soft_reset|no_reset] [--no-stub] [--trace] COMMAND ...
+
+ESP8266 flasher speaking Espressif's ROM-loader protocol, with esptool.py's commands and flags
+(v5 spellings such as write-flash and --flash-size work too). PORT: a serial port, tcp://host:port
+or socket://host:port.
+
+commands:
+  chip_id                       chip id from the eFuses
+  read_mac                      MAC address
+  flash_id                      SPI flash JEDEC id and size
+  erase_flash                   erase the whole flash
+  erase_region ADDR SIZE        erase sectors (multiples of 0x1000)
+  write_flash [--flash_size detect|keep|1MB|2MB|4MB...] [-fm qio|qout|dio|dout|keep]
+              [-ff 40m|26m|20m|80m|keep] [--verify] [--no-compress] [--erase-all] ADDR FILE [ADDR FILE ...]
+  read_flash ADDR SIZE|ALL FILE
+  verify_flash [--diff yes|no] ADDR FILE [ADDR FILE ...]
+  run                           leave the loader and run the firmware
+  image_info FILE               headers of an ESP8266 image (v1 0xE9 or v2 0xEA)
+  elf2image [--version 1|2] [-o OUT] [-fm ...] [-ff ...] [-fs ...] ELF
+  merge_bin -o OUT [--target-offset ADDR] [--fill-flash-size SIZE] ADDR FILE [ADDR FILE ...]
+  version
+
+Without --no-stub, Espressif's flasher stub (from the esptool-js package) is uploaded first: compressed
+writes, MD5 verification, flash reads, whole-chip erase and higher baud rates. The ROM alone can write
+(1 KB blocks, 115200 or the rate it synced at) but cannot verify or read back.
+`;
+
+export const FLASH_HELP = `usage: tspy flash [--port PORT] [--baud BAUD] [--no-stub] [--erase] [--address ADDR]
+                  [-fm qio|qout|dio|dout] FIRMWARE.bin
+
+Detect the ESP8266, write FIRMWARE.bin at 0 (flash size detected and patched into the header),
+verify it, and reset the board: esptool.py's erase_flash + write_flash in one step (--erase).
+`;
+
 /** `tspy esptool ARGS…`: resolves to the exit status. */
 export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<number> {
+  if (argv.length === 0 || argv.includes("-h") || argv.includes("--help")) {
+    env.out.write(ESPTOOL_HELP);
+    return argv.length === 0 ? 2 : 0;
+  }
   const a = parseEsptoolArgs(argv);
   const io = makeIo(env, a.opts.no_progress === true);
   if (OFFLINE.has(a.command)) return runOffline(a, io);
@@ -224,6 +263,10 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
  * flash-size detection, verify, reset — the seeds' two esptool commands in one.
  */
 export async function runFlash(argv: string[], env: EsptoolEnv): Promise<number> {
+  if (argv.includes("-h") || argv.includes("--help")) {
+    env.out.write(FLASH_HELP);
+    return 0;
+  }
   const global: string[] = [];
   const flashOpts: string[] = [];
   const files: string[] = [];

@@ -329,6 +329,12 @@ export class Esp8266Loader {
     throw new TransportError(`unexpected MD5 answer (${d.length} bytes)`);
   }
 
+  /** Tell the stub the flash size (the other fields are the usual constants; the ESP8266 ignores them). */
+  async spiSetParams(totalSize: number): Promise<void> {
+    if (!this.isStub) return;
+    await this.check("set SPI params", Op.SPI_SET_PARAMS, words(0, totalSize, 64 * 1024, 4 * 1024, 256, 0xffff));
+  }
+
   async changeBaud(baud: number): Promise<void> {
     if (!this.isStub) throw new NeedsStubError("changing the baud rate");
     await this.check("change the baud rate", Op.CHANGE_BAUDRATE, words(baud, this.baud));

@@ -196,7 +196,7 @@ export async function writeFlash(c: Connected, files: FileAt[], opts: WriteOptio
         );
       }
     }
-    if (loader.isStub) await setFlashSize(loader, flashEnd);
+    if (loader.isStub) await loader.spiSetParams(flashEnd);
   }
   const params = { ...opts.flash, size: sizeName };
   if (opts.eraseAll) await eraseFlash(c, io);
@@ -236,11 +236,6 @@ export async function writeFlash(c: Connected, files: FileAt[], opts: WriteOptio
     io.out("Verifying just-written flash...");
     await verifyFlash(c, files, params, false, io);
   }
-}
-
-async function setFlashSize(loader: Esp8266Loader, bytes: number): Promise<void> {
-  const { Op, words } = await import("./protocol.js");
-  await loader.check("set SPI params", Op.SPI_SET_PARAMS, words(0, bytes, 64 * 1024, 4 * 1024, 256, 0xffff));
 }
 
 async function writeOne(loader: Esp8266Loader, f: FileAt, image: Buffer, compress: boolean, io: Io): Promise<void> {
