@@ -8,6 +8,7 @@ import { FLASH_FREQS, FLASH_MODES, FLASH_SIZES, flashSizeBytes } from "./chip.js
 import { readElf } from "./elf.js";
 import { buildV1, buildV2, describeImage, parseImage, patchFlashParams } from "./image.js";
 import { mergeBins } from "./merge.js";
+import { canReset } from "./reset.js";
 import * as ops from "./operations.js";
 import type { ProgressSink } from "./progress.js";
 
@@ -180,7 +181,7 @@ async function withBoard(
 async function finish(c: ops.Connected, after: string, command: string, io: ops.Io): Promise<void> {
   if (command === "run") return;
   if (after === "hard_reset") {
-    if (c.loader.stream.setSignals) {
+    if (canReset(c.loader.stream)) {
       io.out("Hard resetting via RTS pin...");
       await c.loader.hardReset();
     } else {

@@ -184,7 +184,7 @@ export class Esp8266Loader {
     this.log("Connecting...");
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (before === "default_reset") await resetIntoBootloader(this.stream);
+      if (before === "default_reset") await resetIntoBootloader(this.stream, (l) => this.log(l));
       for (let i = 0; i < 5; i++) {
         try {
           await this.flushInput(5);
@@ -424,7 +424,7 @@ export class Esp8266Loader {
   }
 
   async hardReset(): Promise<void> {
-    await hardReset(this.stream);
+    await hardReset(this.stream, (l) => this.log(l));
   }
 
   /** True if the ROM answered `op` as a command it does not have. */
