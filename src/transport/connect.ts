@@ -32,19 +32,16 @@ async function openSerial(path: string, opts: OpenOptions): Promise<ByteStream> 
   return SerialStream.open(path, opts.baud ?? DEFAULT_BAUD);
 }
 
-/** URL-style schemes. A later transport adds one line here. */
+/** URL-style schemes. A new transport adds one line here; callers never change. */
 const SCHEMES: Record<string, Opener> = {
   "tcp://": (rest) => openTcp(rest, `tcp://${rest}`),
   "socket://": (rest) => openTcp(rest, `socket://${rest}`), // pyserial / esptool spelling
+  "telnet://": async (rest, opts) => (await import("./telnet/index.js")).open(`telnet://${rest}`, opts),
+  "ws://": async (rest, opts) => (await import("./webrepl/index.js")).open(`ws://${rest}`, opts),
+  "wss://": async (rest, opts) => (await import("./webrepl/index.js")).open(`wss://${rest}`, opts),
   "rfc2217://": () => {
     throw new UsageError("rfc2217:// links are not supported; use tcp://host:port to a raw bridge");
   },
-};
-
-const OPTIONAL_SCHEMES: Record<string, string> = {
-  "telnet://": "./telnet/index.js",
-  "ws://": "./webrepl/index.js",
-  "wss://": "./webrepl/index.js",
 };
 
 /** mpremote's shortcuts: a0 → /dev/ttyACM0, u1 → /dev/ttyUSB1, c3 → COM3. */
@@ -81,27 +78,12 @@ export async function openStream(spec: string, opts: OpenOptions = {}): Promise<
   if (s === "") throw new UsageError("empty device spec");
   if (s === "auto") return openSerial(await findAutoPort(), opts);
   if (s === "virtual" || s.startsWith("virtual:")) {
-    // Named through a variable: the VM is loaded only when a virtual board is asked for.
-    const virtualModule = "./virtual/index.js";
-    const { openVirtualBoard } = (await import(virtualModule)) as {
-      openVirtualBoard: (dir?: string) => Promise<ByteStream>;
-    };
+    // Loaded only when asked for: the VM is the heaviest thing tspy has.
+    const { openVirtualBoard } = await import("./virtual/index.js");
     return openVirtualBoard(s === "virtual" ? undefined : s.slice("virtual:".length));
   }
   for (const [prefix, open] of Object.entries(SCHEMES)) {
     if (s.startsWith(prefix)) return open(s.slice(prefix.length), opts);
-  }
-  for (const [prefix, modulePath] of Object.entries(OPTIONAL_SCHEMES)) {
-    if (s.startsWith(prefix)) {
-      let mod: { open?: (spec: string, opts: OpenOptions) => Promise<ByteStream> };
-      try {
-        mod = await import(modulePath);
-      } catch {
-        throw new UsageError(`${prefix} links are not supported by this build of tspy yet`);
-      }
-      if (!mod.open) throw new UsageError(`${prefix} links are not supported by this build of tspy yet`);
-      return mod.open(s, opts);
-    }
   }
   if (s.startsWith("port:")) return openSerial(s.slice(5), opts);
   if (s.startsWith("id:")) {
