@@ -198,6 +198,10 @@ function atomExprAwait(c: Compiler, pns: StructNode): void {
 }
 
 export function trailerParenHelper(c: Compiler, pnArglist: ParseNode, isMethodCall: boolean, nPositionalExtra: number): void {
+  if (c.compat.starArgsAsObjects) {
+    trailerParenHelperObjects(c, pnArglist, isMethodCall, nPositionalExtra);
+    return;
+  }
   const args = extractList(pnArglist, "arglist");
   let nPositional = nPositionalExtra;
   let nKeyword = 0;
@@ -240,6 +244,55 @@ export function trailerParenHelper(c: Compiler, pnArglist: ParseNode, isMethodCa
     }
   }
   if (starFlags !== 0) emit.loadConstSmallInt(Number(starArgs));
+  if (isMethodCall) emit.callMethod(nPositional, nKeyword, starFlags);
+  else emit.callFunction(nPositional, nKeyword, starFlags);
+}
+
+/** Calls as 1.18 compiled them: *x and **y are evaluated after the other arguments, as two objects. */
+function trailerParenHelperObjects(c: Compiler, pnArglist: ParseNode, isMethodCall: boolean, nPositionalExtra: number): void {
+  const args = extractList(pnArglist, "arglist");
+  let nPositional = nPositionalExtra;
+  let nKeyword = 0;
+  let starFlags = 0;
+  let starNode: StructNode | null = null;
+  let dblStarNode: StructNode | null = null;
+  const emit = c.emit;
+  for (const arg of args) {
+    if (isStruct(arg) && arg.rule === "arglist_star") {
+      if (starFlags & STAR_FLAG_SINGLE) c.syntaxError(arg, "can't have multiple *x");
+      starFlags |= STAR_FLAG_SINGLE;
+      starNode = arg;
+    } else if (isStruct(arg) && arg.rule === "arglist_dbl_star") {
+      if (starFlags & STAR_FLAG_DOUBLE) c.syntaxError(arg, "can't have multiple **x");
+      starFlags |= STAR_FLAG_DOUBLE;
+      dblStarNode = arg;
+    } else if (isStruct(arg) && arg.rule === "argument") {
+      const second = arg.nodes[1];
+      if (isStruct(second, "argument_3")) {
+        compileNamedExprHelper(c, arg.nodes[0], second.nodes[0]);
+        nPositional++;
+      } else if (!isStruct(second, "comp_for")) {
+        if (!isId(arg.nodes[0])) c.syntaxError(arg, "LHS of keyword arg must be an id");
+        emit.loadConstStr(arg.nodes[0].name);
+        c.compileNode(second);
+        nKeyword++;
+      } else {
+        compileComprehension(c, arg, ScopeKind.GenExpr);
+        nPositional++;
+      }
+    } else {
+      if (starFlags) c.syntaxError(arg, "non-keyword arg after */**");
+      if (nKeyword > 0) c.syntaxError(arg, "non-keyword arg after keyword arg");
+      c.compileNode(arg);
+      nPositional++;
+    }
+  }
+  if (starFlags !== 0) {
+    if (starNode === null) emit.loadNull();
+    else c.compileNode(starNode.nodes[0]);
+    if (dblStarNode === null) emit.loadNull();
+    else c.compileNode(dblStarNode.nodes[0]);
+  }
   if (isMethodCall) emit.callMethod(nPositional, nKeyword, starFlags);
   else emit.callFunction(nPositional, nKeyword, starFlags);
 }

@@ -4,9 +4,11 @@
 // compiler-*.ts files, grouped by area; this file holds the shared state and the helpers they use.
 import type { ParseNode, ParseTree, StructNode } from "./parse-tree.js";
 import { CompileError } from "./compile-error.js";
-import { Pass, SetupBlockKind, type Emitter, GlobalOpKind, IdOpKind, AttrKind, SubscrKind } from "./emitter.js";
+import { Pass, SetupBlockKind, type Emitter, GlobalOpKind, IdOpKind, AttrKind, SubscrKind, BuildKind } from "./emitter.js";
+import type { ConstObj } from "./constants.js";
 import { EmitCommon } from "./emit-common.js";
 import { BytecodeEmitter } from "./emit-bytecode.js";
+import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
 import { IdKind, Scope, ScopeKind, isFuncLike } from "./scope.js";
 import type { CompiledModule, RawCode } from "./raw-code.js";
 import { extractList, idName, isConstFalse, isConstTrue, isId, isStruct } from "./parse-node.js";
@@ -70,7 +72,13 @@ export class Compiler {
   constructor(readonly opts: CompileOptions) {
     this.compat = opts.compat ?? LATEST_COMPAT;
     this.common = new EmitCommon(opts.sourceFile, this.compat.modernFloats);
-    this.emit = new BytecodeEmitter(this.common, opts.optimize, this.compat);
+    if (this.compat.layout === "v5") {
+      const v5 = new BytecodeEmitterV5(this.common, opts.optimize, this.compat);
+      v5.sourceFile = opts.sourceFile;
+      this.emit = v5;
+    } else {
+      this.emit = new BytecodeEmitter(this.common, opts.optimize, this.compat);
+    }
   }
 
   // ---- errors ----
@@ -176,7 +184,8 @@ export class Compiler {
         return;
       case "const":
         this.emit.setSourceLine(pn.line);
-        this.emit.loadConstObj(pn.value);
+        if (this.compat.layout === "v5") this.loadConstV5(pn.value);
+        else this.emit.loadConstObj(pn.value);
         return;
       case "struct": {
         this.emit.setSourceLine(pn.line);
@@ -185,6 +194,38 @@ export class Compiler {
         f(this, pn);
         return;
       }
+    }
+  }
+
+  /**
+   * .mpy v5 has no tuple/None/bool constant objects and 1.18 folded no tuples: build them as 1.18's
+   * code did, item by item.
+   */
+  private loadConstV5(value: ConstObj): void {
+    switch (value.type) {
+      case "tuple":
+        for (const item of value.items) this.loadConstV5(item);
+        this.emit.build(value.items.length, BuildKind.Tuple);
+        return;
+      case "none":
+        this.emit.loadConstTok(Tok.KW_NONE);
+        return;
+      case "bool":
+        this.emit.loadConstTok(value.value ? Tok.KW_TRUE : Tok.KW_FALSE);
+        return;
+      case "ellipsis":
+        this.emit.loadConstTok(Tok.ELLIPSIS);
+        return;
+      case "str":
+        if (value.qstr) this.emit.loadConstStr(value.value);
+        else this.emit.loadConstObj(value);
+        return;
+      case "int":
+        if (fitsSmallInt(value.value, this.opts.smallIntBits)) this.emit.loadConstSmallInt(value.value);
+        else this.emit.loadConstObj(value);
+        return;
+      default:
+        this.emit.loadConstObj(value);
     }
   }
 
@@ -400,6 +441,11 @@ export class Compiler {
       smallIntBits: this.opts.smallIntBits,
     };
   }
+}
+
+function fitsSmallInt(v: bigint, bits: number): boolean {
+  const limit = 1n << BigInt(bits - 1);
+  return v >= -limit && v < limit;
 }
 
 export enum AssignKind {

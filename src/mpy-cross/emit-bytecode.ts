@@ -28,30 +28,30 @@ export function encodeUint(out: number[], value: number): void {
 }
 
 export class BytecodeEmitter implements Emitter {
-  private pass: Pass = Pass.Scope;
-  private suppress = false;
-  private stackSize = 0;
-  private scope!: Scope;
-  private lastSourceLineOffset = 0;
-  private lastSourceLine = 1;
-  private labelOffsets: number[] = [];
-  private codeInfo: number[] = [];
-  private bytecode: number[] = [];
-  private codeInfoSize = 0;
-  private bytecodeSize = 0;
-  private overflow = false;
-  private nInfo = 0;
-  private nCell = 0;
-  private lastWasReturn = false;
+  protected pass: Pass = Pass.Scope;
+  protected suppress = false;
+  protected stackSize = 0;
+  protected scope!: Scope;
+  protected lastSourceLineOffset = 0;
+  protected lastSourceLine = 1;
+  protected labelOffsets: number[] = [];
+  protected codeInfo: number[] = [];
+  protected bytecode: number[] = [];
+  protected codeInfoSize = 0;
+  protected bytecodeSize = 0;
+  protected overflow = false;
+  protected nInfo = 0;
+  protected nCell = 0;
+  protected lastWasReturn = false;
 
   readonly loadId: IdOps;
   readonly storeId: IdOps;
   readonly deleteId: IdOps;
 
   constructor(
-    private readonly common: EmitCommon,
-    private readonly optimize: number,
-    private readonly compat: BackendCompat,
+    protected readonly common: EmitCommon,
+    protected readonly optimize: number,
+    protected readonly compat: BackendCompat,
   ) {
     this.loadId = {
       local: (_n, num, kind) => {
@@ -75,15 +75,15 @@ export class BytecodeEmitter implements Emitter {
 
   // ---- low-level writers ----
 
-  private ci(b: number): void {
+  protected ci(b: number): void {
     this.codeInfo.push(b & 0xff);
   }
 
-  private ciQstr(s: string): void {
+  protected ciQstr(s: string): void {
     encodeUint(this.codeInfo, this.common.useQstr(s));
   }
 
-  private ciBytesLines(bytesToSkip: number, linesToSkip: number): void {
+  protected ciBytesLines(bytesToSkip: number, linesToSkip: number): void {
     while (bytesToSkip > 0 || linesToSkip > 0) {
       let b: number, l: number;
       if (linesToSkip <= 6 || bytesToSkip > 0xf) {
@@ -101,20 +101,20 @@ export class BytecodeEmitter implements Emitter {
     }
   }
 
-  private get bcOffset(): number {
+  protected get bcOffset(): number {
     return this.bytecode.length;
   }
 
-  private raw(b: number): void {
+  protected raw(b: number): void {
     if (!this.suppress) this.bytecode.push(b);
   }
 
-  private byte(stackAdj: number, b: number): void {
+  protected byte(stackAdj: number, b: number): void {
     this.adjustStackSize(stackAdj);
     this.raw(b);
   }
 
-  private byteInt(stackAdj: number, b: number, num: number | bigint): void {
+  protected byteInt(stackAdj: number, b: number, num: number | bigint): void {
     this.byte(stackAdj, b);
     // Signed 7-bit groups, most significant first; bit 6 of the first group carries the sign.
     const groups: number[] = [];
@@ -129,26 +129,26 @@ export class BytecodeEmitter implements Emitter {
     this.raw(groups[0]);
   }
 
-  private byteUint(stackAdj: number, b: number, val: number): void {
+  protected byteUint(stackAdj: number, b: number, val: number): void {
     this.byte(stackAdj, b);
     if (this.suppress) return;
     encodeUint(this.bytecode, val);
   }
 
-  private byteQstr(stackAdj: number, b: number, s: string): void {
+  protected byteQstr(stackAdj: number, b: number, s: string): void {
     const idx = this.common.useQstr(s);
     this.byteUint(stackAdj, b, idx);
   }
 
-  private byteObj(stackAdj: number, b: number, obj: ConstObj): void {
+  protected byteObj(stackAdj: number, b: number, obj: ConstObj): void {
     this.byteUint(stackAdj, b, this.common.useConst(obj));
   }
 
-  private byteChild(stackAdj: number, b: number, scope: Scope): void {
+  protected byteChild(stackAdj: number, b: number, scope: Scope): void {
     this.byteUint(stackAdj, b, this.common.allocChild(scope.rawCode!));
   }
 
-  private byteLabel(stackAdj: number, b: number, label: number): void {
+  protected byteLabel(stackAdj: number, b: number, label: number): void {
     this.adjustStackSize(stackAdj);
     if (this.suppress) return;
     const isSigned = b <= Op.POP_JUMP_IF_FALSE;
@@ -214,7 +214,7 @@ export class BytecodeEmitter implements Emitter {
     }
   }
 
-  private writeSignature(nState: number, nExc: number, scope: Scope): void {
+  protected writeSignature(nState: number, nExc: number, scope: Scope): void {
     let F = scope.scopeFlags & SCOPE_FLAG_ALL_SIG;
     let A = scope.numPosArgs;
     let K = scope.numKwonlyArgs;
@@ -272,7 +272,7 @@ export class BytecodeEmitter implements Emitter {
   }
 
   /** Marks the start of dead code (after an unconditional jump, return or raise), from 1.20 on. */
-  private deadCodeFollows(): void {
+  protected deadCodeFollows(): void {
     if (this.compat.suppressDeadCode) this.suppress = true;
   }
 
@@ -486,7 +486,7 @@ export class BytecodeEmitter implements Emitter {
     this.raw(nClosedOver);
   }
 
-  private callHelper(stackAdj: number, base: number, nPos: number, nKw: number, starFlags: number): void {
+  protected callHelper(stackAdj: number, base: number, nPos: number, nKw: number, starFlags: number): void {
     if (starFlags) {
       stackAdj -= nPos + 2 * nKw + 1;
       this.byteUint(stackAdj, base + 1, (nKw << 8) | nPos);

@@ -5,6 +5,8 @@ import type { ConstObj } from "./constants.js";
 import { complexRepr, floatRepr } from "./constants.js";
 import { staticQstrNumber } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
+import { utf8Bytes } from "./utf8.js";
+import { writeMpyV5 } from "./mpy-writer-v5.js";
 import { compatForRelease } from "./compat.js";
 import { legacyComplexRepr, legacyFloatRepr } from "./float-format-legacy.js";
 
@@ -24,6 +26,7 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   "6.2": { major: 6, sub: 2, releases: "1.22", emulates: "1.22.2" },
   "6.1": { major: 6, sub: 1, releases: "1.20 - 1.21", emulates: "1.20.0" },
   "6": { major: 6, sub: 0, releases: "1.19", emulates: "1.19.1" },
+  "5": { major: 5, sub: 0, releases: "1.12 - 1.18", emulates: "1.18.0" },
 };
 
 export const DEFAULT_MPY_VERSION = "6.3";
@@ -38,33 +41,7 @@ class ByteSink {
   raw(data: Iterable<number>): void { for (const b of data) this.bytes.push(b); }
 }
 
-const textEncoder = new TextEncoder();
-
-/**
- * UTF-8 as MicroPython stores str data: well-formed text as usual, but a lone surrogate (from a
- * `\ud800`-style escape) is kept as its own 3-byte sequence where TextEncoder would write U+FFFD.
- */
-const utf8 = {
-  encode(s: string): Uint8Array {
-    if (!/[\ud800-\udfff]/.test(s)) return textEncoder.encode(s);
-    const out: number[] = [];
-    for (let i = 0; i < s.length; i++) {
-      let cp = s.charCodeAt(i);
-      if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < s.length) {
-        const lo = s.charCodeAt(i + 1);
-        if (lo >= 0xdc00 && lo <= 0xdfff) {
-          cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-          i++;
-        }
-      }
-      if (cp < 0x80) out.push(cp);
-      else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-      else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-      else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-    }
-    return Uint8Array.from(out);
-  },
-};
+const utf8 = { encode: utf8Bytes };
 
 function writeQstr(out: ByteSink, s: string): void {
   const n = staticQstrNumber(s);
@@ -130,6 +107,7 @@ function writeRawCode(out: ByteSink, rc: RawCode): void {
 export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSION): Uint8Array {
   const v = MPY_VERSIONS[version];
   if (!v) throw new Error(`unsupported .mpy version ${version}`);
+  if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits);
   const out = new ByteSink();
   out.raw([0x4d, v.major, 0, cm.smallIntBits]);
   out.uint(cm.qstrs.length);

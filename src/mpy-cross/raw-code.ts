@@ -7,6 +7,21 @@ export interface RawCode {
   children: RawCode[];
   /** Signature flags (generator, *args, **kwargs, kw defaults) of the scope. */
   scopeFlags: number;
+  /** .mpy v5 only: this code's own constant table and where its inline qstrs sit. */
+  v5?: RawCodeV5;
+}
+
+/** The parts of a raw code that .mpy v5 stores per function instead of per module. */
+export interface RawCodeV5 {
+  simpleName: string;
+  sourceFile: string;
+  /** Argument names (the first entries of the constant table). */
+  argNames: string[];
+  objects: import("./constants.js").ConstObj[];
+  /** Offset in funData of each qstr-argument opcode (its 2-byte placeholder follows) and the qstr. */
+  qstrAt: Map<number, string>;
+  /** Offset in funData of the prelude's simple-name and source-file placeholders. */
+  preludeQstrOffset: number;
 }
 
 /** A compiled module: its outer raw code plus the module-wide qstr and constant tables. */

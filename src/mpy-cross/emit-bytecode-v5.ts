@@ -1,0 +1,148 @@
+// The bytecode emitter of MicroPython 1.12-1.18 (.mpy v5): qstr arguments are 2-byte placeholders
+// (the writer spells them out), constants and child functions index a per-function table that
+// starts with the argument names, jumps are always 3 bytes, and the prelude carries the function
+// and source file names. Everything else is shared with the v6 emitter.
+import { BytecodeEmitter } from "./emit-bytecode.js";
+import { Pass } from "./emitter.js";
+import { IdKind, ID_FLAG_IS_PARAM, type Scope } from "./scope.js";
+import { Op } from "./opcodes.js";
+import type { ConstObj } from "./constants.js";
+import type { RawCode } from "./raw-code.js";
+
+export class BytecodeEmitterV5 extends BytecodeEmitter {
+  private ctCurObj = 0;
+  private ctNumObj = 0;
+  private ctCurRawCode = 0;
+  private objects: ConstObj[] = [];
+  private children: RawCode[] = [];
+  private qstrAt = new Map<number, string>();
+  private argNames: string[] = [];
+  private preludeQstrOffset = 0;
+  sourceFile = "";
+
+  protected override byteQstr(stackAdj: number, b: number, s: string): void {
+    this.adjustStackSize(stackAdj);
+    if (this.pass === Pass.Emit) this.qstrAt.set(this.bcOffset, s);
+    this.raw(b);
+    this.raw(0);
+    this.raw(0);
+  }
+
+  protected override byteObj(stackAdj: number, b: number, obj: ConstObj): void {
+    const n = this.scope.numPosArgs + this.scope.numKwonlyArgs + this.ctCurObj;
+    if (this.pass === Pass.Emit) this.objects[this.ctCurObj] = obj;
+    this.ctCurObj++;
+    this.byteUint(stackAdj, b, n);
+  }
+
+  protected override byteChild(stackAdj: number, b: number, scope: Scope): void {
+    const n = this.scope.numPosArgs + this.scope.numKwonlyArgs + this.ctNumObj + this.ctCurRawCode;
+    if (this.pass === Pass.Emit) this.children[this.ctCurRawCode] = scope.rawCode!;
+    this.ctCurRawCode++;
+    this.byteUint(stackAdj, b, n);
+  }
+
+  protected override byteLabel(stackAdj: number, b: number, label: number): void {
+    this.adjustStackSize(stackAdj);
+    // 1.18 biased every jump that can go backwards (including the *_OR_POP ones) by 0x8000
+    const signed = b <= Op.JUMP_IF_FALSE_OR_POP;
+    let offset = 0;
+    if (this.pass === Pass.Emit) {
+      offset = this.labelOffsets[label] - this.bcOffset - 3;
+      if (signed) offset += 0x8000;
+    }
+    this.raw(b);
+    this.raw(offset & 0xff);
+    this.raw((offset >> 8) & 0xff);
+  }
+
+  protected override callHelper(stackAdj: number, base: number, nPos: number, nKw: number, starFlags: number): void {
+    // the star and double-star arguments are two objects on the stack (either may be NULL)
+    if (starFlags) {
+      this.byteUint(stackAdj - (nPos + 2 * nKw + 2), base + 1, (nKw << 8) | nPos);
+    } else {
+      this.byteUint(stackAdj - (nPos + 2 * nKw), base, (nKw << 8) | nPos);
+    }
+  }
+
+  override labelAssign(label: number): void {
+    this.suppress = false;
+    if (this.pass === Pass.Scope) return;
+    this.lastWasReturn = false;
+    // label offsets are final after the code-size pass: jumps never change size
+    if (this.pass < Pass.Emit) this.labelOffsets[label] = this.bcOffset;
+  }
+
+  override startPass(pass: Pass, scope: Scope): void {
+    this.pass = pass;
+    this.stackSize = 0;
+    this.suppress = false;
+    this.lastWasReturn = false;
+    this.scope = scope;
+    this.lastSourceLineOffset = 0;
+    this.lastSourceLine = 1;
+    this.codeInfo = [];
+    this.bytecode = [];
+    this.qstrAt = new Map();
+
+    let nState = scope.numLocals + scope.stackSize;
+    if (nState === 0) nState = 1;
+    this.writeSignature(nState, scope.excStackSize, scope);
+    if (pass >= Pass.CodeSize) {
+      let i = this.nInfo, c = this.nCell;
+      do {
+        let z = ((i & 0x3f) << 1) | (c & 1);
+        c >>>= 1;
+        i = Math.floor(i / 64);
+        if (c | i) z |= 0x80;
+        this.ci(z);
+      } while (c | i);
+    }
+    this.nInfo = this.codeInfo.length;
+    this.preludeQstrOffset = this.codeInfo.length;
+    this.ci(0); this.ci(0); // simple name
+    this.ci(0); this.ci(0); // source file
+    this.ctCurObj = 0;
+    this.ctCurRawCode = 0;
+    if (pass === Pass.Emit) {
+      this.objects = [];
+      this.children = [];
+      this.argNames = [];
+      for (let i = 0; i < scope.numPosArgs + scope.numKwonlyArgs; i++) {
+        const id = scope.ids.find((x) => x.flags & ID_FLAG_IS_PARAM && x.localNum === i);
+        this.argNames.push(id ? id.name : "*");
+      }
+    }
+  }
+
+  override endPass(): boolean {
+    if (this.pass === Pass.Scope) return true;
+    if (this.stackSize !== 0) throw new Error(`internal: stack not balanced in ${this.scope.simpleName}`);
+    this.ci(0); // end of the line-number table
+    this.nInfo = this.codeInfo.length - this.nInfo;
+    this.nCell = 0;
+    for (const id of this.scope.ids) {
+      if (id.kind === IdKind.Cell) {
+        this.ci(id.localNum);
+        this.nCell++;
+      }
+    }
+    this.ctNumObj = this.ctCurObj;
+    if (this.pass === Pass.Emit) {
+      const rc = this.scope.rawCode!;
+      const ciLen = this.codeInfo.length;
+      rc.funData = Uint8Array.from([...this.codeInfo, ...this.bytecode]);
+      rc.children = this.children.slice(0, this.ctCurRawCode);
+      rc.scopeFlags = this.scope.scopeFlags;
+      rc.v5 = {
+        simpleName: this.scope.simpleName,
+        sourceFile: this.sourceFile,
+        argNames: this.argNames,
+        objects: this.objects.slice(0, this.ctCurObj),
+        qstrAt: new Map([...this.qstrAt].map(([off, q]) => [off + ciLen, q])),
+        preludeQstrOffset: this.preludeQstrOffset,
+      };
+    }
+    return true;
+  }
+}

@@ -1,0 +1,127 @@
+// The .mpy v5 container (MicroPython 1.12-1.18): a header with the qstr window size, then the raw
+// codes, each with its qstrs spelled inline (or as a back-reference into a 32-entry most-recently-
+// used window) and its own table of argument names, constant objects and child raw codes.
+import type { RawCode } from "./raw-code.js";
+import type { ConstObj } from "./constants.js";
+import { staticQstrNumber } from "./static-qstrs.js";
+import { encodeUint } from "./emit-bytecode.js";
+import { legacyComplexRepr, legacyFloatRepr } from "./float-format-legacy.js";
+import { utf8Bytes } from "./utf8.js";
+
+const WINDOW_SIZE = 32;
+/** Feature flags mpy-cross 1.18 writes: bit 1 = str is unicode. */
+const FEATURE_FLAGS = 0x02;
+
+/** Upstream's qstr window: a ring of recently written qstrs, moved to the head on each use. */
+class QstrWindow {
+  private idx = 0;
+  private readonly window: (string | null)[] = new Array(WINDOW_SIZE).fill(null);
+
+  private push(q: string): void {
+    this.idx = (this.idx + 1) % WINDOW_SIZE;
+    this.window[this.idx] = q;
+  }
+
+  private pull(idx: number): void {
+    const w = this.window;
+    const q = w[idx];
+    if (idx > this.idx) {
+      for (let i = idx; i < WINDOW_SIZE - 1; i++) w[i] = w[i + 1];
+      w[WINDOW_SIZE - 1] = w[0];
+      idx = 0;
+    }
+    for (let i = idx; i < this.idx; i++) w[i] = w[i + 1];
+    w[this.idx] = q;
+  }
+
+  /** Distance back from the head if `q` is in the window (and move it to the head), else WINDOW_SIZE. */
+  insert(q: string): number {
+    for (let i = 0; i < WINDOW_SIZE; i++) {
+      if (this.window[i] === q) {
+        this.pull(i);
+        return (this.idx + WINDOW_SIZE - i) % WINDOW_SIZE;
+      }
+    }
+    this.push(q);
+    return WINDOW_SIZE;
+  }
+}
+
+class V5Sink {
+  readonly bytes: number[] = [];
+  readonly window = new QstrWindow();
+  uint(n: number): void { encodeUint(this.bytes, n); }
+  raw(data: Iterable<number>): void { for (const b of data) this.bytes.push(b); }
+
+  qstr(q: string): void {
+    const n = staticQstrNumber(q);
+    if (n !== undefined) {
+      this.bytes.push(0, n & 0xff);
+      return;
+    }
+    const idx = this.window.insert(q);
+    if (idx < WINDOW_SIZE) {
+      this.uint((idx << 1) | 1);
+      return;
+    }
+    const data = utf8Bytes(q);
+    this.uint(data.length << 1);
+    this.raw(data);
+  }
+
+  obj(o: ConstObj): void {
+    const text = (type: string, s: string) => {
+      const data = utf8Bytes(s);
+      this.bytes.push(type.charCodeAt(0));
+      this.uint(data.length);
+      this.raw(data);
+    };
+    switch (o.type) {
+      case "str": return text("s", o.value);
+      case "bytes":
+        this.bytes.push(0x62);
+        this.uint(o.value.length);
+        this.raw(o.value);
+        return;
+      case "ellipsis": this.bytes.push(0x65); return;
+      case "int": return text("i", o.value.toString());
+      case "float": return text("f", legacyFloatRepr(o.value));
+      case "complex": return text("c", legacyComplexRepr(0, o.imag));
+      default:
+        throw new Error(`internal: a ${o.type} constant cannot be stored in a .mpy v5 file`);
+    }
+  }
+}
+
+function writeRawCode(out: V5Sink, rc: RawCode): void {
+  const v5 = rc.v5!;
+  const data = rc.funData;
+  out.uint(data.length << 2);
+  out.raw(data.subarray(0, v5.preludeQstrOffset));
+  out.qstr(v5.simpleName);
+  out.qstr(v5.sourceFile);
+  let i = v5.preludeQstrOffset + 4;
+  while (i < data.length) {
+    const q = v5.qstrAt.get(i);
+    if (q !== undefined) {
+      out.bytes.push(data[i]);
+      out.qstr(q);
+      i += 3;
+    } else {
+      out.bytes.push(data[i++]);
+    }
+  }
+  out.uint(v5.objects.length);
+  out.uint(rc.children.length);
+  for (const name of v5.argNames) out.qstr(name);
+  for (const o of v5.objects) out.obj(o);
+  for (const child of rc.children) writeRawCode(out, child);
+}
+
+export function writeMpyV5(rc: RawCode, smallIntBits: number): Uint8Array {
+  const out = new V5Sink();
+  out.raw([0x4d, 5, FEATURE_FLAGS, smallIntBits]);
+  out.uint(WINDOW_SIZE);
+  writeRawCode(out, rc);
+  return Uint8Array.from(out.bytes);
+}
