@@ -162,6 +162,13 @@ describe("virtual board REPL", () => {
     expect(text(await board.readUntil("\x04>", 2000))).toBe("b'\\x03\\x04z'\r\n\x04\x04>");
   });
 
+  test("input() reads the serial line with echo and backspace", async () => {
+    await board.write("name = input('name? ')\nprint('got', repr(name))\x04");
+    expect(text(await board.readUntil("name? ", 2000))).toBe("OKname? ");
+    await board.write("bpx\x7fb\r");
+    expect(text(await board.readUntil("\x04>", 2000))).toBe("bpx\b \bb\r\ngot 'bpb'\r\n\x04\x04>");
+  });
+
   test("a program stuck inside C code is ended by a hard reset; the board boots again", async () => {
     await exec(board, "keep = 1");
     // Exponential backtracking inside the regex engine: no bytecode runs, so no interrupt check.

@@ -196,7 +196,8 @@ const protocol = new BoardProtocol(replVm, { window: config.window, maxProgram: 
 
 // ---- boot ----------------------------------------------------------------------------------------
 // The board's own start-up: boot.py/main.py run as a board runs them (Ctrl-C enabled, errors printed),
-// and a small \`machine\` module (the WebAssembly port has none) gives tools their reset calls.
+// a small "machine" module (the WebAssembly port has none) gives tools their reset calls, and
+// input() reads the serial line.
 const RUN_FILE = `
 def _tspy_boot(f):
     import os, sys, micropython
@@ -215,9 +216,9 @@ def _tspy_boot(f):
         micropython.kbd_intr(-1)
 `;
 
-const MACHINE_MODULE = `
-def _tspy_machine():
-    import sys, _tspy_board
+const BOARD_SHIMS = `
+def _tspy_shims():
+    import sys, builtins, _tspy_board
     class machine:
         @staticmethod
         def reset():
@@ -232,8 +233,40 @@ def _tspy_machine():
         def freq():
             return 0
     sys.modules["machine"] = machine
-_tspy_machine()
-del _tspy_machine
+
+    # The port's input() reads a console that is not there; a board's reads the serial line,
+    # echoing, with backspace, Enter ending the line and Ctrl-D on an empty line raising EOFError.
+    def input(prompt=None):
+        if prompt is not None:
+            sys.stdout.write(str(prompt))
+        line = bytearray()
+        last = 0
+        while True:
+            c = sys.stdin.buffer.read(1)
+            if not c:
+                continue  # a pending KeyboardInterrupt is raised here
+            b = c[0]
+            if b == 10 and last == 13:
+                last = b
+                continue
+            last = b
+            if b == 13 or b == 10:
+                sys.stdout.write("\\r\\n")
+                return line.decode()
+            if b == 4 and not line:
+                raise EOFError
+            if b == 3:
+                raise KeyboardInterrupt
+            if b == 8 or b == 127:
+                if line:
+                    line = line[:-1]
+                    sys.stdout.write("\\b \\b")
+            elif b >= 32:
+                line.append(b)
+                sys.stdout.buffer.write(c)
+    builtins.input = input
+_tspy_shims()
+del _tspy_shims
 `;
 
 let announced = false;
@@ -259,7 +292,7 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
       throw new BoardReset("machine.reset()");
     },
   });
-  vm.runPython(MACHINE_MODULE);
+  vm.runPython(BOARD_SHIMS);
   if (!announced) {
     // The line is up from here on, as a board's UART is while boot.py and main.py run.
     announced = true;
