@@ -179,6 +179,15 @@ describe("tspy esptool against the simulator", () => {
     expect(r.out).not.toMatch(/Wrote|verified/);
   });
 
+  it("a write that does not read back right (worn sector) fails with the MD5s and exits non-zero", async () => {
+    sim = await startSim({ sim: { badSectors: [5] } });
+    const r = await runCli("esptool", ["--port", sim.url, "write_flash", "--flash_size", "keep", "0", fwPath]);
+    expect(r.code).not.toBe(0);
+    expect(r.error?.message).toMatch(/verification failed at 0x0/);
+    expect(r.out).toMatch(/File  md5: [0-9a-f]{32}\nFlash md5: [0-9a-f]{32}/);
+    expect(r.out).not.toContain("Hash of data verified");
+  });
+
   it("verify_flash exits non-zero on a mismatch and shows differences with --diff yes", async () => {
     sim = await startSim();
     const w = await runCli("esptool", ["--port", sim.url, "write_flash", "--flash_size", "keep", "0", fwPath]);

@@ -212,12 +212,12 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
       const input = a.positionals[0]!;
       const elf = readElf(await readInput(input), input);
       const f = flashArgs(a, { mode: "qio", freq: "40m", size: "1MB" });
+      if (f.mode === "keep" || f.freq === "keep" || f.size === "keep") throw new UsageError("elf2image: flash settings cannot be 'keep'");
       const params = {
         flashMode: FLASH_MODES[f.mode]!,
         flashSizeFreq: FLASH_SIZES[f.size]! | FLASH_FREQS[f.freq]!,
         entry: elf.entry,
       };
-      if (f.mode === "keep" || f.freq === "keep" || f.size === "keep") throw new UsageError("elf2image: flash settings cannot be 'keep'");
       io.out("Creating image for ESP8266...");
       if ((a.opts.version ?? "1") === "2") {
         const irom = elf.sections.find((s) => s.addr >= 0x40200000 && s.addr < 0x40300000);
