@@ -280,6 +280,8 @@ describe("tspy flash FIRMWARE.bin", () => {
     expect(r.error).toBeUndefined();
     expect(r.out).toContain("Chip is ESP8266EX");
     expect(r.out).toContain("Auto-detected Flash size: 1MB");
+    expect(r.out).toContain("Changing baud rate to 460800");
+    expect(sim.server.sim.baud).toBe(460800);
     expect(r.out).toContain("Hash of data verified.");
     // bytes, rate and time left, redrawn in place
     expect(r.err).toMatch(/\r.*\[#+\] 100%\s+200\.0\/200\.0 KB\s+[\d.]+ KB\/s\s+ETA \d+:\d\d/);

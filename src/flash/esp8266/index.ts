@@ -79,6 +79,7 @@ export const FLASH_HELP = `usage: tspy flash [--port PORT] [--baud BAUD] [--no-s
 
 Detect the ESP8266, write FIRMWARE.bin at 0 (flash size detected and patched into the header),
 verify it, and reset the board: esptool.py's erase_flash + write_flash in one step (--erase).
+The flasher stub raises the link to 460800 baud unless --baud says otherwise.
 `;
 
 /** `tspy esptool ARGS…`: resolves to the exit status. */
@@ -290,6 +291,8 @@ export async function runFlash(argv: string[], env: EsptoolEnv): Promise<number>
     else files.push(a);
   }
   if (files.length !== 1) throw new UsageError("flash: expected one firmware file (tspy flash FIRMWARE.bin)");
+  // The seeds' guide flashes at 460800; the stub switches to it after syncing at 115200.
+  if (!global.includes("--baud") && !global.includes("-b")) global.push("--baud", "460800");
   return runEsptool(
     [...global, "write_flash", "--flash_size", "detect", ...flashOpts, ...(erase ? ["--erase-all"] : []), address, files[0]!],
     env,
