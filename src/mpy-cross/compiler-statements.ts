@@ -8,6 +8,7 @@ import { BinaryOp } from "./opcodes.js";
 import { IdKind, ScopeKind, type IdInfo } from "./scope.js";
 import { extractList, idName, isConstFalse, isConstTrue, isId, isLeaf, isSmallInt, isStruct, isToken, tokOf } from "./parse-node.js";
 import { Tok } from "./tokens.js";
+import type { ConstObj } from "./constants.js";
 
 function exprStmt(c: Compiler, pns: StructNode): void {
   let rhs = pns.nodes[1];
@@ -59,6 +60,10 @@ function exprStmt(c: Compiler, pns: StructNode): void {
 
 function plainAssign(c: Compiler, pns: StructNode, rhs: ParseNode): void {
   const lhs = pns.nodes[0];
+  if (c.compat.layout === "v5" && rhs !== null && rhs.kind === "const" && rhs.value.type === "tuple") {
+    // 1.18 did not fold tuples: `a, b = 1, 2` was still a bare tuple display on the right
+    rhs = constTupleAsDisplay(rhs.value.items, rhs.line, c.opts.smallIntBits);
+  }
   if (isStruct(rhs, "testlist_star_expr") && isStruct(lhs, "testlist_star_expr")) {
     const n = lhs.nodes.length;
     if (n === rhs.nodes.length && (n === 2 || n === 3) && !lhs.nodes.some((x) => isStruct(x, "star_expr"))) {
@@ -78,6 +83,24 @@ function plainAssign(c: Compiler, pns: StructNode, rhs: ParseNode): void {
   }
   c.compileNode(rhs);
   c.assign(lhs, AssignKind.Store);
+}
+
+/** A folded constant tuple turned back into the tuple display 1.18's parser would have kept. */
+function constTupleAsDisplay(items: readonly ConstObj[], line: number, smallIntBits: number): StructNode {
+  const limit = 1n << BigInt(smallIntBits - 1);
+  const nodes: ParseNode[] = items.map((item): ParseNode => {
+    switch (item.type) {
+      case "int":
+        return item.value >= -limit && item.value < limit ? { kind: "smallint", value: Number(item.value) } : { kind: "const", line, value: item };
+      case "str":
+        return item.qstr ? { kind: "string", value: item.value } : { kind: "const", line, value: item };
+      case "none": return { kind: "token", tok: Tok.KW_NONE };
+      case "bool": return { kind: "token", tok: item.value ? Tok.KW_TRUE : Tok.KW_FALSE };
+      case "ellipsis": return { kind: "token", tok: Tok.ELLIPSIS };
+      default: return { kind: "const", line, value: item };
+    }
+  });
+  return { kind: "struct", rule: "testlist_star_expr", line, nodes };
 }
 
 function delOne(c: Compiler, pn: ParseNode): void {
