@@ -162,6 +162,24 @@ describe("virtual board filesystem", () => {
     expect(text(await b.readUntil(">>> ", 3000))).toMatch(/KeyboardInterrupt: \r\nMicroPython v1\.27\.0[^]*>>> $/);
   });
 
+  test("Ctrl-C at any moment of start-up leaves a working board", async () => {
+    fs.writeFileSync(path.join(dir, "boot.py"), "x = 0\nfor i in range(3000):\n    x += i\n");
+    fs.writeFileSync(path.join(dir, "main.py"), "y = 0\nfor i in range(3000):\n    y += i\n");
+    for (let round = 0; round < 6; round++) {
+      const b = await openVirtualBoard(dir);
+      boards.push(b);
+      for (let i = 0; i < 4; i++) {
+        await b.write("\r\x03\x03");
+        await new Promise((r) => setTimeout(r, round));
+      }
+      await b.drain(30);
+      await b.write("\x01");
+      await b.readUntil("raw REPL; CTRL-B to exit\r\n>", 3000);
+      expect(await exec(b, "print('ok')")).toBe("ok\r\n");
+      await b.close();
+    }
+  });
+
   test("the board directory is created when missing", async () => {
     fs.rmdirSync(dir);
     const b = await open();

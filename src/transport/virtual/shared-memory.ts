@@ -144,3 +144,9 @@ export function raiseKeyboardInterrupt(mem: Int32Array, cells: InterruptCells): 
   Atomics.store(mem, cells.pending >> 2, cells.exception);
   if (cells.sched >= 0) Atomics.compareExchange(mem, cells.sched >> 2, SCHED_IDLE, SCHED_PENDING);
 }
+
+/** Drop a KeyboardInterrupt that is scheduled and not yet raised. */
+export function clearKeyboardInterrupt(mem: Int32Array, cells: InterruptCells): void {
+  Atomics.store(mem, cells.pending >> 2, 0);
+  if (cells.sched >= 0) Atomics.compareExchange(mem, cells.sched >> 2, SCHED_PENDING, SCHED_IDLE);
+}

@@ -8,7 +8,7 @@ import { BoardProtocol, type ReplVm } from "./raw-paste-device.js";
 import { mountBoardDirectory, type ConfinedFs } from "./confined-fs.js";
 import type { EmFS, EmStream } from "./emscripten-fs.js";
 import { wasmApi, type WasmInstance, type WasmMemory, type WasmModule } from "./wasm-api.js";
-import { findInterruptCells, interruptPending, type InterruptCells } from "./shared-memory.js";
+import { clearKeyboardInterrupt, findInterruptCells, interruptPending, type InterruptCells } from "./shared-memory.js";
 
 export interface WorkerConfig {
   /** Absolute path of micropython.mjs. */
@@ -301,17 +301,19 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
   if (kind !== "safe") {
     try {
       runVm(() => {
-        vm.runPython(RUN_FILE);
-        vm.runPython("_tspy_boot('boot.py')");
+        startupStep(vm, RUN_FILE);
+        startupStep(vm, "_tspy_boot('boot.py')");
         // As on real ports, main.py runs only when the board comes up in the friendly REPL.
-        if (mode === "friendly") vm.runPython("_tspy_boot('main.py')");
-        vm.runPython("del _tspy_boot");
+        if (mode === "friendly") startupStep(vm, "_tspy_boot('main.py')");
+        startupStep(vm, "del _tspy_boot");
       });
     } catch (e) {
       // A start-up script that resets the board would reset it forever: come up without them.
       if (e instanceof BoardReset) return boot("safe", "friendly");
       throw e;
     }
+    // As pyexec does after running code: a Ctrl-C that came too late is dropped, not kept for later.
+    if (cells && memory) clearKeyboardInterrupt(new Int32Array(memory.buffer), cells);
   }
   // The VM prints "\r\n" before its banner; a board coming out of reset starts with the banner.
   hidden = 2;
@@ -326,6 +328,20 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
     protocol.reset("friendly");
   }
   hidden = 0;
+}
+
+/**
+ * One step of the start-up sequence. An exception that escapes the script runner (a Ctrl-C landing
+ * between its own handlers) is printed as the board would print it, and start-up goes on.
+ */
+function startupStep(vm: MicroPython, code: string): void {
+  try {
+    vm.runPython(code);
+  } catch (e) {
+    if (e instanceof BoardReset || (e as { name?: string }).name !== "PythonError") throw e;
+    const text = String((e as Error).message).replace(/\r?\n/g, "\r\n");
+    emit(text.endsWith("\r\n") ? text : `${text}\r\n`);
+  }
 }
 
 /** Tell the host thread where this VM's interrupt cells are (see shared-memory.ts). */
