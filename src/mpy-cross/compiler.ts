@@ -183,7 +183,10 @@ export class Compiler {
         if (pn.tok !== Tok.NEWLINE) this.emit.loadConstTok(pn.tok);
         return;
       case "const":
-        this.emit.setSourceLine(pn.line);
+        // 1.18 on a 64-bit host kept ints within its own small-int range as plain leaves (no line)
+        if (!(this.compat.layout === "v5" && pn.value.type === "int" && fitsSmallInt(pn.value.value, 63))) {
+          this.emit.setSourceLine(pn.line);
+        }
         if (this.compat.layout === "v5") this.loadConstV5(pn.value);
         else this.emit.loadConstObj(pn.value);
         return;
