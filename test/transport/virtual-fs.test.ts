@@ -115,6 +115,16 @@ describe("virtual board filesystem", () => {
     expect(await exec(again, "print(open('data/renamed.txt').read())")).toBe("line 1\r\n\r\n");
   });
 
+  test("each write reaches the host file while the program is still running", async () => {
+    const b = await open();
+    await b.write("import sys\nf = open('live.txt', 'w')\nf.write('first')\nprint('waiting')\nsys.stdin.buffer.read(1)\nf.write(' second')\nf.close()\x04");
+    await b.readUntil("waiting\r\n", 2000);
+    expect(fs.readFileSync(path.join(dir, "live.txt"), "utf8")).toBe("first");
+    await b.write("x");
+    await b.readUntil("\x04>", 2000);
+    expect(fs.readFileSync(path.join(dir, "live.txt"), "utf8")).toBe("first second");
+  });
+
   test("os and helper modules a copy tool needs behave as on a board", async () => {
     const b = await open();
     const out = await exec(

@@ -185,7 +185,8 @@ export class VirtualBoardStream extends BufferedStream {
     }
   }
 
-  protected async writeBytes(data: Uint8Array): Promise<void> {
+  protected async writeBytes(bytes: Uint8Array): Promise<void> {
+    const data = this.interruptFirst(bytes);
     let offset = 0;
     const stallDeadline = () => Date.now() + WRITE_STALL_MS;
     let deadline = stallDeadline();
@@ -193,7 +194,7 @@ export class VirtualBoardStream extends BufferedStream {
       if (this.resetting) await this.resetting;
       const ring = this.ring!;
       const start = ring.written;
-      const n = ring.put(this.interruptFirst(data.subarray(offset)));
+      const n = ring.put(data, offset);
       if (n > 0) {
         this.watchInterrupts(data.subarray(offset, offset + n), start);
         this.worker!.postMessage({ t: "nudge" });

@@ -1,5 +1,6 @@
 // The virtual board's "hardware": runs in a worker thread, owns one MicroPython VM (the npm
-// WebAssembly build) at a time, reads the receive line (a shared ring) and posts the board's output.
+// WebAssembly build) at a time, reads the receive line and writes the board's output (two shared byte
+// rings, see byte-ring.ts).
 // Only node built-ins and sibling modules may be imported here (see worker-script.ts).
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
