@@ -106,6 +106,19 @@ describe("virtual board REPL", () => {
     expect(rest).toBe('200\r\n\x04Traceback (most recent call last):\r\n  File "<stdin>", line 202, in <module>\r\nKeyError: 5\r\n\x04>');
   });
 
+  test("raw-paste: Ctrl-C instead of end-of-data cancels; bytes that are raw-REPL commands still run", async () => {
+    await board.write("\x05A\x01");
+    await board.read(5, 2000);
+    await board.write("print('never')\x03");
+    expect(text(await board.readUntil("\x04>", 2000))).toBe("\x04\x04KeyboardInterrupt: \r\n\x04>");
+
+    // \x01 and \x02 inside a string literal: commands in plain raw mode, plain data in raw-paste.
+    await board.write("\x05A\x01");
+    await board.read(5, 2000);
+    await board.write("s = '\x01\x02'\nprint(len(s), ord(s[0]), ord(s[1]))\x04");
+    expect(text(await board.readUntil("\x04>", 2000))).toBe("\x042 1 2\r\n\x04\x04>");
+  });
+
   test("raw-paste: a program too long for the board is stopped by the device", async () => {
     const small = await openVirtualBoard(dir, { maxProgram: 100 });
     try {
