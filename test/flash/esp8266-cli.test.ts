@@ -265,6 +265,12 @@ describe("tspy esptool against the simulator", () => {
     expect(mb.subarray(0, fw.file.length).equals(fw.file)).toBe(true);
     expect(mb[fw.file.length]).toBe(0xff);
     expect(mb.subarray(0x3fc000).toString()).toBe("partition");
+    const patched = path.join(dir, "merged-dio.bin");
+    const m2 = await runCli("esptool", ["merge_bin", "-o", patched, "-fm", "dio", "-fs", "2MB", "0x0", fwPath]);
+    expect(m2.error).toBeUndefined();
+    const pb = readFileSync(patched);
+    expect([pb[2], pb[3]]).toEqual([2, 0x30 | (fw.file[3]! & 0x0f)]);
+    expect(pb.subarray(4).equals(fw.file.subarray(4))).toBe(true);
     const v = await runCli("esptool", ["version"]);
     expect(v.out).toMatch(/esptool/);
     const bad = await runCli("esptool", ["frobnicate"]);

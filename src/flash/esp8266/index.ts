@@ -242,14 +242,15 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
       if (!output) throw new UsageError("merge_bin: --output/-o is required");
       const pairs = addrFilePairs(a.positionals, "merge_bin");
       const flash = flashArgs(a, { mode: "keep", freq: "keep", size: "keep" });
+      const target = a.opts.target_offset ? parseInteger(a.opts.target_offset as string, "--target-offset") : 0;
+      // The boot image is the one at the start of the merged file.
       const parts = await Promise.all(
         pairs.map(async (p) => {
-          const r = patchFlashParams(p.address, await readInput(p.path), flash);
+          const r = patchFlashParams(p.address - target, await readInput(p.path), flash);
           if (r.warning) io.out(r.warning);
           return { address: p.address, name: p.path, data: r.data };
         }),
       );
-      const target = a.opts.target_offset ? parseInteger(a.opts.target_offset as string, "--target-offset") : 0;
       const fill = a.opts.fill_flash_size ? normaliseFlashSize(a.opts.fill_flash_size as string, false) : undefined;
       const merged = mergeBins(parts, target, fill);
       await writeFile(output, merged);
