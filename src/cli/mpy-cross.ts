@@ -12,7 +12,7 @@ const USAGE = `usage: tspy mpy-cross [-o OUT] [-s NAME] [-O<N>] [-msmall-int-bit
   -O<N>                  optimisation level: 1+ drops assert, 3 also drops line numbers
   -msmall-int-bits=N     small-int width of the target (default 31)
   -X emit=bytecode       the only emitter (native code needs upstream's mpy-cross)
-  --mpy-version V        .mpy version to write (default 6.3)
+  --mpy-version V        .mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18)
   --out-dir DIR          write each FILE as DIR/<stem>.mpy (default: next to the source)
   --dump                 disassemble the given .mpy files instead of compiling
   --version              name the emulated MicroPython release and .mpy version`;
@@ -125,6 +125,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (opts.output !== undefined && opts.files.length > 1) throw new UsageError("mpy-cross: -o takes a single input file");
 
   const { compileToMpy, CompileError, MPY_VERSIONS } = await import("../mpy-cross/index.js");
+  if (opts.mpyVersion === "6.0") opts.mpyVersion = "6";
   if (!MPY_VERSIONS[opts.mpyVersion]) {
     throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
   }

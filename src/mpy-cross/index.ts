@@ -27,7 +27,8 @@ export interface CompileOptions {
 export function compileToMpy(source: string | Uint8Array, opts: CompileOptions): Uint8Array {
   const optimize = opts.optimize ?? 0;
   const smallIntBits = opts.smallIntBits ?? 31;
-  const version = opts.mpyVersion ?? DEFAULT_MPY_VERSION;
+  // "6.0" is how people often write the first v6 release
+  const version = opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion ?? DEFAULT_MPY_VERSION;
   if (!MPY_VERSIONS[version]) {
     throw new RangeError(`unsupported .mpy version ${version} (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
   }
