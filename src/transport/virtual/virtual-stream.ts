@@ -12,6 +12,7 @@ import { ByteRing, createRingBuffers } from "./byte-ring.js";
 import { workerScriptPath } from "./worker-script.js";
 import type { WorkerConfig, WorkerMessage } from "./vm-worker.js";
 import { wasmApi, type WasmModule } from "./wasm-api.js";
+import { STATUS_RUNNING, STATUS_WORDS } from "./worker-status.js";
 import {
   interruptChar,
   interruptPending,
@@ -68,6 +69,8 @@ export class VirtualBoardStream extends BufferedStream {
   private worker: Worker | null = null;
   private ring: ByteRing | null = null;
   private outRing: ByteRing | null = null;
+  /** Shared with the worker: [STATUS_RUNNING] is 1 while the VM executes Python code. */
+  private status: Int32Array | null = null;
   private generation = 0;
   private resetting: Promise<void> | null = null;
   private hardResets = 0;
@@ -114,11 +117,13 @@ export class VirtualBoardStream extends BufferedStream {
   private startWorker(bootKind: WorkerConfig["boot"], wasmModule?: WasmModule): Promise<void> {
     const input = createRingBuffers();
     const output = createRingBuffers();
+    const status = new SharedArrayBuffer(4 * STATUS_WORDS);
     const config: WorkerConfig = {
       vmModulePath: micropythonModulePath(),
       dir: this.opts.dir,
       input,
       output,
+      status,
       boot: bootKind,
       crlf: this.opts.crlf,
       window: this.opts.rawPasteWindow,
@@ -132,6 +137,7 @@ export class VirtualBoardStream extends BufferedStream {
     const generation = ++this.generation;
     this.worker = worker;
     this.ring = new ByteRing(input);
+    this.status = new Int32Array(status);
     this.outRing?.wake(); // the previous VM's reader stops
     this.outRing = new ByteRing(output);
     void this.receive(this.outRing, generation);
@@ -238,11 +244,14 @@ export class VirtualBoardStream extends BufferedStream {
     if (at < 0) return;
     const position = (startPosition + at + 1) | 0;
     const generation = this.generation;
-    const timer = setTimeout(() => {
+    const check = (): void => {
       if (generation !== this.generation || this.isClosed || this.resetting) return;
-      if (!this.ring!.hasTaken(position)) void this.hardReset();
-    }, this.opts.interruptGraceMs);
-    timer.unref();
+      if (this.ring!.hasTaken(position)) return;
+      // Only a VM stuck in Python code is reset; one still booting takes the byte when it is done.
+      if (this.status && Atomics.load(this.status, STATUS_RUNNING) === 1) void this.hardReset();
+      else setTimeout(check, this.opts.interruptGraceMs).unref();
+    };
+    setTimeout(check, this.opts.interruptGraceMs).unref();
   }
 
   /** End the VM thread whatever it is doing and boot a fresh VM (without boot.py/main.py). */

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { ByteRing, type RingBuffers } from "./byte-ring.js";
+import { STATUS_RUNNING } from "./worker-status.js";
 import { BoardProtocol, type ReplVm } from "./raw-paste-device.js";
 import { mountBoardDirectory, type ConfinedFs } from "./confined-fs.js";
 import type { EmFS, EmStream } from "./emscripten-fs.js";
@@ -19,6 +20,8 @@ export interface WorkerConfig {
   input: RingBuffers;
   /** Board → host. */
   output: RingBuffers;
+  /** STATUS_WORDS Int32 words, see worker-status.ts. */
+  status: SharedArrayBuffer;
   /** "power": boot.py and main.py run; "safe": after a forced reset, they do not. */
   boot: "power" | "safe";
   crlf: boolean;
@@ -60,6 +63,7 @@ const config = workerData as WorkerConfig;
 const port = parentPort!;
 const ring = new ByteRing(config.input);
 const outRing = new ByteRing(config.output);
+const status = new Int32Array(config.status);
 const realNow = Date.now.bind(Date);
 
 let loadMicroPython: LoadMicroPython;
@@ -165,10 +169,12 @@ function stdinRead(_s: EmStream, buffer: Uint8Array, offset: number, length: num
 
 function runVm<T>(fn: () => T): T {
   running = true;
+  Atomics.store(status, STATUS_RUNNING, 1);
   try {
     return fn();
   } finally {
     running = false;
+    Atomics.store(status, STATUS_RUNNING, 0);
     postWarnings();
   }
 }
