@@ -271,11 +271,10 @@ async function writeOne(loader: Esp8266Loader, f: FileAt, image: Buffer, compres
   } catch (e) {
     bar.abort();
     if (e instanceof TspyError) {
-      const reached = compress ? `compressed block ${Math.floor(acked / block)}` : hex8(f.address + acked);
+      const upTo = f.address + (compress ? await inflatedLength(payload.subarray(0, acked)) : acked);
       const what = e instanceof TransportError ? "link lost" : "write failed";
       throw new TransportError(
-        `${what} while writing ${f.name} at 0x${f.address.toString(16)}: the board acknowledged data up to ${reached}` +
-          `${compress ? ` (about ${hex8(f.address + Math.floor((acked / payload.length) * uncompressed))})` : ""}` +
+        `${what} while writing ${f.name} at 0x${f.address.toString(16)}: the board acknowledged data up to ${hex8(upTo)}` +
           `; nothing after that was written and nothing was verified. Run write_flash again. (${e.message})`,
       );
     }
@@ -289,6 +288,20 @@ async function writeOne(loader: Esp8266Loader, f: FileAt, image: Buffer, compres
       ? `Wrote ${uncompressed} bytes (${payload.length} compressed) at ${hex8(f.address)} in ${secs.toFixed(1)} seconds${kbit}...`
       : `Wrote ${blocks * block} bytes at ${hex8(f.address)} in ${secs.toFixed(1)} seconds${kbit}...`,
   );
+}
+
+/** How many bytes the acknowledged prefix of a deflate stream expands to (what the stub could write). */
+async function inflatedLength(prefix: Buffer): Promise<number> {
+  const { Inflate } = await import("pako");
+  let n = 0;
+  const inf = new Inflate();
+  inf.onData = (chunk: Uint8Array) => {
+    n += chunk.length;
+  };
+  inf.push(prefix, false);
+  // pako hands out only full output chunks; the rest sits in its output buffer.
+  const pending = (inf as unknown as { strm?: { next_out?: number } }).strm?.next_out ?? 0;
+  return n + pending;
 }
 
 export async function verifyFlash(c: Connected, files: FileAt[], flash: FlashParamArgs, diff: boolean, io: Io): Promise<void> {
