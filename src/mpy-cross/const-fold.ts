@@ -5,8 +5,19 @@
 import type { ParseNode, PyConstant } from "./parse-tree.js";
 import { Tok } from "./tokens.js";
 
-/** A folded number: an int (any size) or a double. */
-export type Num = { readonly type: "int"; readonly value: bigint } | { readonly type: "float"; readonly value: number };
+/**
+ * A folded number: an int (any size) or a double. `mpz` marks an int the VM holds as a big-int object
+ * even though its value may be small: such a result stays a constant object rather than becoming a
+ * small-int leaf.
+ */
+export type Num =
+  | { readonly type: "int"; readonly value: bigint; readonly mpz?: boolean }
+  | { readonly type: "float"; readonly value: number };
+
+/** Fits the host VM's 63-bit small ints (values beyond are always big-int objects). */
+export function fitsHostSmallInt(v: bigint): boolean {
+  return v >= HOST_SMALL_MIN && v <= HOST_SMALL_MAX;
+}
 
 /** Binary operators in upstream's mp_binary_op_t terms that the parser folds. */
 export type BinaryOp =
@@ -152,10 +163,19 @@ function intOp(op: BinaryOp, a: bigint, b: bigint): Num | null {
   }
 }
 
-/** lhs op rhs, or null where upstream's fold gives up (an exception, a complex result). */
-export function foldBinary(op: BinaryOp, lhs: Num, rhs: Num): Num | null {
+/**
+ * lhs op rhs, or null where upstream's fold gives up (an exception, a complex result). Since 1.24 the VM
+ * turns big-int results that fit back into small ints (`normalise`); before, any big-int operand made
+ * a big-int result.
+ */
+export function foldBinary(op: BinaryOp, lhs: Num, rhs: Num, normalise = true): Num | null {
   try {
-    if (lhs.type === "int" && rhs.type === "int") return intOp(op, lhs.value, rhs.value);
+    if (lhs.type === "int" && rhs.type === "int") {
+      const r = intOp(op, lhs.value, rhs.value);
+      if (r === null || r.type === "float") return r;
+      const mpz = !fitsHostSmallInt(r.value) || (!normalise && (lhs.mpz === true || rhs.mpz === true));
+      return mpz ? { type: "int", value: r.value, mpz } : r;
+    }
     const x = lhs.type === "int" ? intToFloat(lhs.value) : lhs.value;
     const y = rhs.type === "int" ? intToFloat(rhs.value) : rhs.value;
     return floatOp(op, x, y);
@@ -167,9 +187,14 @@ export function foldBinary(op: BinaryOp, lhs: Num, rhs: Num): Num | null {
 
 /** +x, -x, ~x (the parser has already refused ~ on floats). */
 export function foldUnary(tok: Tok, v: Num): Num {
-  if (tok === Tok.OP_MINUS) return v.type === "int" ? { type: "int", value: -v.value } : { type: "float", value: -v.value };
-  if (tok === Tok.OP_TILDE && v.type === "int") return { type: "int", value: ~v.value };
-  return v;
+  if (v.type === "float") return tok === Tok.OP_MINUS ? { type: "float", value: -v.value } : v;
+  let value = v.value;
+  if (tok === Tok.OP_MINUS) value = -value;
+  else if (tok === Tok.OP_TILDE) value = ~value;
+  else return v;
+  // a big int stays one, whatever its new value
+  const mpz = v.mpz === true || !fitsHostSmallInt(value);
+  return mpz ? { type: "int", value, mpz } : { type: "int", value };
 }
 
 /** mp_obj_is_true for the constants a parse tree can hold. */
@@ -221,8 +246,16 @@ export function constNodeValue(pn: ParseNode): PyConstant {
   }
 }
 
-/** A node whose constant truth value is `value` (mp_parse_node_is_const_true/false). */
-export function isConstBool(pn: ParseNode, value: boolean): boolean {
+/**
+ * A node whose constant truth value is `value` (mp_parse_node_is_const_true/false). Before 1.20 only
+ * True/False and small ints counted (`anyObject` false).
+ */
+export function isConstBool(pn: ParseNode, value: boolean, anyObject = true): boolean {
+  if (!anyObject) {
+    if (pn === null) return false;
+    if (pn.kind === "token") return pn.tok === (value ? Tok.KW_TRUE : Tok.KW_FALSE);
+    return pn.kind === "smallint" && (pn.value !== 0) === value;
+  }
   return isConstNode(pn) && constantIsTrue(constNodeValue(pn)) === value;
 }
 

@@ -3,6 +3,7 @@
 // joins adjacent string literals into one token, turns `__debug__` into True/False, and rewrites each
 // f-string into a plain string followed by the tokens of `.format(...)` (f"{a}{b!r:>4}" reads as
 // "{}{!r:>4}".format((a),(b),)), by splicing the argument text back into the character stream.
+import { DEFAULT_DIALECT, type LexerDialect } from "./parse-dialect.js";
 import { Tok } from "./tokens.js";
 
 const TAB_SIZE = 8;
@@ -200,6 +201,8 @@ export function normaliseSource(source: string | Uint8Array): Uint8Array {
 export interface LexerOptions {
   /** -O level: `__debug__` reads as True at 0, False otherwise. */
   optimize?: number;
+  /** Which release's lexer to be (default: 1.27's). */
+  dialect?: LexerDialect;
 }
 
 export class Lexer {
@@ -218,6 +221,7 @@ export class Lexer {
   private bracketDepth = 0;
   private readonly indents: number[] = [0];
   private readonly debugTok: Tok;
+  private readonly dialect: LexerDialect;
 
   private readonly text = new ByteBuilder();
   /** Upstream's fstring_args: `.format(` plus each `{…}` expression wrapped as `(expr),`. */
@@ -231,9 +235,10 @@ export class Lexer {
   constructor(source: string | Uint8Array, opts: LexerOptions = {}) {
     this.main = normaliseSource(source);
     this.debugTok = (opts.optimize ?? 0) === 0 ? Tok.KW_TRUE : Tok.KW_FALSE;
+    this.dialect = opts.dialect ?? DEFAULT_DIALECT;
     this.next();
     // Upstream turns a first token that is not in column 1 into INDENT, so the parser reports it.
-    if (this.tokColumn !== 1 && this.kind !== Tok.NEWLINE) this.kind = Tok.INDENT;
+    if (this.tokColumn !== 1 && (this.kind !== Tok.NEWLINE || !this.dialect.newlineAtLineEnd)) this.kind = Tok.INDENT;
   }
 
   /** The token's bytes: a name, number text, or the decoded content of a string/bytes literal. */
@@ -291,16 +296,40 @@ export class Lexer {
     if (c0 === CH_QUOTE || c0 === CH_DQUOTE) return true;
     const c1 = this.chr(1);
     const quote1 = c1 === CH_QUOTE || c1 === CH_DQUOTE;
+    const f = this.dialect.fstrings;
     // r u b f then a quote
-    if ((c0 === 0x72 || c0 === 0x75 || c0 === 0x62 || c0 === 0x66) && quote1) return true;
+    if ((c0 === 0x72 || c0 === 0x75 || c0 === 0x62 || (f && c0 === 0x66)) && quote1) return true;
     const c2 = this.chr(2);
     const quote2 = c2 === CH_QUOTE || c2 === CH_DQUOTE;
     if (!quote2) return false;
     // rf fr rb br then a quote
     return (
-      (c0 === 0x72 && c1 === 0x66) || (c0 === 0x66 && c1 === 0x72) ||
+      (f && ((c0 === 0x72 && c1 === 0x66) || (c0 === 0x66 && c1 === 0x72))) ||
       (c0 === 0x72 && c1 === 0x62) || (c0 === 0x62 && c1 === 0x72)
     );
+  }
+
+  /** Before 1.22: skips everything, newlines included, and says whether it crossed one. */
+  private skipWhitespaceAcrossLines(): boolean {
+    let crossed = false;
+    for (;;) {
+      const c = this.chr(0);
+      if (c === EOF) return crossed;
+      if (c === CH_NL) {
+        crossed = true;
+        this.advance();
+      } else if (isSpace(c)) {
+        this.advance();
+      } else if (c === CH_HASH) {
+        this.advance();
+        while (!this.atEnd() && !this.is(CH_NL)) this.advance();
+      } else if (c === CH_BACKSLASH && this.chr(1) === CH_NL) {
+        this.advance();
+        this.advance();
+      } else {
+        return crossed;
+      }
+    }
   }
 
   /** Skips spaces, comments and line continuations; true when it stopped at a newline that ends a line. */
@@ -332,7 +361,8 @@ export class Lexer {
     if (this.fstringArgs.len > 0 && !this.replaying) this.startFstringReplay();
 
     this.text.reset();
-    const hadNewline = this.skipWhitespace(true);
+    const lineEnd = this.dialect.newlineAtLineEnd;
+    const hadNewline = lineEnd ? this.skipWhitespace(true) : this.skipWhitespaceAcrossLines();
     this.tokLine = this.line;
     this.tokColumn = this.column;
 
@@ -342,7 +372,7 @@ export class Lexer {
     } else if (this.emitDent > 0) {
       this.kind = Tok.INDENT;
       this.emitDent--;
-    } else if (hadNewline) {
+    } else if (hadNewline && (lineEnd || this.bracketDepth === 0)) {
       this.lexNewline();
     } else if (this.atEnd()) {
       this.kind = Tok.END;
@@ -367,7 +397,7 @@ export class Lexer {
 
   private lexNewline(): void {
     // The token keeps the position of the end of the previous line; now find the next line's indent.
-    this.skipWhitespace(false);
+    if (this.dialect.newlineAtLineEnd) this.skipWhitespace(false);
     this.kind = Tok.NEWLINE;
     const indent = this.column - 1;
     const top = this.indents[this.indents.length - 1]!;
@@ -500,11 +530,19 @@ export class Lexer {
           kind = Tok.BYTES;
           prefix = 2;
         }
-        if (c1 === 0x66) {
+        if (c1 === 0x66 && this.dialect.fstrings) {
+          if (!this.dialect.rawFstrings) {
+            this.kind = Tok.FSTRING_RAW;
+            break;
+          }
           fstring = true;
           prefix = 2;
         }
-      } else if (c0 === 0x66) {
+      } else if (c0 === 0x66 && this.dialect.fstrings) {
+        if (c1 === 0x72 && !this.dialect.rawFstrings) {
+          this.kind = Tok.FSTRING_RAW;
+          break;
+        }
         fstring = true;
         prefix = 1;
         if (c1 === 0x72) {
@@ -534,7 +572,7 @@ export class Lexer {
       this.advance();
       quotes = 3;
     }
-    if (fstring && this.fstringArgs.len === 0) {
+    if (fstring && (this.fstringArgs.len === 0 || !this.dialect.joinAdjacentFstrings)) {
       for (const ch of ".format(") this.fstringArgs.byte(ch.charCodeAt(0));
     }
 
@@ -572,14 +610,15 @@ export class Lexer {
       this.advance();
     } else {
       const args = this.fstringArgs;
-      args.byte(0x28); // '('
+      const parens = this.dialect.fstringParenthesised;
+      if (parens) args.byte(0x28); // '('
       const start = args.len;
       let depth = 0;
       while (!this.atEnd()) {
         const c = this.chr(0);
         if (depth === 0) {
           if (c === CH_COLON || c === CH_RBRACE) break;
-          if (c === CH_BANG && (this.chr(1) === 0x72 || this.chr(1) === 0x73)) {
+          if (c === CH_BANG && this.dialect.fstringConversions && (this.chr(1) === 0x72 || this.chr(1) === 0x73)) {
             const c2 = this.chr(2);
             if (c2 === CH_COLON || c2 === CH_RBRACE) break;
           }
@@ -594,7 +633,7 @@ export class Lexer {
         this.text.bytes(args.view(start));
         args.len--;
       }
-      args.byte(0x29); // ')'
+      if (parens) args.byte(0x29); // ')'
       args.byte(0x2c); // ','
     }
     this.text.byte(CH_LBRACE);

@@ -10,8 +10,11 @@ export class NumberSyntaxError extends Error {}
 
 const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
-/** Integer literal text from the lexer (digits, letters, no underscores left) → value. */
-export function parseIntegerLiteral(text: string): bigint {
+/**
+ * Integer literal text from the lexer (digits, letters, no underscores left) → value. Before 1.25 a
+ * leading zero simply meant decimal (`rejectLeadingZeros` false).
+ */
+export function parseIntegerLiteral(text: string, rejectLeadingZeros = true): bigint {
   let i = 0;
   const n = text.length;
   // (upstream also skips spaces and a sign here; the lexer never produces them)
@@ -27,7 +30,7 @@ export function parseIntegerLiteral(text: string): bigint {
       start = i;
     } else {
       // a leading 0 without a prefix: only zeros are allowed (reported as base 0)
-      base = 1;
+      base = rejectLeadingZeros ? 1 : 10;
     }
   } else {
     base = 10;
@@ -214,13 +217,93 @@ function parseDecimal(text: string, from: number): { value: number; end: number 
   return { value: decimalExp(mantissa, expVal), end: i };
 }
 
+/**
+ * 10^n as glibc's pow(10, n) gives it: exact up to 10^22, correctly rounded beyond except for two exact
+ * ties that it rounds up (measured over n = -400..400).
+ */
+function pow10(n: number): number {
+  if (n >= 0 && n <= 22) return 10 ** n;
+  if (n === 23) return 1.0000000000000001e23;
+  if (n === 210) return 1.0000000000000001e210;
+  return Number(`1e${n}`);
+}
+
+/**
+ * 1.20-1.25: digits accumulate in a double (10·v + d, rounded each step, up to 1e200), then one
+ * multiplication or division by a power of ten; exponents below -307 are pre-scaled by 1e-307.
+ */
+function parseDecimalDouble(text: string, from: number, deferZeros: boolean): { value: number; end: number } | null {
+  const top = text.length;
+  let i = from;
+  let state = 0;
+  let expNeg = false;
+  let value = 0;
+  let expVal = 0;
+  let expExtra = 0;
+  let zerosInt = 0;
+  let zerosFrac = 0;
+  const accept = (dig: number, where: number): void => {
+    if (value < 1e200) {
+      value = 10 * value + dig;
+      if (where === 1) expExtra--;
+    } else if (where === 0) {
+      expExtra++;
+    }
+  };
+  while (i < top) {
+    const c = text.charCodeAt(i++);
+    if (c >= 0x30 && c <= 0x39) {
+      const dig = c - 0x30;
+      if (state === 2) {
+        if (expVal < Math.trunc((Math.trunc(INT_MAX / 2) - 9) / 10)) expVal = 10 * expVal + dig;
+      } else if (deferZeros && (dig === 0 || value >= 1e200)) {
+        if (state === 0) zerosInt++;
+        else zerosFrac++;
+      } else {
+        for (; zerosInt > 0; zerosInt--) accept(0, 0);
+        for (; zerosFrac > 0; zerosFrac--) accept(0, 1);
+        accept(dig, state);
+      }
+    } else if (state === 0 && c === 0x2e) {
+      state = 1;
+    } else if (state !== 2 && (c | 0x20) === 0x65) {
+      state = 2;
+      if (i < top) {
+        if (text.charCodeAt(i) === 0x2b) i++;
+        else if (text.charCodeAt(i) === 0x2d) {
+          i++;
+          expNeg = true;
+        }
+      }
+      if (i === top) return null;
+    } else if (c === 0x5f) {
+      continue;
+    } else {
+      i--;
+      break;
+    }
+  }
+  if (expNeg) expVal = -expVal;
+  expVal += expExtra + zerosInt;
+  if (expVal < -307) {
+    expVal += 307;
+    value *= 1e-307;
+  }
+  if (expVal < 0 && expVal >= -22) value /= pow10(-expVal);
+  else value *= pow10(expVal);
+  return { value, end: i };
+}
+
+/** Which release's float reading to reproduce. */
+export type FloatLiteralMode = "extended" | "double" | "double-1.19";
+
 /** FLOAT_OR_IMAG literal text → float or imaginary constant. */
-export function parseFloatLiteral(text: string): PyConstant {
+export function parseFloatLiteral(text: string, mode: FloatLiteralMode = "extended"): PyConstant {
   const top = text.length;
   let i = 0;
   while (i < top && isSpace(text.charCodeAt(i))) i++;
   const start = i;
-  const parsed = parseDecimal(text, i);
+  const parsed = mode === "extended" ? parseDecimal(text, i) : parseDecimalDouble(text, i, mode === "double");
   if (parsed === null) throw new NumberSyntaxError("invalid syntax for number");
   let { value, end } = parsed;
   let imag = false;

@@ -6,13 +6,14 @@
 //
 import { CompileError } from "./compile-error.js";
 import {
-  binaryOpForToken, constNodeValue, foldBinary, foldUnary, isConstBool, isConstNode, moduleConstant, nodeNumber,
+  binaryOpForToken, constNodeValue, fitsHostSmallInt, foldBinary, foldUnary, isConstBool, isConstNode, moduleConstant,
+  nodeNumber,
   type BinaryOp, type Num,
 } from "./const-fold.js";
 import { RULES, ruleId, type GrammarRule } from "./grammar.js";
 import { Lexer, NotImplementedEscape } from "./lexer.js";
+import { dialectForMpyVersion, type FrontEndDialect } from "./parse-dialect.js";
 import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from "./parse-number.js";
-import { MPY_CROSS_LONG_STATIC_QSTRS } from "./parse-qstrs.js";
 import type { InputKind, ParseNode, ParseTree, PyConstant, StructNode } from "./parse-tree.js";
 import { Tok } from "./tokens.js";
 
@@ -26,6 +27,11 @@ export interface ParseOptions {
   smallIntBits?: number;
   /** Other strings that are qstrs before parsing (mpy-cross interns the -s source name too). */
   internedNames?: readonly string[];
+  /**
+   * Which mpy-cross to be, named by the .mpy version it writes: "6.3" (1.27.0, the default), "6.2"
+   * (1.22.2), "6.1" (1.20.0), "6" (1.19.1). See parse-dialect.ts for what differs.
+   */
+  mpyVersion?: string;
 }
 
 /** Strings up to this many UTF-8 bytes are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN). */
@@ -82,18 +88,23 @@ class Parser {
   /** The last rule failed without consuming anything; the rule below decides what that means. */
   private backtrack = false;
   private readonly qstrs: Set<string>;
-  private readonly consts = new Map<string, PyConstant>();
+  /** `const()` names: the value, and whether it is an int the VM holds as a big-int object. */
+  private readonly consts = new Map<string, { value: PyConstant; mpz: boolean }>();
+  /** Int constant nodes whose value the VM holds as a big-int object (see Num.mpz). */
+  private readonly mpzNodes = new WeakSet<object>();
   private readonly smallMin: bigint;
   private readonly smallMax: bigint;
+  private readonly dialect: FrontEndDialect;
 
   constructor(source: string | Uint8Array, private readonly opts: ParseOptions) {
     const bits = opts.smallIntBits ?? 31;
     this.smallMin = -(1n << BigInt(bits - 1));
     this.smallMax = (1n << BigInt(bits - 1)) - 1n;
-    this.qstrs = new Set(MPY_CROSS_LONG_STATIC_QSTRS);
+    this.dialect = dialectForMpyVersion(opts.mpyVersion);
+    this.qstrs = new Set(this.dialect.longStaticQstrs);
     this.qstrs.add(opts.filename);
     for (const n of opts.internedNames ?? []) this.qstrs.add(n);
-    this.lex = new Lexer(source, { optimize: opts.optimize ?? 0 });
+    this.lex = new Lexer(source, { optimize: opts.optimize ?? 0, dialect: this.dialect });
   }
 
   run(): ParseTree {
@@ -114,6 +125,7 @@ class Parser {
       throw this.error("IndentationError", "unindent doesn't match any outer indent level", tokLine);
     }
     if (kind === Tok.MALFORMED_FSTRING) throw this.error("SyntaxError", "malformed f-string", tokLine);
+    if (kind === Tok.FSTRING_RAW) throw this.error("SyntaxError", "raw f-strings are not supported", tokLine);
     throw this.error("SyntaxError", "invalid syntax", tokLine);
   }
 
@@ -315,11 +327,15 @@ class Parser {
   }
 
   /** A constant node, or a small-int leaf when the int fits the target's small ints. */
-  private constNode(line: number, value: PyConstant): ParseNode {
-    if (value.type === "int" && value.value >= this.smallMin && value.value <= this.smallMax) {
+  private constNode(line: number, value: PyConstant, mpz = false): ParseNode {
+    if (value.type !== "int") return { kind: "const", line, value };
+    const big = mpz || !fitsHostSmallInt(value.value);
+    if (!big && value.value >= this.smallMin && value.value <= this.smallMax) {
       return { kind: "smallint", value: Number(value.value) };
     }
-    return { kind: "const", line, value };
+    const node: ParseNode = { kind: "const", line, value };
+    if (big) this.mpzNodes.add(node);
+    return node;
   }
 
   private pushToken(ruleIdOfToken: number): void {
@@ -330,14 +346,21 @@ class Parser {
         const name = lex.value;
         this.intern(name);
         const constant = ruleIdOfToken === R.atom ? this.consts.get(name) : undefined;
-        pn = constant !== undefined ? this.constNode(lex.tokLine, constant) : { kind: "id", name };
+        pn = constant !== undefined ? this.constNode(lex.tokLine, constant.value, constant.mpz) : { kind: "id", name };
         break;
       }
       case Tok.INTEGER:
-        pn = this.constNode(lex.tokLine, { type: "int", value: this.numberLiteral(() => parseIntegerLiteral(lex.value)) });
+        pn = this.constNode(lex.tokLine, {
+          type: "int",
+          value: this.numberLiteral(() => parseIntegerLiteral(lex.value, this.dialect.rejectLeadingZeros)),
+        });
         break;
       case Tok.FLOAT_OR_IMAG:
-        pn = { kind: "const", line: lex.tokLine, value: this.numberLiteral(() => parseFloatLiteral(lex.value)) };
+        pn = {
+          kind: "const",
+          line: lex.tokLine,
+          value: this.numberLiteral(() => parseFloatLiteral(lex.value, this.dialect.floatLiterals)),
+        };
         break;
       case Tok.STRING: {
         const value = lex.value;
@@ -409,6 +432,7 @@ class Parser {
    * node, or null when the expression folded to a single node.
    */
   private foldLogical(id: number, numArgs: number): number | null {
+    const anyObject = this.dialect.constTruthOfAnyObject;
     if (id === R.or_test || id === R.and_test) {
       const isOr = id === R.or_test;
       const args = this.stack.splice(this.stack.length - numArgs, numArgs);
@@ -418,8 +442,8 @@ class Parser {
         kept.push(pn);
         if (j === args.length - 1) break;
         // a constant that decides the result ends the chain; one that cannot decide it is dropped
-        if (isConstBool(pn, isOr)) break;
-        if (isConstBool(pn, !isOr)) kept.pop();
+        if (isConstBool(pn, isOr, anyObject)) break;
+        if (isConstBool(pn, !isOr, anyObject)) kept.pop();
       }
       this.stack.push(...kept);
       return kept.length === 1 ? null : kept.length;
@@ -427,8 +451,8 @@ class Parser {
     if (id === R.not_test_2) {
       const pn = this.peek(0);
       let folded: ParseNode;
-      if (isConstBool(pn, false)) folded = { kind: "token", tok: Tok.KW_TRUE };
-      else if (isConstBool(pn, true)) folded = { kind: "token", tok: Tok.KW_FALSE };
+      if (isConstBool(pn, false, anyObject)) folded = { kind: "token", tok: Tok.KW_TRUE };
+      else if (isConstBool(pn, true, anyObject)) folded = { kind: "token", tok: Tok.KW_FALSE };
       else return numArgs;
       this.stack[this.stack.length - 1] = folded;
       return null;
@@ -436,26 +460,42 @@ class Parser {
     return numArgs;
   }
 
+  /** The number a node holds, as far as this release folds: ints only before 1.26. */
+  private foldable(pn: ParseNode): Num | null {
+    let n = nodeNumber(pn);
+    if (n !== null && n.type === "int" && pn !== null && this.mpzNodes.has(pn)) n = { ...n, mpz: true };
+    return n !== null && (n.type === "int" || this.dialect.floatFolding) ? n : null;
+  }
+
+  /** One folding step; before 1.26 `/`, `@` and negative powers were left alone. */
+  private foldStep(op: BinaryOp, lhs: Num, rhs: Num): Num | null {
+    if (!this.dialect.floatFolding) {
+      if (op === "truediv" || op === "matmul") return null;
+      if (op === "pow" && rhs.type === "int" && rhs.value < 0n) return null;
+    }
+    return foldBinary(op, lhs, rhs, this.dialect.normaliseBigIntResults);
+  }
+
   private foldConstants(id: number, numArgs: number): boolean {
     let result: Num | null = null;
     const first = this.peek(numArgs - 1);
     const bitwise = BITWISE_OP[id];
     if (bitwise !== undefined) {
-      result = nodeNumber(first);
+      result = this.foldable(first);
       for (let i = numArgs - 2; i >= 0 && result !== null; i--) {
-        const rhs = nodeNumber(this.peek(i));
-        result = rhs === null ? null : foldBinary(bitwise, result, rhs);
+        const rhs = this.foldable(this.peek(i));
+        result = rhs === null ? null : this.foldStep(bitwise, result, rhs);
       }
     } else if (id === R.shift_expr || id === R.arith_expr || id === R.term) {
-      result = nodeNumber(first);
+      result = this.foldable(first);
       for (let i = numArgs - 2; i >= 1 && result !== null; i -= 2) {
-        const rhs = nodeNumber(this.peek(i - 1));
+        const rhs = this.foldable(this.peek(i - 1));
         const opNode = this.peek(i);
         const op = opNode !== null && opNode.kind === "token" ? binaryOpForToken(opNode.tok) : null;
-        result = rhs === null || op === null ? null : foldBinary(op, result, rhs);
+        result = rhs === null || op === null ? null : this.foldStep(op, result, rhs);
       }
     } else if (id === R.factor_2) {
-      const operand = nodeNumber(this.peek(0));
+      const operand = this.foldable(this.peek(0));
       const opNode = this.peek(1);
       if (operand !== null && opNode !== null && opNode.kind === "token") {
         if (opNode.tok !== Tok.OP_TILDE || operand.type === "int") result = foldUnary(opNode.tok, operand);
@@ -468,14 +508,17 @@ class Parser {
       const period = structOf(trailer, "trailer_period");
       if (base !== null && base.kind === "id" && period !== null) {
         const attr = period.nodes[0];
-        if (attr !== null && attr !== undefined && attr.kind === "id") result = moduleConstant(base.name, attr.name);
+        // (math joined the table of foldable modules in 1.26, together with float folding)
+        if (attr !== null && attr !== undefined && attr.kind === "id" && this.dialect.floatFolding) {
+          result = moduleConstant(base.name, attr.name);
+        }
       }
     } else {
       return false;
     }
     if (result === null) return false;
     this.stack.length -= numArgs;
-    this.stack.push(this.constNode(0, result));
+    this.stack.push(this.constNode(0, result, result.type === "int" && result.mpz === true));
     return true;
   }
 
@@ -493,7 +536,7 @@ class Parser {
     }
     const valueNode = args.nodes[0] ?? null;
     if (!isConstNode(valueNode)) throw this.error("SyntaxError", "not a constant", call.line);
-    this.consts.set(target.name, constNodeValue(valueNode));
+    this.consts.set(target.name, { value: constNodeValue(valueNode), mpz: valueNode !== null && this.mpzNodes.has(valueNode) });
     if (target.name.startsWith("_")) {
       this.stack.length -= 2;
       this.pushRule(0, R.pass_stmt, 0);
