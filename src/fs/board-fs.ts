@@ -2,7 +2,7 @@
 // place that chooses encodings and chunk sizes, runs the snippets, and turns board exceptions into
 // FsErrors. Knows nothing about command lines.
 import { createHash } from "node:crypto";
-import { InterruptedError, TspyError } from "../errors.js";
+import { InterruptedError, TimeoutError, TspyError } from "../errors.js";
 import type { ExecOptions, RawRepl } from "../raw-repl/raw-repl.js";
 import { DeviceError } from "../raw-repl/errors.js";
 import {
@@ -159,6 +159,15 @@ export class BoardFs {
     return (await this.caps()).implementation === "circuitpython";
   }
 
+  /**
+   * On a filesystem without directories a name is just a name: `./a.py` (what joining onto `:`
+   * gives) and `/a.py` mean `a.py`.
+   */
+  private async flat(path: string): Promise<string> {
+    if ((await this.caps()).mkdir) return path;
+    return path.replace(/^(\.?\/)+/, "");
+  }
+
   /** Filesystems without directories (the micro:bit) get one clear line instead of an odd error. */
   async requireDirectories(what: string): Promise<void> {
     const caps = await this.caps();
@@ -172,12 +181,39 @@ export class BoardFs {
   private async exec(code: string | Uint8Array, opts: ExecOptions = {}): Promise<Uint8Array> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.repl.exec(code, opts);
+        return await this.repl.exec(this.guard(code), opts);
       } catch (e) {
-        if (!(e instanceof DeviceError) || !NOT_COMPILED.has(e.exceptionName) || attempt >= 4) throw e;
+        if (attempt >= 4) throw e;
+        if (e instanceof TimeoutError && /accept the code/.test(e.message)) {
+          // The end-of-code byte or the board's OK was lost: back to a clean raw REPL prompt, again.
+          await this.repl.enter();
+          continue;
+        }
+        if (!(e instanceof DeviceError) || !(NOT_COMPILED.has(e.exceptionName) || /tspy: garbled/.test(e.message))) throw e;
       }
     }
   }
+
+  /**
+   * Plain raw mode has no flow control, and slow UARTs drop bytes of a burst now and then; a lost
+   * byte inside a string literal still compiles, and would do the wrong thing. There every program
+   * travels as data with its length and byte sum, and runs only if both match (else the board
+   * raises "garbled" and exec() sends it again).
+   */
+  private guard(code: string | Uint8Array): string | Uint8Array {
+    if (this.repl.pasteMode !== "plain") return code;
+    const bytes = typeof code === "string" ? Buffer.from(code, "utf8") : code;
+    if (bytes.length < 48 || Buffer.from(bytes.subarray(0, 3)).toString() === "_d=") return code; // data chunks check themselves
+    const sum = bytes.reduce((a, b) => a + b, 0);
+    return Buffer.concat([
+      Buffer.from("_c="),
+      bytesLiteral(bytes, this.rawBytesDamaged ? "ascii" : "bytes8", true),
+      Buffer.from(`\nif len(_c)!=${bytes.length} or sum(_c)!=${sum}:raise ValueError('tspy: garbled')\nexec(_c)\n_c=None\n`),
+    ]);
+  }
+
+  /** Set when raw bytes were found damaged on this link: literals stay printable from then on. */
+  private rawBytesDamaged = false;
 
   /** Run a snippet; board OSErrors become FsError(op, path). */
   private async run(code: string | Uint8Array, op: string, path: string, timeoutMs = 30_000): Promise<string> {
@@ -203,14 +239,17 @@ export class BoardFs {
   private async probe(): Promise<LinkPlan> {
     const caps = await this.caps();
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
-    const expected = `256 ${all.reduce((s, b, i) => s + b * (i + 1), 0)}`;
+    // Every byte value, then pseudo-random bytes: some links lose bytes only in mixed binary.
+    let x = 12345;
+    const sample = Uint8Array.from({ length: 1024 }, (_, i) => (i < 256 ? i : ((x = (x * 1103515245 + 12345) >>> 0) >>> 16) & 0xff));
+    const expected = `${sample.length} ${sample.reduce((s, b, i) => s + b * (i + 1), 0)}`;
 
     let write: WriteEncoding = caps.binascii ? "base64" : "ascii";
     const plainRaw = this.repl.pasteMode === "plain";
     try {
       const code = Buffer.concat([
         Buffer.from(snippets.probeLiteralPrefix()),
-        bytesLiteral(all, "bytes8", plainRaw),
+        bytesLiteral(sample, "bytes8", plainRaw),
         Buffer.from(snippets.probeLiteralSuffix),
       ]);
       if (text(await this.repl.exec(code)).trim() === expected) write = "bytes8";
@@ -238,7 +277,7 @@ export class BoardFs {
     // The board holds a chunk several times over while compiling it (line buffer, lexer buffer,
     // the bytes object): size chunks to a fraction of its free memory.
     const mem = caps.memFree > 0 ? caps.memFree : 8192;
-    const share = this.repl.pasteMode === "plain" ? 10 : 6;
+    const share = this.repl.pasteMode === "plain" ? 14 : 6;
     const writeChunk = clamp(Math.floor(mem / share / 64) * 64, 128, 16384);
     // Reading holds the chunk, its escaped or encoded copy, and (repr) a text up to 4× as long.
     const readShare = read === "repr" ? 24 : 8;
@@ -249,6 +288,7 @@ export class BoardFs {
   // --- queries -------------------------------------------------------------------------------
 
   async listdir(path: string, opts: { long?: boolean } = {}): Promise<Entry[]> {
+    path = await this.flat(path);
     const caps = await this.caps();
     if (!caps.mkdir && !["", "/", "."].includes(path)) {
       throw new FsUnsupportedError(`ls: this board's filesystem has no directories`);
@@ -260,6 +300,7 @@ export class BoardFs {
 
   /** (mode, size) or an FsError (ENOENT ...). */
   async stat(path: string): Promise<{ mode: number; size: number; isDir: boolean }> {
+    path = await this.flat(path);
     const caps = await this.caps();
     const v = parsePyLiteral((await this.run(snippets.stat(caps, path), "stat", path)).trim()) as number[];
     return { mode: v[0], size: v[1], isDir: (v[0] & S_IFDIR) !== 0 };
@@ -292,6 +333,7 @@ export class BoardFs {
 
   /** Everything below `path`, a directory before its contents, in board order. */
   async walk(path: string): Promise<WalkEntry[]> {
+    path = await this.flat(path);
     const caps = await this.caps();
     const out = await this.run(snippets.walk(caps, path), "walk", path, 120_000);
     return out
@@ -304,10 +346,12 @@ export class BoardFs {
   }
 
   /** Size and SHA-256 of many files in one exec (digest null when the board has no sha256). */
-  async hashMany(paths: string[]): Promise<Map<string, FileHash>> {
+  async hashMany(asked: string[]): Promise<Map<string, FileHash>> {
     const result = new Map<string, FileHash>();
-    if (paths.length === 0) return result;
+    if (asked.length === 0) return result;
     const caps = await this.caps();
+    const paths = await Promise.all(asked.map((p) => this.flat(p)));
+    const askedAs = new Map(paths.map((p, i) => [p, asked[i]]));
     // Batches keep the code small for boards with little memory.
     const batch = caps.memFree > 0 && caps.memFree < 32768 ? 8 : 64;
     for (let i = 0; i < paths.length; i += batch) {
@@ -316,7 +360,7 @@ export class BoardFs {
       for (const line of out.split(/\r?\n/)) {
         if (!line.trim()) continue;
         const [p, size, digest] = parsePyLiteral(line.trim()) as [string, number, string | null];
-        result.set(p, { size, digest });
+        result.set(askedAs.get(p) ?? p, { size, digest });
       }
     }
     return result;
@@ -350,6 +394,7 @@ export class BoardFs {
   // --- changes -------------------------------------------------------------------------------
 
   async remove(path: string): Promise<void> {
+    path = await this.flat(path);
     await this.run(snippets.remove(await this.caps(), path), "rm", path);
   }
 
@@ -386,6 +431,7 @@ export class BoardFs {
   }
 
   async touch(path: string): Promise<void> {
+    path = await this.flat(path);
     await this.run(snippets.touch(path), "touch", path);
   }
 
@@ -400,6 +446,7 @@ export class BoardFs {
    * cannot be removed stops the walk with an error; mount points (EINVAL) are skipped.
    */
   async removeTree(path: string, onStep: (kind: "file" | "dir" | "skipped", path: string) => void): Promise<void> {
+    path = await this.flat(path);
     const caps = await this.caps();
     let pending = "";
     let failure: { errno: number; path: string } | null = null;
@@ -434,6 +481,7 @@ export class BoardFs {
   // --- reading -------------------------------------------------------------------------------
 
   async readFile(path: string, opts: TransferOptions = {}): Promise<Buffer> {
+    path = await this.flat(path);
     const caps = await this.caps();
     const plan = await this.plan();
     let total = -1;
@@ -513,6 +561,7 @@ export class BoardFs {
    * to clean up.
    */
   async writeFileAtomic(path: string, data: Uint8Array, opts: TransferOptions = {}): Promise<void> {
+    path = await this.flat(path);
     const caps = await this.caps();
     const plan = await this.plan();
     const tmp = tempPathFor(path);
@@ -531,12 +580,17 @@ export class BoardFs {
     const commit = snippets.writeCommit(caps, tmp, path, String(data.length), digest ? pyStr(digest) : null);
     const begin = snippets.writeBegin(caps, tmp, path);
     let begun = false;
-    const execRetrying = async (code: Uint8Array): Promise<string> => {
+    const execRetrying = async (code: () => Uint8Array): Promise<string> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return text(await this.exec(code, { timeoutMs: 60_000 }));
+          return text(await this.exec(code(), { timeoutMs: 60_000 }));
         } catch (e) {
           if (!(e instanceof DeviceError) || !GARBLED.has(e.exceptionName) || attempt >= 4) throw e;
+          // A link that damages raw bytes (passed the probe, failed here): printable text from now on.
+          if (plan.write === "bytes8") {
+            plan.write = caps.binascii ? "base64" : "ascii";
+            this.rawBytesDamaged = true;
+          }
         }
       }
     };
@@ -546,7 +600,7 @@ export class BoardFs {
       if (data.length <= plan.writeChunk) {
         // Small files: one exec does it all.
         begun = true;
-        const code = Buffer.concat([checked(data), Buffer.from(begin), Buffer.from(snippets.writeChunkData), Buffer.from(commit)]);
+        const code = () => Buffer.concat([checked(data), Buffer.from(begin), Buffer.from(snippets.writeChunkData), Buffer.from(commit)]);
         verdict = (await execRetrying(code)).trim();
       } else {
         begun = true;
@@ -554,10 +608,10 @@ export class BoardFs {
         for (let i = 0; i < data.length; i += plan.writeChunk) {
           if (opts.signal?.aborted) throw new InterruptedError();
           const chunk = data.subarray(i, Math.min(i + plan.writeChunk, data.length));
-          await execRetrying(Buffer.concat([checked(chunk), Buffer.from(snippets.writeChunkData)]));
+          await execRetrying(() => Buffer.concat([checked(chunk), Buffer.from(snippets.writeChunkData)]));
           opts.onProgress?.(i + chunk.length, data.length);
         }
-        verdict = (await execRetrying(Buffer.from(commit))).trim();
+        verdict = (await execRetrying(() => Buffer.from(commit))).trim();
       }
       if (verdict !== "ok") {
         throw new TspyError(`write: ${path}: the board's copy did not match (${verdict}); the original file is unchanged`);
@@ -571,6 +625,8 @@ export class BoardFs {
 
   /** Copy a file within the board (no round trip through the host), with the same atomic rename. */
   async copyOnBoard(src: string, dest: string): Promise<void> {
+    src = await this.flat(src);
+    dest = await this.flat(dest);
     const caps = await this.caps();
     const plan = await this.plan();
     const tmp = tempPathFor(dest);

@@ -45,6 +45,15 @@ const ERRNO_BY_NAME: Record<string, number> = {
   EROFS: 30, ENAMETOOLONG: 36, ENOTEMPTY: 39, EOPNOTSUPP: 95, ETIMEDOUT: 110,
 };
 
+const ERRNO_BY_WORDS: [RegExp, number][] = [
+  [/file not found/i, 2],
+  [/no more storage space|no space/i, 28],
+  [/is a directory/i, 21],
+  [/not a directory/i, 20],
+  [/file exists|already exists/i, 17],
+  [/read-?only/i, 30],
+];
+
 export function strerror(errno: number): string {
   return STRERROR[errno] ?? `Unknown error ${errno}`;
 }
@@ -81,6 +90,8 @@ export function boardErrno(e: DeviceError): number | undefined {
   for (const [name, n] of Object.entries(ERRNO_BY_NAME)) {
     if (new RegExp(`\\b${name}\\b`).test(e.traceback)) return n;
   }
+  // The micro:bit's firmware raises OSError with words instead of numbers.
+  for (const [words, n] of ERRNO_BY_WORDS) if (words.test(e.message)) return n;
   return undefined;
 }
 

@@ -235,8 +235,9 @@ os.rename(${pyStr(from)},${pyStr(to)})
  * The current directory itself (empty path) is emptied but kept.
  */
 export function removeTree(caps: BoardCaps, path: string): string {
+  const join = caps.mkdir ? "(a or './').rstrip('/')+'/'+b" : "b";
   return `${lister(caps)}${stater(caps)}def _j(a,b):
- return (a or './').rstrip('/')+'/'+b
+ return ${join}
 def _rm(p):
  if _st(p)[0]&0x4000:
   for _n,_m,_z in list(_ls(p)):

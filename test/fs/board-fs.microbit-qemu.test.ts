@@ -1,0 +1,70 @@
+// The micro:bit's flat filesystem and 16 KB of RAM, on real MicroPython 1.9.2 firmware in QEMU:
+// no directories, no os.stat/ilistdir/rename/hashlib, plain raw REPL only.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStream } from "../../src/transport/connect.js";
+import type { ByteStream } from "../../src/transport/byte-stream.js";
+import { RawRepl } from "../../src/raw-repl/raw-repl.js";
+import { BoardFs } from "../../src/fs/board-fs.js";
+import { startMicrobit, type QemuBoard } from "../helpers/qemu-microbit.js";
+import { lf, tspy } from "../helpers/cli.js";
+
+function random(n: number, seed: number): Buffer {
+  let x = seed >>> 0;
+  return Buffer.from(Uint8Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 16) & 0xff));
+}
+
+let board: QemuBoard;
+let work: string;
+beforeAll(async () => {
+  board = await startMicrobit();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-mb-"));
+});
+afterAll(async () => {
+  await board?.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("files on the QEMU micro:bit (MicroPython 1.9.2)", () => {
+  it("round-trips random binary files through a flat filesystem, leaving no temporary files", async () => {
+    const stream: ByteStream = await openStream(board.path);
+    try {
+      // Paced as a micro:bit UART needs: QEMU's loses bytes of bigger bursts now and then.
+      const repl = new RawRepl(stream, { chunkSize: 32, chunkDelayMs: 10 });
+      await repl.enter({ softReset: true });
+      const bfs = BoardFs.for(repl);
+      const caps = await bfs.caps();
+      expect(caps.mkdir).toBe(false);
+      expect(caps.hashlib).toBe(null);
+      for (const n of [0, 1, 255, 4095, 4096, 4097]) {
+        const data = random(n, n + 3);
+        await bfs.writeFileAtomic(`f${n}.bin`, data);
+        expect((await bfs.readFile(`f${n}.bin`)).equals(data)).toBe(true);
+        await bfs.writeFileAtomic(`f${n}.bin`, random(n, n + 4)); // over an existing file
+        expect((await bfs.readFile(`f${n}.bin`)).equals(random(n, n + 4))).toBe(true);
+        await bfs.remove(`f${n}.bin`);
+      }
+      expect(["bytes8", "ascii"]).toContain((await bfs.plan()).write);
+      expect(await bfs.listdir("")).toEqual([]);
+    } finally {
+      await stream.close();
+    }
+  }, 120_000);
+
+  it("cp, ls, cat, sha256sum and rm from the command line; mkdir says there are no directories", async () => {
+    fs.writeFileSync(path.join(work, "a.py"), 'print("Hello")\nprint("World")\n');
+    let r = await tspy(["-d", board.path, "cp", "a.py", ":", "+", "ls", "+", "cat", ":a.py", "+", "sha256sum", "a.py", "+", "exec", "import a"], { cwd: work });
+    expect(lf(r.stdout)).toBe(
+      'cp a.py :\nls :\n          30 a.py\nprint("Hello")\nprint("World")\nsha256sum :a.py\n' +
+        "50f0a701dd6cd6125387b96515300c9d5294c006518f8e62fa9eea3b66587f21\nHello\nWorld\n",
+    );
+    expect(r.status).toBe(0);
+    r = await tspy(["-d", board.path, "mkdir", ":lib"], { cwd: work });
+    expect(lf(r.stderr)).toBe("tspy: mkdir: this board's filesystem has no directories\n");
+    expect(r.status).toBe(1);
+    r = await tspy(["-d", board.path, "cp", "a.py", ":", "+", "rm", ":a.py", "+", "ls"], { cwd: work });
+    expect(lf(r.stdout)).toBe("cp a.py :\nUp to date: ./a.py\nrm :a.py\nls :\n");
+  }, 120_000);
+});
