@@ -1,8 +1,6 @@
 // Everything particular to the ESP8266: register addresses, eFuse layout, flash tables, and the
 // ROM loader's quirks. The wire code (loader.ts) and the commands (operations.ts) ask here.
 
-export const CHIP_NAME = "ESP8266";
-
 /** Read by current esptool (and by tspy): a ROM word whose value differs per chip model. */
 export const CHIP_MAGIC_REG = 0x40001000;
 export const ESP8266_MAGIC = 0xfff0c101;

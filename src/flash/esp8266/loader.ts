@@ -28,7 +28,6 @@ import {
   SYNC_PAYLOAD,
   buildRequest,
   checksum,
-  isUnsupported,
   parseResponse,
   words,
   type Response,
@@ -425,10 +424,5 @@ export class Esp8266Loader {
 
   async hardReset(): Promise<void> {
     await hardReset(this.stream, (l) => this.log(l));
-  }
-
-  /** True if the ROM answered `op` as a command it does not have. */
-  static isUnsupportedError(e: unknown): boolean {
-    return e instanceof LoaderCommandError && isUnsupported(e.status);
   }
 }

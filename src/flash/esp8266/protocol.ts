@@ -104,8 +104,3 @@ export class LoaderCommandError extends TspyError {
     super(`failed to ${what}: ${why} (status ${status.toString("hex")})`);
   }
 }
-
-/** The ROM answers an unknown command with status 1, error 5. */
-export function isUnsupported(status: Buffer): boolean {
-  return (status[0] === 1 && status[1] === 0x05) || status[0] === 0xff || status[0] === 0xc3;
-}
