@@ -66,6 +66,9 @@ function loadTree(FS: EmFS, hostDir: string, vmDir: string): void {
       loadTree(FS, hostPath, vmPath);
     } else if (entry.isFile()) {
       FS.writeFile(vmPath, fs.readFileSync(hostPath));
+      // os.stat() on the board shows the host file's times.
+      const st = fs.statSync(hostPath);
+      FS.utime(vmPath, st.atimeMs, st.mtimeMs);
     }
   }
 }

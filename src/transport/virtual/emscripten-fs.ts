@@ -49,6 +49,7 @@ export interface EmFS {
   readFile(path: string): Uint8Array;
   writeFile(path: string, data: Uint8Array): void;
   hashRemoveNode(node: EmNode): void;
+  utime(path: string, atime: number, mtime: number): void;
   getStream(fd: number): EmStream | null;
   getMounts(mount: unknown): { mountpoint: string }[];
   root: { mount: unknown };

@@ -241,6 +241,16 @@ def _tspy_shims():
             return 0
     sys.modules["machine"] = machine
 
+    # Boards have os.uname(); this port's os lacks it.
+    import os
+    from collections import namedtuple
+    uname_result = namedtuple("uname_result", ("sysname", "nodename", "release", "version", "machine"))
+    v = sys.implementation.version
+    info = uname_result(sys.platform, sys.platform, "%d.%d.%d" % (v[0], v[1], v[2]),
+                        sys.version.split("MicroPython ")[-1], sys.implementation._machine)
+    if not hasattr(os, "uname"):
+        os.uname = lambda: info
+
     # The port's input() reads a console that is not there; a board's reads the serial line,
     # echoing, with backspace, Enter ending the line and Ctrl-D on an empty line raising EOFError.
     def input(prompt=None):
