@@ -5,7 +5,7 @@
 import { MPY_CROSS_LONG_STATIC_QSTRS } from "./parse-qstrs.js";
 
 export interface LexerDialect {
-  /** f-strings exist at all (1.20+; 1.19's mpy-cross was built without them). */
+  /** f-strings exist at all (mpy-cross has had them since 1.19; kept for other builds). */
   readonly fstrings: boolean;
   /** f"{x!r}": `!r`/`!s` end the expression (1.21+); before, `!` was part of the expression. */
   readonly fstringConversions: boolean;
@@ -76,7 +76,6 @@ const V1_20: FrontEndDialect = {
 const V1_19: FrontEndDialect = {
   ...V1_20,
   release: "1.19.1",
-  fstrings: false,
   fstringParenthesised: false,
   floatLiterals: "double-1.19",
   constTruthOfAnyObject: false,

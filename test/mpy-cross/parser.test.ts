@@ -802,6 +802,102 @@ describe("compile errors are upstream's", () => {
   });
 });
 
+// Older mpy-cross releases, by the .mpy version they write (6.2 = 1.22.2, 6.1 = 1.20.0, 6 = 1.19.1).
+// Expected texts come from those upstream builds (same normalisation as above; their token numbers
+// shifted to 1.27's, their floats printed exactly).
+const UPSTREAM_BY_VERSION: readonly { src: string; expect: readonly { versions: string[]; upstream: string }[] }[] = [
+  {
+    src: "x = f'{a,b}'\n",
+    expect: [
+      { versions: ["6"], upstream: "[   1] expr_stmt (n=2)\n         id(x)\n[   1]   atom_expr_normal (n=2)\n           str({})\n[   1]     atom_expr_trailers (n=2)\n[   1]       trailer_period (n=1)\n               id(format)\n[   1]       trailer_paren (n=1)\n[   1]         arglist (n=2)\n                 id(a)\n                 id(b)\n" },
+      { versions: ["6.3", "6.2", "6.1"], upstream: "[   1] expr_stmt (n=2)\n         id(x)\n[   1]   atom_expr_normal (n=2)\n           str({})\n[   1]     atom_expr_trailers (n=2)\n[   1]       trailer_period (n=1)\n               id(format)\n[   1]       trailer_paren (n=1)\n[   1]         arglist (n=1)\n[   1]           atom_paren (n=1)\n[   1]             testlist_comp (n=2)\n                     id(a)\n                     id(b)\n" },
+    ],
+  },
+  {
+    src: "x = f'{a!r}'\n",
+    expect: [
+      { versions: ["6", "6.1"], upstream: "Traceback (most recent call last):\n  File \"case.py\", line 1\nSyntaxError: invalid syntax\n" },
+      { versions: ["6.3", "6.2"], upstream: "[   1] expr_stmt (n=2)\n         id(x)\n[   1]   atom_expr_normal (n=2)\n           str({!r})\n[   1]     atom_expr_trailers (n=2)\n[   1]       trailer_period (n=1)\n               id(format)\n[   1]       trailer_paren (n=1)\n[   1]         arglist (n=1)\n                 id(a)\n" },
+    ],
+  },
+  {
+    src: "x = rf'{a}'\n",
+    expect: [
+      { versions: ["6", "6.2", "6.1"], upstream: "Traceback (most recent call last):\n  File \"case.py\", line 1\nSyntaxError: raw f-strings are not supported\n" },
+      { versions: ["6.3"], upstream: "[   1] expr_stmt (n=2)\n         id(x)\n[   1]   atom_expr_normal (n=2)\n           str({})\n[   1]     atom_expr_trailers (n=2)\n[   1]       trailer_period (n=1)\n               id(format)\n[   1]       trailer_paren (n=1)\n[   1]         arglist (n=1)\n                 id(a)\n" },
+    ],
+  },
+  {
+    src: "x = f'{a}' f'{b}'\n",
+    expect: [
+      { versions: ["6", "6.2", "6.1"], upstream: "Traceback (most recent call last):\n  File \"case.py\", line 1\nSyntaxError: invalid syntax\n" },
+      { versions: ["6.3"], upstream: "[   1] expr_stmt (n=2)\n         id(x)\n[   1]   atom_expr_normal (n=2)\n           str({}{})\n[   1]     atom_expr_trailers (n=2)\n[   1]       trailer_period (n=1)\n               id(format)\n[   1]       trailer_paren (n=1)\n[   1]         arglist (n=2)\n                 id(a)\n                 id(b)\n" },
+    ],
+  },
+  {
+    src: "x = 09\n",
+    expect: [
+      { versions: ["6", "6.2", "6.1"], upstream: "[   1] expr_stmt (n=2)\n         id(x)\n         int(9)\n" },
+      { versions: ["6.3"], upstream: "Traceback (most recent call last):\n  File \"case.py\", line 1\nSyntaxError: invalid syntax for integer with base 0: '09'\n" },
+    ],
+  },
+  {
+    src: "from micropython import const\nX = const('s')\nY = const(())\nZ = const(1.5)\na = X or 1\nb = Y and 2\nc = not Z\nd = not X\n",
+    expect: [
+      { versions: ["6"], upstream: "[   1] file_input_2 (n=8)\n[   1]   import_from (n=2)\n           id(micropython)\n[   1]     import_as_name (n=2)\n             id(const)\n             NULL\n[   2]   expr_stmt (n=2)\n           id(X)\n           str(s)\n[   3]   expr_stmt (n=2)\n           id(Y)\n[   3]     atom_paren (n=1)\n             NULL\n[   4]   expr_stmt (n=2)\n           id(Z)\n[   4]     literal const=1.5\n[   5]   expr_stmt (n=2)\n           id(a)\n[   5]     or_test (n=2)\n[   5]       literal const='s'\n             int(1)\n[   6]   expr_stmt (n=2)\n           id(b)\n[   6]     and_test (n=2)\n[   6]       literal const=()\n             int(2)\n[   7]   expr_stmt (n=2)\n           id(c)\n[   7]     not_test_2 (n=1)\n[   7]       literal const=1.5\n[   8]   expr_stmt (n=2)\n           id(d)\n[   8]     not_test_2 (n=1)\n[   8]       literal const='s'\n" },
+      { versions: ["6.3", "6.2", "6.1"], upstream: "[   1] file_input_2 (n=8)\n[   1]   import_from (n=2)\n           id(micropython)\n[   1]     import_as_name (n=2)\n             id(const)\n             NULL\n[   2]   expr_stmt (n=2)\n           id(X)\n           str(s)\n[   3]   expr_stmt (n=2)\n           id(Y)\n[   3]     atom_paren (n=1)\n             NULL\n[   4]   expr_stmt (n=2)\n           id(Z)\n[   4]     literal const=1.5\n[   5]   expr_stmt (n=2)\n           id(a)\n[   5]     literal const='s'\n[   6]   expr_stmt (n=2)\n           id(b)\n[   6]     literal const=()\n[   7]   expr_stmt (n=2)\n           id(c)\n           tok(14)\n[   8]   expr_stmt (n=2)\n           id(d)\n           tok(14)\n" },
+    ],
+  },
+  {
+    src: "x = 2**70 // 2**69\ny = 2**100 - 2**100 + 5\nz = -(2**62)\nw = (2**64) % 7\n",
+    expect: [
+      { versions: ["6", "6.2", "6.1"], upstream: "[   1] file_input_2 (n=4)\n[   1]   expr_stmt (n=2)\n           id(x)\n[   0]     literal const=2\n[   2]   expr_stmt (n=2)\n           id(y)\n[   0]     literal const=5\n[   3]   expr_stmt (n=2)\n           id(z)\n[   0]     literal const=-4611686018427387904\n[   4]   expr_stmt (n=2)\n           id(w)\n[   0]     literal const=2\n" },
+      { versions: ["6.3"], upstream: "[   1] file_input_2 (n=4)\n[   1]   expr_stmt (n=2)\n           id(x)\n           int(2)\n[   2]   expr_stmt (n=2)\n           id(y)\n           int(5)\n[   3]   expr_stmt (n=2)\n           id(z)\n[   0]     literal const=-4611686018427387904\n[   4]   expr_stmt (n=2)\n           id(w)\n           int(2)\n" },
+    ],
+  },
+  {
+    src: "x = 1 / 2\ny = 2 ** -1\nz = 1.5 + 1\nw = -1.5\nv = ~1\nu = 1 @ 2\n",
+    expect: [
+      { versions: ["6", "6.2", "6.1"], upstream: "[   1] file_input_2 (n=6)\n[   1]   expr_stmt (n=2)\n           id(x)\n[   1]     term (n=3)\n             int(1)\n             tok(68)\n             int(2)\n[   2]   expr_stmt (n=2)\n           id(y)\n[   2]     power (n=2)\n             int(2)\n             int(-1)\n[   3]   expr_stmt (n=2)\n           id(z)\n[   3]     arith_expr (n=3)\n[   3]       literal const=1.5\n             tok(63)\n             int(1)\n[   4]   expr_stmt (n=2)\n           id(w)\n[   4]     factor_2 (n=2)\n             tok(64)\n[   4]       literal const=1.5\n[   5]   expr_stmt (n=2)\n           id(v)\n           int(-2)\n[   6]   expr_stmt (n=2)\n           id(u)\n[   6]     term (n=3)\n             int(1)\n             tok(66)\n             int(2)\n" },
+      { versions: ["6.3"], upstream: "[   1] file_input_2 (n=6)\n[   1]   expr_stmt (n=2)\n           id(x)\n[   0]     literal const=0.5\n[   2]   expr_stmt (n=2)\n           id(y)\n[   0]     literal const=0.5\n[   3]   expr_stmt (n=2)\n           id(z)\n[   0]     literal const=2.5\n[   4]   expr_stmt (n=2)\n           id(w)\n[   0]     literal const=-1.5\n[   5]   expr_stmt (n=2)\n           id(v)\n           int(-2)\n[   6]   expr_stmt (n=2)\n           id(u)\n[   6]     term (n=3)\n             int(1)\n             tok(66)\n             int(2)\n" },
+    ],
+  },
+  {
+    src: "import math\nx = math.pi\n",
+    expect: [
+      { versions: ["6", "6.2", "6.1"], upstream: "[   1] file_input_2 (n=2)\n[   1]   import_name (n=1)\n           id(math)\n[   2]   expr_stmt (n=2)\n           id(x)\n[   2]     atom_expr_normal (n=2)\n             id(math)\n[   2]       trailer_period (n=1)\n               id(pi)\n" },
+      { versions: ["6.3"], upstream: "[   1] file_input_2 (n=2)\n[   1]   import_name (n=1)\n           id(math)\n[   2]   expr_stmt (n=2)\n           id(x)\n[   0]     literal const=3.141592653589793\n" },
+    ],
+  },
+  {
+    src: "if x:\n    y\n  z\n",
+    expect: [
+      { versions: ["6", "6.1"], upstream: "Traceback (most recent call last):\n  File \"case.py\", line 3\nIndentationError: unindent doesn't match any outer indent level\n" },
+      { versions: ["6.3", "6.2"], upstream: "Traceback (most recent call last):\n  File \"case.py\", line 2\nIndentationError: unindent doesn't match any outer indent level\n" },
+    ],
+  },
+  {
+    src: "\n\n# c\nif x:\n    pass\n",
+    expect: [
+      { versions: ["6", "6.1"], upstream: "[   4] file_input_2 (n=2)\n         tok(5)\n[   4]   if_stmt (n=4)\n           id(x)\n[   5]     pass_stmt (n=0)\n           NULL\n           NULL\n" },
+      { versions: ["6.3", "6.2"], upstream: "[   1] file_input_2 (n=2)\n         tok(5)\n[   4]   if_stmt (n=4)\n           id(x)\n[   5]     pass_stmt (n=0)\n           NULL\n           NULL\n" },
+    ],
+  },
+];
+
+describe("older releases' front ends", () => {
+  const cases = UPSTREAM_BY_VERSION.flatMap(({ src, expect: e }) =>
+    e.flatMap(({ versions, upstream }) => versions.map((mpyVersion) => ({ src, mpyVersion, upstream }))));
+  it.each(cases)("$mpyVersion: $src", ({ src, mpyVersion, upstream }) => {
+    if (upstream.startsWith("Traceback")) expect(compileError(src, { mpyVersion }).format()).toBe(upstream);
+    else expect(tree(src, { mpyVersion })).toBe(upstream);
+  });
+
+  it("refuses a version it has no front end for", () => {
+    expect(() => parse("x = 1\n", { filename: "a.py", mpyVersion: "4" })).toThrow(RangeError);
+  });
+});
+
 describe("deep nesting", () => {
   // upstream's parser keeps its own stacks, so nesting depth is bounded by memory, not the call stack
   it("drops thousands of redundant parentheses", () => {
