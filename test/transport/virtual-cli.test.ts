@@ -30,6 +30,14 @@ describe("virtual board directory", () => {
   });
 });
 
+describe("directories that cannot be a board", () => {
+  test("the filesystem root and the home directory are refused", async () => {
+    const { openVirtualBoard } = await import("../../src/transport/virtual/index.js");
+    await expect(openVirtualBoard("/")).rejects.toBeInstanceOf(UsageError);
+    await expect(openVirtualBoard(os.homedir())).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
 describe("virtual serve arguments", () => {
   test.each([
     [["--tcp", "localhost"]],

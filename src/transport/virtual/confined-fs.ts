@@ -56,19 +56,33 @@ function fileContents(node: EmNode | null): Uint8Array {
   return node.contents instanceof Uint8Array ? node.contents.subarray(0, used) : Uint8Array.from(node.contents as ArrayLike<number>).subarray(0, used);
 }
 
-function loadTree(FS: EmFS, hostDir: string, vmDir: string): void {
+/** More than a board's flash by far: a directory this big was not meant as a board's filesystem. */
+const MAX_LOAD_BYTES = 256 * 1024 * 1024;
+const MAX_LOAD_ENTRIES = 20_000;
+
+function loadTree(FS: EmFS, hostDir: string, vmDir: string, budget = { bytes: MAX_LOAD_BYTES, entries: MAX_LOAD_ENTRIES }): void {
   for (const entry of fs.readdirSync(hostDir, { withFileTypes: true })) {
+    if (--budget.entries < 0) throw new Error(`more than ${MAX_LOAD_ENTRIES} files and directories in ${hostDir}: not a board directory`);
     const hostPath = path.join(hostDir, entry.name);
     const vmPath = vmDir === "/" ? `/${entry.name}` : `${vmDir}/${entry.name}`;
     // Dirent types come from lstat: symlinks, sockets and devices are not board files.
     if (entry.isDirectory()) {
       FS.mkdir(vmPath);
-      loadTree(FS, hostPath, vmPath);
+      loadTree(FS, hostPath, vmPath, budget);
     } else if (entry.isFile()) {
-      FS.writeFile(vmPath, fs.readFileSync(hostPath));
-      // os.stat() on the board shows the host file's times.
-      const st = fs.statSync(hostPath);
-      FS.utime(vmPath, st.atimeMs, st.mtimeMs);
+      // O_NOFOLLOW: the name may have been swapped for a symlink since the directory was read.
+      const fd = fs.openSync(hostPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+      try {
+        const st = fs.fstatSync(fd);
+        if (!st.isFile()) continue;
+        budget.bytes -= st.size;
+        if (budget.bytes < 0) throw new Error(`more than ${MAX_LOAD_BYTES >> 20} MB of files under the board directory: not a board directory`);
+        FS.writeFile(vmPath, fs.readFileSync(fd));
+        // os.stat() on the board shows the host file's times.
+        FS.utime(vmPath, st.atimeMs, st.mtimeMs);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
   }
 }

@@ -3,11 +3,12 @@
 // thread; a Ctrl-C that the running program cannot notice within a grace period ends that thread and
 // boots a fresh VM, the way a hard reset ends a stuck board.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { BufferedStream } from "../byte-stream.js";
-import { TimeoutError, TransportError } from "../../errors.js";
+import { TimeoutError, TransportError, UsageError } from "../../errors.js";
 import { ByteRing, createRingBuffers } from "./byte-ring.js";
 import { workerScriptPath } from "./worker-script.js";
 import type { WorkerConfig, WorkerMessage } from "./vm-worker.js";
@@ -87,6 +88,10 @@ export class VirtualBoardStream extends BufferedStream {
 
   static async open(options: VirtualBoardOptions): Promise<VirtualBoardStream> {
     const dir = path.resolve(options.dir);
+    // The board may be wiped with `rm -r :/`: never let that be the whole disk or a home directory.
+    if (dir === path.parse(dir).root || dir === path.resolve(os.homedir())) {
+      throw new UsageError(`${dir} cannot be a virtual board's filesystem (choose a directory of its own)`);
+    }
     try {
       fs.mkdirSync(dir, { recursive: true });
       if (!fs.statSync(dir).isDirectory()) throw new Error("not a directory");
