@@ -7,6 +7,8 @@ import path from "node:path";
 import { PassThrough } from "node:stream";
 import { serveVirtual } from "../../src/cli/virtual.js";
 import type { CliContext } from "../../src/cli/command.js";
+import { openStream } from "../../src/transport/connect.js";
+import { RawRepl } from "../../src/raw-repl/raw-repl.js";
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -114,6 +116,18 @@ describe("virtual serve", () => {
     again.on("data", got2.feed);
     again.write("print(kept)\x04");
     expect(await until(got2, "\x04>")).toBe("OK42\r\n\x04\x04>");
+  });
+
+  test("--tcp: tspy's own raw REPL client works through the served board (raw-paste, soft reset)", async () => {
+    const dir = tempDir();
+    const { first } = await startServe(["--tcp", "127.0.0.1:0", "--dir", dir]);
+    const stream = await openStream(first);
+    cleanups.push(() => stream.close());
+    const repl = new RawRepl(stream);
+    await repl.enter({ softReset: true });
+    const program = `total = 0\n${Array.from({ length: 300 }, (_, i) => `total += ${i}`).join("\n")}\nprint(total)\n`;
+    expect(Buffer.from(await repl.exec(program)).toString()).toMatch(/^44850\r?\n$/);
+    expect(repl.pasteMode).toBe("raw-paste");
   });
 
   test("--pty: the first line is a tty path that speaks to the board", async () => {
