@@ -146,6 +146,16 @@ describe("virtual board REPL", () => {
     expect(err).toContain("NameError: name 'marker' isn't defined");
   });
 
+  test("time.sleep sleeps the requested time without spinning the CPU", async () => {
+    const cpu = process.cpuUsage();
+    const t0 = Date.now();
+    const [out] = await exec(board, "import time\nt = time.ticks_ms()\ntime.sleep(0.4)\ntime.sleep_ms(100)\nprint(time.ticks_diff(time.ticks_ms(), t) >= 500)");
+    expect(out).toBe("True\r\n");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
+    const used = process.cpuUsage(cpu); // this process, the VM thread included
+    expect((used.user + used.system) / 1000).toBeLessThan(300);
+  });
+
   test("Ctrl-C interrupts a long sleep at once", async () => {
     // The port's sleep cannot raise by itself: it ends early and the loop raises at its next check.
     await board.write("import time\nprint('start')\nwhile True:\n  time.sleep(30)\x04");

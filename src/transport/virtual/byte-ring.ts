@@ -116,6 +116,11 @@ export class ByteRing {
     Atomics.wait(this.ctl, WRITTEN, w, ms);
   }
 
+  /** Consumer, blocking (worker thread only): sleep until more is written or `ms` pass. */
+  waitForMore(ms: number): void {
+    Atomics.wait(this.ctl, WRITTEN, this.written, ms);
+  }
+
   /** Wake anyone waiting for data (so a reader can notice it is no longer wanted). */
   wake(): void {
     Atomics.notify(this.ctl, WRITTEN);

@@ -167,6 +167,21 @@ function stdinRead(_s: EmStream, buffer: Uint8Array, offset: number, length: num
   return n;
 }
 
+/**
+ * time.sleep*(): the port's own spin on the clock and burn a core for as long as they sleep; these
+ * let the thread sleep, waking for host input (a Ctrl-C ends the sleep early; the KeyboardInterrupt
+ * is raised at the program's next check).
+ */
+function idle(ms: number): null {
+  const end = realNow() + (Number.isFinite(ms) ? Math.max(0, ms) : 0);
+  for (;;) {
+    if (pollDuringRun() || hostInterruptPending()) return null;
+    const left = end - realNow();
+    if (left <= 0) return null;
+    ring.waitForMore(Math.min(left, 20));
+  }
+}
+
 function runVm<T>(fn: () => T): T {
   running = true;
   Atomics.store(status, STATUS_RUNNING, 1);
@@ -241,6 +256,11 @@ def _tspy_shims():
             return 0
     sys.modules["machine"] = machine
 
+    import time
+    time.sleep = _tspy_board.sleep
+    time.sleep_ms = _tspy_board.sleep_ms
+    time.sleep_us = _tspy_board.sleep_us
+
     # Boards have os.uname(); this port's os lacks it.
     import os
     from collections import namedtuple
@@ -308,6 +328,9 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
     reset: () => {
       throw new BoardReset("machine.reset()");
     },
+    sleep: (s: number) => idle(s * 1000),
+    sleep_ms: (ms: number) => idle(ms),
+    sleep_us: (us: number) => idle(us / 1000),
   });
   vm.runPython(BOARD_SHIMS);
   if (!announced) {
