@@ -1,0 +1,276 @@
+// Completing nodes the way upstream's push_result_token / push_result_rule do: leaves for tokens
+// (names, numbers, interned or constant strings, const() names), and for each finished rule the
+// simplifications (parentheses dropped, constants folded, const() recorded, tuples of constants
+// built) before a node is made.
+import {
+  binaryOpForToken, constNodeValue, fitsHostSmallInt, foldBinary, foldUnary, isConstBool, isConstNode, moduleConstant,
+  nodeNumber,
+  type BinaryOp, type Num,
+} from "./const-fold.js";
+import { RULES } from "./grammar.js";
+import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from "./parse-number.js";
+import { ParserState, R, structOf } from "./parse-state.js";
+import type { ParseNode, PyConstant, StructNode } from "./parse-tree.js";
+import { Tok } from "./tokens.js";
+
+/** Strings up to this many UTF-8 bytes are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN). */
+const INTERN_STRING_LEN = 10;
+
+const BITWISE_OP: Partial<Record<number, BinaryOp>> = {
+  [R.expr]: "or",
+  [R.xor_expr]: "xor",
+  [R.and_expr]: "and",
+  [R.power]: "pow",
+};
+
+export abstract class NodeBuilder extends ParserState {
+  private intern(s: string): void {
+    this.qstrs.add(s);
+  }
+
+  /** A constant node, or a small-int leaf when the int fits the target's small ints. */
+  private constNode(line: number, value: PyConstant, mpz = false): ParseNode {
+    if (value.type !== "int") return { kind: "const", line, value };
+    const big = mpz || !fitsHostSmallInt(value.value);
+    if (!big && value.value >= this.smallMin && value.value <= this.smallMax) {
+      return { kind: "smallint", value: Number(value.value) };
+    }
+    const node: ParseNode = { kind: "const", line, value };
+    if (big) this.mpzNodes.add(node);
+    return node;
+  }
+
+  protected pushToken(ruleIdOfToken: number): void {
+    const lex = this.lex;
+    let pn: ParseNode;
+    switch (lex.kind) {
+      case Tok.NAME: {
+        const name = lex.value;
+        this.intern(name);
+        const constant = ruleIdOfToken === R.atom ? this.consts.get(name) : undefined;
+        pn = constant !== undefined ? this.constNode(lex.tokLine, constant.value, constant.mpz) : { kind: "id", name };
+        break;
+      }
+      case Tok.INTEGER:
+        pn = this.constNode(lex.tokLine, {
+          type: "int",
+          value: this.numberLiteral(() => parseIntegerLiteral(lex.value, this.dialect.rejectLeadingZeros)),
+        });
+        break;
+      case Tok.FLOAT_OR_IMAG:
+        pn = {
+          kind: "const",
+          line: lex.tokLine,
+          value: this.numberLiteral(() => parseFloatLiteral(lex.value, this.dialect.floatLiterals)),
+        };
+        break;
+      case Tok.STRING: {
+        const value = lex.value;
+        if (lex.bytes.length <= INTERN_STRING_LEN) {
+          this.intern(value);
+          pn = { kind: "string", value };
+        } else if (this.qstrs.has(value)) {
+          pn = { kind: "string", value };
+        } else {
+          pn = { kind: "const", line: lex.tokLine, value: { type: "str", value } };
+        }
+        break;
+      }
+      case Tok.BYTES:
+        pn = { kind: "const", line: lex.tokLine, value: { type: "bytes", value: lex.copyBytes() } };
+        break;
+      default:
+        pn = { kind: "token", tok: lex.kind };
+    }
+    this.stack.push(pn);
+  }
+
+  private numberLiteral<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof NumberSyntaxError) throw this.error("SyntaxError", e.message, this.lex.tokLine);
+      throw e;
+    }
+  }
+
+  /** Completes a node of `id` from the top `numArgs` results, after upstream's simplifications. */
+  protected pushRule(line: number, id: number, numArgs: number): void {
+    if (id === R.atom_paren) {
+      const pn = this.peek(0);
+      // ( ) and (a, b, ...) keep their parentheses; (x) is just x
+      if (pn !== null && structOf(pn, "testlist_comp") === null) return;
+    } else if (id === R.testlist_comp) {
+      const pn = this.peek(0);
+      const many = structOf(pn, "testlist_comp_3c");
+      if (structOf(pn, "testlist_comp_3b") !== null) {
+        // (a,) — one item and a trailing comma
+        this.stack.pop();
+        numArgs--;
+      } else if (many !== null) {
+        // (a, b, ...) — 3c took the first item already; it becomes the testlist_comp itself
+        this.stack.pop();
+        this.stack[this.stack.length - 1] = { kind: "struct", rule: "testlist_comp", line: many.line, nodes: many.nodes };
+        return;
+      }
+    } else if (id === R.testlist_comp_3c) {
+      numArgs++; // take the first item, which testlist_comp parsed before the comma
+    }
+
+    const remaining = this.foldLogical(id, numArgs);
+    if (remaining === null) return;
+    numArgs = remaining;
+    if (this.foldConstants(id, numArgs)) return;
+    if (this.buildTuple(line, id, numArgs)) return;
+
+    const nodes = this.stack.splice(this.stack.length - numArgs, numArgs);
+    const node: StructNode = { kind: "struct", rule: RULES[id]!.name, line, nodes };
+    if (id === R.testlist_comp_3c) this.stack.push(node); // stands in for the item it took
+    this.stack.push(node);
+  }
+
+  /**
+   * `or`/`and` with constant operands, and `not <constant>`. Returns how many operands remain for the
+   * node, or null when the expression folded to a single node.
+   */
+  private foldLogical(id: number, numArgs: number): number | null {
+    const anyObject = this.dialect.constTruthOfAnyObject;
+    if (id === R.or_test || id === R.and_test) {
+      const isOr = id === R.or_test;
+      const args = this.stack.splice(this.stack.length - numArgs, numArgs);
+      const kept: ParseNode[] = [];
+      for (let j = 0; j < args.length; j++) {
+        const pn = args[j]!;
+        kept.push(pn);
+        if (j === args.length - 1) break;
+        // a constant that decides the result ends the chain; one that cannot decide it is dropped
+        if (isConstBool(pn, isOr, anyObject)) break;
+        if (isConstBool(pn, !isOr, anyObject)) kept.pop();
+      }
+      this.stack.push(...kept);
+      return kept.length === 1 ? null : kept.length;
+    }
+    if (id === R.not_test_2) {
+      const pn = this.peek(0);
+      let folded: ParseNode;
+      if (isConstBool(pn, false, anyObject)) folded = { kind: "token", tok: Tok.KW_TRUE };
+      else if (isConstBool(pn, true, anyObject)) folded = { kind: "token", tok: Tok.KW_FALSE };
+      else return numArgs;
+      this.stack[this.stack.length - 1] = folded;
+      return null;
+    }
+    return numArgs;
+  }
+
+  /** The number a node holds, as far as this release folds: ints only before 1.26. */
+  private foldable(pn: ParseNode): Num | null {
+    let n = nodeNumber(pn);
+    if (n !== null && n.type === "int" && pn !== null && this.mpzNodes.has(pn)) n = { ...n, mpz: true };
+    return n !== null && (n.type === "int" || this.dialect.floatFolding) ? n : null;
+  }
+
+  /** One folding step; before 1.26 `/`, `@` and negative powers were left alone. */
+  private foldStep(op: BinaryOp, lhs: Num, rhs: Num): Num | null {
+    if (!this.dialect.floatFolding) {
+      if (op === "truediv" || op === "matmul") return null;
+      if (op === "pow" && rhs.type === "int" && rhs.value < 0n) return null;
+    }
+    return foldBinary(op, lhs, rhs, this.dialect.normaliseBigIntResults);
+  }
+
+  private foldConstants(id: number, numArgs: number): boolean {
+    let result: Num | null = null;
+    const first = this.peek(numArgs - 1);
+    const bitwise = BITWISE_OP[id];
+    if (bitwise !== undefined) {
+      result = this.foldable(first);
+      for (let i = numArgs - 2; i >= 0 && result !== null; i--) {
+        const rhs = this.foldable(this.peek(i));
+        result = rhs === null ? null : this.foldStep(bitwise, result, rhs);
+      }
+    } else if (id === R.shift_expr || id === R.arith_expr || id === R.term) {
+      result = this.foldable(first);
+      for (let i = numArgs - 2; i >= 1 && result !== null; i -= 2) {
+        const rhs = this.foldable(this.peek(i - 1));
+        const opNode = this.peek(i);
+        const op = opNode !== null && opNode.kind === "token" ? binaryOpForToken(opNode.tok) : null;
+        result = rhs === null || op === null ? null : this.foldStep(op, result, rhs);
+      }
+    } else if (id === R.factor_2) {
+      const operand = this.foldable(this.peek(0));
+      const opNode = this.peek(1);
+      if (operand !== null && opNode !== null && opNode.kind === "token") {
+        if (opNode.tok !== Tok.OP_TILDE || operand.type === "int") result = foldUnary(opNode.tok, operand);
+      }
+    } else if (id === R.expr_stmt) {
+      return this.foldConstAssignment();
+    } else if (id === R.atom_expr_normal) {
+      const base = this.peek(1);
+      const trailer = this.peek(0);
+      const period = structOf(trailer, "trailer_period");
+      if (base !== null && base.kind === "id" && period !== null) {
+        const attr = period.nodes[0];
+        // (math joined the table of foldable modules in 1.26, together with float folding)
+        if (attr !== null && attr !== undefined && attr.kind === "id" && this.dialect.floatFolding) {
+          result = moduleConstant(base.name, attr.name);
+        }
+      }
+    } else {
+      return false;
+    }
+    if (result === null) return false;
+    this.stack.length -= numArgs;
+    this.stack.push(this.constNode(0, result, result.type === "int" && result.mpz === true));
+    return true;
+  }
+
+  /** `NAME = const(value)`: remember the value; `_NAME` assignments vanish (become `pass`). */
+  private foldConstAssignment(): boolean {
+    const rhs = this.peek(0);
+    if (rhs === null || structOf(rhs, "expr_stmt_augassign") || structOf(rhs, "expr_stmt_assign_list")) return false;
+    const target = this.peek(1);
+    const call = structOf(rhs, "atom_expr_normal");
+    if (target === null || target.kind !== "id" || call === null) return false;
+    const callee = call.nodes[0];
+    const args = structOf(call.nodes[1], "trailer_paren");
+    if (callee === null || callee === undefined || callee.kind !== "id" || callee.name !== "const" || args === null) {
+      return false;
+    }
+    const valueNode = args.nodes[0] ?? null;
+    if (!isConstNode(valueNode)) throw this.error("SyntaxError", "not a constant", call.line);
+    this.consts.set(target.name, { value: constNodeValue(valueNode), mpz: valueNode !== null && this.mpzNodes.has(valueNode) });
+    if (target.name.startsWith("_")) {
+      this.stack.length -= 2;
+      this.pushRule(0, R.pass_stmt, 0);
+      return true;
+    }
+    this.stack[this.stack.length - 1] = valueNode;
+    return false;
+  }
+
+  private buildTuple(line: number, id: number, numArgs: number): boolean {
+    if (id === R.testlist_comp && this.pendingRule(0) === R.atom_paren) {
+      // (a,) or (a, b)
+      return this.tupleFromStack(line, numArgs);
+    }
+    if (id === R.testlist_comp_3c && this.pendingRule(2) === R.atom_paren) {
+      // (a, b, c, ...): the pending testlist_comp_3b and testlist_comp have nothing left to do
+      if (this.tupleFromStack(line, numArgs)) {
+        this.dropPending(2);
+        return true;
+      }
+      return false;
+    }
+    if (id === R.testlist_star_expr || id === R.testlist || id === R.subscriptlist) {
+      return this.tupleFromStack(line, numArgs);
+    }
+    return false;
+  }
+
+  private tupleFromStack(line: number, numArgs: number): boolean {
+    for (let i = 0; i < numArgs; i++) if (!isConstNode(this.peek(i))) return false;
+    const items = this.stack.splice(this.stack.length - numArgs, numArgs).map(constNodeValue);
+    this.stack.push({ kind: "const", line, value: { type: "tuple", items } });
+    return true;
+  }
+}
