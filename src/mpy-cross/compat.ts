@@ -18,6 +18,8 @@ export interface BackendCompat {
   readonly modernFloats: boolean;
   /** Before 1.19: *args and **kwargs are passed as two objects (NULL when absent), not a bitmap. */
   readonly starArgsAsObjects: boolean;
+  /** 1.20+: any constant (None, "", (), 0.0 ...) decides an `if`/`while` at compile time, not just True/False/ints. */
+  readonly constBoolFromAnyConstant: boolean;
   /** The bytecode layout: "v6" (1.19+, module-wide tables) or "v5" (inline qstrs, per-function tables). */
   readonly layout: "v5" | "v6";
 }
@@ -25,23 +27,23 @@ export interface BackendCompat {
 const RELEASES: Record<string, BackendCompat> = {
   "1.27.0": {
     release: "1.27.0", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
-    ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6",
+    ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.22.2": {
     release: "1.22.2", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
-    ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6",
+    ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.20.0": {
     release: "1.20.0", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
-    ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6",
+    ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.19.1": {
     release: "1.19.1", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
-    ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6",
+    ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: false,
   },
   "1.18.0": {
     release: "1.18.0", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
-    ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5",
+    ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
   },
 };
 

@@ -6,7 +6,7 @@ import { AssignKind, INVALID_LABEL, hasCompFor, type Compiler, type RuleFn } fro
 import { AttrKind, BREAK_FROM_FOR, BuildKind, ImportKind, Pass, SubscrKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
 import { IdKind, ScopeKind, type IdInfo } from "./scope.js";
-import { extractList, idName, isConstFalse, isConstTrue, isId, isLeaf, isSmallInt, isStruct, isToken, tokOf } from "./parse-node.js";
+import { extractList, idName, isId, isLeaf, isSmallInt, isStruct, isToken, tokOf } from "./parse-node.js";
 import { Tok } from "./tokens.js";
 import type { ConstObj } from "./constants.js";
 
@@ -313,21 +313,21 @@ function ifStmt(c: Compiler, pns: StructNode): void {
   const emit = c.emit;
   const lEnd = c.newLabel();
   done: {
-    if (!isConstFalse(pns.nodes[0])) {
+    if (!c.isConstFalse(pns.nodes[0])) {
       const lFail = c.newLabel();
       c.ifCond(pns.nodes[0], false, lFail);
       c.compileNode(pns.nodes[1]);
-      if (isConstTrue(pns.nodes[0])) break done;
+      if (c.isConstTrue(pns.nodes[0])) break done;
       if (!(pns.nodes[2] === null && pns.nodes[3] === null) && !afterReturn(c)) emit.jump(lEnd);
       emit.labelAssign(lFail);
     }
     for (const elif of extractList(pns.nodes[2], "if_stmt_elif_list")) {
       const e = elif as StructNode;
-      if (isConstFalse(e.nodes[0])) continue;
+      if (c.isConstFalse(e.nodes[0])) continue;
       const lFail = c.newLabel();
       c.ifCond(e.nodes[0], false, lFail);
       c.compileNode(e.nodes[1]);
-      if (isConstTrue(e.nodes[0])) break done;
+      if (c.isConstTrue(e.nodes[0])) break done;
       if (!afterReturn(c)) emit.jump(lEnd);
       emit.labelAssign(lFail);
     }
@@ -356,9 +356,9 @@ function endLoop(c: Compiler, save: LoopSave): void {
 
 function whileStmt(c: Compiler, pns: StructNode): void {
   const { save, breakLabel, continueLabel } = startLoop(c);
-  if (!isConstFalse(pns.nodes[0])) {
+  if (!c.isConstFalse(pns.nodes[0])) {
     const top = c.newLabel();
-    if (!isConstTrue(pns.nodes[0])) c.emit.jump(continueLabel);
+    if (!c.isConstTrue(pns.nodes[0])) c.emit.jump(continueLabel);
     c.emit.labelAssign(top);
     c.compileNode(pns.nodes[1]);
     c.emit.labelAssign(continueLabel);

@@ -11,7 +11,7 @@ import { BytecodeEmitter } from "./emit-bytecode.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
 import { IdKind, Scope, ScopeKind, isFuncLike } from "./scope.js";
 import type { CompiledModule, RawCode } from "./raw-code.js";
-import { extractList, idName, isConstFalse, isConstTrue, isId, isStruct } from "./parse-node.js";
+import { extractList, idName, isConstFalse, isConstTrue, isId, isStruct, isSmallInt, isToken } from "./parse-node.js";
 import { Tok } from "./tokens.js";
 import { LATEST_COMPAT, type BackendCompat } from "./compat.js";
 import { ruleFunction } from "./compiler-rules.js";
@@ -255,13 +255,29 @@ export class Compiler {
 
   // ---- conditions ----
 
+  /** A condition known false at compile time (before 1.20 only `False` and the small int 0 counted). */
+  isConstFalse(pn: ParseNode): boolean {
+    if (this.compat.constBoolFromAnyConstant) return isConstFalse(pn);
+    return isToken(pn, Tok.KW_FALSE) || (isSmallInt(pn) && Number(pn.value) === 0);
+  }
+
+  isConstTrue(pn: ParseNode): boolean {
+    if (this.compat.constBoolFromAnyConstant) return isConstTrue(pn);
+    return isToken(pn, Tok.KW_TRUE) || (isSmallInt(pn) && Number(pn.value) !== 0);
+  }
+
   ifCond(pn: ParseNode, jumpIf: boolean, label: number): void {
-    if (isConstFalse(pn)) {
+    if (this.isConstFalse(pn)) {
       if (!jumpIf) this.emit.jump(label);
       return;
     }
-    if (isConstTrue(pn)) {
+    if (this.isConstTrue(pn)) {
       if (jumpIf) this.emit.jump(label);
+      return;
+    }
+    if (this.compat.ifParenTupleIsConst && pn !== null && pn.kind === "const" && pn.value.type === "tuple") {
+      // what the front end folded was a parenthesised tuple display for these releases
+      if ((pn.value.items.length === 0) !== jumpIf) this.emit.jump(label);
       return;
     }
     if (isStruct(pn)) {
