@@ -32,7 +32,10 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
   if (!MPY_VERSIONS[version]) {
     throw new RangeError(`unsupported .mpy version ${version} (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
   }
-  const tree = parse(source, { filename: opts.filename, inputKind: "file", optimize, smallIntBits });
+  // `release` tells a front end that knows about it which release's parser to reproduce (folding rules
+  // changed between releases); passed through a variable so parsers without the option still type-check.
+  const parseOptions = { filename: opts.filename, inputKind: "file" as const, optimize, smallIntBits, release: MPY_VERSIONS[version].emulates };
+  const tree = parse(source, parseOptions);
   const compat = compatForRelease(MPY_VERSIONS[version].emulates);
   const compiler = new Compiler({ sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat });
   const cm = compiler.run(tree);
