@@ -740,6 +740,62 @@ const UPSTREAM_TREES: readonly { name: string; src: string; tree: string }[] = [
                int(3)
 `,
   },
+  {
+    name: "float folding (upstream printed these floats in hex, so the values are exact)",
+    src: "a = 7.5 // 2\nb = -7.5 % 2\nc = (-8) ** 0.5\nd = 2 ** -1\ne = 1 / 3\nf = 10 ** 20\ng = 1e308 * 10\nh = 0.1 + 0.2\ni = -0.0 % 1\nj = 5 // 0.0\nk = 2 ** 0.5\nl = 1e23\nm = 8.888e32\n",
+    tree: `
+[   1] file_input_2 (n=13)
+[   1]   expr_stmt (n=2)
+           id(a)
+[   0]     literal const=3.0
+[   2]   expr_stmt (n=2)
+           id(b)
+[   0]     literal const=0.5
+[   3]   expr_stmt (n=2)
+           id(c)
+[   3]     power (n=2)
+             int(-8)
+[   3]       literal const=0.5
+[   4]   expr_stmt (n=2)
+           id(d)
+[   0]     literal const=0.5
+[   5]   expr_stmt (n=2)
+           id(e)
+[   0]     literal const=0.3333333333333333
+[   6]   expr_stmt (n=2)
+           id(f)
+[   0]     literal const=100000000000000000000
+[   7]   expr_stmt (n=2)
+           id(g)
+[   0]     literal const=inf
+[   8]   expr_stmt (n=2)
+           id(h)
+[   0]     literal const=0.30000000000000004
+[   9]   expr_stmt (n=2)
+           id(i)
+[   0]     literal const=0.0
+[  10]   expr_stmt (n=2)
+           id(j)
+[  10]     term (n=3)
+             int(5)
+             tok(67)
+[  10]       literal const=0.0
+[  11]   expr_stmt (n=2)
+           id(k)
+[   0]     literal const=1.4142135623730951
+[  12]   expr_stmt (n=2)
+           id(l)
+[  12]     literal const=1e+23
+[  13]   expr_stmt (n=2)
+           id(m)
+[  13]     literal const=8.888e+32
+`,
+  },
+  {
+    name: "literals: escapes, bytes, tuples of constants",
+    src: "s = 'tab\\there \\x41\\u00e9'\nb = b'\\x00\\xff\\u1234'\nr = r'\\n'\nt = ('a', b'b', 1.5, None, ...)\nu = 'a rather long string that is not interned'\n",
+    tree: "[   1] file_input_2 (n=5)\n[   1]   expr_stmt (n=2)\n           id(s)\n[   1]     literal const='tab\\there A\\xe9'\n[   2]   expr_stmt (n=2)\n           id(b)\n[   2]     literal const=b'\\x00\\xff\\\\u1234'\n[   3]   expr_stmt (n=2)\n           id(r)\n           str(\\n)\n[   4]   expr_stmt (n=2)\n           id(t)\n[   4]     literal const=('a', b'b', 1.5, None, Ellipsis)\n[   5]   expr_stmt (n=2)\n           id(u)\n[   5]     literal const='a rather long string that is not interned'\n",
+  },
 ];
 
 // mpy-cross's stderr for each rejected source (compiled as case.py).
