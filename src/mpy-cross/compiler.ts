@@ -275,8 +275,8 @@ export class Compiler {
       if (jumpIf) this.emit.jump(label);
       return;
     }
-    if (this.compat.ifParenTupleIsConst && pn !== null && pn.kind === "const" && pn.value.type === "tuple") {
-      // what the front end folded was a parenthesised tuple display for these releases
+    if (this.compat.ifParenTupleIsConst && this.compat.layout === "v5" && pn !== null && pn.kind === "const" && pn.value.type === "tuple") {
+      // 1.18 folded no tuples: what the front end folded was a parenthesised tuple display there
       if ((pn.value.items.length === 0) !== jumpIf) this.emit.jump(label);
       return;
     }
