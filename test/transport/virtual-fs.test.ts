@@ -91,6 +91,38 @@ describe("virtual board filesystem", () => {
     expect(fs.readdirSync(work).sort()).toEqual(["board", "outside.txt"]);
   });
 
+  test("the port's js module and JS proxies lead nowhere outside the board", async () => {
+    const outside = path.join(work, "outside.txt");
+    fs.writeFileSync(outside, "keep me");
+    const b = await open();
+    const target = JSON.stringify(outside);
+    const out = await exec(
+      b,
+      [
+        "import js, _tspy_board",
+        `OUT = ${target}`,
+        "attempts = [",
+        "  lambda: js.process.getBuiltinModule('fs').writeFileSync(OUT, 'escaped'),",
+        "  lambda: js.process.binding('fs'),",
+        "  lambda: js.eval(\"process.getBuiltinModule('fs').writeFileSync(OUT, 'escaped')\"),",
+        "  lambda: js.Function('return process')().getBuiltinModule('fs').writeFileSync(OUT, 'escaped'),",
+        "  lambda: _tspy_board.sleep.constructor('return process')().getBuiltinModule('fs').writeFileSync(OUT, 'escaped'),",
+        "  lambda: js.Object.getPrototypeOf(js.Date.now).constructor('return process')().getBuiltinModule('fs').writeFileSync(OUT, 'escaped'),",
+        "]",
+        "for a in attempts:",
+        "  try:",
+        "    print(a())",
+        "  except Exception as e:",
+        "    print(type(e).__name__)",
+      ].join("\n"),
+    );
+    // Each attempt fails on the way (a missing attribute, calling undefined), never reaching a file.
+    const results = out.split("\r\n").filter((l) => l);
+    expect(results).toHaveLength(6);
+    for (const r of results) expect(r).toMatch(/^(AttributeError|TypeError)$/);
+    expect(fs.readFileSync(outside, "utf8")).toBe("keep me");
+  });
+
   test("a file the board creates under a planted symlink's name does not write through it", async () => {
     fs.writeFileSync(path.join(work, "outside.txt"), "keep me");
     fs.symlinkSync(path.join(work, "outside.txt"), path.join(dir, "evil.txt"));

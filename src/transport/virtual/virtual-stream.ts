@@ -41,6 +41,7 @@ export interface VirtualBoardOptions {
 
 const BOOT_TIMEOUT_MS = 15_000;
 const WRITE_STALL_MS = 10_000;
+const MAX_CRASH_REBOOTS = 3;
 
 function micropythonModulePath(): string {
   const require = createRequire(import.meta.url);
@@ -75,6 +76,7 @@ export class VirtualBoardStream extends BufferedStream {
   private generation = 0;
   private resetting: Promise<void> | null = null;
   private hardResets = 0;
+  private crashes = 0;
   /** The running VM's memory and interrupt cells, when it shares them. */
   private vmMemory: { mem: Int32Array; cells: InterruptCells } | null = null;
 
@@ -158,8 +160,10 @@ export class VirtualBoardStream extends BufferedStream {
           ready = true;
           void worker.terminate();
           reject(new TransportError(`${this.description}: ${msg}`));
-        } else if (current()) {
-          this.linkClosed(msg);
+        } else if (current() && !this.isClosed) {
+          // A crashed board reboots; one that keeps crashing is given up on.
+          if (++this.crashes <= MAX_CRASH_REBOOTS) void this.hardReset(`the VM crashed (${msg}): hard reset`);
+          else this.linkClosed(msg);
         }
       };
       worker.on("message", (m: WorkerMessage) => {
@@ -260,10 +264,10 @@ export class VirtualBoardStream extends BufferedStream {
   }
 
   /** End the VM thread whatever it is doing and boot a fresh VM (without boot.py/main.py). */
-  hardReset(): Promise<void> {
+  hardReset(why = "the running program did not react to Ctrl-C: hard reset"): Promise<void> {
     this.resetting ??= (async () => {
       this.hardResets++;
-      this.opts.onNotice?.("the running program did not react to Ctrl-C: hard reset");
+      this.opts.onNotice?.(why);
       const old = this.worker;
       this.generation++; // silence the old worker's last messages
       await old?.terminate();

@@ -6,6 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import { ByteRing, type RingBuffers } from "./byte-ring.js";
 import { STATUS_RUNNING } from "./worker-status.js";
+import { hardenWorkerGlobals } from "./harden.js";
 import { BoardProtocol, type ReplVm } from "./raw-paste-device.js";
 import { mountBoardDirectory, type ConfinedFs } from "./confined-fs.js";
 import type { EmFS, EmStream } from "./emscripten-fs.js";
@@ -451,6 +452,7 @@ function useHostModule(module: WasmModule): void {
 }
 
 async function start(): Promise<void> {
+  hardenWorkerGlobals();
   if (config.wasmModule) useHostModule(config.wasmModule);
   const mod = (await import(pathToFileURL(config.vmModulePath).href)) as { loadMicroPython: LoadMicroPython };
   loadMicroPython = mod.loadMicroPython;
