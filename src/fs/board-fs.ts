@@ -66,7 +66,8 @@ export interface DfRow {
 /** How this connection moves data; chosen once, by probing. */
 export interface LinkPlan {
   write: WriteEncoding;
-  read: ReadEncoding;
+  /** null until the first read probes it. */
+  read: ReadEncoding | null;
   writeChunk: number;
   readChunk: number;
 }
@@ -236,53 +237,50 @@ export class BoardFs {
     return this.planPromise;
   }
 
+  /**
+   * Writes start with raw bytes ("bytes8"): every chunk is checked on the board, and the first chunk
+   * that arrives damaged switches this connection to base64 (or ASCII escapes), so no probe is
+   * needed. How reads travel is probed on the first read (`readPlan`).
+   */
   private async probe(): Promise<LinkPlan> {
     const caps = await this.caps();
-    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
-    // Every byte value, then pseudo-random bytes: some links lose bytes only in mixed binary.
-    let x = 12345;
-    const sample = Uint8Array.from({ length: 1024 }, (_, i) => (i < 256 ? i : ((x = (x * 1103515245 + 12345) >>> 0) >>> 16) & 0xff));
-    const expected = `${sample.length} ${sample.reduce((s, b, i) => s + b * (i + 1), 0)}`;
-
-    let write: WriteEncoding = caps.binascii ? "base64" : "ascii";
-    const plainRaw = this.repl.pasteMode === "plain";
-    try {
-      const code = Buffer.concat([
-        Buffer.from(snippets.probeLiteralPrefix()),
-        bytesLiteral(sample, "bytes8", plainRaw),
-        Buffer.from(snippets.probeLiteralSuffix),
-      ]);
-      if (text(await this.repl.exec(code)).trim() === expected) write = "bytes8";
-    } catch (e) {
-      if (!(e instanceof DeviceError)) throw e;
-    }
-
-    let read: ReadEncoding = caps.binascii ? "base64" : "repr";
-    if (caps.stdoutBuffer) {
-      for (const lf of [false, true]) {
-        try {
-          const out = await this.exec(snippets.probeEscapedRead(lf));
-          const d = new EscapedStreamDecoder();
-          d.push(out);
-          if (d.complete && Buffer.compare(d.data, Buffer.from(all)) === 0) {
-            read = lf ? "escaped-lf" : "escaped";
-            break;
-          }
-        } catch (e) {
-          if (!(e instanceof DeviceError)) throw e;
-        }
-      }
-    }
-
     // The board holds a chunk several times over while compiling it (line buffer, lexer buffer,
     // the bytes object): size chunks to a fraction of its free memory.
     const mem = caps.memFree > 0 ? caps.memFree : 8192;
     const share = this.repl.pasteMode === "plain" ? 14 : 6;
     const writeChunk = clamp(Math.floor(mem / share / 64) * 64, 128, 16384);
-    // Reading holds the chunk, its escaped or encoded copy, and (repr) a text up to 4× as long.
-    const readShare = read === "repr" ? 24 : 8;
-    const readChunk = clamp(Math.floor(mem / readShare / 64) * 64, 128, 8192);
-    return { write, read, writeChunk, readChunk };
+    return { write: "bytes8", read: null, writeChunk, readChunk: 128 };
+  }
+
+  /** The plan with the read encoding chosen: escaped raw bytes where the board's stdout carries them. */
+  async readPlan(): Promise<LinkPlan & { read: ReadEncoding }> {
+    const plan = await this.plan();
+    if (plan.read === null) {
+      const caps = await this.caps();
+      const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+      let read: ReadEncoding = caps.binascii ? "base64" : "repr";
+      if (caps.stdoutBuffer) {
+        // Some boards turn LF into CR LF even on sys.stdout.buffer: then LF travels escaped too.
+        for (const lf of [false, true]) {
+          try {
+            const d = new EscapedStreamDecoder();
+            d.push(await this.exec(snippets.probeEscapedRead(lf)));
+            if (d.complete && Buffer.compare(d.data, Buffer.from(all)) === 0) {
+              read = lf ? "escaped-lf" : "escaped";
+              break;
+            }
+          } catch (e) {
+            if (!(e instanceof DeviceError)) throw e;
+          }
+        }
+      }
+      // Reading holds the chunk, its escaped or encoded copy, and (repr) a text up to 4× as long.
+      const mem = caps.memFree > 0 ? caps.memFree : 8192;
+      const readShare = read === "repr" ? 24 : 8;
+      plan.readChunk = clamp(Math.floor(mem / readShare / 64) * 64, 128, 8192);
+      plan.read = read;
+    }
+    return plan as LinkPlan & { read: ReadEncoding };
   }
 
   // --- queries -------------------------------------------------------------------------------
@@ -483,7 +481,7 @@ export class BoardFs {
   async readFile(path: string, opts: TransferOptions = {}): Promise<Buffer> {
     path = await this.flat(path);
     const caps = await this.caps();
-    const plan = await this.plan();
+    const plan = await this.readPlan();
     let total = -1;
     let header = "";
     let headerDone = false;

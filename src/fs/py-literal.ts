@@ -7,7 +7,7 @@ export type PyValue = number | string | Uint8Array | boolean | null | PyValue[];
 export class PyLiteralError extends Error {}
 
 const SIMPLE_ESCAPES: Record<string, number> = {
-  n: 0x0a, r: 0x0d, t: 0x09, "\\": 0x5c, "'": 0x27, '"': 0x22, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b, "0": 0,
+  n: 0x0a, r: 0x0d, t: 0x09, "\\": 0x5c, "'": 0x27, '"': 0x22, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b,
 };
 
 class Reader {
@@ -76,6 +76,12 @@ class Reader {
       const e = this.s[this.i + 1];
       this.i += 2;
       if (e in SIMPLE_ESCAPES) codes.push(SIMPLE_ESCAPES[e]);
+      else if (e >= "0" && e <= "7") {
+        // Octal: up to three digits.
+        let n = Number(e);
+        for (let k = 0; k < 2 && /[0-7]/.test(this.s[this.i] ?? ""); k++) n = n * 8 + Number(this.s[this.i++]);
+        codes.push(n);
+      }
       else if (e === "x") {
         codes.push(parseInt(this.s.slice(this.i, this.i + 2), 16));
         this.i += 2;

@@ -329,14 +329,6 @@ sys.stdout.buffer.write(b'\\x10E')
 `;
 }
 
-/** A probe that the link carries every byte value to the board unchanged inside a literal. */
-export function probeLiteralPrefix(): string {
-  return "_d=";
-}
-export const probeLiteralSuffix = `
-print(len(_d),sum(_d[i]*(i+1) for i in range(len(_d))))
-`;
-
 // --- Writing a file: begin, chunks, commit -------------------------------------------------------
 
 /**

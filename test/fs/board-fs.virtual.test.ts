@@ -66,7 +66,7 @@ describe("files on the virtual board", () => {
         const back = await bfs.readFile(`f${n}.bin`);
         expect(back.equals(random(n, n + 7))).toBe(true);
       }
-      expect((await bfs.plan()).read).toMatch(/^escaped/);
+      expect((await bfs.readPlan()).read).toMatch(/^escaped/);
       const sizes = Object.fromEntries((await bfs.listdir("")).map((e) => [e.name, e.size]));
       for (const n of SIZES) expect(sizes[`f${n}.bin`]).toBe(n);
     } finally {
