@@ -141,7 +141,7 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
   // Before 1.21 the iterator lived in a local named by the iterator expression's leaf value; for a
   // non-name expression that was an arbitrary fresh name, here one no source can spell.
   const oldForm = !c.compat.asyncForIteratorOnStack;
-  const context = oldForm ? asyncForContextName(c, pns.nodes[1]) : "";
+  const context = oldForm ? asyncForContextName(pns.nodes[1]) : "";
   c.compileNode(pns.nodes[1]);
   emit.loadMethod("__aiter__", false);
   emit.callMethod(0, 0, 0);
@@ -193,15 +193,15 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
 const asyncForNames = new WeakMap<object, string>();
 let asyncForCounter = 0;
 
-function asyncForContextName(c: Compiler, pn: ParseNode): string {
+function asyncForContextName(pn: ParseNode): string {
   if (pn !== null && pn.kind === "id") return pn.name;
+  if (pn !== null && pn.kind === "string") return pn.value;
   if (pn === null) return "\0async-for";
   let name = asyncForNames.get(pn);
   if (!name) {
     name = `\0async-for-${asyncForCounter++}`;
     asyncForNames.set(pn, name);
   }
-  void c;
   return name;
 }
 

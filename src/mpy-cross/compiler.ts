@@ -9,9 +9,9 @@ import type { ConstObj } from "./constants.js";
 import { EmitCommon } from "./emit-common.js";
 import { BytecodeEmitter } from "./emit-bytecode.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
-import { IdKind, Scope, ScopeKind, isFuncLike } from "./scope.js";
+import { IdKind, Scope, ScopeKind } from "./scope.js";
 import type { CompiledModule, RawCode } from "./raw-code.js";
-import { extractList, idName, isConstFalse, isConstTrue, isId, isStruct, isSmallInt, isToken } from "./parse-node.js";
+import { idName, isConstFalse, isConstTrue, isStruct, isSmallInt, isToken } from "./parse-node.js";
 import { Tok } from "./tokens.js";
 import { LATEST_COMPAT, type BackendCompat } from "./compat.js";
 import { ruleFunction } from "./compiler-rules.js";
@@ -478,4 +478,3 @@ export function hasCompFor(pns: StructNode): boolean {
   return pns.nodes.length === 2 && isStruct(pns.nodes[1], "comp_for");
 }
 
-export { extractList, isId, isFuncLike };

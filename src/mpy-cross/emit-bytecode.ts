@@ -524,4 +524,3 @@ export class BytecodeEmitter implements Emitter {
   endExceptHandler(): void { this.adjustStackSize(-3); }
 }
 
-export { BuildKind, AttrKind, SubscrKind };
