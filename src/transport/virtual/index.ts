@@ -9,8 +9,8 @@
 //    cannot tell text from binary writes; `crlf: false` sends the VM's bytes untouched);
 //  - a Ctrl-C that the VM cannot notice within `interruptGraceMs` (a program stuck inside C code)
 //    hard-resets it: the friendly banner, a fresh VM, boot.py/main.py skipped;
-//  - a Ctrl-C during time.sleep() ends the sleep and is raised at the program's next check, so the
-//    statements up to the next loop jump or return still run;
+//  - time.sleep*() are the board's own (the port's spin a core): a Ctrl-C raises inside them, with
+//    one extra traceback line, `File "<board>", line N, in sleep`;
 //  - `machine` is a small stand-in (reset, soft_reset, unique_id, freq); input() reads the line;
 //    os.uname() is added; binascii is the pure-Python one (a2b_base64 wants bytes, not str).
 import type { ByteStream } from "../byte-stream.js";

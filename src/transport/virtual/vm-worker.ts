@@ -170,15 +170,20 @@ function stdinRead(_s: EmStream, buffer: Uint8Array, offset: number, length: num
 
 /**
  * time.sleep*(): the port's own spin on the clock and burn a core for as long as they sleep; these
- * let the thread sleep, waking for host input (a Ctrl-C ends the sleep early; the KeyboardInterrupt
- * is raised at the program's next check).
+ * let the thread sleep, waking for host input. True when a Ctrl-C ended the sleep: the pending
+ * interrupt is then taken back and the Python side raises KeyboardInterrupt inside the sleep call,
+ * as a board's sleep does (false without interrupt cells: the pending one is raised at the next check).
  */
-function idle(ms: number): null {
+function idle(ms: number): boolean {
   const end = realNow() + (Number.isFinite(ms) ? Math.max(0, ms) : 0);
   for (;;) {
-    if (pollDuringRun() || hostInterruptPending()) return null;
+    if (pollDuringRun() || hostInterruptPending()) {
+      if (!cells || !memory) return false;
+      clearKeyboardInterrupt(new Int32Array(memory.buffer), cells);
+      return true;
+    }
     const left = end - realNow();
-    if (left <= 0) return null;
+    if (left <= 0) return false;
     ring.waitForMore(Math.min(left, 20));
   }
 }
@@ -258,9 +263,12 @@ def _tspy_shims():
     sys.modules["machine"] = machine
 
     import time
-    time.sleep = _tspy_board.sleep
-    time.sleep_ms = _tspy_board.sleep_ms
-    time.sleep_us = _tspy_board.sleep_us
+    # Compiled under "<board>" so a Ctrl-C traceback names the board's sleep, not a REPL line.
+    ns = {"_b": _tspy_board}
+    exec(compile("def sleep(s):\\n if _b.sleep(s): raise KeyboardInterrupt\\n"
+                 "def sleep_ms(ms):\\n if _b.sleep_ms(ms): raise KeyboardInterrupt\\n"
+                 "def sleep_us(us):\\n if _b.sleep_us(us): raise KeyboardInterrupt\\n", "<board>", "exec"), ns)
+    time.sleep, time.sleep_ms, time.sleep_us = ns["sleep"], ns["sleep_ms"], ns["sleep_us"]
 
     # Boards have os.uname(); this port's os lacks it.
     import os
