@@ -113,8 +113,10 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   if (opts.version) {
-    const { EMULATED_MICROPYTHON } = await import("../mpy-cross/index.js");
-    ctx.out.write(`MicroPython v${EMULATED_MICROPYTHON} (tspy); mpy-cross emitting mpy v${opts.mpyVersion}\n`);
+    const { MPY_VERSIONS } = await import("../mpy-cross/index.js");
+    const v = MPY_VERSIONS[opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion];
+    if (!v) throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported`);
+    ctx.out.write(`MicroPython v${v.emulates} (tspy); mpy-cross emitting mpy v${opts.mpyVersion}\n`);
     return 0;
   }
   if (opts.files.length === 0) throw new UsageError("mpy-cross: no input files (see tspy mpy-cross --help)");
