@@ -1,7 +1,7 @@
 // What changed in upstream's lexer and parser between the mpy-cross releases whose output tspy
 // reproduces. Each .mpy version is tied to the release that made the reference files: 6.3 → 1.27.0,
-// 6.2 → 1.22.2, 6.1 → 1.20.0, 6 → 1.19.1. Only front-end differences live here (tree shape, literal
-// values, accepted syntax); bytecode and container differences belong to the back end.
+// 6.2 → 1.22.2, 6.1 → 1.20.0, 6 → 1.19.1, 5 → 1.18.0. Only front-end differences live here (tree shape,
+// literal values, accepted syntax); bytecode and container differences belong to the back end.
 import { MPY_CROSS_LONG_STATIC_QSTRS } from "./parse-qstrs.js";
 
 export interface LexerDialect {
@@ -32,6 +32,10 @@ export interface ParserDialect {
   readonly constTruthOfAnyObject: boolean;
   /** qstrs longer than 10 bytes that the mpy-cross binary holds before parsing. */
   readonly longStaticQstrs: readonly string[];
+  /** Tuples of constants become one constant object (MICROPY_COMP_CONST_TUPLE, 1.19+). */
+  readonly constTuples: boolean;
+  /** `X = const(v)` takes any constant (1.19+); before, only ints ("constant must be an integer"). */
+  readonly constAnyObject: boolean;
 }
 
 export interface FrontEndDialect extends LexerDialect, ParserDialect {
@@ -53,6 +57,8 @@ const V1_27: FrontEndDialect = {
   normaliseBigIntResults: true,
   constTruthOfAnyObject: true,
   longStaticQstrs: MPY_CROSS_LONG_STATIC_QSTRS,
+  constTuples: true,
+  constAnyObject: true,
 };
 
 const V1_22: FrontEndDialect = {
@@ -79,6 +85,15 @@ const V1_19: FrontEndDialect = {
   fstringParenthesised: false,
   floatLiterals: "double-1.19",
   constTruthOfAnyObject: false,
+  // (its build had no __complex__ yet)
+  longStaticQstrs: MPY_CROSS_LONG_STATIC_QSTRS.filter((q) => q !== "__complex__"),
+};
+
+const V1_18: FrontEndDialect = {
+  ...V1_19,
+  release: "1.18.0",
+  constTuples: false,
+  constAnyObject: false,
 };
 
 /** Front-end behaviour per .mpy version (the mpy-cross release that writes it). */
@@ -87,13 +102,29 @@ export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   "6.2": V1_22,
   "6.1": V1_20,
   "6": V1_19,
+  "5": V1_18,
 };
 
 export const DEFAULT_DIALECT = V1_27;
 
-export function dialectForMpyVersion(version: string | undefined): FrontEndDialect {
-  if (version === undefined) return DEFAULT_DIALECT;
-  const d = DIALECTS[version];
-  if (d === undefined) throw new RangeError(`no parser for .mpy version ${version} (known: ${Object.keys(DIALECTS).join(", ")})`);
+/**
+ * The dialect for an emulated release ("1.22.2") or, failing that, a .mpy version ("6.2"). Releases are
+ * matched on major.minor, so "1.22" and "1.22.0" pick the 1.22.2 front end.
+ */
+export function selectDialect(opts: { release?: string; mpyVersion?: string }): FrontEndDialect {
+  if (opts.release !== undefined) {
+    const minor = opts.release.split(".").slice(0, 2).join(".");
+    const d = Object.values(DIALECTS).find((x) => x.release.split(".").slice(0, 2).join(".") === minor);
+    if (d === undefined) {
+      const known = Object.values(DIALECTS).map((x) => x.release).join(", ");
+      throw new RangeError(`no parser for MicroPython ${opts.release} (known: ${known})`);
+    }
+    return d;
+  }
+  if (opts.mpyVersion === undefined) return DEFAULT_DIALECT;
+  const d = DIALECTS[opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion];
+  if (d === undefined) {
+    throw new RangeError(`no parser for .mpy version ${opts.mpyVersion} (known: ${Object.keys(DIALECTS).join(", ")})`);
+  }
   return d;
 }

@@ -237,7 +237,13 @@ export abstract class NodeBuilder extends ParserState {
       return false;
     }
     const valueNode = args.nodes[0] ?? null;
-    if (!isConstNode(valueNode)) throw this.error("SyntaxError", "not a constant", call.line);
+    if (!this.dialect.constAnyObject) {
+      if (valueNode === null || (valueNode.kind !== "smallint" && !(valueNode.kind === "const" && valueNode.value.type === "int"))) {
+        throw this.error("SyntaxError", "constant must be an integer", call.line);
+      }
+    } else if (!isConstNode(valueNode)) {
+      throw this.error("SyntaxError", "not a constant", call.line);
+    }
     this.consts.set(target.name, { value: constNodeValue(valueNode), mpz: valueNode !== null && this.mpzNodes.has(valueNode) });
     if (target.name.startsWith("_")) {
       this.stack.length -= 2;
@@ -249,6 +255,7 @@ export abstract class NodeBuilder extends ParserState {
   }
 
   private buildTuple(line: number, id: number, numArgs: number): boolean {
+    if (!this.dialect.constTuples) return false;
     if (id === R.testlist_comp && this.pendingRule(0) === R.atom_paren) {
       // (a,) or (a, b)
       return this.tupleFromStack(line, numArgs);

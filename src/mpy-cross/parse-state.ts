@@ -4,7 +4,7 @@
 import { CompileError } from "./compile-error.js";
 import { ruleId } from "./grammar.js";
 import { Lexer } from "./lexer.js";
-import { dialectForMpyVersion, type FrontEndDialect } from "./parse-dialect.js";
+import { selectDialect, type FrontEndDialect } from "./parse-dialect.js";
 import type { InputKind, ParseNode, PyConstant, StructNode } from "./parse-tree.js";
 import { Tok } from "./tokens.js";
 
@@ -20,9 +20,11 @@ export interface ParseOptions {
   internedNames?: readonly string[];
   /**
    * Which mpy-cross to be, named by the .mpy version it writes: "6.3" (1.27.0, the default), "6.2"
-   * (1.22.2), "6.1" (1.20.0), "6" (1.19.1). See parse-dialect.ts for what differs.
+   * (1.22.2), "6.1" (1.20.0), "6" (1.19.1), "5" (1.18.0). See parse-dialect.ts for what differs.
    */
   mpyVersion?: string;
+  /** The same choice by MicroPython release ("1.22.2"); wins over mpyVersion when both are given. */
+  release?: string;
 }
 
 /** Rule ids the parser treats specially. */
@@ -82,7 +84,7 @@ export abstract class ParserState {
     const bits = opts.smallIntBits ?? 31;
     this.smallMin = -(1n << BigInt(bits - 1));
     this.smallMax = (1n << BigInt(bits - 1)) - 1n;
-    this.dialect = dialectForMpyVersion(opts.mpyVersion);
+    this.dialect = selectDialect(opts);
     this.qstrs = new Set(this.dialect.longStaticQstrs);
     this.qstrs.add(opts.filename);
     for (const n of opts.internedNames ?? []) this.qstrs.add(n);

@@ -949,6 +949,26 @@ describe("older releases' front ends", () => {
     else expect(tree(src, { mpyVersion })).toBe(upstream);
   });
 
+  // 1.18 (.mpy 5), from that upstream build: no tuple folding, const() takes ints only
+  it("5: keeps tuples of constants as tuples", () => {
+    expect(tree("x = (1, 2)\n", { mpyVersion: "5" })).toBe(
+      "[   1] expr_stmt (n=2)\n         id(x)\n[   1]   atom_paren (n=1)\n[   1]     testlist_comp (n=2)\n" +
+        "             int(1)\n             int(2)\n",
+    );
+  });
+
+  it("5: accepts only ints in const()", () => {
+    expect(compileError("from micropython import const\nX = const('s')\n", { mpyVersion: "5" }).format()).toBe(
+      'Traceback (most recent call last):\n  File "case.py", line 2\nSyntaxError: constant must be an integer\n',
+    );
+  });
+
+  it("picks the front end by release as well", () => {
+    expect(tree("x = 1 / 2\n", { release: "1.22.2" })).toBe(tree("x = 1 / 2\n", { mpyVersion: "6.2" }));
+    expect(tree("x = 1 / 2\n", { release: "1.27.0" })).toBe(tree("x = 1 / 2\n"));
+    expect(() => parse("x = 1\n", { filename: "a.py", release: "1.10" })).toThrow(RangeError);
+  });
+
   it("refuses a version it has no front end for", () => {
     expect(() => parse("x = 1\n", { filename: "a.py", mpyVersion: "4" })).toThrow(RangeError);
   });
