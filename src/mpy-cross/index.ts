@@ -34,7 +34,15 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
   }
   // `release` tells a front end that knows about it which release's parser to reproduce (folding rules
   // changed between releases); passed through a variable so parsers without the option still type-check.
-  const parseOptions = { filename: opts.filename, inputKind: "file" as const, optimize, smallIntBits, release: MPY_VERSIONS[version].emulates };
+  const parseOptions = {
+    filename: opts.filename,
+    inputKind: "file" as const,
+    optimize,
+    smallIntBits,
+    release: MPY_VERSIONS[version].emulates,
+    // upstream makes the -s name a qstr before parsing, which decides whether an equal literal is interned
+    internedNames: opts.sourceName !== undefined ? [opts.sourceName] : [],
+  };
   const tree = parse(source, parseOptions);
   const compat = compatForRelease(MPY_VERSIONS[version].emulates);
   const compiler = new Compiler({ sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat });
