@@ -1,7 +1,8 @@
 // The virtual board as a ByteStream: what is written here is what a host sends down a serial line,
 // what is read is what the board answers. The board itself (the MicroPython VM) runs in a worker
-// thread; a Ctrl-C that the running program cannot notice within a grace period ends that thread and
-// boots a fresh VM, the way a hard reset ends a stuck board.
+// thread. A Ctrl-C for a running program is set straight into the VM's shared memory, as a UART
+// interrupt handler sets it (see shared-memory.ts); one the VM does not take within a grace period
+// (it is stuck inside C code) ends that thread and boots a fresh VM, as a hard reset ends a stuck board.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
