@@ -1,7 +1,7 @@
 // Where the VM worker's code is. Built (dist/): the compiled vm-worker.js next to this file. Run from
-// TypeScript sources (the test runner): worker threads cannot load .ts, so this directory's modules
-// (the worker side imports only node built-ins and its siblings) are transpiled once into a temporary
-// directory keyed by their content.
+// TypeScript sources (the test runner): worker threads cannot load .ts, so the project's dist/ build
+// is used when it is up to date, and otherwise this directory's modules (the worker side imports only
+// node built-ins and its siblings) are transpiled once into a temporary directory keyed by content.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,10 +15,31 @@ export function workerScriptPath(): Promise<string> {
   return cached;
 }
 
+/**
+ * The project's own build of these sources (dist/src/..., as `npm test` makes it), when every compiled
+ * module is at least as new as its source: no need to transpile again.
+ */
+function freshBuild(sourceDir: string): string | null {
+  const rel = path.relative(path.resolve(sourceDir, "../../.."), sourceDir); // src/transport/virtual
+  const distDir = path.resolve(sourceDir, "../../..", "dist", rel);
+  try {
+    for (const f of fs.readdirSync(sourceDir)) {
+      if (!f.endsWith(".ts") || f.endsWith(".d.ts")) continue;
+      const js = fs.statSync(path.join(distDir, `${f.slice(0, -3)}.js`), { throwIfNoEntry: false });
+      if (!js || js.mtimeMs < fs.statSync(path.join(sourceDir, f)).mtimeMs) return null;
+    }
+  } catch {
+    return null;
+  }
+  return path.join(distDir, "vm-worker.js");
+}
+
 async function locate(): Promise<string> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const built = path.join(here, "vm-worker.js");
   if (fs.existsSync(built)) return built;
+  const fresh = freshBuild(here);
+  if (fresh) return fresh;
 
   // Every module of this directory is transpiled; the worker imports only the ones it needs.
   const sources = fs
