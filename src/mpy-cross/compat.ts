@@ -20,29 +20,32 @@ export interface BackendCompat {
   readonly starArgsAsObjects: boolean;
   /** 1.20+: any constant (None, "", (), 0.0 ...) decides an `if`/`while` at compile time, not just True/False/ints. */
   readonly constBoolFromAnyConstant: boolean;
+  /** How float constants are printed: shortest round-trip (1.26+), 16 digits by pow(10, n) (1.20-1.25),
+   * or 16 digits after scaling by a table of powers of ten (1.19 and earlier). */
+  readonly floatFormat: "shortest" | "pow10" | "table";
   /** The bytecode layout: "v6" (1.19+, module-wide tables) or "v5" (inline qstrs, per-function tables). */
   readonly layout: "v5" | "v6";
 }
 
 const RELEASES: Record<string, BackendCompat> = {
   "1.27.0": {
-    release: "1.27.0", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.27.0", floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.22.2": {
-    release: "1.22.2", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.22.2", floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.20.0": {
-    release: "1.20.0", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.20.0", floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.19.1": {
-    release: "1.19.1", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.19.1", floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: false,
   },
   "1.18.0": {
-    release: "1.18.0", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.18.0", floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
   },
 };

@@ -8,9 +8,18 @@ const PRECISION = 16;
 const BUF_SIZE = 32;
 const MIN_BUF_SIZE = 7; // room for "+9e+199"
 
-/** 10^n rounded to the nearest double, as a correctly rounded libm pow() gives it. */
+/**
+ * pow(10, n) as glibc computes it on the x86-64 hosts upstream's mpy-cross runs on: the nearest
+ * double, except where 10^n lies exactly halfway between two doubles and glibc rounds up
+ * (measured for every n from -330 to 310).
+ */
+const GLIBC_POW10_ROUNDS_UP = new Map<number, number>([
+  [23, Number("1.0000000000000001e23")],
+  [210, Number("1.0000000000000001e210")],
+]);
+
 function pow10(n: number): number {
-  return Number(`1e${n}`);
+  return GLIBC_POW10_ROUNDS_UP.get(n) ?? Number(`1e${n}`);
 }
 
 /** The unbiased binary exponent field of a double (subnormals report -1023). */
@@ -178,4 +187,169 @@ export function legacyComplexRepr(real: number, imag: number): string {
   if (real === 0) return `${legacyFormatG(imag)}j`;
   const im = legacyFormatG(imag);
   return `(${legacyFormatG(real)}${imag >= 0 || Number.isNaN(imag) ? "+" : ""}${im}j)`;
+}
+
+// ---- MicroPython 1.19 and earlier: scaling by a table of powers of ten ----
+
+const POS_POW = [1e256, 1e128, 1e64, 1e32, 1e16, 1e8, 1e4, 1e2, 1e1];
+const NEG_POW = [1e-256, 1e-128, 1e-64, 1e-32, 1e-16, 1e-8, 1e-4, 1e-2, 1e-1];
+const ROUND_TO_ONE = 0.999999999995;
+const DEC_EXP = 256;
+
+/** mp_format_float(f, buf, 32, 'g', 16, sign) of 1.19 and earlier (mantissa scaled into [1, 10) first). */
+export function legacyFormatG119(value: number, sign = ""): string {
+  let f = value;
+  const s: string[] = [];
+  if ((f < 0 || Object.is(f, -0)) && !Number.isNaN(f)) {
+    s.push("-");
+    f = -f;
+  } else if (sign) {
+    s.push(sign);
+  }
+  const bufRemaining = BUF_SIZE - 1 - s.length;
+  if (!Number.isFinite(f)) return s.join("") + (Number.isNaN(f) ? "nan" : "inf");
+
+  let prec = PRECISION;
+  let fmt = "g";
+  const orgFmt = "g";
+  let e = 0;
+  let dec = 0;
+  let eSign = "";
+  let numDigits = 0;
+
+  if (f === 0) {
+    e = 0;
+    if (prec + 6 > bufRemaining) prec = bufRemaining - 6;
+  } else if (f < 1) {
+    const firstDig = f >= ROUND_TO_ONE ? "1" : "0";
+    e = 0;
+    for (let i = 0, e1 = DEC_EXP; e1; e1 >>= 1, i++) {
+      if (NEG_POW[i] > f) {
+        e += e1;
+        f *= POS_POW[i];
+      }
+    }
+    let eSignChar = "-";
+    if (f < 1 && f >= ROUND_TO_ONE) {
+      f = 1.0;
+      if (e === 0) eSignChar = "+";
+    } else if (f < 1) {
+      e++;
+      f *= 10.0;
+    }
+    if (e <= 4) {
+      fmt = "f";
+      dec = -1;
+      s.push(firstDig);
+      prec += e - 1;
+      if (prec + 2 > bufRemaining) prec = bufRemaining - 2;
+      numDigits = prec;
+      if (numDigits) {
+        s.push(".");
+        while (--e && numDigits) {
+          s.push("0");
+          numDigits--;
+        }
+      }
+    } else {
+      eSign = eSignChar;
+      dec = 0;
+      if (prec > bufRemaining - MIN_BUF_SIZE) prec = bufRemaining - MIN_BUF_SIZE + 1;
+    }
+  } else {
+    e = 0;
+    for (let i = 0, e1 = DEC_EXP; e1; e1 >>= 1, i++) {
+      if (POS_POW[i] <= f) {
+        e += e1;
+        f *= NEG_POW[i];
+      }
+    }
+    if (Math.trunc(f) >= 10) {
+      e += 1;
+      f *= 0.1;
+    }
+    if (prec + (MIN_BUF_SIZE - 1) > bufRemaining) prec = bufRemaining - (MIN_BUF_SIZE - 1);
+    if (e < prec) {
+      fmt = "f";
+      prec -= e + 1;
+    }
+    if (fmt === "f") {
+      dec = e;
+      numDigits = prec + e + 1;
+    } else {
+      eSign = "+";
+    }
+  }
+  if (prec < 0) prec = 0;
+  if (fmt === "g") {
+    if (prec === 0) prec = 1;
+    numDigits = prec;
+  }
+
+  for (let i = 0; i < numDigits; ++i, --dec) {
+    const d = Math.trunc(f) | 0;
+    s.push(d < 0 ? "0" : String.fromCharCode(48 + d));
+    if (dec === 0 && prec > 0) s.push(".");
+    f -= d;
+    f *= 10.0;
+  }
+
+  if (f >= 5.0) {
+    let rs = s.length - 1;
+    for (;;) {
+      if (s[rs] === ".") {
+        rs--;
+        continue;
+      }
+      if (s[rs] < "0" || s[rs] > "9") {
+        rs++;
+        break;
+      }
+      if (s[rs] < "9") {
+        s[rs] = String.fromCharCode(s[rs].charCodeAt(0) + 1);
+        break;
+      }
+      s[rs] = "0";
+      if (rs === 0) break;
+      rs--;
+    }
+    if (s[rs] === "0") {
+      if (s[rs + 1] === "." && fmt !== "f") {
+        s[rs] = ".";
+        s[rs + 1] = "0";
+        if (eSign === "-") {
+          e--;
+          if (e === 0) eSign = "+";
+        } else {
+          e++;
+        }
+        s.splice(rs, 0, "1");
+        s.pop();
+      } else {
+        s.splice(rs, 0, "1");
+      }
+    }
+  }
+
+  let text = s.join("");
+  if (orgFmt === "g" && prec > 0) {
+    text = text.replace(/0+$/, "");
+    if (text.endsWith(".")) text = text.slice(0, -1);
+  }
+  if (eSign) {
+    text += "e" + eSign;
+    if (e >= 100) text += String(Math.floor(e / 100));
+    text += String(Math.floor(e / 10) % 10) + String(e % 10);
+  }
+  return text;
+}
+
+export function legacyFloatRepr119(x: number): string {
+  const s = legacyFormatG119(x);
+  return /[.en]/.test(s) ? s : s + ".0";
+}
+
+export function legacyComplexRepr119(real: number, imag: number): string {
+  if (real === 0) return `${legacyFormatG119(imag)}j`;
+  return `(${legacyFormatG119(real)}${imag >= 0 || Number.isNaN(imag) ? "+" : ""}${legacyFormatG119(imag)}j)`;
 }

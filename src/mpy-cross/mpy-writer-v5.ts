@@ -5,7 +5,7 @@ import type { RawCode } from "./raw-code.js";
 import type { ConstObj } from "./constants.js";
 import { staticQstrNumber } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
-import { legacyComplexRepr, legacyFloatRepr } from "./float-format-legacy.js";
+import { legacyComplexRepr119, legacyFloatRepr119 } from "./float-format-legacy.js";
 import { utf8Bytes } from "./utf8.js";
 
 const WINDOW_SIZE = 32;
@@ -85,8 +85,8 @@ class V5Sink {
         return;
       case "ellipsis": this.bytes.push(0x65); return;
       case "int": return text("i", o.value.toString());
-      case "float": return text("f", legacyFloatRepr(o.value));
-      case "complex": return text("c", legacyComplexRepr(0, o.imag));
+      case "float": return text("f", legacyFloatRepr119(o.value));
+      case "complex": return text("c", legacyComplexRepr119(0, o.imag));
       default:
         throw new Error(`internal: a ${o.type} constant cannot be stored in a .mpy v5 file`);
     }

@@ -8,7 +8,7 @@ import { encodeUint } from "./emit-bytecode.js";
 import { utf8Bytes } from "./utf8.js";
 import { writeMpyV5 } from "./mpy-writer-v5.js";
 import { compatForRelease } from "./compat.js";
-import { legacyComplexRepr, legacyFloatRepr } from "./float-format-legacy.js";
+import { legacyComplexRepr, legacyComplexRepr119, legacyFloatRepr, legacyFloatRepr119 } from "./float-format-legacy.js";
 
 export interface MpyVersionInfo {
   /** Version byte in the header. */
@@ -62,6 +62,7 @@ interface NumberReprs {
 
 const MODERN_REPRS: NumberReprs = { float: (x) => floatRepr(x), complex: complexRepr };
 const LEGACY_REPRS: NumberReprs = { float: legacyFloatRepr, complex: legacyComplexRepr };
+const TABLE_REPRS: NumberReprs = { float: legacyFloatRepr119, complex: legacyComplexRepr119 };
 
 function writeObj(out: ByteSink, o: ConstObj, reprs: NumberReprs): void {
   switch (o.type) {
@@ -113,7 +114,8 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   out.uint(cm.qstrs.length);
   out.uint(cm.consts.length);
   for (const q of cm.qstrs) writeQstr(out, q);
-  const reprs = compatForRelease(v.emulates).modernFloats ? MODERN_REPRS : LEGACY_REPRS;
+  const format = compatForRelease(v.emulates).floatFormat;
+  const reprs = format === "shortest" ? MODERN_REPRS : format === "pow10" ? LEGACY_REPRS : TABLE_REPRS;
   for (const o of cm.consts) writeObj(out, o, reprs);
   writeRawCode(out, cm.rc);
   return Uint8Array.from(out.bytes);

@@ -1,11 +1,11 @@
-// The 16-digit float repr of MicroPython 1.20-1.25 (and, for the numbers we meet, 1.18/1.19): every
+// The 16-digit float repr of MicroPython 1.20-1.25 and its predecessor of 1.19 and earlier: every
 // float constant that upstream mpy-cross 1.18 wrote into the v5 reference files must be reproduced
 // exactly from its own value, and so must constants that 1.19-1.22 wrote (one not the shortest form).
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { readMpy, type RawCode, type MpyConst } from "../../src/mpy-cross/mpy-reader.js";
-import { legacyComplexRepr, legacyFloatRepr } from "../../src/mpy-cross/float-format-legacy.js";
+import { legacyComplexRepr, legacyFloatRepr, legacyFloatRepr119 } from "../../src/mpy-cross/float-format-legacy.js";
 
 const v5Dir = path.join(path.dirname(new URL(import.meta.url).pathname), "reference", "v5");
 
@@ -22,7 +22,7 @@ describe("legacy float repr", () => {
 
   it("reproduces every float constant of the upstream 1.18 references", () => {
     expect(texts.length).toBeGreaterThan(10);
-    for (const t of texts) expect(legacyFloatRepr(parseFloat(t))).toBe(t);
+    for (const t of texts) expect(legacyFloatRepr119(parseFloat(t))).toBe(t);
   });
 
   it("keeps the old non-shortest digits and layout", () => {
@@ -32,5 +32,8 @@ describe("legacy float repr", () => {
     }
     expect(legacyComplexRepr(0, 2.5)).toBe("2.5j");
     expect(legacyComplexRepr(0, 2000)).toBe("2000j");
+    // the same double as 1.19 printed it (scaled by its table of powers of ten) and as 1.20-1.22 did
+    expect(legacyFloatRepr119(41.3125)).toBe("41.31250000000001");
+    expect(legacyFloatRepr(41.3125)).toBe("41.3125");
   });
 });
