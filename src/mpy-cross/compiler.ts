@@ -183,8 +183,9 @@ export class Compiler {
         if (pn.tok !== Tok.NEWLINE) this.emit.loadConstTok(pn.tok);
         return;
       case "const":
-        // 1.18 on a 64-bit host kept ints within its own small-int range as plain leaves (no line)
-        if (!(this.compat.layout === "v5" && pn.value.type === "int" && fitsSmallInt(pn.value.value, 63))) {
+        // 1.18 kept some constants as leaves, which carry no line: ints within the 64-bit host's
+        // small-int range, and short bytes literals (interned like short strings)
+        if (!(this.compat.layout === "v5" && isV5Leaf(pn.value))) {
           this.emit.setSourceLine(pn.line);
         }
         if (this.compat.layout === "v5") this.loadConstV5(pn.value);
@@ -460,6 +461,14 @@ export class Compiler {
       smallIntBits: this.opts.smallIntBits,
     };
   }
+}
+
+/** Bytes literals up to this length were interned by 1.18's parser (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN). */
+const V5_INTERN_LEN = 10;
+
+function isV5Leaf(value: ConstObj): boolean {
+  if (value.type === "int") return fitsSmallInt(value.value, 63);
+  return value.type === "bytes" && value.value.length <= V5_INTERN_LEN;
 }
 
 function fitsSmallInt(v: bigint, bits: number): boolean {
