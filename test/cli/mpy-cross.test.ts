@@ -1,7 +1,7 @@
 // `tspy mpy-cross` as users run it: several files per run, --out-dir, -o/-s/-O, errors per file in
 // upstream's format while the other files still compile, and never a partial or stray output file.
-import { describe, expect, it, beforeEach } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync, copyFileSync } from "node:fs";
+import { describe, expect, it, beforeEach, afterEach } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync, copyFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { tspy, ROOT } from "../helpers/cli.js";
@@ -15,6 +15,8 @@ beforeEach(() => {
   for (const f of ["m01_numbers.py", "m04_closures.py"]) copyFileSync(path.join(programs, f), path.join(dir, f));
   writeFileSync(path.join(dir, "bad.py"), "x = 1\nwhile x:\n    pass\nbreak\n");
 });
+
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("tspy mpy-cross", () => {
   it("compiles several files into --out-dir, byte-identical to upstream", async () => {
