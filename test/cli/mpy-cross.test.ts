@@ -28,6 +28,14 @@ describe("tspy mpy-cross", () => {
     }
   });
 
+  it("writes .mpy v5 for MicroPython 1.12-1.18 with --mpy-version 5", async () => {
+    const r = await tspy(["mpy-cross", "--mpy-version", "5", "--out-dir", "v5", "m01_numbers.py", "m04_closures.py"], { cwd: dir });
+    expect(r.status).toBe(0);
+    for (const stem of ["m01_numbers", "m04_closures"]) {
+      expect(readFileSync(path.join(dir, "v5", `${stem}.mpy`))).toEqual(readFileSync(path.join(reference, "v5", `${stem}.default.mpy`)));
+    }
+  });
+
   it("writes next to the source by default, and honours -O3 and -s", async () => {
     expect((await tspy(["mpy-cross", "m01_numbers.py"], { cwd: dir })).status).toBe(0);
     expect(readFileSync(path.join(dir, "m01_numbers.mpy"))).toEqual(readFileSync(path.join(reference, "m01_numbers.default.mpy")));
