@@ -68,8 +68,11 @@ export const COMMANDS: TableEntry[] = [
   { names: ["mpy-cross"], summary: "compile Python to .mpy, byte-identical to upstream mpy-cross (--dump to disassemble)", group: "Compile", greedy: true, load: lazy("./mpy-cross.js", "mpyCrossCommand") },
   { names: ["esptool"], summary: "esptool-compatible ESP8266 flasher (chip_id, write_flash, read_flash ...)", group: "Flash", greedy: true, load: lazy("./esptool.js", "esptoolCommand") },
   { names: ["flash"], summary: "flash FIRMWARE.bin onto a board (detect, write, verify, reset)", group: "Flash", greedy: true, load: lazy("./esptool.js", "flashCommand") },
+  { names: ["bossac"], summary: "bossac-compatible SAM-BA flasher for SAMD21 boards (-e -w -v --offset=0x2000 FILE)", group: "Flash", greedy: true, load: lazy("./bossac.js", "bossacCommand") },
+  { names: ["uf2"], summary: "UF2 files: convert | info | flash onto a bootloader drive", group: "Flash", greedy: true, load: lazy("./uf2.js", "uf2Command") },
   { names: ["install"], summary: "install a package and its dependencies (upip-compatible)", group: "Packages", greedy: true, load: lazy("./install.js", "installCommand") },
   { names: ["upip"], summary: "upip: install | pack DIST.tar.gz | check FILE.tar.gz", group: "Packages", greedy: true, load: lazy("./install.js", "upipCommand") },
+  { names: ["circup"], summary: "CircuitPython library bundles: install | list | update | uninstall | freeze | show", group: "Packages", greedy: true, load: lazy("./bundle.js", "circupCommand") },
   { names: ["mip"], summary: "mip install NAME[@VER] | github:org/repo | URL", group: "Packages", greedy: true, load: lazy("./install.js", "mipCommand") },
 ];
 
