@@ -52,7 +52,11 @@ export class Session implements CliContext {
 
   stream(): Promise<ByteStream> {
     if (!this.openStreamPromise) {
-      this.openStreamPromise = openStream(this.device, { baud: this.baud, ...this.credentials });
+      this.openStreamPromise = openStream(this.device, {
+        baud: this.baud,
+        ...this.credentials,
+        onNotice: (m) => this.err.write(`tspy: ${m}\n`),
+      });
       // A failed open must not be cached: a later `connect` may fix the spec.
       this.openStreamPromise.catch(() => {
         this.openStreamPromise = null;

@@ -104,7 +104,8 @@ export function helpText(): string {
   }
   lines.push(
     "",
-    "Devices: /dev/ttyUSB0, COM3, a0 (ttyACM0), u0 (ttyUSB0), c0 (COM0), auto, id:SERIAL, tcp://HOST:PORT, virtual[:DIR]",
+    "Devices: /dev/ttyUSB0, COM3, a0 (ttyACM0), u0 (ttyUSB0), c0 (COM0), auto, id:SERIAL, tcp://HOST:PORT,",
+    "         telnet://[USER:PASS@]HOST, ws://[:PASS@]HOST[:8266] (WebREPL), virtual[:DIR]",
     "Chain commands with +, e.g. tspy connect a0 exec \"x=1\" + eval x",
   );
   return lines.join("\n") + "\n";
@@ -210,6 +211,8 @@ export async function main(argv: string[]): Promise<number> {
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
+    // A command with its own SIGINT handler (e.g. `virtual serve`) shuts itself down cleanly.
+    if (interrupts === 1 && process.listenerCount("SIGINT") > 1) return;
     const repl = session?.currentRepl();
     if (interrupts === 1 && repl?.inRawRepl) {
       // Let the board's program see KeyboardInterrupt; exec then reports it as the board does.

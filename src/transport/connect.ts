@@ -9,6 +9,8 @@ export interface OpenOptions {
   /** Login for links that ask for one (telnet, WebREPL password). */
   user?: string;
   password?: string;
+  /** Things a link wants the user to know that are not errors (a virtual board's hard reset ...). */
+  onNotice?: (message: string) => void;
 }
 
 export const DEFAULT_BAUD = 115200;
@@ -80,7 +82,7 @@ export async function openStream(spec: string, opts: OpenOptions = {}): Promise<
   if (s === "virtual" || s.startsWith("virtual:")) {
     // Loaded only when asked for: the VM is the heaviest thing tspy has.
     const { openVirtualBoard } = await import("./virtual/index.js");
-    return openVirtualBoard(s === "virtual" ? undefined : s.slice("virtual:".length));
+    return openVirtualBoard(s === "virtual" ? undefined : s.slice("virtual:".length), { onNotice: opts.onNotice });
   }
   for (const [prefix, open] of Object.entries(SCHEMES)) {
     if (s.startsWith(prefix)) return open(s.slice(prefix.length), opts);
