@@ -1,0 +1,247 @@
+// `tspy circup install|list|update|uninstall|freeze|show`: CircuitPython library bundles as circup handles
+// them. The device is the board behind the raw REPL, or a mounted CIRCUITPY drive with --path DIR.
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../errors.js";
+import type { CliContext, CommandSpec } from "./command.js";
+import type { CircuitPythonInfo, CircuitPyDevice, CircupManager, Library, ModuleStatus } from "../bundle/index.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+const COMMON = {
+  path: { type: "string" },
+  bundle: { type: "string", multiple: true },
+  "cpy-version": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies Options;
+
+const USAGE = `usage: tspy circup [--path DIR] [--bundle ZIP|URL|github:OWNER/REPO[@TAG]]... [--cpy-version V] COMMAND
+  install NAME... [--py] [-r requirements.txt] [-U]   install modules and their dependencies into /lib
+  list                                             installed modules, their versions, and which are out of date
+  update [NAME...] [--all]                         update out-of-date modules (--all: without asking)
+  uninstall NAME...                                remove modules from /lib
+  freeze [-r]                                      print NAME==VERSION for each module (-r: write requirements.txt)
+  show [MATCH]                                     list the modules the bundles offer
+  --path DIR      a mounted CIRCUITPY drive instead of the board on -d/--device
+  --bundle SRC    a bundle zip (NAME-py-TAG.zip, NAME-9.x-mpy-TAG.zip), a URL to one, or github:OWNER/REPO[@TAG];
+                  repeat for several (default: Adafruit's and the community bundle from GitHub)
+  --cpy-version V the board's CircuitPython version when boot_out.txt cannot tell
+  --py            install .py sources instead of the .mpy build for the board's release`;
+
+function parse<const T extends Options>(cmd: string, args: string[], extra: T) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: true, strict: true } as const);
+  } catch (err) {
+    throw new UsageError(`circup ${cmd}: ${(err as Error).message.split("\n")[0]}`);
+  }
+}
+
+function markActed(ctx: CliContext): void {
+  const s = ctx as CliContext & { acted?: boolean };
+  if ("acted" in s) s.acted = true;
+}
+
+type Common = { path?: string; bundle?: string[]; "cpy-version"?: string };
+
+interface Connected {
+  device: CircuitPyDevice;
+  info: CircuitPythonInfo;
+  manager: CircupManager;
+}
+
+async function connect(ctx: CliContext, values: Common): Promise<Connected> {
+  const b = await import("../bundle/index.js");
+  let device: CircuitPyDevice;
+  let where: string;
+  if (values.path !== undefined) {
+    const st = await fs.stat(values.path).catch(() => null);
+    if (!st?.isDirectory()) throw new UsageError(`circup: --path ${values.path} is not a directory`);
+    device = new b.DriveDevice(values.path);
+    where = path.resolve(values.path);
+  } else {
+    device = b.ReplDevice.for(await ctx.repl());
+    where = ctx.device;
+  }
+  let info: CircuitPythonInfo;
+  if (values["cpy-version"] !== undefined) {
+    info = b.infoFromVersion(values["cpy-version"]);
+  } else {
+    const boot = await device.readFile("/boot_out.txt");
+    if (!boot) throw new b.NotCircuitPythonError("Missing file boot_out.txt on the device: wrong path or drive corrupted (give --cpy-version if it is CircuitPython).");
+    info = b.parseBootOut(Buffer.from(boot).toString("utf8"));
+  }
+  const board = info.boardId || info.board;
+  ctx.out.write(`Found device ${board} at ${where}, running CircuitPython ${info.version}.\n`);
+  const manager = new b.CircupManager(device, info, (line) => ctx.out.write(line + "\n"));
+  return { device, info, manager };
+}
+
+async function library(ctx: CliContext, values: Common, major: number | null, py = false): Promise<Library> {
+  const b = await import("../bundle/index.js");
+  const bundles = await b.loadBundles(values.bundle ?? [], { major, py });
+  for (const x of bundles) ctx.out.write(`Using bundle ${x.label} (${x.source}).\n`);
+  return new b.Library(bundles);
+}
+
+async function readRequirementsFile(file: string): Promise<string[]> {
+  const { requirementNames } = await import("../bundle/index.js");
+  try {
+    return requirementNames(await fs.readFile(file, "utf8"));
+  } catch (err) {
+    throw new UsageError(`circup install: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+}
+
+async function install(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse("install", args, {
+    py: { type: "boolean" },
+    requirement: { type: "string", short: "r", multiple: true },
+    upgrade: { type: "boolean", short: "U" },
+  });
+  const names = [...positionals];
+  for (const f of values.requirement ?? []) names.push(...(await readRequirementsFile(f)));
+  if (names.length === 0) throw new UsageError("circup install: name at least one module (or give -r requirements.txt)");
+  const { manager, info } = await connect(ctx, values);
+  const lib = await library(ctx, values, info.major, values.py ?? false);
+  await manager.install(names, lib, { py: values.py ?? false, upgrade: values.upgrade ?? false });
+  return 0;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)) + 2);
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("").trimEnd());
+}
+
+async function list(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse("list", args, {});
+  if (positionals.length) throw new UsageError("circup list: takes no arguments");
+  const { manager, info } = await connect(ctx, values);
+  const lib = await library(ctx, values, info.major);
+  const statuses = await manager.list(lib);
+  if (statuses.length === 0) {
+    ctx.out.write("No modules found on the device.\n");
+    return 0;
+  }
+  const outdated = statuses.filter((s) => s.outdated);
+  if (outdated.length) {
+    ctx.out.write(
+      "The following modules are out of date or probably need an update.\n" +
+        "Major Updates may include breaking changes. Review before updating.\n" +
+        "MPY Format changes from Circuitpython 8 to 9 require an update.\n\n",
+    );
+  }
+  const rows = [["Module", "Version", "Latest", "Update Reason"]];
+  rows.push(rows[0]!.map((h) => "-".repeat(h.length)));
+  for (const s of statuses) {
+    rows.push([s.installed.name, s.deviceVersion ?? "unknown", s.bundleVersion ?? (lib.has(s.installed.name) ? "unknown" : "-"), s.reason ?? ""]);
+  }
+  for (const line of table(rows)) ctx.out.write(line + "\n");
+  ctx.out.write(outdated.length ? `\n${outdated.length} module[s] out of date: tspy circup update\n` : "\nAll modules found on the device are up to date.\n");
+  return 0;
+}
+
+async function ask(ctx: CliContext, question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: ctx.out as NodeJS.WritableStream });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N]: `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function update(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse("update", args, { all: { type: "boolean" } });
+  const { manager, info } = await connect(ctx, values);
+  const lib = await library(ctx, values, info.major);
+  const interactive = process.stdin.isTTY === true;
+  if (!values.all && positionals.length === 0) ctx.out.write("Please indicate which module[s] you wish to update:\n\n");
+  await manager.update(lib, {
+    all: values.all ?? false,
+    names: positionals,
+    confirm: async (_s: ModuleStatus, question: string) => {
+      if (interactive) return ask(ctx, question);
+      ctx.out.write(`${question} no (not a terminal: use --all or name the modules)\n`);
+      return false;
+    },
+  });
+  return 0;
+}
+
+async function uninstall(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse("uninstall", args, {});
+  if (positionals.length === 0) throw new UsageError("circup uninstall: name at least one module");
+  const { manager } = await connect(ctx, values);
+  const { missing } = await manager.uninstall(positionals);
+  return missing.length ? 1 : 0;
+}
+
+async function freeze(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse("freeze", args, { requirement: { type: "boolean", short: "r" } });
+  if (positionals.length) throw new UsageError("circup freeze: takes no arguments");
+  const { manager } = await connect(ctx, values);
+  const lines = await manager.freezeLines();
+  if (lines.length === 0) {
+    ctx.out.write("No modules found on the device.\n");
+    return 0;
+  }
+  for (const l of lines) ctx.out.write(l + "\n");
+  if (values.requirement) {
+    const file = path.resolve("requirements.txt");
+    try {
+      await fs.writeFile(file, lines.map((l) => l + "\n").join(""), { flag: "wx" });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(code === "EEXIST" ? `circup freeze: ${file} already exists; remove it first` : `circup freeze: cannot write ${file}: ${code ?? err}`);
+    }
+    ctx.out.write(`Wrote ${file}\n`);
+  }
+  return 0;
+}
+
+async function show(args: string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parse("show", args, {});
+  if (positionals.length > 1) throw new UsageError("circup show: at most one MATCH");
+  const lib = await library(ctx, values, null, true);
+  const all = lib.names();
+  const match = positionals[0]?.toLowerCase();
+  const shown = match === undefined ? all : all.filter((n) => n.includes(match));
+  for (const n of shown) ctx.out.write(n + "\n");
+  ctx.out.write(`${shown.length} shown of ${all.length} packages.\n`);
+  return 0;
+}
+
+const SUBCOMMANDS: Record<string, (args: string[], ctx: CliContext) => Promise<number>> = { install, list, update, uninstall, freeze, show };
+
+export const circupCommand: CommandSpec = {
+  name: "circup",
+  summary: "CircuitPython library bundles: install | list | update | uninstall | freeze | show",
+  greedy: true,
+  async run(args, ctx) {
+    markActed(ctx);
+    // Options common to every subcommand may come before it: pull them out to find the subcommand word.
+    const before: string[] = [];
+    let i = 0;
+    for (; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "-h" || a === "--help") {
+        ctx.out.write(USAGE + "\n");
+        return 0;
+      }
+      if (!a.startsWith("-")) break;
+      before.push(a);
+      if (["--path", "--bundle", "--cpy-version"].includes(a) && i + 1 < args.length) before.push(args[++i]!);
+    }
+    const sub = args[i];
+    if (sub === undefined || !SUBCOMMANDS[sub]) {
+      throw new UsageError(sub === undefined ? `circup: ${USAGE.split("\n")[0]}` : `circup: unknown command '${sub}' (install, list, update, uninstall, freeze, show)`);
+    }
+    const rest = [...before, ...args.slice(i + 1)];
+    if (rest.includes("-h") || rest.includes("--help")) {
+      ctx.out.write(USAGE + "\n");
+      return 0;
+    }
+    return SUBCOMMANDS[sub]!(rest, ctx);
+  },
+};
