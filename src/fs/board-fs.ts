@@ -89,7 +89,7 @@ function toEntry(v: PyValue): Entry {
 const NOT_COMPILED = new Set(["SyntaxError", "IndentationError"]);
 
 /** Board exceptions that mean the code arrived damaged (nothing was written): send it again. */
-const GARBLED = new Set(["SyntaxError", "IndentationError", "UnicodeError", "ValueError"]);
+const GARBLED = new Set(["SyntaxError", "IndentationError", "UnicodeError", "ValueError", "NameError"]);
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
@@ -181,10 +181,14 @@ export class BoardFs {
    */
   private async exec(code: string | Uint8Array, opts: ExecOptions = {}): Promise<Uint8Array> {
     for (let attempt = 1; ; attempt++) {
+      const sent = this.guard(code);
       try {
-        return await this.repl.exec(this.guard(code), opts);
+        return await this.repl.exec(sent, opts);
       } catch (e) {
         if (attempt >= 4) throw e;
+        // A guarded program that failed outside its exec() (no "<string>" frame): the wrapper
+        // itself arrived damaged, so nothing ran.
+        if (sent !== code && e instanceof DeviceError && !e.traceback.includes('"<string>"')) continue;
         if (e instanceof TimeoutError && /accept the code/.test(e.message)) {
           // The end-of-code byte or the board's OK was lost: back to a clean raw REPL prompt, again.
           await this.repl.enter();
@@ -247,7 +251,7 @@ export class BoardFs {
     // The board holds a chunk several times over while compiling it (line buffer, lexer buffer,
     // the bytes object): size chunks to a fraction of its free memory.
     const mem = caps.memFree > 0 ? caps.memFree : 8192;
-    const share = this.repl.pasteMode === "plain" ? 14 : 6;
+    const share = this.repl.pasteMode === "plain" ? 20 : 6;
     const writeChunk = clamp(Math.floor(mem / share / 64) * 64, 128, 16384);
     return { write: "bytes8", read: null, writeChunk, readChunk: 128 };
   }
@@ -276,7 +280,7 @@ export class BoardFs {
       }
       // Reading holds the chunk, its escaped or encoded copy, and (repr) a text up to 4× as long.
       const mem = caps.memFree > 0 ? caps.memFree : 8192;
-      const readShare = read === "repr" ? 24 : 8;
+      const readShare = read === "repr" ? 48 : 8;
       plan.readChunk = clamp(Math.floor(mem / readShare / 64) * 64, 128, 8192);
       plan.read = read;
     }

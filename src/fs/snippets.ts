@@ -316,6 +316,7 @@ while 1:
  if _h:_h.update(_d)
  ${line}
 _f.close()
+_d=_f=None
 print('#E',_n,''.join('%02x'%x for x in _h.digest()) if _h else '-')
 `;
 }
@@ -354,7 +355,7 @@ export function chunkCheck(length: number, byteSum: number): string {
 }
 
 /** Append the checked chunk `_d` to the open temporary file. */
-export const writeChunkData = "_tspy_w(_d)\n";
+export const writeChunkData = "_tspy_w(_d)\n_d=None\n";
 
 /**
  * Close, check the temporary file's size (and SHA-256) against `size`/`digest` (Python expressions),
@@ -378,6 +379,7 @@ export function writeCommit(caps: BoardCaps, tmp: string, target: string, size: 
   return `${stater(caps)}${hash}try:
  _tspy_f.close()
 except NameError:pass
+_tspy_f=_tspy_w=_d=None
 _t=${pyStr(tmp)};_g=${pyStr(target)}
 _z=_st(_t)[1];_x=${check}
 _ez=${size};_ex=${digest ?? "None"}
