@@ -267,15 +267,18 @@ export function nodeNumber(pn: ParseNode): Num | null {
   return null;
 }
 
+// One object per constant, as upstream's math module hands out its own float objects: two uses of
+// `math.nan` are then the same constant in the .mpy (pointer-equal), although nan != nan.
+const MATH_CONSTANTS: ReadonlyMap<string, Num> = new Map<string, Num>([
+  ["e", { type: "float", value: Math.E }],
+  ["pi", { type: "float", value: Math.PI }],
+  ["tau", { type: "float", value: 2 * Math.PI }],
+  ["inf", { type: "float", value: Infinity }],
+  ["nan", { type: "float", value: NaN }],
+]);
+
 /** Constants of the modules the parser may read attributes of (`math.pi`): only math's floats. */
 export function moduleConstant(module: string, attr: string): Num | null {
   if (module !== "math") return null;
-  switch (attr) {
-    case "e": return { type: "float", value: Math.E };
-    case "pi": return { type: "float", value: Math.PI };
-    case "tau": return { type: "float", value: 2 * Math.PI };
-    case "inf": return { type: "float", value: Infinity };
-    case "nan": return { type: "float", value: NaN };
-    default: return null;
-  }
+  return MATH_CONSTANTS.get(attr) ?? null;
 }

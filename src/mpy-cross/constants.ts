@@ -52,35 +52,3 @@ export function constIsTrue(c: ConstObj): boolean {
     case "tuple": return c.items.length > 0;
   }
 }
-
-/** repr() of a float as MicroPython 1.27 prints it: shortest round-trip digits, Python's layout. */
-export function floatRepr(x: number, alwaysDecimal = true): string {
-  if (Number.isNaN(x)) return "nan";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  if (x === 0) return (Object.is(x, -0) ? "-0" : "0") + (alwaysDecimal ? ".0" : "");
-  const sign = x < 0 ? "-" : "";
-  const [mant, expStr] = Math.abs(x).toExponential().split("e");
-  const digits = mant.replace(".", "");
-  const exp = Number(expStr);
-  let body: string;
-  if (exp < -4 || exp >= 16) {
-    body = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    body += `e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  } else if (exp < 0) {
-    body = "0." + "0".repeat(-exp - 1) + digits;
-  } else if (digits.length <= exp + 1) {
-    body = digits + "0".repeat(exp + 1 - digits.length) + (alwaysDecimal ? ".0" : "");
-  } else {
-    body = digits.slice(0, exp + 1) + "." + digits.slice(exp + 1);
-  }
-  return sign + body;
-}
-
-export function complexRepr(real: number, imag: number): string {
-  if (real !== 0) {
-    const im = floatRepr(imag, false);
-    const signed = im.startsWith("-") ? im : "+" + im;
-    return `(${floatRepr(real, false)}${signed}j)`;
-  }
-  return `${floatRepr(imag, false)}j`;
-}

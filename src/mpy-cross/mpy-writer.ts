@@ -2,7 +2,7 @@
 // Per-version differences are a table (MPY_VERSIONS) so older formats can be added beside 6.3.
 import type { CompiledModule, RawCode } from "./raw-code.js";
 import type { ConstObj } from "./constants.js";
-import { complexRepr, floatRepr } from "./constants.js";
+import { complexRepr127, floatRepr127 } from "./float-format.js";
 import { staticQstrNumber } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
 import { utf8Bytes } from "./utf8.js";
@@ -60,7 +60,7 @@ interface NumberReprs {
   complex(real: number, imag: number): string;
 }
 
-const MODERN_REPRS: NumberReprs = { float: (x) => floatRepr(x), complex: complexRepr };
+const MODERN_REPRS: NumberReprs = { float: (x) => floatRepr127(x), complex: complexRepr127 };
 const LEGACY_REPRS: NumberReprs = { float: legacyFloatRepr, complex: legacyComplexRepr };
 const TABLE_REPRS: NumberReprs = { float: legacyFloatRepr119, complex: legacyComplexRepr119 };
 

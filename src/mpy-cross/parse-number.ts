@@ -4,6 +4,7 @@
 // (binary powering), then rounds to double. A float literal's bits end up in the .mpy (via its repr),
 // so that arithmetic is reproduced here with a small exact model of the x87 extended format.
 import type { PyConstant } from "./parse-tree.js";
+import { extDecimalExp, extFromInt, extToDouble } from "./extended-float.js";
 
 /** A literal upstream rejects; the parser reports `message` as a SyntaxError on the token's line. */
 export class NumberSyntaxError extends Error {}
@@ -61,102 +62,9 @@ export function parseIntegerLiteral(text: string, rejectLeadingZeros = true): bi
 const MANTISSA_MAX = 0x1999999999999998n;
 const INT_MAX = 2147483647;
 
-/** A finite positive x87 extended value: mant (exactly 64 bits, top bit set) × 2^exp; or zero/inf. */
-interface Ext {
-  readonly mant: bigint;
-  readonly exp: number;
-  readonly special?: "zero" | "inf";
-}
-
-const EXT_MIN_EXP = -16382 - 63; // exponent of the smallest normal's mantissa unit
-const EXT_MAX_EXP = 16383 - 63;
-
-function bitLength(v: bigint): number {
-  return v === 0n ? 0 : v.toString(2).length;
-}
-
-/** Rounds v × 2^exp (v > 0, any size, `sticky` = lost nonzero bits below) to 64 bits, nearest-even. */
-function roundToExt(v: bigint, exp: number, sticky: boolean): Ext {
-  const len = bitLength(v);
-  if (len > 64) {
-    const shift = len - 64;
-    const kept = v >> BigInt(shift);
-    const rem = v - (kept << BigInt(shift));
-    const half = 1n << BigInt(shift - 1);
-    let m = kept;
-    if (rem > half || (rem === half && (sticky || (kept & 1n) === 1n))) m += 1n;
-    exp += shift;
-    if (m >> 64n) {
-      m >>= 1n;
-      exp += 1;
-    }
-    return finishExt(m, exp);
-  }
-  return finishExt(v << BigInt(64 - len), exp - (64 - len));
-}
-
-function finishExt(mant: bigint, exp: number): Ext {
-  if (exp > EXT_MAX_EXP) return { mant: 0n, exp: 0, special: "inf" };
-  // Denormal long doubles are far below double range; treating them as zero changes no double result.
-  if (exp < EXT_MIN_EXP) return { mant: 0n, exp: 0, special: "zero" };
-  return { mant, exp };
-}
-
-function extFromInt(v: bigint): Ext {
-  return v === 0n ? { mant: 0n, exp: 0, special: "zero" } : roundToExt(v, 0, false);
-}
-
-function extMul(a: Ext, b: Ext): Ext {
-  if (a.special === "zero" || b.special === "zero") return { mant: 0n, exp: 0, special: "zero" };
-  if (a.special === "inf" || b.special === "inf") return { mant: 0n, exp: 0, special: "inf" };
-  return roundToExt(a.mant * b.mant, a.exp + b.exp, false);
-}
-
-function extDiv(a: Ext, b: Ext): Ext {
-  if (a.special === "zero" || b.special === "inf") return { mant: 0n, exp: 0, special: "zero" };
-  if (a.special === "inf") return { mant: 0n, exp: 0, special: "inf" };
-  // 130 quotient bits are plenty for a correctly rounded 64-bit result with a sticky bit.
-  const num = a.mant << 130n;
-  const q = num / b.mant;
-  const r = num - q * b.mant;
-  return roundToExt(q, a.exp - b.exp - 130, r !== 0n);
-}
-
-/** Rounds an extended value to the nearest double (ties to even), with subnormals and overflow. */
-function extToDouble(x: Ext): number {
-  if (x.special === "zero") return 0;
-  if (x.special === "inf") return Infinity;
-  // value = mant × 2^exp with mant in [2^63, 2^64): unbiased exponent e = exp + 63
-  const e = x.exp + 63;
-  let keepBits = 53;
-  if (e < -1022) keepBits = 53 - (-1022 - e); // subnormal: fewer mantissa bits survive
-  if (keepBits < 0) return 0; // below half the smallest subnormal
-  const shift = BigInt(64 - keepBits);
-  let m = x.mant >> shift;
-  const rem = x.mant - (m << shift);
-  const half = 1n << (shift - 1n);
-  if (rem > half || (rem === half && (m & 1n) === 1n)) m += 1n;
-  const unitExp = x.exp + Number(shift);
-  // m × 2^unitExp is exactly representable now (m ≤ 2^53); scale in two steps to avoid overflow.
-  const value = Number(m) * 2 ** Math.trunc(unitExp / 2) * 2 ** (unitExp - Math.trunc(unitExp / 2));
-  return value;
-}
-
-const TEN: Ext = extFromInt(10n);
-
-/** num × 10^decExp with upstream's long double binary powering (MICROPY_FLOAT_FORMAT_IMPL_EXACT). */
+/** mantissa × 10^decExp as upstream computes it (MICROPY_FLOAT_FORMAT_IMPL_EXACT), rounded to a double. */
 function decimalExp(mantissa: bigint, decExp: number): number {
-  let res = extFromInt(mantissa);
-  if (decExp === 0 || mantissa === 0n) return extToDouble(res);
-  const neg = decExp < 0;
-  if (neg) decExp = -decExp;
-  let expo = TEN;
-  while (decExp) {
-    if (decExp & 1) res = neg ? extDiv(res, expo) : extMul(res, expo);
-    decExp = Math.floor(decExp / 2);
-    if (decExp) expo = extMul(expo, expo);
-  }
-  return extToDouble(res);
+  return extToDouble(extDecimalExp(extFromInt(mantissa), decExp));
 }
 
 /** Decimal digits with optional fraction and exponent; returns the value and where parsing stopped. */
@@ -316,4 +224,10 @@ export function parseFloatLiteral(text: string, mode: FloatLiteralMode = "extend
   while (end < top && isSpace(text.charCodeAt(end))) end++;
   if (end !== top) throw new NumberSyntaxError("invalid syntax for number");
   return imag ? { type: "complex", imag: value } : { type: "float", value };
+}
+
+/** The double upstream 1.27's float reader gives for plain decimal text (no sign, no spaces). */
+export function readDecimalFloat(text: string): number {
+  const parsed = parseDecimal(text, 0);
+  return parsed === null ? NaN : parsed.value;
 }

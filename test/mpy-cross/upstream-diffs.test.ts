@@ -1,0 +1,31 @@
+// Cases where tspy's mpy-cross once differed from upstream, each a small program in
+// ./reference/diffs with the .mpy upstream wrote for it (`<stem>.<mpy version>.mpy`, made outside this
+// repository with the upstream release of that version: 6.3 = 1.27.0, 5 = 1.18).
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { compileToMpy } from "../../src/mpy-cross/index.js";
+import { diffDumps } from "../../src/mpy-cross/dump.js";
+
+const dir = path.join(path.dirname(new URL(import.meta.url).pathname), "reference", "diffs");
+const files = readdirSync(dir).sort();
+
+describe("byte differences once seen against upstream mpy-cross", () => {
+  for (const golden of files) {
+    const m = /^([^.]+)\.(\d(?:\.\d)?)\.mpy$/.exec(golden);
+    if (!m) continue;
+    const [, stem, version] = m;
+    it(`${stem} (.mpy ${version})`, () => {
+      const source = readFileSync(path.join(dir, `${stem}.py`));
+      const got = compileToMpy(source, { filename: `${stem}.py`, mpyVersion: version });
+      const want = readFileSync(path.join(dir, golden));
+      if (!Buffer.from(got).equals(want)) expect.fail(diffDumps(got, want));
+    });
+  }
+
+  it("every program has at least one reference", () => {
+    for (const py of files.filter((f) => f.endsWith(".py"))) {
+      expect(files.some((f) => f.startsWith(py.slice(0, -3) + ".") && f.endsWith(".mpy")), py).toBe(true);
+    }
+  });
+});
