@@ -1,0 +1,121 @@
+// bossac's command line (BOSSA 1.9's getopt_long options): short flags may be bundled (-ewv), optional
+// arguments must be attached (-r0x1000, --read=0x1000, -U1), required ones may follow (-o 0x2000).
+import { UsageError } from "../../errors.js";
+
+export interface BossacArgs {
+  erase: boolean;
+  write: boolean;
+  read: boolean;
+  readSize: number;
+  verify: boolean;
+  /** Undefined when --offset was not given (bossac then works at 0). */
+  offset?: number;
+  port?: string;
+  boot?: number;
+  bod?: number;
+  bor?: number;
+  lock?: string;
+  unlock?: string;
+  security: boolean;
+  info: boolean;
+  debug: boolean;
+  help: boolean;
+  usbPort?: number;
+  reset: boolean;
+  arduinoErase: boolean;
+  /** tspy's own: allow -e/-w over the bootloader without an explicit --offset. */
+  force: boolean;
+  file?: string;
+}
+
+type Kind = "none" | "optional" | "required";
+interface Spec {
+  short?: string;
+  long: string;
+  kind: Kind;
+  set: (a: BossacArgs, v: string | undefined) => void;
+}
+
+export function parseNumber(text: string, what: string): number {
+  const t = text.trim();
+  // strtol with base 0: 0x… hex, 0… octal, else decimal.
+  const n = /^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : /^0[0-7]+$/.test(t) ? parseInt(t, 8) : /^\d+$/.test(t) ? parseInt(t, 10) : NaN;
+  if (!Number.isFinite(n)) throw new UsageError(`bossac: bad ${what} "${text}" (expected a number like 0x2000 or 8192)`);
+  return n;
+}
+
+const SPECS: Spec[] = [
+  { short: "e", long: "erase", kind: "none", set: (a) => (a.erase = true) },
+  { short: "w", long: "write", kind: "none", set: (a) => (a.write = true) },
+  { short: "r", long: "read", kind: "optional", set: (a, v) => ((a.read = true), (a.readSize = v ? parseNumber(v, "read size") : 0)) },
+  { short: "v", long: "verify", kind: "none", set: (a) => (a.verify = true) },
+  { short: "o", long: "offset", kind: "required", set: (a, v) => (a.offset = parseNumber(v!, "offset")) },
+  { short: "p", long: "port", kind: "required", set: (a, v) => (a.port = v) },
+  { short: "b", long: "boot", kind: "optional", set: (a, v) => (a.boot = v ? parseNumber(v, "boot value") : 1) },
+  { short: "c", long: "bod", kind: "optional", set: (a, v) => (a.bod = v ? parseNumber(v, "bod value") : 1) },
+  { short: "t", long: "bor", kind: "optional", set: (a, v) => (a.bor = v ? parseNumber(v, "bor value") : 1) },
+  { short: "l", long: "lock", kind: "optional", set: (a, v) => (a.lock = v ?? "") },
+  { short: "u", long: "unlock", kind: "optional", set: (a, v) => (a.unlock = v ?? "") },
+  { short: "s", long: "security", kind: "none", set: (a) => (a.security = true) },
+  { short: "i", long: "info", kind: "none", set: (a) => (a.info = true) },
+  { short: "d", long: "debug", kind: "none", set: (a) => (a.debug = true) },
+  { short: "h", long: "help", kind: "none", set: (a) => (a.help = true) },
+  { short: "U", long: "usb-port", kind: "optional", set: (a, v) => (a.usbPort = v ? parseNumber(v, "usb-port value") : 1) },
+  { short: "R", long: "reset", kind: "none", set: (a) => (a.reset = true) },
+  { short: "a", long: "arduino-erase", kind: "none", set: (a) => (a.arduinoErase = true) },
+  { long: "force", kind: "none", set: (a) => (a.force = true) },
+];
+
+export function parseBossacArgs(argv: string[]): BossacArgs {
+  const a: BossacArgs = {
+    erase: false, write: false, read: false, readSize: 0, verify: false, security: false, info: false,
+    debug: false, help: false, reset: false, arduinoErase: false, force: false,
+  };
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      files.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const spec = SPECS.find((s) => s.long === name);
+      if (!spec) throw new UsageError(`bossac: unrecognized option '--${name}'`);
+      let value = eq < 0 ? undefined : arg.slice(eq + 1);
+      if (spec.kind === "none" && value !== undefined) throw new UsageError(`bossac: option '--${name}' doesn't allow an argument`);
+      if (spec.kind === "required" && value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`bossac: option '--${name}' requires an argument`);
+      }
+      spec.set(a, value);
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      for (let k = 1; k < arg.length; k++) {
+        const spec = SPECS.find((s) => s.short === arg[k]);
+        if (!spec) throw new UsageError(`bossac: invalid option -- '${arg[k]}'`);
+        if (spec.kind === "none") {
+          spec.set(a, undefined);
+          continue;
+        }
+        let value: string | undefined = arg.slice(k + 1) || undefined;
+        if (spec.kind === "required" && value === undefined) {
+          value = argv[++i];
+          if (value === undefined) throw new UsageError(`bossac: option requires an argument -- '${arg[k]}'`);
+        }
+        spec.set(a, value);
+        break;
+      }
+    } else files.push(arg);
+  }
+  if (a.help) return a;
+  if (a.read && (a.write || a.verify)) throw new UsageError("bossac: read option is exclusive of write or verify");
+  const needsFile = a.read || a.write || a.verify;
+  if (needsFile && files.length === 0) throw new UsageError("bossac: missing file");
+  if (files.length > (needsFile ? 1 : 0)) throw new UsageError("bossac: extra arguments found");
+  if (needsFile) a.file = files[0];
+  if (!needsFile && !a.erase && !a.info && !a.reset && a.boot === undefined && !a.arduinoErase && a.lock === undefined && a.unlock === undefined && !a.security && a.bod === undefined && a.bor === undefined) {
+    throw new UsageError("bossac: you must specify at least one option (-e -w -v -r -i -R ...; tspy bossac --help)");
+  }
+  return a;
+}
