@@ -70,6 +70,19 @@ describe("mpremote's filesystem test, on tspy", () => {
     expect(r.status).toBe(1);
   });
 
+  it("many sources into a directory; a missing or non-directory destination is refused", async () => {
+    fs.writeFileSync(path.join(tmp, "b.txt"), "bee\n");
+    let r = await run("cp", "a.py", "b.txt", ":aaa");
+    expect(r.out).toBe("cp a.py :aaa\ncp b.txt :aaa\nUp to date: aaa/a.py\n".replace("cp b.txt :aaa\nUp to date: aaa/a.py\n", "Up to date: aaa/a.py\ncp b.txt :aaa\n"));
+    expect(fs.readFileSync(path.join(board, "aaa", "b.txt"), "utf8")).toBe("bee\n");
+    r = await run("cp", "a.py", "b.txt", ":nowhere");
+    expect({ err: r.err, status: r.status }).toEqual({ err: "tspy: cp: destination does not exist\n", status: 1 });
+    r = await run("cp", "a.py", "b.txt", ":d.py");
+    expect({ err: r.err, status: r.status }).toEqual({ err: "tspy: cp: destination is not a directory\n", status: 1 });
+    r = await run("rm", ":aaa/b.txt");
+    expect(r.status).toBe(0);
+  });
+
   it("rm, rmdir", async () => {
     let r = await run("rm", ":b.py", "c.py", "+", "ls");
     expect(r.out.startsWith("rm :b.py\nrm :c.py\nls :\n")).toBe(true);
