@@ -2,6 +2,9 @@
 // the release's tag (the latest unless given) and fetches the py zip plus the N.x-mpy zip the board needs,
 // named as Adafruit's release assets are.
 import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
 import { getBytes } from "../upip/http.js";
 import { FetchError } from "../upip/errors.js";
 import { Bundle } from "./bundle.js";
@@ -18,6 +21,38 @@ export interface LoadOptions {
   onStatus?: (text: string) => void;
   /** Overrides https://github.com (a test server). */
   githubBase?: string;
+}
+
+/** Release assets never change under the same tag, so they are kept here and not downloaded again. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TSPY_CACHE_DIR) return path.join(env.TSPY_CACHE_DIR, "circup");
+  const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
+  return path.join(base, "tspy", "circup");
+}
+
+async function cachedAsset(url: string, file: string, opts: LoadOptions): Promise<Bundle> {
+  const cached = path.join(cacheDir(), file);
+  const kept = await fs.readFile(cached).catch(() => null);
+  if (kept) {
+    try {
+      return Bundle.fromZip(new Uint8Array(kept), url, file);
+    } catch {
+      // Damaged in the cache (a disk problem, a hand edit): fetch it again.
+      await fs.rm(cached, { force: true }).catch(() => {});
+    }
+  }
+  opts.onStatus?.(`downloading ${file}`);
+  const data = await getBytes(url, `bundle ${file}`);
+  const bundle = Bundle.fromZip(data, url, file);
+  try {
+    await fs.mkdir(path.dirname(cached), { recursive: true });
+    const temp = `${cached}.${randomBytes(4).toString("hex")}.tmp`;
+    await fs.writeFile(temp, data);
+    await fs.rename(temp, cached);
+  } catch {
+    // A cache that cannot be written only costs a download next time.
+  }
+  return bundle;
 }
 
 function githubBase(opts: LoadOptions): string {
@@ -47,14 +82,15 @@ async function fromGithub(spec: string, opts: LoadOptions): Promise<Bundle[]> {
   const base = githubBase(opts);
   opts.onStatus?.(`finding the latest release of ${repo}`);
   const tag = m[3] ?? (await latestTag(base, repo));
+  // The tag becomes part of a file name in the cache.
+  if (!/^[\w.+-]+$/.test(tag) || tag.startsWith(".")) throw new BundleError(`${repo}: unusable release tag ${JSON.stringify(tag)}`);
   const id = m[2]!.toLowerCase().replace(/_/g, "-");
   const flavours = ["py", ...(opts.major !== null && !opts.py ? [`${opts.major}.x-mpy`] : [])];
   const out: Bundle[] = [];
   for (const f of flavours) {
     const file = `${id}-${f}-${tag}.zip`;
     const url = `${base}/${repo}/releases/download/${encodeURIComponent(tag)}/${file}`;
-    opts.onStatus?.(`downloading ${file}`);
-    out.push(Bundle.fromZip(await getBytes(url, `bundle ${file}`), url, file));
+    out.push(await cachedAsset(url, file, opts));
   }
   return out;
 }

@@ -131,8 +131,9 @@ describe("bundles from the network (127.0.0.1)", () => {
 
   it("install: github:OWNER/REPO finds the latest release and fetches the py and 9.x-mpy assets", async () => {
     const drive = await circuitPythonDir();
+    const env = { TSPY_GITHUB_URL: server.url, TSPY_CACHE_DIR: await tempDir("cache") };
     server.requests.length = 0;
-    const r = await tspy(["circup", "--path", drive, "--bundle", "github:adafruit/Adafruit_CircuitPython_Bundle", "install", "neopixel"], { env: { TSPY_GITHUB_URL: server.url } });
+    let r = await tspy(["circup", "--path", drive, "--bundle", "github:adafruit/Adafruit_CircuitPython_Bundle", "install", "neopixel"], { env });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(server.requests).toEqual([
@@ -143,6 +144,13 @@ describe("bundles from the network (127.0.0.1)", () => {
     const files = await listFiles(path.join(drive, "lib"));
     expect(Object.keys(files)).toEqual(["neopixel.mpy"]);
     expect(files["neopixel.mpy"]!.equals(await extract(newZips["9.x-mpy"]!, "lib/neopixel.mpy"))).toBe(true);
+
+    // The release's assets are cached: the next command only asks which release is the latest.
+    server.requests.length = 0;
+    r = await tspy(["circup", "--path", drive, "--bundle", "github:adafruit/Adafruit_CircuitPython_Bundle", "list"], { env });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^neopixel\s+6\.3\.12\s+6\.3\.12$/m);
+    expect(server.requests).toEqual(["/adafruit/Adafruit_CircuitPython_Bundle/releases/latest"]);
   });
 });
 
