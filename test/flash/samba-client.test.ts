@@ -160,4 +160,31 @@ describe("tspy bossac", () => {
     expect(r.error?.message).toMatch(/^link lost while writing flash at 0x2000: /);
     expect(r.error?.message).not.toContain("\n");
   });
+
+  it("-R after writing an application resets the chip, and the bootloader starts the application", async () => {
+    const s = await sim();
+    const app = Buffer.alloc(512, 0x5a);
+    app.writeUInt32LE(0x20008000, 0); // initial stack pointer inside SRAM: a valid application
+    app.writeUInt32LE(0x000020d1, 4);
+    const r = await runBossacCli(["-p", s.url, "-e", "-w", "-v", "-R", "--offset=0x2000", file("app.bin", app)]);
+    expect(r.error).toBeUndefined();
+    const end = Date.now() + 2000;
+    while (s.server.sim.resets === 0 && Date.now() < end) await new Promise((res) => setTimeout(res, 10));
+    expect(s.server.sim.resets).toBe(1);
+    expect(s.server.sim.state).toBe("app");
+  });
+
+  it("a board that is not in its bootloader is a one-line time-out", async () => {
+    const s = await sim();
+    s.server.sim.state = "app";
+    const r = await runBossacCli(["-p", s.url, "-i"]);
+    expect(r.code).not.toBe(0);
+    expect(r.error?.message).toMatch(/timed out waiting for the SAM-BA monitor to answer N# \(is the board in its bootloader\?\)$/);
+  });
+
+  it("-a (1200-baud touch) needs a serial port", async () => {
+    const r = await runBossacCli(["-p", "tcp://127.0.0.1:9", "-a", "-i"]);
+    expect(r.code).toBe(2);
+    expect(r.error?.message).toMatch(/needs a serial port/);
+  });
 });
