@@ -82,6 +82,15 @@ describe("tspy circup --path DIR (a mounted CIRCUITPY drive)", () => {
     expect(Object.keys(await listFiles(path.join(drive, "lib")))).toEqual(["neopixel.py"]);
   });
 
+  it("--cpy-version stands in for a missing boot_out.txt and picks that release's .mpy", async () => {
+    const drive = await tempDir("no-boot-out");
+    const r = await tspy(["circup", "--path", drive, "--cpy-version", "8.2.10", ...bundleArgs(oldZips), "install", "neopixel"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("running CircuitPython 8.2.10.");
+    const files = await listFiles(path.join(drive, "lib"));
+    expect([...files["neopixel.mpy"]!.subarray(0, 2)]).toEqual([0x43, 5]);
+  });
+
   it("bad input: one line on stderr, non-zero status, nothing written", async () => {
     const drive = await circuitPythonDir();
     const evil = path.join(await tempDir("evil"), "evil-bundle-py-1.zip");

@@ -26,14 +26,14 @@ export async function circuitPythonDir(bootOut = BOOT_OUT_9): Promise<string> {
 }
 
 /** A driver that needs a bus helper package; both work on a plain MicroPython VM. */
-export function libraries(version: { thing: string; bus: string }): LibrarySpec[] {
+export function libraries(version: { thing: string; bus: string; thingNeeds?: string[] }): LibrarySpec[] {
   return [
     {
       name: "adafruit_thing",
       files: {
         "adafruit_thing.py": `from adafruit_bus_device.i2c_device import I2CDevice\n__version__ = "${version.thing}"\n__repo__ = "https://github.com/adafruit/Adafruit_CircuitPython_Thing.git"\ndef reading():\n    return I2CDevice(0x40).describe() + " v${version.thing}"\n`,
       },
-      requires: ["Adafruit-Blinka", "adafruit-circuitpython-busdevice", "adafruit-circuitpython-nowhere"],
+      requires: ["Adafruit-Blinka", "adafruit-circuitpython-busdevice", "adafruit-circuitpython-nowhere", ...(version.thingNeeds ?? [])],
     },
     {
       name: "adafruit_bus_device",
@@ -47,7 +47,7 @@ export function libraries(version: { thing: string; bus: string }): LibrarySpec[
   ];
 }
 
-export async function bundles(tag: string, version: { thing: string; bus: string }, flavours: ("py" | number)[] = ["py", 8, 9]): Promise<Record<string, string>> {
+export async function bundles(tag: string, version: { thing: string; bus: string; thingNeeds?: string[] }, flavours: ("py" | number)[] = ["py", 8, 9]): Promise<Record<string, string>> {
   return writeBundles(await tempDir("bundles"), "adafruit-circuitpython-bundle", tag, libraries(version), flavours);
 }
 

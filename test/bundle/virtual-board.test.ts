@@ -150,6 +150,34 @@ describe("circup on the virtual board", () => {
     expect((await (await manager()).list(lib)).map((s) => s.outdated)).toEqual([false]);
   });
 
+  it("replaces a .py with the .mpy (or back) and leaves no copy to shadow the new one", async () => {
+    const lib = await library(oldZips, ["py", "9.x-mpy"]);
+    await (await manager()).install(["neopixel"], lib, { py: true });
+    expect(Object.keys(await listFiles(path.join(boardDir, "lib")))).toEqual(["neopixel.py"]);
+    expect(said).toContain("Installed 'neopixel'.");
+    said = [];
+    await (await manager()).install(["neopixel"], lib);
+    expect(said).toContain("'neopixel' is already installed.");
+    expect(Object.keys(await listFiles(path.join(boardDir, "lib")))).toEqual(["neopixel.py"]);
+    await (await manager()).install(["neopixel"], lib, { upgrade: true });
+    expect(Object.keys(await listFiles(path.join(boardDir, "lib")))).toEqual(["neopixel.mpy"]);
+  });
+
+  it("after an update, installs requirements the new versions added", async () => {
+    const zips = await bundles("20250101", { thing: "2.0.0", bus: "6.0.1", thingNeeds: ["adafruit-circuitpython-neopixel"] });
+    await (await manager()).install(["adafruit_thing"], await library(oldZips, ["py"]), { py: true });
+    const m = await manager();
+    expect(await m.update(await library(zips, ["py", "9.x-mpy"]), { names: ["adafruit_thing"] })).toEqual(["adafruit_thing"]);
+    expect(said).toContain("Ready to install: ['neopixel']\n");
+    expect(Object.keys(await listFiles(path.join(boardDir, "lib"))).sort()).toEqual([
+      "adafruit_bus_device/__init__.py",
+      "adafruit_bus_device/i2c_device.py",
+      "adafruit_bus_device/spi_device.py",
+      "adafruit_thing.py",
+      "neopixel.mpy",
+    ]);
+  });
+
   it("uninstalls files and packages", async () => {
     const m = await manager();
     await m.install(["adafruit_thing", "neopixel"], await library(oldZips, ["py"]), { py: true });
