@@ -14,38 +14,41 @@ export interface BackendCompat {
   readonly ifParenTupleIsConst: boolean;
   /** Before 1.20: a walrus inside a comprehension stores through the enclosing scope directly. */
   readonly walrusStoresInParent: boolean;
-  /** 1.26+: 0.0 and -0.0 are separate constants; floats print with the shortest round-trip repr. */
+  /** 1.26+: 0.0 and -0.0 are separate constants; floats print with 1.27's repr (float-format.ts). */
   readonly modernFloats: boolean;
   /** Before 1.19: *args and **kwargs are passed as two objects (NULL when absent), not a bitmap. */
   readonly starArgsAsObjects: boolean;
   /** 1.20+: any constant (None, "", (), 0.0 ...) decides an `if`/`while` at compile time, not just True/False/ints. */
   readonly constBoolFromAnyConstant: boolean;
-  /** How float constants are printed: shortest round-trip (1.26+), 16 digits by pow(10, n) (1.20-1.25),
+  /** How float constants are printed: 16+ digits scaled in long double (1.26+, "shortest" for history), 16 digits by pow(10, n) (1.20-1.25),
    * or 16 digits after scaling by a table of powers of ten (1.19 and earlier). */
   readonly floatFormat: "shortest" | "pow10" | "table";
+  /** Before 1.19: a name assigned in a class body or module still closes over a same-named local of an
+   * enclosing function (which becomes a cell), as unassigned names do. */
+  readonly assignedNamesCloseOver: boolean;
   /** The bytecode layout: "v6" (1.19+, module-wide tables) or "v5" (inline qstrs, per-function tables). */
   readonly layout: "v5" | "v6";
 }
 
 const RELEASES: Record<string, BackendCompat> = {
   "1.27.0": {
-    release: "1.27.0", floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.27.0", assignedNamesCloseOver: false, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.22.2": {
-    release: "1.22.2", floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.22.2", assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.20.0": {
-    release: "1.20.0", floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.20.0", assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.19.1": {
-    release: "1.19.1", floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.19.1", assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: false,
   },
   "1.18.0": {
-    release: "1.18.0", floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.18.0", assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
   },
 };

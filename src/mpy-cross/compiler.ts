@@ -148,12 +148,12 @@ export class Compiler {
   }
 
   storeId(name: string): void {
-    if (this.pass === Pass.Scope) this.scopeCur.idForModification(name);
+    if (this.pass === Pass.Scope) this.scopeCur.idForModification(name, this.compat.assignedNamesCloseOver);
     else this.idOp(this.emit.storeId, name);
   }
 
   deleteId(name: string): void {
-    if (this.pass === Pass.Scope) this.scopeCur.idForModification(name);
+    if (this.pass === Pass.Scope) this.scopeCur.idForModification(name, this.compat.assignedNamesCloseOver);
     else this.idOp(this.emit.deleteId, name);
   }
 
@@ -225,7 +225,7 @@ export class Compiler {
         else this.emit.loadConstObj(value);
         return;
       case "int":
-        if (fitsSmallInt(value.value, this.opts.smallIntBits)) this.emit.loadConstSmallInt(value.value);
+        if (value.mpz !== true && fitsSmallInt(value.value, this.opts.smallIntBits)) this.emit.loadConstSmallInt(value.value);
         else this.emit.loadConstObj(value);
         return;
       default:
@@ -467,7 +467,7 @@ export class Compiler {
 const V5_INTERN_LEN = 10;
 
 function isV5Leaf(value: ConstObj): boolean {
-  if (value.type === "int") return fitsSmallInt(value.value, 63);
+  if (value.type === "int") return value.mpz !== true && fitsSmallInt(value.value, 63);
   return value.type === "bytes" && value.value.length <= V5_INTERN_LEN;
 }
 

@@ -15,7 +15,9 @@ import type { Tok } from "./tokens.js";
  * None/True/False/Ellipsis or an interned str (`qstr: true`: upstream holds a qstr object, not a heap str).
  */
 export type PyConstant =
-  | { readonly type: "int"; readonly value: bigint }
+  // `mpz`: the parser's VM held the value as a big-int object although it may be small (a folded result
+  // before 1.24); 1.18 compiled such a node as a constant object rather than a small int
+  | { readonly type: "int"; readonly value: bigint; readonly mpz?: boolean }
   | { readonly type: "float"; readonly value: number }
   | { readonly type: "complex"; readonly imag: number }
   | { readonly type: "str"; readonly value: string; readonly qstr?: boolean }

@@ -143,10 +143,13 @@ export class Scope {
     }
   }
 
-  /** A store or delete of `name` in this scope: a function rebinds it locally. */
-  idForModification(name: string): IdInfo {
+  /**
+   * A store or delete of `name` in this scope: a function rebinds it locally. `assignedCloseOver`
+   * (before 1.19) leaves a class/module name unmarked, so it may still close over an outer local.
+   */
+  idForModification(name: string, assignedCloseOver = false): IdInfo {
     const id = this.findOrAdd(name, IdKind.GlobalImplicit);
-    if (id.kind === IdKind.GlobalImplicit) {
+    if (id.kind === IdKind.GlobalImplicit && (isFuncLike(this.kind) || !assignedCloseOver)) {
       id.kind = isFuncLike(this.kind) ? IdKind.Local : IdKind.GlobalImplicitAssigned;
     }
     return id;

@@ -34,14 +34,11 @@ describe("mpy-cross output equals upstream mpy-cross 1.27", () => {
   }
 });
 
-// .mpy v5 (upstream mpy-cross 1.18). m12_bigints still differs because 1.18's parser kept a folded
-// big-int result that fits a small int (`(1 << 70) >> 65`) as an int object: a front-end matter.
-const V5_FRONT_END_GAPS = new Set(["m12_bigints"]);
 
+// .mpy v5 (upstream mpy-cross 1.18).
 describe(".mpy v5 output equals upstream mpy-cross 1.18", () => {
   for (const file of programs) {
     const stem = file.slice(0, -3);
-    if (V5_FRONT_END_GAPS.has(stem)) continue;
     for (const [opt, flags] of Object.entries(OPTION_SETS)) {
       const golden = path.join(referenceDir, "v5", `${stem}.${opt}.mpy`);
       if (!existsSync(golden)) continue;
