@@ -11,3 +11,4 @@ export { metadataFromPy, metadataFromMpy, mpyCompat } from "./module-metadata.js
 export { canonicalModuleName, requirementNames } from "./requirements.js";
 export { resolveDependencies } from "./resolve.js";
 export * from "./errors.js";
+export { programImports, importedModules, CODE_FILES } from "./auto-imports.js";

@@ -18,6 +18,7 @@ const COMMON = {
 
 const USAGE = `usage: tspy circup [--path DIR] [--bundle ZIP|URL|github:OWNER/REPO[@TAG]]... [--cpy-version V] COMMAND
   install NAME... [--py] [-r requirements.txt] [-U]   install modules and their dependencies into /lib
+          [--auto | --auto-file FILE]              ... and those code.py (or FILE) imports
   list                                             installed modules, their versions, and which are out of date
   update [NAME...] [--all]                         update out-of-date modules (--all: without asking)
   uninstall NAME...                                remove modules from /lib
@@ -68,13 +69,23 @@ async function connect(ctx: CliContext, values: Common): Promise<Connected> {
     info = b.infoFromVersion(values["cpy-version"]);
   } else {
     const boot = await device.readFile("/boot_out.txt");
-    if (!boot) throw new b.NotCircuitPythonError("Missing file boot_out.txt on the device: wrong path or drive corrupted (give --cpy-version if it is CircuitPython).");
-    info = b.parseBootOut(Buffer.from(boot).toString("utf8"));
+    if (boot) info = b.parseBootOut(Buffer.from(boot).toString("utf8"));
+    else if (values.path !== undefined) {
+      throw new b.NotCircuitPythonError("Missing file boot_out.txt on the device: wrong path or drive corrupted (give --cpy-version if it is CircuitPython).");
+    } else info = await implementationOf(ctx, b);
   }
   const board = info.boardId || info.board;
   ctx.out.write(`Found device ${board} at ${where}, running CircuitPython ${info.version}.\n`);
   const manager = new b.CircupManager(device, info, (line) => ctx.out.write(line + "\n"));
   return { device, info, manager };
+}
+
+/** Without boot_out.txt, the board itself can say what it runs. */
+async function implementationOf(ctx: CliContext, b: typeof import("../bundle/index.js")): Promise<CircuitPythonInfo> {
+  const code = "import sys\nprint(sys.implementation.name, '.'.join(str(x) for x in sys.implementation.version[:3]))\n";
+  const [name, version] = Buffer.from(await (await ctx.repl()).exec(code)).toString("utf8").trim().split(/\s+/);
+  if (name === "circuitpython" && version) return b.infoFromVersion(version);
+  throw new b.NotCircuitPythonError(`no boot_out.txt, and the board runs ${name ?? "?"} ${version ?? ""}, not CircuitPython (give --cpy-version to go on anyway)`);
 }
 
 async function library(ctx: CliContext, values: Common, major: number | null, py = false): Promise<Library> {
@@ -98,12 +109,28 @@ async function install(args: string[], ctx: CliContext): Promise<number> {
     py: { type: "boolean" },
     requirement: { type: "string", short: "r", multiple: true },
     upgrade: { type: "boolean", short: "U" },
+    auto: { type: "boolean", short: "a" },
+    "auto-file": { type: "string" },
   });
+  const auto = values.auto === true || values["auto-file"] !== undefined;
   const names = [...positionals];
   for (const f of values.requirement ?? []) names.push(...(await readRequirementsFile(f)));
-  if (names.length === 0) throw new UsageError("circup install: name at least one module (or give -r requirements.txt)");
-  const { manager, info } = await connect(ctx, values);
+  if (names.length === 0 && !auto) throw new UsageError("circup install: name at least one module (or give -r requirements.txt, or --auto)");
+  const { manager, info, device } = await connect(ctx, values);
   const lib = await library(ctx, values, info.major, values.py ?? false);
+  if (auto) {
+    const { programImports } = await import("../bundle/index.js");
+    const { program, names: imported } = await programImports(device, values["auto-file"]);
+    if (program === null) {
+      throw new UsageError(values["auto-file"] !== undefined ? `circup install: --auto-file ${values["auto-file"]}: not found on the device` : "circup install --auto: no code.py (or main.py ...) on the device; give --auto-file FILE");
+    }
+    ctx.out.write(`Finding imports from: ${program}\n`);
+    names.push(...imported.filter((n) => lib.has(n)));
+    if (names.length === 0) {
+      ctx.out.write("No bundle modules are imported.\n");
+      return 0;
+    }
+  }
   await manager.install(names, lib, { py: values.py ?? false, upgrade: values.upgrade ?? false });
   return 0;
 }

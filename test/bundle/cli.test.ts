@@ -82,6 +82,22 @@ describe("tspy circup --path DIR (a mounted CIRCUITPY drive)", () => {
     expect(Object.keys(await listFiles(path.join(drive, "lib")))).toEqual(["neopixel.py"]);
   });
 
+  it("install --auto: what code.py imports, through the user's own modules", async () => {
+    const drive = await circuitPythonDir();
+    await fs.writeFile(path.join(drive, "code.py"), "import time, board\nimport neopixel\nfrom helpers import go\ngo()\n");
+    await fs.writeFile(path.join(drive, "helpers.py"), "import adafruit_thing\ndef go():\n    pass\n");
+    const r = await tspy(["circup", "--path", drive, ...bundleArgs(oldZips), "install", "--auto"]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("Finding imports from: code.py");
+    expect(Object.keys(await listFiles(path.join(drive, "lib"))).sort()).toEqual([
+      "adafruit_bus_device/__init__.mpy",
+      "adafruit_bus_device/i2c_device.mpy",
+      "adafruit_bus_device/spi_device.mpy",
+      "adafruit_thing.mpy",
+      "neopixel.mpy",
+    ]);
+  });
+
   it("--cpy-version stands in for a missing boot_out.txt and picks that release's .mpy", async () => {
     const drive = await tempDir("no-boot-out");
     const r = await tspy(["circup", "--path", drive, "--cpy-version", "8.2.10", ...bundleArgs(oldZips), "install", "neopixel"]);
@@ -128,6 +144,15 @@ describe("tspy circup on the virtual board", () => {
     expect(r.stdout.replace(/\r\n/g, "\n")).toBe("i2c@0x40 v1.0.0\n");
     r = await tspy(["-d", `virtual:${board}`, "circup", "freeze"]);
     expect(r.stdout).toContain("adafruit_bus_device==5.2.0\nadafruit_thing==1.0.0\n");
+  });
+
+  it("a board without boot_out.txt that is not CircuitPython is refused, naming what it runs", async () => {
+    const board = await tempDir("micropython-board");
+    const r = await tspy(["-d", `virtual:${board}`, "circup", ...bundleArgs(oldZips), "install", "neopixel"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/runs micropython 1\.27\.0, not CircuitPython/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(await listFiles(board)).toEqual({});
   });
 });
 

@@ -7,6 +7,7 @@ import { canonicalModuleName, circupDependencies, requirementNames } from "../..
 import { compareVersions } from "../../src/bundle/versions.js";
 import { parseBundleName } from "../../src/bundle/bundle.js";
 import { compileForCircuitPython } from "../../fixtures/bundle/library-bundle.js";
+import { importedModules } from "../../src/bundle/auto-imports.js";
 
 const SOURCE = `"""A driver."""
 import time
@@ -88,5 +89,21 @@ describe("requirements and names", () => {
     expect(parseBundleName("adafruit-circuitpython-bundle-9.x-mpy-20241120.zip")).toEqual({ id: "adafruit-circuitpython-bundle", flavour: { kind: "mpy", major: 9 }, tag: "20241120" });
     expect(parseBundleName("circuitpython-community-bundle-py-20241119")).toEqual({ id: "circuitpython-community-bundle", flavour: { kind: "py" }, tag: "20241119" });
     expect(parseBundleName("random.zip")).toBeNull();
+  });
+});
+
+describe("imports of a program (install --auto)", () => {
+  it("finds top-level module names, leaving out relative imports and text in triple quotes", () => {
+    const code = `"""
+import not_this
+"""
+import time, board as b
+import adafruit_display_text.label
+from adafruit_bus_device.i2c_device import I2CDevice
+from . import sibling
+    import neopixel  # indented, inside a block
+x = "import nor_this"
+`;
+    expect(importedModules(code)).toEqual(["adafruit_bus_device", "adafruit_display_text", "board", "neopixel", "time"]);
   });
 });
