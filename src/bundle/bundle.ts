@@ -17,16 +17,43 @@ export interface BundleName {
 
 export interface BundleFile {
   /** Relative to lib/: `foo.mpy`, `foo/__init__.py`. */
-  path: string;
-  data: Uint8Array;
+  readonly path: string;
+  /** Inflated on first use: a bundle holds hundreds of libraries and a command needs a few. */
+  readonly data: Uint8Array;
 }
 
 export interface BundleModule {
-  name: string;
+  readonly name: string;
   /** A directory under lib/ rather than one file. */
-  isPackage: boolean;
-  files: BundleFile[];
-  metadata: ModuleMetadata;
+  readonly isPackage: boolean;
+  readonly files: BundleFile[];
+  /** Read from the files on first use. */
+  readonly metadata: ModuleMetadata;
+}
+
+class LazyFile implements BundleFile {
+  private cached: Uint8Array | null = null;
+  constructor(
+    readonly path: string,
+    private readonly load: () => Uint8Array,
+  ) {}
+  get data(): Uint8Array {
+    this.cached ??= this.load();
+    return this.cached;
+  }
+}
+
+class LazyModule implements BundleModule {
+  readonly files: BundleFile[] = [];
+  private cached: ModuleMetadata | null = null;
+  constructor(
+    readonly name: string,
+    readonly isPackage: boolean,
+  ) {}
+  get metadata(): ModuleMetadata {
+    this.cached ??= packageMetadata(this.files);
+    return this.cached;
+  }
 }
 
 export function flavourLabel(f: Flavour): string {
@@ -83,7 +110,7 @@ export class Bundle {
       if (rel.some(HIDDEN)) continue;
       if (rel[0] === "lib" && rel.length >= 2) {
         sawLib = true;
-        bundle.addLibFile(rel.slice(1), zip.read(entry));
+        bundle.addLibFile(rel.slice(1), () => zip.read(entry));
       } else if (rel[0] === "requirements" && rel.length === 3) {
         const mod = canonicalModuleName(rel[1]!);
         const slot = bundle.requirementTexts.get(mod) ?? {};
@@ -94,21 +121,20 @@ export class Bundle {
       }
     }
     if (!sawLib) throw new BundleError(`${zip.source}: not a library bundle (no ${prefix}lib/ directory)`);
-    for (const mod of bundle.modules.values()) mod.metadata = packageMetadata(mod.files);
     return bundle;
   }
 
-  private addLibFile(parts: string[], data: Uint8Array): void {
+  private addLibFile(parts: string[], load: () => Uint8Array): void {
     const isPackage = parts.length > 1;
     const file = parts[0]!;
     if (!isPackage && !/\.m?py$/.test(file)) return;
     const name = isPackage ? file.toLowerCase() : file.replace(/\.m?py$/, "").toLowerCase();
     let mod = this.modules.get(name);
     if (!mod) {
-      mod = { name, isPackage, files: [], metadata: {} };
+      mod = new LazyModule(name, isPackage);
       this.modules.set(name, mod);
     }
-    mod.files.push({ path: parts.join("/"), data });
+    mod.files.push(new LazyFile(parts.join("/"), load));
   }
 
   /** Dependencies as the bundle lists them (raw project names), empty when it lists none. */
@@ -124,7 +150,7 @@ export class Bundle {
 }
 
 /** As circup does: the first of the package's files (sorted, so `__init__` comes early) that states a version. */
-export function packageMetadata(files: { path: string; data: Uint8Array }[]): ModuleMetadata {
+export function packageMetadata(files: readonly BundleFile[]): ModuleMetadata {
   let chosen: ModuleMetadata | null = null;
   let mpy: ModuleMetadata["mpy"];
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
