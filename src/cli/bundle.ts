@@ -34,7 +34,7 @@ function parse<const T extends Options>(cmd: string, args: string[], extra: T) {
   try {
     return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: true, strict: true } as const);
   } catch (err) {
-    throw new UsageError(`circup ${cmd}: ${(err as Error).message.split("\n")[0]}`);
+    throw new UsageError(`circup ${cmd}: ${(err as Error).message.split("\n")[0]!.replace(/\. To specify .*$/, ".")}`);
   }
 }
 
