@@ -182,6 +182,14 @@ describe("tspy bossac", () => {
     expect(r.error?.message).toMatch(/timed out waiting for the SAM-BA monitor to answer N# \(is the board in its bootloader\?\)$/);
   });
 
+  it("refuses an erase offset inside a row (the row's earlier bytes would go too)", async () => {
+    const s = await sim();
+    const r = await runBossacCli(["-p", s.url, "-e", "--offset=0x2040"]);
+    expect(r.code).not.toBe(0);
+    expect(r.error?.message).toBe("erase offset 0x2040 is not a multiple of the 256-byte row");
+    expect(s.server.sim.events.some((e) => e.command === "X")).toBe(false);
+  });
+
   it("-a (1200-baud touch) needs a serial port", async () => {
     const r = await runBossacCli(["-p", "tcp://127.0.0.1:9", "-a", "-i"]);
     expect(r.code).toBe(2);

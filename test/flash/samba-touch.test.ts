@@ -72,4 +72,10 @@ describe("bossac arguments", () => {
     expect(() => parseBossacArgs(["-q"])).toThrow("bossac: invalid option -- 'q'");
     expect(() => parseBossacArgs(["--offset=zz", "-w", "x"])).toThrow(/bad offset "zz"/);
   });
+
+  it("refuses the fuse and lock options instead of ignoring them", () => {
+    expect(() => parseBossacArgs(["-l"])).toThrow(/--lock is not supported/);
+    expect(() => parseBossacArgs(["--security"])).toThrow(/--security is not supported/);
+    expect(() => parseBossacArgs(["-c0"])).toThrow(/--bod is not supported/);
+  });
 });

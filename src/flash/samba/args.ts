@@ -109,6 +109,10 @@ export function parseBossacArgs(argv: string[]): BossacArgs {
     } else files.push(arg);
   }
   if (a.help) return a;
+  // These rewrite the user row (fuses) or lock the chip; tspy leaves them alone rather than half-doing them.
+  for (const [set, name] of [[a.lock !== undefined, "--lock"], [a.unlock !== undefined, "--unlock"], [a.security, "--security"], [a.bod !== undefined, "--bod"], [a.bor !== undefined, "--bor"]] as const) {
+    if (set) throw new UsageError(`bossac: ${name} is not supported by tspy bossac (it changes the SAMD21's fuses or locks); use BOSSA's bossac for that`);
+  }
   if (a.read && (a.write || a.verify)) throw new UsageError("bossac: read option is exclusive of write or verify");
   const needsFile = a.read || a.write || a.verify;
   if (needsFile && files.length === 0) throw new UsageError("bossac: missing file");

@@ -48,7 +48,9 @@ export class Samd21Flasher {
   /** Erase from `offset` to the end of flash. */
   async erase(offset: number, progress?: Progress): Promise<void> {
     this.checkRange(offset, 0);
-    const start = offset - (offset % this.chip.rowSize);
+    // Erase works on whole rows: a row-unaligned offset would also wipe the bytes before it.
+    if (offset % this.chip.rowSize !== 0) throw new TspyError(`erase offset 0x${offset.toString(16)} is not a multiple of the ${this.chip.rowSize}-byte row`);
+    const start = offset;
     if (this.client.extensions.erase) {
       await this.client.eraseFrom(start);
     } else {
