@@ -182,6 +182,18 @@ describe("tspy bossac", () => {
     expect(r.error?.message).toMatch(/timed out waiting for the SAM-BA monitor to answer N# \(is the board in its bootloader\?\)$/);
   });
 
+  it("-w inside a row keeps the row's other bytes (erase, then write them back)", async () => {
+    const s = await sim();
+    const old = randomBytes(256);
+    s.server.sim.flash.set(old, 0x2000);
+    const img = randomBytes(64);
+    const r = await runBossacCli(["-p", s.url, "-w", "-v", "--offset=0x2040", file("mid.bin", img)]);
+    expect(r.error).toBeUndefined();
+    const want = Buffer.from(old);
+    want.set(img, 0x40);
+    expect(Buffer.from(s.server.sim.flash.subarray(0x2000, 0x2100)).equals(want)).toBe(true);
+  });
+
   it("refuses an erase offset inside a row (the row's earlier bytes would go too)", async () => {
     const s = await sim();
     const r = await runBossacCli(["-p", s.url, "-e", "--offset=0x2040"]);
