@@ -26,29 +26,31 @@ export interface BackendCompat {
   /** Before 1.19: a name assigned in a class body or module still closes over a same-named local of an
    * enclosing function (which becomes a cell), as unassigned names do. */
   readonly assignedNamesCloseOver: boolean;
+  /** 1.25+: @micropython.asm_rv32 is a known (native) decorator; before, an invalid one. */
+  readonly asmRv32Decorator: boolean;
   /** The bytecode layout: "v6" (1.19+, module-wide tables) or "v5" (inline qstrs, per-function tables). */
   readonly layout: "v5" | "v6";
 }
 
 const RELEASES: Record<string, BackendCompat> = {
   "1.27.0": {
-    release: "1.27.0", assignedNamesCloseOver: false, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.27.0", assignedNamesCloseOver: false, asmRv32Decorator: true, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.22.2": {
-    release: "1.22.2", assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.22.2", asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.20.0": {
-    release: "1.20.0", assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.20.0", asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.19.1": {
-    release: "1.19.1", assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.19.1", asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: false,
   },
   "1.18.0": {
-    release: "1.18.0", assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.18.0", asmRv32Decorator: false, assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
   },
 };

@@ -110,7 +110,10 @@ function builtinDecorator(c: Compiler, nameNodes: ParseNode[], opts: { emitOptio
   const attr = idName(nameNodes[1]);
   if (attr === "bytecode") {
     opts.emitOptions = EMIT_OPT_BYTECODE;
-  } else if (attr === "native" || attr === "viper" || attr === "asm_thumb" || attr === "asm_xtensa" || attr === "asm_rv32") {
+  } else if (
+    attr === "native" || attr === "viper" || attr === "asm_thumb" || attr === "asm_xtensa" ||
+    (attr === "asm_rv32" && c.compat.asmRv32Decorator)
+  ) {
     // mpy-cross without -march has no native emitter
     c.syntaxError(nameNodes[1], "invalid arch");
   } else {

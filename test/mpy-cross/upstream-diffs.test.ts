@@ -1,10 +1,11 @@
 // Cases where tspy's mpy-cross once differed from upstream, each a small program in
 // ./reference/diffs with the .mpy upstream wrote for it (`<stem>.<mpy version>.mpy`, made outside this
-// repository with the upstream release of that version: 6.3 = 1.27.0, 5 = 1.18).
+// repository with the upstream release of that version: 6.3 = 1.27.0, 6.2 = 1.22.2, 5 = 1.18), or for a
+// program upstream rejects, what it printed (`<stem>.<mpy version>.err`).
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { compileToMpy } from "../../src/mpy-cross/index.js";
+import { compileToMpy, CompileError } from "../../src/mpy-cross/index.js";
 import { diffDumps } from "../../src/mpy-cross/dump.js";
 
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), "reference", "diffs");
@@ -23,9 +24,26 @@ describe("byte differences once seen against upstream mpy-cross", () => {
     });
   }
 
+  for (const golden of files) {
+    const m = /^([^.]+)\.(\d(?:\.\d)?)\.err$/.exec(golden);
+    if (!m) continue;
+    const [, stem, version] = m;
+    it(`${stem} (.mpy ${version}) is rejected as upstream rejects it`, () => {
+      const source = readFileSync(path.join(dir, `${stem}.py`));
+      let printed = "compiled without error";
+      try {
+        compileToMpy(source, { filename: `${stem}.py`, mpyVersion: version });
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        printed = e.format();
+      }
+      expect(printed).toBe(readFileSync(path.join(dir, golden), "utf8"));
+    });
+  }
+
   it("every program has at least one reference", () => {
     for (const py of files.filter((f) => f.endsWith(".py"))) {
-      expect(files.some((f) => f.startsWith(py.slice(0, -3) + ".") && f.endsWith(".mpy")), py).toBe(true);
+      expect(files.some((f) => f.startsWith(py.slice(0, -3) + ".") && (f.endsWith(".mpy") || f.endsWith(".err"))), py).toBe(true);
     }
   });
 });
