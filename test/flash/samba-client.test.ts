@@ -179,7 +179,7 @@ describe("tspy bossac", () => {
     s.server.sim.state = "app";
     const r = await runBossacCli(["-p", s.url, "-i"]);
     expect(r.code).not.toBe(0);
-    expect(r.error?.message).toMatch(/timed out waiting for the SAM-BA monitor to answer N# \(is the board in its bootloader\?\)$/);
+    expect(r.error?.message).toMatch(/timed out waiting for the SAM-BA monitor to answer N# \(is the board in its bootloader\? double-tap reset, or use -a for the 1200-baud touch\)$/);
   });
 
   it("-w inside a row keeps the row's other bytes (erase, then write them back)", async () => {

@@ -32,7 +32,7 @@ export class SambaClient {
   async connect(): Promise<void> {
     await this.stream.drain(50);
     await this.stream.write("N#");
-    const ack = await this.stream.read(2, QUICK_MS * 2, "waiting for the SAM-BA monitor to answer N# (is the board in its bootloader?)");
+    const ack = await this.stream.read(2, QUICK_MS * 2, "waiting for the SAM-BA monitor to answer N# (is the board in its bootloader? double-tap reset, or use -a for the 1200-baud touch)");
     if (ack[0] !== 0x0a || ack[1] !== 0x0d) throw new SambaProtocolError(`not a SAM-BA monitor: N# answered ${JSON.stringify(Buffer.from(ack).toString("latin1"))}`);
     this.version = await this.readVersion();
     const ext = /\[Arduino:([A-Z]*)\]/.exec(this.version)?.[1] ?? "";
