@@ -5,6 +5,7 @@ import path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import type { RawRepl } from "../raw-repl/raw-repl.js";
 import { BoardFs } from "../fs/board-fs.js";
+import { parsePyLiteral } from "../fs/py-literal.js";
 import { ENOENT, FsError } from "../fs/errors.js";
 import { BundleError } from "./errors.js";
 
@@ -30,6 +31,28 @@ export interface CircuitPyDevice {
   removeTree(boardPath: string): Promise<void>;
   /** Bytes free on the filesystem holding `dir`, or null when the device cannot tell. */
   freeBytes(dir: string): Promise<number | null>;
+  /**
+   * The `__name__ = ...` lines of many .py files (null: unreadable), found on the device itself so that
+   * whole sources need not cross a slow link. Optional: without it the files are read.
+   */
+  dunderLines?(paths: string[]): Promise<Map<string, string[] | null>>;
+}
+
+/** Board-side: print (path, [lines starting with __ that assign]) for each file, one repr per line. */
+function dunderSnippet(paths: string[]): string {
+  return [
+    `for p in ${JSON.stringify(paths)}:`,
+    "    r = []",
+    "    try:",
+    "        with open(p) as f:",
+    "            for l in f:",
+    "                if l.startswith('__') and '=' in l:",
+    "                    r.append(l.rstrip())",
+    "    except Exception:",
+    "        r = None",
+    "    print(repr((p, r)))",
+    "",
+  ].join("\n");
 }
 
 const isMissing = (e: unknown) => e instanceof FsError && e.errno === ENOENT;
@@ -69,6 +92,20 @@ export class ReplDevice implements CircuitPyDevice {
 
   mkdirs(dir: string): Promise<void> {
     return this.fs.mkdirs(dir);
+  }
+
+  async dunderLines(paths: string[]): Promise<Map<string, string[] | null>> {
+    const out = new Map<string, string[] | null>();
+    // Small batches keep the program within a small board's memory.
+    for (let i = 0; i < paths.length; i += 16) {
+      const text = Buffer.from(await this.fs.repl.exec(dunderSnippet(paths.slice(i, i + 16)), { timeoutMs: 60_000 })).toString("utf8");
+      for (const line of text.split(/\r?\n/)) {
+        if (!line.trim()) continue;
+        const [p, lines] = parsePyLiteral(line.trim()) as [string, string[] | null];
+        out.set(p, lines);
+      }
+    }
+    return out;
   }
 
   writeFileAtomic(boardPath: string, data: Uint8Array): Promise<void> {

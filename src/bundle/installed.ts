@@ -1,7 +1,7 @@
 // What is in the board's /lib: each module (a .py/.mpy file or a package directory) with the
 // `__version__` it declares and, for compiled modules, the CircuitPython releases its .mpy suits.
 import type { CircuitPyDevice, DeviceEntry } from "./device.js";
-import { metadataFromFile, type ModuleMetadata } from "./module-metadata.js";
+import { metadataFromFile, metadataFromPy, type ModuleMetadata } from "./module-metadata.js";
 
 export const LIB_DIR = "/lib";
 
@@ -63,17 +63,27 @@ export async function scanInstalled(device: CircuitPyDevice, libDir = LIB_DIR): 
       metadata: {},
     });
   }
-  for (const mod of out.values()) mod.metadata = await readMetadata(device, mod);
+  // Sources: only their `__x__ = ...` lines, asked for all at once when the device can find them itself.
+  const pyPaths = [...out.values()].flatMap((m) => m.files.map((f) => f.path)).filter((p) => p.endsWith(".py"));
+  const dunders = device.dunderLines && pyPaths.length ? await device.dunderLines(pyPaths) : null;
+  for (const mod of out.values()) mod.metadata = await readMetadata(device, mod, dunders);
   return [...out.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-async function readMetadata(device: CircuitPyDevice, mod: InstalledModule): Promise<ModuleMetadata> {
+async function readMetadata(device: CircuitPyDevice, mod: InstalledModule, dunders: Map<string, string[] | null> | null): Promise<ModuleMetadata> {
   const files = [...mod.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   let compat: ModuleMetadata["mpy"];
   for (const f of files) {
-    const data = await device.readFile(f.path);
-    if (!data) continue;
-    const meta = metadataFromFile(f.path, data);
+    let meta: ModuleMetadata;
+    const lines = dunders?.get(f.path);
+    if (lines !== undefined) {
+      if (lines === null) continue;
+      meta = metadataFromPy(lines.join("\n"));
+    } else {
+      const data = await device.readFile(f.path);
+      if (!data) continue;
+      meta = metadataFromFile(f.path, data);
+    }
     compat ??= meta.mpy;
     if (meta.mpy === "bad") compat = "bad";
     if (meta.version !== undefined) return { ...meta, ...(compat !== undefined ? { mpy: compat } : {}) };
