@@ -19,6 +19,8 @@ export interface LoadOptions {
   /** Only source files are wanted. */
   py: boolean;
   onStatus?: (text: string) => void;
+  /** Use only cached release assets: no network. */
+  offline?: boolean;
   /** Overrides https://github.com (a test server). */
   githubBase?: string;
 }
@@ -28,6 +30,15 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TSPY_CACHE_DIR) return path.join(env.TSPY_CACHE_DIR, "circup");
   const base = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), ".cache");
   return path.join(base, "tspy", "circup");
+}
+
+/** The newest release whose py asset is in the cache (Adafruit's tags are dates, so they sort as text). */
+async function newestCachedTag(id: string, repo: string): Promise<string> {
+  const prefix = `${id}-py-`;
+  const names = await fs.readdir(cacheDir()).catch(() => [] as string[]);
+  const tags = names.filter((n) => n.startsWith(prefix) && n.endsWith(".zip")).map((n) => n.slice(prefix.length, -4)).sort();
+  if (!tags.length) throw new BundleError(`--offline: no release of ${repo} in the cache (${cacheDir()}); run once without --offline`);
+  return tags[tags.length - 1]!;
 }
 
 async function cachedAsset(url: string, file: string, opts: LoadOptions): Promise<Bundle> {
@@ -41,6 +52,7 @@ async function cachedAsset(url: string, file: string, opts: LoadOptions): Promis
       await fs.rm(cached, { force: true }).catch(() => {});
     }
   }
+  if (opts.offline) throw new BundleError(`--offline: ${file} is not in the cache (${cacheDir()})`);
   opts.onStatus?.(`downloading ${file}`);
   const data = await getBytes(url, `bundle ${file}`);
   const bundle = Bundle.fromZip(data, url, file);
@@ -81,10 +93,10 @@ async function fromGithub(spec: string, opts: LoadOptions): Promise<Bundle[]> {
   const repo = `${m[1]}/${m[2]}`;
   const base = githubBase(opts);
   opts.onStatus?.(`finding the latest release of ${repo}`);
-  const tag = m[3] ?? (await latestTag(base, repo));
+  const id = m[2]!.toLowerCase().replace(/_/g, "-");
+  const tag = m[3] ?? (opts.offline ? await newestCachedTag(id, repo) : await latestTag(base, repo));
   // The tag becomes part of a file name in the cache.
   if (!/^[\w.+-]+$/.test(tag) || tag.startsWith(".")) throw new BundleError(`${repo}: unusable release tag ${JSON.stringify(tag)}`);
-  const id = m[2]!.toLowerCase().replace(/_/g, "-");
   const flavours = ["py", ...(opts.major !== null && !opts.py ? [`${opts.major}.x-mpy`] : [])];
   const out: Bundle[] = [];
   for (const f of flavours) {
@@ -98,6 +110,7 @@ async function fromGithub(spec: string, opts: LoadOptions): Promise<Bundle[]> {
 export async function loadBundle(spec: string, opts: LoadOptions): Promise<Bundle[]> {
   if (spec.startsWith("github:")) return fromGithub(spec, opts);
   if (/^https?:\/\//i.test(spec)) {
+    if (opts.offline) throw new BundleError(`--offline: cannot download ${spec}`);
     opts.onStatus?.(`downloading ${spec}`);
     const file = decodeURIComponent(new URL(spec).pathname.split("/").pop() ?? "");
     return [Bundle.fromZip(await getBytes(spec, "bundle"), spec, file)];

@@ -13,10 +13,11 @@ const COMMON = {
   path: { type: "string" },
   bundle: { type: "string", multiple: true },
   "cpy-version": { type: "string" },
+  offline: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies Options;
 
-const USAGE = `usage: tspy circup [--path DIR] [--bundle ZIP|URL|github:OWNER/REPO[@TAG]]... [--cpy-version V] COMMAND
+const USAGE = `usage: tspy circup [--path DIR] [--bundle ZIP|URL|github:OWNER/REPO[@TAG]]... [--cpy-version V] [--offline] COMMAND
   install NAME... [--py] [-r requirements.txt] [-U]   install modules and their dependencies into /lib
           [--auto | --auto-file FILE]              ... and those code.py (or FILE) imports
   list                                             installed modules, their versions, and which are out of date
@@ -28,6 +29,7 @@ const USAGE = `usage: tspy circup [--path DIR] [--bundle ZIP|URL|github:OWNER/RE
   --bundle SRC    a bundle zip (NAME-py-TAG.zip, NAME-9.x-mpy-TAG.zip), a URL to one, or github:OWNER/REPO[@TAG];
                   repeat for several (default: Adafruit's and the community bundle from GitHub)
   --cpy-version V the board's CircuitPython version when boot_out.txt cannot tell
+  --offline       no network: github: bundles come from the cache of earlier downloads
   --py            install .py sources instead of the .mpy build for the board's release`;
 
 function parse<const T extends Options>(cmd: string, args: string[], extra: T) {
@@ -43,7 +45,7 @@ function markActed(ctx: CliContext): void {
   if ("acted" in s) s.acted = true;
 }
 
-type Common = { path?: string; bundle?: string[]; "cpy-version"?: string };
+type Common = { path?: string; bundle?: string[]; "cpy-version"?: string; offline?: boolean };
 
 interface Connected {
   device: CircuitPyDevice;
@@ -90,7 +92,7 @@ async function implementationOf(ctx: CliContext, b: typeof import("../bundle/ind
 
 async function library(ctx: CliContext, values: Common, major: number | null, py = false): Promise<Library> {
   const b = await import("../bundle/index.js");
-  const bundles = await b.loadBundles(values.bundle ?? [], { major, py });
+  const bundles = await b.loadBundles(values.bundle ?? [], { major, py, offline: values.offline ?? false });
   for (const x of bundles) ctx.out.write(`Using bundle ${x.label} (${x.source}).\n`);
   return new b.Library(bundles);
 }

@@ -185,6 +185,18 @@ describe("bundles from the network (127.0.0.1)", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^neopixel\s+6\.3\.12\s+6\.3\.12$/m);
     expect(server.requests).toEqual(["/adafruit/Adafruit_CircuitPython_Bundle/releases/latest"]);
+
+    // --offline: the newest cached release, no request at all; nothing cached is one clear line.
+    server.requests.length = 0;
+    r = await tspy(["circup", "--offline", "--path", drive, "--bundle", "github:adafruit/Adafruit_CircuitPython_Bundle", "freeze"], { env });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("neopixel==6.3.12");
+    r = await tspy(["circup", "--offline", "--path", drive, "--bundle", "github:adafruit/Adafruit_CircuitPython_Bundle", "list"], { env });
+    expect(r.stdout).toContain("Using bundle adafruit-circuitpython-bundle-9.x-mpy-20241120");
+    expect(server.requests).toEqual([]);
+    r = await tspy(["circup", "--offline", "--path", drive, "--bundle", "github:adafruit/CircuitPython_Community_Bundle", "list"], { env });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/--offline: no release of adafruit\/CircuitPython_Community_Bundle in the cache/);
   });
 });
 
