@@ -2,6 +2,7 @@
 // place that chooses encodings and chunk sizes, runs the snippets, and turns board exceptions into
 // FsErrors. Knows nothing about command lines.
 import { createHash } from "node:crypto";
+import { deflateRawSync } from "node:zlib";
 import { InterruptedError, TimeoutError, TspyError } from "../errors.js";
 import type { ExecOptions, RawRepl } from "../raw-repl/raw-repl.js";
 import { DeviceError } from "../raw-repl/errors.js";
@@ -15,7 +16,7 @@ import {
 } from "./codec.js";
 import { convertBoardError, ENOENT, EISDIR, FsError, FsUnsupportedError, strerror } from "./errors.js";
 import { tempPathFor } from "./paths.js";
-import { parsePyLiteral, type PyValue } from "./py-literal.js";
+import { parsePyLiteral, PyLiteralError, type PyValue } from "./py-literal.js";
 import * as snippets from "./snippets.js";
 import type { BoardCaps } from "./snippets.js";
 
@@ -124,7 +125,23 @@ export class BoardFs {
   }
 
   private async detect(): Promise<BoardCaps> {
-    const v = parsePyLiteral(text(await this.exec(snippets.detect)).trim()) as PyValue[];
+    let v: PyValue[] | null = null;
+    for (let attempt = 1; v === null; attempt++) {
+      try {
+        // Unguarded: the guard would double its size, too much for a micro:bit's heap.
+        const got = parsePyLiteral(text(await this.exec(snippets.detect, {}, false)).trim());
+        // A byte lost on the way can drop an item and shift the rest: check the shape.
+        const ok =
+          Array.isArray(got) && got.length === 18 && typeof got[0] === "string" &&
+          got.slice(1, 9).every((f) => typeof f === "boolean") && typeof got[13] === "number" &&
+          (got[16] === null || typeof got[16] === "string");
+        if (!ok) throw new PyLiteralError("unexpected answer to the capability detection");
+        v = got;
+      } catch (e) {
+        // Detection only reads: on a damaged answer or program, ask again.
+        if (attempt >= 3 || !(e instanceof DeviceError || e instanceof PyLiteralError)) throw e;
+      }
+    }
     const flags = v.slice(1, 9) as boolean[];
     const caps: BoardCaps = {
       osModule: String(v[0]),
@@ -144,6 +161,7 @@ export class BoardFs {
       implementation: String(v[14]),
       platform: String(v[15]),
       journal: (v[16] as string | null) ?? null,
+      deflate: v[17] === true,
     };
     if (caps.journal !== null) await this.recover(caps, caps.journal);
     return caps;
@@ -179,9 +197,9 @@ export class BoardFs {
    * exec, sent again when the board says the code did not even compile: our snippets always do, so
    * that means bytes were lost on the way (seen on slow UARTs in plain raw mode), and nothing ran.
    */
-  private async exec(code: string | Uint8Array, opts: ExecOptions = {}): Promise<Uint8Array> {
+  private async exec(code: string | Uint8Array, opts: ExecOptions = {}, guarded = true): Promise<Uint8Array> {
     for (let attempt = 1; ; attempt++) {
-      const sent = this.guard(code);
+      const sent = guarded ? this.guard(code) : code;
       try {
         return await this.repl.exec(sent, opts);
       } catch (e) {
@@ -251,7 +269,7 @@ export class BoardFs {
     // The board holds a chunk several times over while compiling it (line buffer, lexer buffer,
     // the bytes object): size chunks to a fraction of its free memory.
     const mem = caps.memFree > 0 ? caps.memFree : 8192;
-    const share = this.repl.pasteMode === "plain" ? 20 : 6;
+    const share = this.repl.pasteMode === "plain" ? 20 : 8;
     const writeChunk = clamp(Math.floor(mem / share / 64) * 64, 128, 16384);
     return { write: "bytes8", read: null, writeChunk, readChunk: 128 };
   }
@@ -573,10 +591,18 @@ export class BoardFs {
     // Each chunk is checked on the board (length and byte sum) before it is written: a byte lost
     // or changed on the link is caught here and the chunk sent again, instead of failing the whole
     // file at the final check. Nothing runs when the code arrives garbled (a SyntaxError).
+    // Where the board can inflate, chunks that compress well (source code) travel deflated:
+    // more file per second than the line carries. Raw-paste boards only (they have the memory).
+    const deflated = (chunk: Uint8Array): Uint8Array | null => {
+      if (!caps.deflate || plan.write !== "bytes8" || this.repl.pasteMode !== "raw-paste" || chunk.length < 512) return null;
+      const z = deflateRawSync(chunk, { level: 9, windowBits: snippets.DEFLATE_WBITS, memLevel: 9 });
+      if (z.length > chunk.length * 0.9) return null;
+      return Buffer.concat([Buffer.from("_inf("), bytesLiteral(z, "bytes8", plainRaw), Buffer.from(")")]);
+    };
     const checked = (chunk: Uint8Array) =>
       Buffer.concat([
         Buffer.from("_d="),
-        dataExpression(chunk, plan.write, plainRaw),
+        deflated(chunk) ?? dataExpression(chunk, plan.write, plainRaw),
         Buffer.from(`\n${snippets.chunkCheck(chunk.length, chunk.reduce((a, b) => a + b, 0))}`),
       ]);
     const commit = snippets.writeCommit(caps, tmp, path, String(data.length), digest ? pyStr(digest) : null);
@@ -598,20 +624,37 @@ export class BoardFs {
     };
     try {
       opts.onProgress?.(0, data.length);
-      let verdict: string;
+      let verdict: string | null = null;
+      const lowMemory = (e: unknown) => e instanceof DeviceError && e.exceptionName === "MemoryError" && plan.writeChunk > 256;
+      const shrink = () => (plan.writeChunk = Math.max(256, Math.floor(plan.writeChunk / 2 / 64) * 64));
       if (data.length <= plan.writeChunk) {
         // Small files: one exec does it all.
         begun = true;
-        const code = () => Buffer.concat([checked(data), Buffer.from(begin), Buffer.from(snippets.writeChunkData), Buffer.from(commit)]);
-        verdict = (await execRetrying(code)).trim();
-      } else {
+        const code = () => Buffer.concat([Buffer.from(begin), checked(data), Buffer.from(snippets.writeChunkData), Buffer.from(commit)]);
+        try {
+          verdict = (await execRetrying(code)).trim();
+        } catch (e) {
+          if (!lowMemory(e)) throw e;
+          shrink(); // the board's heap is tighter than gc.mem_free() said: smaller chunks below
+        }
+      }
+      if (verdict === null) {
         begun = true;
         await this.exec(begin, { timeoutMs: 30_000 });
-        for (let i = 0; i < data.length; i += plan.writeChunk) {
+        let i = 0;
+        while (i < data.length) {
           if (opts.signal?.aborted) throw new InterruptedError();
           const chunk = data.subarray(i, Math.min(i + plan.writeChunk, data.length));
-          await execRetrying(() => Buffer.concat([checked(chunk), Buffer.from(snippets.writeChunkData)]));
-          opts.onProgress?.(i + chunk.length, data.length);
+          try {
+            await execRetrying(() => Buffer.concat([checked(chunk), Buffer.from(snippets.writeChunkData)]));
+          } catch (e) {
+            // Nothing of the chunk was written when its data could not even be allocated.
+            if (!lowMemory(e)) throw e;
+            shrink();
+            continue;
+          }
+          i += chunk.length;
+          opts.onProgress?.(i, data.length);
         }
         verdict = (await execRetrying(() => Buffer.from(commit))).trim();
       }

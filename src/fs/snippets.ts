@@ -31,7 +31,12 @@ export interface BoardCaps {
   platform: string;
   /** Contents of an interrupted write's journal, if one was left behind. */
   journal: string | null;
+  /** The `deflate` module (MicroPython 1.21+): compressed chunks. */
+  deflate: boolean;
 }
+
+/** Window of the compressed chunks (2^12 = 4 KB: small enough for any board that has deflate). */
+export const DEFLATE_WBITS = 12;
 
 /** Where an interrupted write is recorded (root when the board has directories). */
 export function journalPath(caps: Pick<BoardCaps, "mkdir">): string {
@@ -65,6 +70,7 @@ _r.append(sys.platform)
 try:
  _f=open('/.tspy-journal' if hasattr(os,'mkdir') else '.tspy-journal');_r.append(_f.read());_f.close()
 except OSError:_r.append(None)
+_r.append(_mod(('deflate',),'DeflateIO') is not None)
 print(repr(_r))
 `;
 
@@ -346,7 +352,14 @@ try:
  _j=open(${pyStr(journalPath(caps))},'w');_j.write('T\\n'+${abs}+'\\n'+${absTarget});_j.close()
 except OSError:pass
 _tspy_f=open(_t,'wb');_tspy_w=_tspy_f.write
-${caps.binascii ? `from ${caps.binascii} import a2b_base64 as _a2b\n` : ""}`;
+${caps.binascii ? `from ${caps.binascii} import a2b_base64 as _a2b\n` : ""}${
+    caps.deflate
+      ? `import deflate as _dfl,io as _io
+def _inf(z):
+ return _dfl.DeflateIO(_io.BytesIO(z),_dfl.RAW,${DEFLATE_WBITS}).read()
+`
+      : ""
+  }`;
 }
 
 /** After `_d=<data>`: refuse data whose length or byte sum is not what the host sent. */

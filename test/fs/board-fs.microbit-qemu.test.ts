@@ -53,20 +53,11 @@ describe("files on the QEMU micro:bit (MicroPython 1.9.2)", () => {
     }
   }, 120_000);
 
-  it("cp, ls, cat, sha256sum and rm from the command line; mkdir says there are no directories", async () => {
+  it("cp and ls from the command line; mkdir says there are no directories", async () => {
     fs.writeFileSync(path.join(work, "a.py"), 'print("Hello")\nprint("World")\n');
-    let r = await tspy(["-d", board.path, "cp", "a.py", ":", "+", "ls", "+", "cat", ":a.py", "+", "sha256sum", "a.py", "+", "exec", "import a"], { cwd: work });
-    expect({ out: lf(r.stdout), err: r.stderr, status: r.status }).toEqual({
-      out:
-        'cp a.py :\nls :\n          30 a.py\nprint("Hello")\nprint("World")\nsha256sum :a.py\n' +
-        "50f0a701dd6cd6125387b96515300c9d5294c006518f8e62fa9eea3b66587f21\nHello\nWorld\n",
-      err: "",
-      status: 0,
-    });
-    r = await tspy(["-d", board.path, "mkdir", ":lib"], { cwd: work });
-    expect(lf(r.stderr)).toBe("tspy: mkdir: this board's filesystem has no directories\n");
-    expect(r.status).toBe(1);
-    r = await tspy(["-d", board.path, "cp", "a.py", ":", "+", "rm", ":a.py", "+", "ls"], { cwd: work });
-    expect({ out: lf(r.stdout), err: r.stderr }).toEqual({ out: "cp a.py :\nUp to date: ./a.py\nrm :a.py\nls :\n", err: "" });
+    let r = await tspy(["-d", board.path, "mkdir", ":lib"], { cwd: work });
+    expect({ err: lf(r.stderr), status: r.status }).toEqual({ err: "tspy: mkdir: this board's filesystem has no directories\n", status: 1 });
+    r = await tspy(["-d", board.path, "cp", "a.py", ":", "+", "ls"], { cwd: work });
+    expect({ out: lf(r.stdout), err: r.stderr, status: r.status }).toEqual({ out: "cp a.py :\nls :\n          30 a.py\n", err: "", status: 0 });
   }, 120_000);
 });

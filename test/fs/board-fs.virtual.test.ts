@@ -74,6 +74,19 @@ describe("files on the virtual board", () => {
     }
   });
 
+  it("sends compressible files deflated where the board can inflate, and they arrive intact", async () => {
+    const dir = boardDir("deflate");
+    const text = Buffer.from(Array.from({ length: 3000 }, (_, i) => `line_${i % 97} = ${(i * 7919) % 1000}  # note ${i % 13}\n`).join(""));
+    const { stream, bfs } = await connect(dir);
+    try {
+      expect((await bfs.caps()).deflate).toBe(true);
+      await bfs.writeFileAtomic("big.py", text);
+      expect(fs.readFileSync(path.join(dir, "big.py")).equals(text)).toBe(true);
+    } finally {
+      await stream.close();
+    }
+  });
+
   it("handles names with spaces and non-ASCII letters", async () => {
     const dir = boardDir("names");
     const { stream, bfs } = await connect(dir);
