@@ -21,7 +21,7 @@ export function openPtyBridge(tcpPort: number, options: PtyBridgeOptions = {}): 
   const ptyAddress = ["pty", "raw", "echo=0", ...(options.link ? [`link=${options.link}`] : [])].join(",");
   let child: ChildProcess;
   try {
-    child = spawn("socat", ["-d", "-d", ptyAddress, `tcp:127.0.0.1:${tcpPort}`], { stdio: ["ignore", "ignore", "pipe"] });
+    child = spawn("socat", ["-d", "-d", ptyAddress, `tcp:127.0.0.1:${tcpPort},nodelay`], { stdio: ["ignore", "ignore", "pipe"] });
   } catch (e) {
     return Promise.reject(new TransportError(`cannot start socat for a pty: ${(e as Error).message}`));
   }
