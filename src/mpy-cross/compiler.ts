@@ -259,12 +259,19 @@ export class Compiler {
   /** A condition known false at compile time (before 1.20 only `False` and the small int 0 counted). */
   isConstFalse(pn: ParseNode): boolean {
     if (this.compat.constBoolFromAnyConstant) return isConstFalse(pn);
-    return isToken(pn, Tok.KW_FALSE) || (isSmallInt(pn) && Number(pn.value) === 0);
+    return isToken(pn, Tok.KW_FALSE) || (isSmallInt(pn) && Number(pn.value) === 0) || this.v5IntLeaf(pn) === 0n;
   }
 
   isConstTrue(pn: ParseNode): boolean {
     if (this.compat.constBoolFromAnyConstant) return isConstTrue(pn);
-    return isToken(pn, Tok.KW_TRUE) || (isSmallInt(pn) && Number(pn.value) !== 0);
+    const leaf = this.v5IntLeaf(pn);
+    return isToken(pn, Tok.KW_TRUE) || (isSmallInt(pn) && Number(pn.value) !== 0) || (leaf !== null && leaf !== 0n);
+  }
+
+  /** An int that 1.18 held as a (host) small-int leaf although it is a constant node here. */
+  private v5IntLeaf(pn: ParseNode): bigint | null {
+    if (this.compat.layout !== "v5" || pn === null || pn.kind !== "const" || pn.value.type !== "int") return null;
+    return isV5Leaf(pn.value) ? pn.value.value : null;
   }
 
   ifCond(pn: ParseNode, jumpIf: boolean, label: number): void {

@@ -36,6 +36,9 @@ export interface ParserDialect {
   readonly constTuples: boolean;
   /** `X = const(v)` takes any constant (1.19+); before, only ints ("constant must be an integer"). */
   readonly constAnyObject: boolean;
+  /** Before 1.19 every int the host holds as a small int (63-bit) was a leaf, so `and`/`or`/`not`
+   * treat such an int as a constant truth value even when the target's small ints are narrower. */
+  readonly hostSmallIntLeaves: boolean;
 }
 
 export interface FrontEndDialect extends LexerDialect, ParserDialect {
@@ -59,6 +62,7 @@ const V1_27: FrontEndDialect = {
   longStaticQstrs: MPY_CROSS_LONG_STATIC_QSTRS,
   constTuples: true,
   constAnyObject: true,
+  hostSmallIntLeaves: false,
 };
 
 const V1_22: FrontEndDialect = {
@@ -94,6 +98,7 @@ const V1_18: FrontEndDialect = {
   release: "1.18.0",
   constTuples: false,
   constAnyObject: false,
+  hostSmallIntLeaves: true,
 };
 
 /** Front-end behaviour per .mpy version (the mpy-cross release that writes it). */

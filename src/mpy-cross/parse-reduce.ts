@@ -3,7 +3,7 @@
 // simplifications (parentheses dropped, constants folded, const() recorded, tuples of constants
 // built) before a node is made.
 import {
-  binaryOpForToken, constNodeValue, fitsHostSmallInt, foldBinary, foldUnary, isConstBool, isConstNode, moduleConstant,
+  binaryOpForToken, constNodeValue, fitsHostSmallInt, foldBinary, foldUnary, isConstBool as constTruth, isConstNode, moduleConstant,
   nodeNumber,
   type BinaryOp, type Num,
 } from "./const-fold.js";
@@ -135,6 +135,12 @@ export abstract class NodeBuilder extends ParserState {
    */
   private foldLogical(id: number, numArgs: number): number | null {
     const anyObject = this.dialect.constTruthOfAnyObject;
+    const isConstBool = (pn: ParseNode, value: boolean): boolean => {
+      if (constTruth(pn, value, anyObject)) return true;
+      if (!this.dialect.hostSmallIntLeaves || pn === null || pn.kind !== "const") return false;
+      const v = pn.value;
+      return v.type === "int" && !this.mpzNodes.has(pn) && fitsHostSmallInt(v.value) && (v.value !== 0n) === value;
+    };
     if (id === R.or_test || id === R.and_test) {
       const isOr = id === R.or_test;
       const args = this.stack.splice(this.stack.length - numArgs, numArgs);
@@ -144,8 +150,8 @@ export abstract class NodeBuilder extends ParserState {
         kept.push(pn);
         if (j === args.length - 1) break;
         // a constant that decides the result ends the chain; one that cannot decide it is dropped
-        if (isConstBool(pn, isOr, anyObject)) break;
-        if (isConstBool(pn, !isOr, anyObject)) kept.pop();
+        if (isConstBool(pn, isOr)) break;
+        if (isConstBool(pn, !isOr)) kept.pop();
       }
       this.stack.push(...kept);
       return kept.length === 1 ? null : kept.length;
@@ -153,8 +159,8 @@ export abstract class NodeBuilder extends ParserState {
     if (id === R.not_test_2) {
       const pn = this.peek(0);
       let folded: ParseNode;
-      if (isConstBool(pn, false, anyObject)) folded = { kind: "token", tok: Tok.KW_TRUE };
-      else if (isConstBool(pn, true, anyObject)) folded = { kind: "token", tok: Tok.KW_FALSE };
+      if (isConstBool(pn, false)) folded = { kind: "token", tok: Tok.KW_TRUE };
+      else if (isConstBool(pn, true)) folded = { kind: "token", tok: Tok.KW_FALSE };
       else return numArgs;
       this.stack[this.stack.length - 1] = folded;
       return null;
