@@ -6,7 +6,7 @@ import { BufferedStream, type ModemSignals } from "./byte-stream.js";
 type SerialPortInstance = import("serialport").SerialPort;
 
 /** Turn the OS's open error into a sentence that says what to do. */
-function explainOpenError(path: string, err: Error & { code?: string }): TransportError {
+export function explainOpenError(path: string, err: Error & { code?: string }): TransportError {
   const msg = err.message || String(err);
   if (/ENOENT|No such file|cannot find|File not found/i.test(msg)) {
     return new TransportError(`${path}: no such serial port (is the board plugged in? \`tspy devs\` lists ports)`);
