@@ -160,4 +160,31 @@ describe("raw-paste flow control (scripted device)", () => {
     const err = await repl.enter().catch((e) => e);
     expect(err.message).toMatch(/is the board running MicroPython/);
   });
+
+  it("is not confused by CircuitPython's auto-reload banners around the raw REPL", async () => {
+    const dev = new ScriptedDevice();
+    let rebooted = false;
+    let code = "";
+    dev.onWrite = (data) => {
+      const s = data.toString("latin1");
+      if (s.endsWith("\x01") && !s.includes("\x05")) {
+        // What CircuitPython prints when code.py was running and then the raw REPL is asked for.
+        dev.send("\r\nCode done running.\r\n\r\nPress any key to enter the REPL. Use CTRL-D to reload.\r\n");
+        dev.send("\r\nraw REPL; CTRL-B to exit\r\n>");
+      } else if (s === "\x04" && !rebooted) {
+        rebooted = true;
+        code = ""; // what came before (Ctrl-C, Ctrl-A) was not code
+        dev.send("OK\r\nsoft reboot\r\n\r\nAuto-reload is off.\r\ncode.py output:\r\nhello from code.py\r\n");
+        dev.send("\r\nCode done running.\r\n\r\nraw REPL; CTRL-B to exit\r\n>");
+      } else if (s === "\x05A\x01") dev.send("R\x00");
+      else {
+        code += s;
+        if (code.endsWith("\x04")) dev.send(code === "print(9)\x04" ? "OK9\r\n\x04\x04>" : "OK\x04bad code\x04>");
+      }
+    };
+    const repl = new RawRepl(dev, { chunkDelayMs: 0 });
+    await repl.enter({ softReset: true });
+    expect(Buffer.from(await repl.exec("print(9)")).toString()).toBe("9\r\n");
+  });
 });
+
