@@ -6,7 +6,7 @@ import { AssignKind, INVALID_LABEL, hasCompFor, type Compiler, type RuleFn } fro
 import { AttrKind, BREAK_FROM_FOR, BuildKind, ImportKind, Pass, SubscrKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
 import { IdKind, ScopeKind, type IdInfo } from "./scope.js";
-import { extractList, idName, isId, isLeaf, isSmallInt, isStruct, isToken, tokOf } from "./parse-node.js";
+import { extractList, idName, isId, isLeaf, isSmallInt, isStruct, isToken, smallIntLeafValue, tokOf } from "./parse-node.js";
 import { Tok } from "./tokens.js";
 import type { ConstObj } from "./constants.js";
 
@@ -91,7 +91,7 @@ function constTupleAsDisplay(items: readonly ConstObj[], line: number, smallIntB
   const nodes: ParseNode[] = items.map((item): ParseNode => {
     switch (item.type) {
       case "int":
-        return item.value >= -limit && item.value < limit ? { kind: "smallint", value: Number(item.value) } : { kind: "const", line, value: item };
+        return item.value >= -limit && item.value < limit ? { kind: "smallint", value: smallIntLeafValue(item.value) } : { kind: "const", line, value: item };
       case "str":
         return item.qstr ? { kind: "string", value: item.value } : { kind: "const", line, value: item };
       case "none": return { kind: "token", tok: Tok.KW_NONE };

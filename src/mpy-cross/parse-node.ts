@@ -1,6 +1,6 @@
 // Small questions the compiler asks of parse nodes (upstream's MP_PARSE_NODE_* macros and the
 // parse-node helpers of py/parse.c).
-import type { ParseNode, StructNode } from "./parse-tree.js";
+import type { ParseNode, SmallIntLeaf, StructNode } from "./parse-tree.js";
 import { constIsTrue, type ConstObj } from "./constants.js";
 import { Tok } from "./tokens.js";
 
@@ -22,7 +22,7 @@ export function isLeaf(pn: ParseNode): boolean {
   return pn !== null && (pn.kind === "id" || pn.kind === "smallint" || pn.kind === "string" || pn.kind === "token");
 }
 
-export function isSmallInt(pn: ParseNode): pn is { kind: "smallint"; value: number } {
+export function isSmallInt(pn: ParseNode): pn is SmallIntLeaf {
   return pn !== null && pn.kind === "smallint";
 }
 
@@ -77,4 +77,10 @@ export function isConstFalse(pn: ParseNode): boolean {
 export function isConstTrue(pn: ParseNode): boolean {
   const c = constValue(pn, 31);
   return c !== undefined && constIsTrue(c);
+}
+
+/** A small int's leaf value: a plain number while that is exact. */
+export function smallIntLeafValue(v: bigint): number | bigint {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
 }

@@ -10,6 +10,7 @@ import {
 import { RULES } from "./grammar.js";
 import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from "./parse-number.js";
 import { ParserState, R, structOf } from "./parse-state.js";
+import { smallIntLeafValue } from "./parse-node.js";
 import type { ParseNode, PyConstant, StructNode } from "./parse-tree.js";
 import { Tok } from "./tokens.js";
 
@@ -33,7 +34,7 @@ export abstract class NodeBuilder extends ParserState {
     if (value.type !== "int") return { kind: "const", line, value };
     const big = mpz || !fitsHostSmallInt(value.value);
     if (!big && value.value >= this.smallMin && value.value <= this.smallMax) {
-      return { kind: "smallint", value: Number(value.value) };
+      return { kind: "smallint", value: smallIntLeafValue(value.value) };
     }
     const node: ParseNode = { kind: "const", line, value };
     if (big) this.mpzNodes.add(node);

@@ -28,7 +28,8 @@ export type PyConstant =
   | { readonly type: "tuple"; readonly items: readonly PyConstant[] };
 
 /** MP_PARSE_NODE_SMALL_INT: an integer that fits the target's small-int range. */
-export interface SmallIntLeaf { readonly kind: "smallint"; readonly value: number }
+// (a bigint only beyond 2^53, which -msmall-int-bits above 54 allows; a number otherwise)
+export interface SmallIntLeaf { readonly kind: "smallint"; readonly value: number | bigint }
 /** MP_PARSE_NODE_ID: an identifier. */
 export interface IdLeaf { readonly kind: "id"; readonly name: string }
 /** MP_PARSE_NODE_STRING: a str literal the parser kept as an interned string. */

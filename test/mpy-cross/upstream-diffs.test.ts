@@ -13,12 +13,14 @@ const files = readdirSync(dir).sort();
 
 describe("byte differences once seen against upstream mpy-cross", () => {
   for (const golden of files) {
-    const m = /^([^.]+)\.(\d(?:\.\d)?)\.mpy$/.exec(golden);
+    // `.b<N>` before .mpy: compiled with -msmall-int-bits=N
+    const m = /^([^.]+)\.(\d(?:\.\d)?)(?:\.b(\d+))?\.mpy$/.exec(golden);
     if (!m) continue;
-    const [, stem, version] = m;
-    it(`${stem} (.mpy ${version})`, () => {
+    const [, stem, version, bits] = m;
+    it(`${stem} (.mpy ${version}${bits ? `, ${bits}-bit small ints` : ""})`, () => {
       const source = readFileSync(path.join(dir, `${stem}.py`));
-      const got = compileToMpy(source, { filename: `${stem}.py`, mpyVersion: version });
+      const smallIntBits = bits ? Number(bits) : undefined;
+      const got = compileToMpy(source, { filename: `${stem}.py`, mpyVersion: version, smallIntBits });
       const want = readFileSync(path.join(dir, golden));
       if (!Buffer.from(got).equals(want)) expect.fail(diffDumps(got, want));
     });
