@@ -5,9 +5,10 @@ import { TspyError } from "../errors.js";
 
 /**
  * NotImplementedError is raised by upstream's lexer for `\N{...}` escapes; it carries no traceback, so
- * such errors have line 0 and print without the "File ..." lines.
+ * such errors have line 0 and print without the "File ..." lines. So do the OverflowErrors that constant
+ * folding raised before 1.26.
  */
-export type CompileErrorKind = "SyntaxError" | "IndentationError" | "NotImplementedError";
+export type CompileErrorKind = "SyntaxError" | "IndentationError" | "NotImplementedError" | "OverflowError";
 
 export class CompileError extends TspyError {
   readonly kind: CompileErrorKind;

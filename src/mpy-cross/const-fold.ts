@@ -173,7 +173,9 @@ export function foldBinary(op: BinaryOp, lhs: Num, rhs: Num, normalise = true): 
     if (lhs.type === "int" && rhs.type === "int") {
       const r = intOp(op, lhs.value, rhs.value);
       if (r === null || r.type === "float") return r;
-      const mpz = !fitsHostSmallInt(r.value) || (!normalise && (lhs.mpz === true || rhs.mpz === true));
+      // (the VM also moves `0 << n` to a big int once n reaches the machine word's 64 bits)
+      const mpz = !fitsHostSmallInt(r.value) ||
+        (!normalise && (lhs.mpz === true || rhs.mpz === true || (op === "lshift" && rhs.value >= 64n)));
       return mpz ? { type: "int", value: r.value, mpz } : r;
     }
     const x = lhs.type === "int" ? intToFloat(lhs.value) : lhs.value;

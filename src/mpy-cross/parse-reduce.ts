@@ -181,6 +181,11 @@ export abstract class NodeBuilder extends ParserState {
     if (!this.dialect.floatFolding) {
       if (op === "truediv" || op === "matmul") return null;
       if (op === "pow" && rhs.type === "int" && rhs.value < 0n) return null;
+      // Before 1.26 nothing caught an exception raised while folding: a shift count beyond a machine
+      // word stopped mpy-cross with a bare OverflowError.
+      if ((op === "lshift" || op === "rshift") && lhs.type === "int" && rhs.type === "int" && rhs.value >= 1n << 63n) {
+        throw this.error("OverflowError", "overflow converting long int to machine word", 0);
+      }
     }
     return foldBinary(op, lhs, rhs, this.dialect.normaliseBigIntResults);
   }

@@ -105,7 +105,7 @@ export abstract class ParserState {
     throw this.error("SyntaxError", "invalid syntax", tokLine);
   }
 
-  protected error(kind: "SyntaxError" | "IndentationError", message: string, line: number): CompileError {
+  protected error(kind: "SyntaxError" | "IndentationError" | "OverflowError", message: string, line: number): CompileError {
     return new CompileError(kind, message, this.opts.filename, line);
   }
 
