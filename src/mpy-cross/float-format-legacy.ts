@@ -122,47 +122,7 @@ export function legacyFormatG(value: number, sign = ""): string {
     if (digitIndex <= 0) f *= 10.0;
   }
 
-  // Round half up on the extra digit, carrying leftwards over the decimal point.
-  if (d >= 5) {
-    let rs = digits.length - 1;
-    for (;;) {
-      if (digits[rs] === ".") {
-        rs--;
-        continue;
-      }
-      if (digits[rs] < "0" || digits[rs] > "9") {
-        rs++;
-        break;
-      }
-      if (digits[rs] < "9") {
-        digits[rs] = String.fromCharCode(digits[rs].charCodeAt(0) + 1);
-        break;
-      }
-      digits[rs] = "0";
-      if (rs === 0) break;
-      rs--;
-    }
-    if (digits[rs] === "0") {
-      if (digits[rs + 1] === "." && fmt !== "f") {
-        // 9.99 rounds to 10.0: shift the point and bump the exponent
-        digits[rs] = ".";
-        digits[rs + 1] = "0";
-        if (eSign === "-") {
-          e--;
-          if (e === 0) eSign = "+";
-        } else {
-          e++;
-        }
-        digits.splice(rs, 0, "1");
-        digits.pop();
-      } else {
-        // a leading 1 is inserted; the text grows unless the buffer is full
-        const grows = digits.length + 1 < BUF_SIZE;
-        digits.splice(rs, 0, "1");
-        if (!grows) digits.pop();
-      }
-    }
-  }
+  if (d >= 5) ({ e, eSign } = roundUpLastDigit(digits, fmt, e, eSign, BUF_SIZE));
 
   let text = digits.join("");
   if (orgFmt === "g" && prec > 0) {
@@ -175,6 +135,58 @@ export function legacyFormatG(value: number, sign = ""): string {
     text += String(Math.floor(e / 10) % 10) + String(e % 10);
   }
   return text;
+}
+
+/**
+ * Round half up on the last digit, carrying leftwards over the decimal point. A carry out of the leading
+ * digit either shifts the point (exponent formats, the exponent grows) or inserts a leading 1; the text
+ * only grows while it stays under bufSize characters. Returns the possibly adjusted exponent.
+ */
+function roundUpLastDigit(
+  digits: string[],
+  fmt: string,
+  e: number,
+  eSign: string,
+  bufSize: number,
+): { e: number; eSign: string } {
+  let rs = digits.length - 1;
+  for (;;) {
+    if (digits[rs] === ".") {
+      rs--;
+      continue;
+    }
+    if (digits[rs] < "0" || digits[rs] > "9") {
+      rs++;
+      break;
+    }
+    if (digits[rs] < "9") {
+      digits[rs] = String.fromCharCode(digits[rs].charCodeAt(0) + 1);
+      break;
+    }
+    digits[rs] = "0";
+    if (rs === 0) break;
+    rs--;
+  }
+  if (digits[rs] === "0") {
+    if (digits[rs + 1] === "." && fmt !== "f") {
+      // 9.99 rounds to 10.0: shift the point and bump the exponent
+      digits[rs] = ".";
+      digits[rs + 1] = "0";
+      if (eSign === "-") {
+        e--;
+        if (e === 0) eSign = "+";
+      } else {
+        e++;
+      }
+      digits.splice(rs, 0, "1");
+      digits.pop();
+    } else {
+      const grows = digits.length + 1 < bufSize;
+      digits.splice(rs, 0, "1");
+      if (!grows) digits.pop();
+    }
+  }
+  return { e, eSign };
 }
 
 /** repr() of a float in those releases: always shows a decimal point (or exponent, inf, nan). */
@@ -294,42 +306,8 @@ export function legacyFormatG119(value: number, sign = ""): string {
     f *= 10.0;
   }
 
-  if (f >= 5.0) {
-    let rs = s.length - 1;
-    for (;;) {
-      if (s[rs] === ".") {
-        rs--;
-        continue;
-      }
-      if (s[rs] < "0" || s[rs] > "9") {
-        rs++;
-        break;
-      }
-      if (s[rs] < "9") {
-        s[rs] = String.fromCharCode(s[rs].charCodeAt(0) + 1);
-        break;
-      }
-      s[rs] = "0";
-      if (rs === 0) break;
-      rs--;
-    }
-    if (s[rs] === "0") {
-      if (s[rs + 1] === "." && fmt !== "f") {
-        s[rs] = ".";
-        s[rs + 1] = "0";
-        if (eSign === "-") {
-          e--;
-          if (e === 0) eSign = "+";
-        } else {
-          e++;
-        }
-        s.splice(rs, 0, "1");
-        s.pop();
-      } else {
-        s.splice(rs, 0, "1");
-      }
-    }
-  }
+  // 1.19 has no buffer cap here: a carry out of the leading digit always lengthens the text
+  if (f >= 5.0) ({ e, eSign } = roundUpLastDigit(s, fmt, e, eSign, Infinity));
 
   let text = s.join("");
   if (orgFmt === "g" && prec > 0) {

@@ -67,39 +67,47 @@ function decimalExp(mantissa: bigint, decExp: number): number {
   return extToDouble(extDecimalExp(extFromInt(mantissa), decExp));
 }
 
-/** Decimal digits with optional fraction and exponent; returns the value and where parsing stopped. */
-function parseDecimal(text: string, from: number): { value: number; end: number } | null {
+/**
+ * Where scanned digits go: `full` says the accumulator has stopped taking digits, `push` takes one
+ * (where: 0 integer part, 1 fraction) and returns how it moves the decimal exponent.
+ */
+interface DigitAccumulator {
+  full(): boolean;
+  push(dig: number, where: number): number;
+}
+
+/**
+ * Shared scan of digits, optional fraction and exponent. With deferZeros, zeros (and digits the
+ * accumulator can no longer take) wait until a later nonzero digit, so trailing ones never reach it.
+ * Returns the decimal exponent to apply and where parsing stopped.
+ */
+function scanDecimal(
+  text: string,
+  from: number,
+  acc: DigitAccumulator,
+  deferZeros: boolean,
+): { exp: number; end: number } | null {
   const top = text.length;
   let i = from;
   let state = 0; // 0 integer part, 1 fraction, 2 exponent
   let expNeg = false;
-  let mantissa = 0n;
   let expVal = 0;
   let expExtra = 0;
   let zerosInt = 0;
   let zerosFrac = 0;
-  const accept = (dig: number, where: number): void => {
-    if (mantissa < MANTISSA_MAX) {
-      if (where === 1) expExtra--;
-      mantissa = mantissa * 10n + BigInt(dig);
-    } else if (where === 0) {
-      expExtra++;
-    }
-  };
   while (i < top) {
     const c = text.charCodeAt(i++);
     if (c >= 0x30 && c <= 0x39) {
       const dig = c - 0x30;
       if (state === 2) {
         if (expVal < Math.trunc((Math.trunc(INT_MAX / 2) - 9) / 10)) expVal = 10 * expVal + dig;
-      } else if (dig === 0 || mantissa >= MANTISSA_MAX) {
-        // zeros are deferred: trailing ones never touch the mantissa
+      } else if (deferZeros && (dig === 0 || acc.full())) {
         if (state === 0) zerosInt++;
         else zerosFrac++;
       } else {
-        for (; zerosInt > 0; zerosInt--) accept(0, 0);
-        for (; zerosFrac > 0; zerosFrac--) accept(0, 1);
-        accept(dig, state);
+        for (; zerosInt > 0; zerosInt--) expExtra += acc.push(0, 0);
+        for (; zerosFrac > 0; zerosFrac--) expExtra += acc.push(0, 1);
+        expExtra += acc.push(dig, state);
       }
     } else if (state === 0 && c === 0x2e) {
       state = 1;
@@ -121,8 +129,29 @@ function parseDecimal(text: string, from: number): { value: number; end: number 
     }
   }
   if (expNeg) expVal = -expVal;
-  expVal += expExtra + zerosInt;
-  return { value: decimalExp(mantissa, expVal), end: i };
+  return { exp: expVal + expExtra + zerosInt, end: i };
+}
+
+/** Decimal digits with optional fraction and exponent; returns the value and where parsing stopped. */
+function parseDecimal(text: string, from: number): { value: number; end: number } | null {
+  let mantissa = 0n;
+  const scanned = scanDecimal(
+    text,
+    from,
+    {
+      full: () => mantissa >= MANTISSA_MAX,
+      push: (dig, where) => {
+        if (mantissa < MANTISSA_MAX) {
+          mantissa = mantissa * 10n + BigInt(dig);
+          return where === 1 ? -1 : 0;
+        }
+        return where === 0 ? 1 : 0;
+      },
+    },
+    true,
+  );
+  if (scanned === null) return null;
+  return { value: decimalExp(mantissa, scanned.exp), end: scanned.end };
 }
 
 /**
@@ -141,65 +170,31 @@ function pow10(n: number): number {
  * multiplication or division by a power of ten; exponents below -307 are pre-scaled by 1e-307.
  */
 function parseDecimalDouble(text: string, from: number, deferZeros: boolean): { value: number; end: number } | null {
-  const top = text.length;
-  let i = from;
-  let state = 0;
-  let expNeg = false;
   let value = 0;
-  let expVal = 0;
-  let expExtra = 0;
-  let zerosInt = 0;
-  let zerosFrac = 0;
-  const accept = (dig: number, where: number): void => {
-    if (value < 1e200) {
-      value = 10 * value + dig;
-      if (where === 1) expExtra--;
-    } else if (where === 0) {
-      expExtra++;
-    }
-  };
-  while (i < top) {
-    const c = text.charCodeAt(i++);
-    if (c >= 0x30 && c <= 0x39) {
-      const dig = c - 0x30;
-      if (state === 2) {
-        if (expVal < Math.trunc((Math.trunc(INT_MAX / 2) - 9) / 10)) expVal = 10 * expVal + dig;
-      } else if (deferZeros && (dig === 0 || value >= 1e200)) {
-        if (state === 0) zerosInt++;
-        else zerosFrac++;
-      } else {
-        for (; zerosInt > 0; zerosInt--) accept(0, 0);
-        for (; zerosFrac > 0; zerosFrac--) accept(0, 1);
-        accept(dig, state);
-      }
-    } else if (state === 0 && c === 0x2e) {
-      state = 1;
-    } else if (state !== 2 && (c | 0x20) === 0x65) {
-      state = 2;
-      if (i < top) {
-        if (text.charCodeAt(i) === 0x2b) i++;
-        else if (text.charCodeAt(i) === 0x2d) {
-          i++;
-          expNeg = true;
+  const scanned = scanDecimal(
+    text,
+    from,
+    {
+      full: () => value >= 1e200,
+      push: (dig, where) => {
+        if (value < 1e200) {
+          value = 10 * value + dig;
+          return where === 1 ? -1 : 0;
         }
-      }
-      if (i === top) return null;
-    } else if (c === 0x5f) {
-      continue;
-    } else {
-      i--;
-      break;
-    }
-  }
-  if (expNeg) expVal = -expVal;
-  expVal += expExtra + zerosInt;
+        return where === 0 ? 1 : 0;
+      },
+    },
+    deferZeros,
+  );
+  if (scanned === null) return null;
+  let expVal = scanned.exp;
   if (expVal < -307) {
     expVal += 307;
     value *= 1e-307;
   }
   if (expVal < 0 && expVal >= -22) value /= pow10(-expVal);
   else value *= pow10(expVal);
-  return { value, end: i };
+  return { value, end: scanned.end };
 }
 
 /** Which release's float reading to reproduce. */
