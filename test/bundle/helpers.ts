@@ -1,23 +1,13 @@
 // Shared by the bundle tests: temporary directories, a CircuitPython board directory, the bundles.
 import { promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { tempDir, removeTempDirs } from "../helpers/temp-dirs.js";
 import { writeBundles, type LibrarySpec } from "../../fixtures/bundle/library-bundle.js";
 
 export const BOOT_OUT_9 = "Adafruit CircuitPython 9.2.1 on 2024-11-20; Adafruit Feather M4 Express with samd51j19\r\n";
 export const BOOT_OUT_8 = "Adafruit CircuitPython 8.2.10 on 2024-02-14; Adafruit Feather M4 Express with samd51j19\r\n";
 
-const made: string[] = [];
-
-export async function tempDir(prefix: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `tspy-${prefix}-`));
-  made.push(dir);
-  return dir;
-}
-
-export async function removeTempDirs(): Promise<void> {
-  for (const dir of made.splice(0)) await fs.rm(dir, { recursive: true, force: true });
-}
+export { tempDir, removeTempDirs };
 
 export async function circuitPythonDir(bootOut = BOOT_OUT_9): Promise<string> {
   const dir = await tempDir("cpy");

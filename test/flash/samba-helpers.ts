@@ -1,8 +1,7 @@
 // Shared by the SAM-BA tests: a simulator on a local TCP port, and `tspy bossac` run in-process.
-import { Writable } from "node:stream";
 import { SambaServer, type SambaServerOptions } from "../../fixtures/samba/server.js";
 import { bossacCommand } from "../../src/cli/bossac.js";
-import type { CliContext } from "../../src/cli/command.js";
+import { runCommandInProcess, type InProcessResult } from "../helpers/in-process-cli.js";
 
 export interface SambaSim {
   server: SambaServer;
@@ -16,38 +15,8 @@ export async function startSamba(opts: Partial<SambaServerOptions> = {}): Promis
   return { server, url: `tcp://127.0.0.1:${where.port}`, close: () => server.close() };
 }
 
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+export type BossacResult = InProcessResult;
 
-export interface BossacResult {
-  code: number;
-  out: string;
-  err: string;
-  error?: Error;
-}
-
-export async function runBossacCli(args: string[], device = "auto"): Promise<BossacResult> {
-  const out = new Capture();
-  const err = new Capture();
-  const ctx: CliContext = {
-    device,
-    baud: 115200,
-    stream: () => Promise.reject(new Error("not used")),
-    repl: () => Promise.reject(new Error("not used")),
-    reconnect: () => Promise.reject(new Error("not used")),
-    out,
-    err,
-  };
-  try {
-    const code = await bossacCommand.run(args, ctx);
-    return { code, out: out.text, err: err.text };
-  } catch (e) {
-    const error = e as Error & { exitCode?: number };
-    return { code: error.exitCode ?? 1, out: out.text, err: err.text, error };
-  }
+export function runBossacCli(args: string[], device = "auto"): Promise<BossacResult> {
+  return runCommandInProcess(bossacCommand, args, { device });
 }

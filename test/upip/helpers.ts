@@ -1,22 +1,11 @@
 // Shared by the installer tests: a fresh index directory and fixture server per test file.
 import { promises as fs } from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { tempDir, removeTempDirs } from "../helpers/temp-dirs.js";
 import { startPypiFixture, type PypiFixture } from "../../fixtures/pypi-fixture.js";
 import { buildSdist, type SdistSpec } from "../../fixtures/pypi/sdist.js";
 
-const made: string[] = [];
-
-export async function tempDir(prefix: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `tspy-${prefix}-`));
-  made.push(dir);
-  return dir;
-}
-
-/** Remove every directory tempDir made in this test file (call from afterAll). */
-export async function removeTempDirs(): Promise<void> {
-  for (const dir of made.splice(0)) await fs.rm(dir, { recursive: true, force: true });
-}
+export { tempDir, removeTempDirs };
 
 export async function startIndex(): Promise<PypiFixture> {
   return startPypiFixture({ dir: await tempDir("index") });
