@@ -8,6 +8,7 @@ import { BinaryOp } from "./opcodes.js";
 import { extractList, idName, isStruct } from "./parse-node.js";
 import { Tok } from "./tokens.js";
 import { compileYieldFrom } from "./compiler-expressions.js";
+import { endLoop, startLoop } from "./compiler-statements.js";
 
 function tryExcept(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: ParseNode): void {
   const emit = c.emit;
@@ -147,12 +148,7 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
   emit.callMethod(0, 0, 0);
   if (oldForm) c.storeId(context);
 
-  const save = { brk: c.breakLabel, cont: c.continueLabel, level: c.breakContinueExceptLevel };
-  const breakLabel = c.newLabel();
-  const continueLabel = c.newLabel();
-  c.breakLabel = breakLabel;
-  c.continueLabel = continueLabel;
-  c.breakContinueExceptLevel = c.curExceptLevel;
+  const { save, breakLabel, continueLabel } = startLoop(c);
 
   emit.labelAssign(continueLabel);
   c.increaseExceptLevel(tryExceptionLabel, SetupBlockKind.Except);
@@ -180,9 +176,7 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
   c.compileNode(pns.nodes[2]);
   emit.jump(continueLabel);
 
-  c.breakLabel = save.brk;
-  c.continueLabel = save.cont;
-  c.breakContinueExceptLevel = save.level;
+  endLoop(c, save);
 
   emit.labelAssign(whileElseLabel);
   c.compileNode(pns.nodes[3]);

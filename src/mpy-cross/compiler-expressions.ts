@@ -223,19 +223,8 @@ export function trailerParenHelper(c: Compiler, pnArglist: ParseNode, isMethodCa
       c.compileNode(arg.nodes[0]);
       nKeyword++;
     } else if (isStruct(arg) && arg.rule === "argument") {
-      const second = arg.nodes[1];
-      if (isStruct(second, "argument_3")) {
-        compileNamedExprHelper(c, arg.nodes[0], second.nodes[0]);
-        nPositional++;
-      } else if (!isStruct(second, "comp_for")) {
-        if (!isId(arg.nodes[0])) c.syntaxError(arg, "LHS of keyword arg must be an id");
-        emit.loadConstStr(arg.nodes[0].name);
-        c.compileNode(second);
-        nKeyword++;
-      } else {
-        compileComprehension(c, arg, ScopeKind.GenExpr);
-        nPositional++;
-      }
+      if (compileArgument(c, arg)) nKeyword++;
+      else nPositional++;
     } else {
       if (starFlags & STAR_FLAG_DOUBLE) c.syntaxError(arg, "positional arg after **");
       if (nKeyword > 0) c.syntaxError(arg, "positional arg after keyword arg");
@@ -246,6 +235,23 @@ export function trailerParenHelper(c: Compiler, pnArglist: ParseNode, isMethodCa
   if (starFlags !== 0) emit.loadConstSmallInt(Number(starArgs));
   if (isMethodCall) emit.callMethod(nPositional, nKeyword, starFlags);
   else emit.callFunction(nPositional, nKeyword, starFlags);
+}
+
+/** An `argument` node: name=value, a walrus or a bare generator; true when it was a keyword argument. */
+function compileArgument(c: Compiler, arg: StructNode): boolean {
+  const second = arg.nodes[1];
+  if (isStruct(second, "argument_3")) {
+    compileNamedExprHelper(c, arg.nodes[0], second.nodes[0]);
+    return false;
+  }
+  if (isStruct(second, "comp_for")) {
+    compileComprehension(c, arg, ScopeKind.GenExpr);
+    return false;
+  }
+  if (!isId(arg.nodes[0])) c.syntaxError(arg, "LHS of keyword arg must be an id");
+  c.emit.loadConstStr(arg.nodes[0].name);
+  c.compileNode(second);
+  return true;
 }
 
 /** Calls as 1.18 compiled them: *x and **y are evaluated after the other arguments, as two objects. */
@@ -267,19 +273,8 @@ function trailerParenHelperObjects(c: Compiler, pnArglist: ParseNode, isMethodCa
       starFlags |= STAR_FLAG_DOUBLE;
       dblStarNode = arg;
     } else if (isStruct(arg) && arg.rule === "argument") {
-      const second = arg.nodes[1];
-      if (isStruct(second, "argument_3")) {
-        compileNamedExprHelper(c, arg.nodes[0], second.nodes[0]);
-        nPositional++;
-      } else if (!isStruct(second, "comp_for")) {
-        if (!isId(arg.nodes[0])) c.syntaxError(arg, "LHS of keyword arg must be an id");
-        emit.loadConstStr(arg.nodes[0].name);
-        c.compileNode(second);
-        nKeyword++;
-      } else {
-        compileComprehension(c, arg, ScopeKind.GenExpr);
-        nPositional++;
-      }
+      if (compileArgument(c, arg)) nKeyword++;
+      else nPositional++;
     } else {
       if (starFlags) c.syntaxError(arg, "non-keyword arg after */**");
       if (nKeyword > 0) c.syntaxError(arg, "non-keyword arg after keyword arg");

@@ -338,7 +338,8 @@ function ifStmt(c: Compiler, pns: StructNode): void {
 
 interface LoopSave { brk: number; cont: number; level: number }
 
-function startLoop(c: Compiler): { save: LoopSave; breakLabel: number; continueLabel: number } {
+/** Points break/continue at fresh labels for a loop body; endLoop puts back the enclosing loop's. */
+export function startLoop(c: Compiler): { save: LoopSave; breakLabel: number; continueLabel: number } {
   const save = { brk: c.breakLabel, cont: c.continueLabel, level: c.breakContinueExceptLevel };
   const breakLabel = c.newLabel();
   const continueLabel = c.newLabel();
@@ -348,7 +349,7 @@ function startLoop(c: Compiler): { save: LoopSave; breakLabel: number; continueL
   return { save, breakLabel, continueLabel };
 }
 
-function endLoop(c: Compiler, save: LoopSave): void {
+export function endLoop(c: Compiler, save: LoopSave): void {
   c.breakLabel = save.brk;
   c.continueLabel = save.cont;
   c.breakContinueExceptLevel = save.level;

@@ -309,6 +309,22 @@ export class Lexer {
     );
   }
 
+  /** Skips one space, comment or line continuation starting at c; false when c starts none of them. */
+  private skipBlank(c: number): boolean {
+    if (isSpace(c)) {
+      this.advance();
+    } else if (c === CH_HASH) {
+      this.advance();
+      while (!this.atEnd() && !this.is(CH_NL)) this.advance();
+    } else if (c === CH_BACKSLASH && this.chr(1) === CH_NL) {
+      this.advance();
+      this.advance();
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   /** Before 1.22: skips everything, newlines included, and says whether it crossed one. */
   private skipWhitespaceAcrossLines(): boolean {
     let crossed = false;
@@ -318,15 +334,7 @@ export class Lexer {
       if (c === CH_NL) {
         crossed = true;
         this.advance();
-      } else if (isSpace(c)) {
-        this.advance();
-      } else if (c === CH_HASH) {
-        this.advance();
-        while (!this.atEnd() && !this.is(CH_NL)) this.advance();
-      } else if (c === CH_BACKSLASH && this.chr(1) === CH_NL) {
-        this.advance();
-        this.advance();
-      } else {
+      } else if (!this.skipBlank(c)) {
         return crossed;
       }
     }
@@ -340,15 +348,7 @@ export class Lexer {
       if (c === CH_NL) {
         if (stopAtNewline && this.bracketDepth === 0) return true;
         this.advance();
-      } else if (isSpace(c)) {
-        this.advance();
-      } else if (c === CH_HASH) {
-        this.advance();
-        while (!this.atEnd() && !this.is(CH_NL)) this.advance();
-      } else if (c === CH_BACKSLASH && this.chr(1) === CH_NL) {
-        this.advance();
-        this.advance();
-      } else {
+      } else if (!this.skipBlank(c)) {
         return false;
       }
     }

@@ -256,14 +256,7 @@ function staticQstr(n: number, at: number): string {
 // ---------------------------------------------------------------------------------------------
 // Shared pieces: prelude signature, line table, instruction decoding.
 
-interface Signature {
-  nState: number;
-  nExcStack: number;
-  scopeFlags: number;
-  nPosArgs: number;
-  nKwonlyArgs: number;
-  nDefPosArgs: number;
-}
+type Signature = Pick<Prelude, "nState" | "nExcStack" | "scopeFlags" | "nPosArgs" | "nKwonlyArgs" | "nDefPosArgs">;
 
 /** The prelude's packed signature: xSSSSEAA then xFSSKAED bytes, low bits first. */
 function readSignature(next: () => number): Signature {
