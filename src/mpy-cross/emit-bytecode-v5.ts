@@ -85,19 +85,7 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
     this.bytecode = [];
     this.qstrAt = new Map();
 
-    let nState = scope.numLocals + scope.stackSize;
-    if (nState === 0) nState = 1;
-    this.writeSignature(nState, scope.excStackSize, scope);
-    if (pass >= Pass.CodeSize) {
-      let i = this.nInfo, c = this.nCell;
-      do {
-        let z = ((i & 0x3f) << 1) | (c & 1);
-        c >>>= 1;
-        i = Math.floor(i / 64);
-        if (c | i) z |= 0x80;
-        this.ci(z);
-      } while (c | i);
-    }
+    this.writeSignatureAndSizes(pass, scope);
     this.nInfo = this.codeInfo.length;
     this.preludeQstrOffset = this.codeInfo.length;
     this.ci(0); this.ci(0); // simple name

@@ -185,20 +185,7 @@ export class BytecodeEmitter implements Emitter {
     this.bytecode = [];
     this.overflow = false;
 
-    let nState = scope.numLocals + scope.stackSize;
-    if (nState === 0) nState = 1;
-    this.writeSignature(nState, scope.excStackSize, scope);
-
-    if (pass >= Pass.CodeSize) {
-      let i = this.nInfo, c = this.nCell;
-      do {
-        let z = ((i & 0x3f) << 1) | (c & 1);
-        c >>>= 1;
-        i = Math.floor(i / 64);
-        if (c | i) z |= 0x80;
-        this.ci(z);
-      } while (c | i);
-    }
+    this.writeSignatureAndSizes(pass, scope);
 
     this.nInfo = this.codeInfo.length;
     this.ciQstr(scope.simpleName);
@@ -211,6 +198,26 @@ export class BytecodeEmitter implements Emitter {
         }
       }
       this.ciQstr(name);
+    }
+  }
+
+  /**
+   * The prelude's fixed head: the packed signature, then the source-info and cell sizes, which are only
+   * known (and so only written) from the code-size pass on.
+   */
+  protected writeSignatureAndSizes(pass: Pass, scope: Scope): void {
+    let nState = scope.numLocals + scope.stackSize;
+    if (nState === 0) nState = 1;
+    this.writeSignature(nState, scope.excStackSize, scope);
+    if (pass >= Pass.CodeSize) {
+      let i = this.nInfo, c = this.nCell;
+      do {
+        let z = ((i & 0x3f) << 1) | (c & 1);
+        c >>>= 1;
+        i = Math.floor(i / 64);
+        if (c | i) z |= 0x80;
+        this.ci(z);
+      } while (c | i);
     }
   }
 
