@@ -31,20 +31,13 @@ function binaryExponent(x: number): number {
 
 /** mp_format_float(f, buf, 32, 'g', 16, sign) of those releases. */
 export function legacyFormatG(value: number, sign = ""): string {
-  let f = value;
-  const out: string[] = [];
-  if ((f < 0 || Object.is(f, -0)) && !Number.isNaN(f)) {
-    out.push("-");
-    f = -f;
-  } else if (sign) {
-    out.push(sign);
-  }
+  let f = Math.abs(value);
+  const out = signPrefix(value, sign);
   const bufRemaining = BUF_SIZE - 1 - out.length;
   if (!Number.isFinite(f)) return out.join("") + (Number.isNaN(f) ? "nan" : "inf");
 
   let prec = PRECISION;
   let fmt = "g";
-  const orgFmt = "g";
   let e: number;
   let dec = 0;
   let eSign = "";
@@ -124,8 +117,19 @@ export function legacyFormatG(value: number, sign = ""): string {
 
   if (d >= 5) ({ e, eSign } = roundUpLastDigit(digits, fmt, e, eSign, BUF_SIZE));
 
-  let text = digits.join("");
-  if (orgFmt === "g" && prec > 0) {
+  return finishText(digits, prec, e, eSign);
+}
+
+/** The leading sign: "-" for negatives and -0 (never NaN), else the requested sign, if any. */
+function signPrefix(value: number, sign: string): string[] {
+  if ((value < 0 || Object.is(value, -0)) && !Number.isNaN(value)) return ["-"];
+  return sign ? [sign] : [];
+}
+
+/** Joins the digits; 'g' drops trailing fraction zeros (and a bare point), then appends the exponent. */
+function finishText(chars: string[], prec: number, e: number, eSign: string): string {
+  let text = chars.join("");
+  if (prec > 0) {
     text = text.replace(/0+$/, "");
     if (text.endsWith(".")) text = text.slice(0, -1);
   }
@@ -210,20 +214,13 @@ const DEC_EXP = 256;
 
 /** mp_format_float(f, buf, 32, 'g', 16, sign) of 1.19 and earlier (mantissa scaled into [1, 10) first). */
 export function legacyFormatG119(value: number, sign = ""): string {
-  let f = value;
-  const s: string[] = [];
-  if ((f < 0 || Object.is(f, -0)) && !Number.isNaN(f)) {
-    s.push("-");
-    f = -f;
-  } else if (sign) {
-    s.push(sign);
-  }
+  let f = Math.abs(value);
+  const s = signPrefix(value, sign);
   const bufRemaining = BUF_SIZE - 1 - s.length;
   if (!Number.isFinite(f)) return s.join("") + (Number.isNaN(f) ? "nan" : "inf");
 
   let prec = PRECISION;
   let fmt = "g";
-  const orgFmt = "g";
   let e = 0;
   let dec = 0;
   let eSign = "";
@@ -309,17 +306,7 @@ export function legacyFormatG119(value: number, sign = ""): string {
   // 1.19 has no buffer cap here: a carry out of the leading digit always lengthens the text
   if (f >= 5.0) ({ e, eSign } = roundUpLastDigit(s, fmt, e, eSign, Infinity));
 
-  let text = s.join("");
-  if (orgFmt === "g" && prec > 0) {
-    text = text.replace(/0+$/, "");
-    if (text.endsWith(".")) text = text.slice(0, -1);
-  }
-  if (eSign) {
-    text += "e" + eSign;
-    if (e >= 100) text += String(Math.floor(e / 100));
-    text += String(Math.floor(e / 10) % 10) + String(e % 10);
-  }
-  return text;
+  return finishText(s, prec, e, eSign);
 }
 
 export function legacyFloatRepr119(x: number): string {
