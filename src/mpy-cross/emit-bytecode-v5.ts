@@ -74,18 +74,8 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   }
 
   override startPass(pass: Pass, scope: Scope): void {
-    this.pass = pass;
-    this.stackSize = 0;
-    this.suppress = false;
-    this.lastWasReturn = false;
-    this.scope = scope;
-    this.lastSourceLineOffset = 0;
-    this.lastSourceLine = 1;
-    this.codeInfo = [];
-    this.bytecode = [];
     this.qstrAt = new Map();
-
-    this.writeSignatureAndSizes(pass, scope);
+    this.beginPrelude(pass, scope);
     this.nInfo = this.codeInfo.length;
     this.preludeQstrOffset = this.codeInfo.length;
     this.ci(0); this.ci(0); // simple name

@@ -174,18 +174,8 @@ export class BytecodeEmitter implements Emitter {
   // ---- passes ----
 
   startPass(pass: Pass, scope: Scope): void {
-    this.pass = pass;
-    this.stackSize = 0;
-    this.suppress = false;
-    this.lastWasReturn = false;
-    this.scope = scope;
-    this.lastSourceLineOffset = 0;
-    this.lastSourceLine = 1;
-    this.codeInfo = [];
-    this.bytecode = [];
     this.overflow = false;
-
-    this.writeSignatureAndSizes(pass, scope);
+    this.beginPrelude(pass, scope);
 
     this.nInfo = this.codeInfo.length;
     this.ciQstr(scope.simpleName);
@@ -202,10 +192,19 @@ export class BytecodeEmitter implements Emitter {
   }
 
   /**
-   * The prelude's fixed head: the packed signature, then the source-info and cell sizes, which are only
-   * known (and so only written) from the code-size pass on.
+   * Per-pass state both bytecode versions reset, then the prelude's fixed head: the packed signature and
+   * the source-info and cell sizes, which are only known (and so only written) from the code-size pass on.
    */
-  protected writeSignatureAndSizes(pass: Pass, scope: Scope): void {
+  protected beginPrelude(pass: Pass, scope: Scope): void {
+    this.pass = pass;
+    this.stackSize = 0;
+    this.suppress = false;
+    this.lastWasReturn = false;
+    this.scope = scope;
+    this.lastSourceLineOffset = 0;
+    this.lastSourceLine = 1;
+    this.codeInfo = [];
+    this.bytecode = [];
     let nState = scope.numLocals + scope.stackSize;
     if (nState === 0) nState = 1;
     this.writeSignature(nState, scope.excStackSize, scope);
