@@ -4,7 +4,7 @@
 // and source file names. Everything else is shared with the v6 emitter.
 import { BytecodeEmitter } from "./emit-bytecode.js";
 import { Pass } from "./emitter.js";
-import { IdKind, ID_FLAG_IS_PARAM, type Scope } from "./scope.js";
+import { ID_FLAG_IS_PARAM, type Scope } from "./scope.js";
 import { Op } from "./opcodes.js";
 import type { ConstObj } from "./constants.js";
 import type { RawCode } from "./raw-code.js";
@@ -97,14 +97,7 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
     if (this.pass === Pass.Scope) return true;
     if (this.stackSize !== 0) throw new Error(`internal: stack not balanced in ${this.scope.simpleName}`);
     this.ci(0); // end of the line-number table
-    this.nInfo = this.codeInfo.length - this.nInfo;
-    this.nCell = 0;
-    for (const id of this.scope.ids) {
-      if (id.kind === IdKind.Cell) {
-        this.ci(id.localNum);
-        this.nCell++;
-      }
-    }
+    this.writeCellList();
     this.ctNumObj = this.ctCurObj;
     if (this.pass === Pass.Emit) {
       const rc = this.scope.rawCode!;

@@ -244,9 +244,8 @@ export class BytecodeEmitter implements Emitter {
     this.ci(z);
   }
 
-  endPass(): boolean {
-    if (this.pass === Pass.Scope) return true;
-    if (this.stackSize !== 0) throw new Error(`internal: stack not balanced in ${this.scope.simpleName}`);
+  /** Closes the source-info section (its size is now known) and lists the locals that become cells. */
+  protected writeCellList(): void {
     this.nInfo = this.codeInfo.length - this.nInfo;
     this.nCell = 0;
     for (const id of this.scope.ids) {
@@ -255,6 +254,12 @@ export class BytecodeEmitter implements Emitter {
         this.nCell++;
       }
     }
+  }
+
+  endPass(): boolean {
+    if (this.pass === Pass.Scope) return true;
+    if (this.stackSize !== 0) throw new Error(`internal: stack not balanced in ${this.scope.simpleName}`);
+    this.writeCellList();
     if (this.pass === Pass.CodeSize) {
       this.codeInfoSize = this.codeInfo.length;
       this.bytecodeSize = this.bytecode.length;
