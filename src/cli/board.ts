@@ -68,52 +68,50 @@ export const runCommand: CommandSpec = {
   },
 };
 
-export const softResetCommand: CommandSpec = {
-  name: "soft-reset",
-  summary: "perform a soft reset of the board",
-  arity: 0,
-  async run(args, ctx) {
-    expectCount("soft-reset", splitArgs("soft-reset", args, []).positionals, 0);
-    const s = session(ctx);
-    const repl = await ctx.repl();
-    // ctx.repl() may just have soft-reset on entry; mpremote still resets here, and so do we.
-    await repl.softResetInRaw();
-    s.acted = true;
-    return 0;
-  },
-};
-
-function machineCall(name: string, call: string, summary: string): CommandSpec {
+/** A command that takes no arguments: the usage check is the same for all of them. */
+function noArgCommand(name: string, summary: string, action: (ctx: CliContext) => Promise<void>): CommandSpec {
   return {
     name,
     summary,
     arity: 0,
     async run(args, ctx) {
       expectCount(name, splitArgs(name, args, []).positionals, 0);
-      const repl = await ctx.repl();
-      await repl.start(`import machine\nmachine.${call}()\n`);
-      const s = session(ctx);
-      s.acted = true;
-      s.leaveRunning = true; // the board is gone (rebooting): do not talk to it any more
-      await s.close();
+      await action(ctx);
       return 0;
     },
   };
 }
 
+export const softResetCommand = noArgCommand("soft-reset", "perform a soft reset of the board", async (ctx) => {
+  const repl = await ctx.repl();
+  // ctx.repl() may just have soft-reset on entry; mpremote still resets here, and so do we.
+  await repl.softResetInRaw();
+  session(ctx).acted = true;
+});
+
+function machineCall(name: string, call: string, summary: string): CommandSpec {
+  return noArgCommand(name, summary, async (ctx) => {
+    const repl = await ctx.repl();
+    await repl.start(`import machine
+machine.${call}()
+`);
+    const s = session(ctx);
+    s.acted = true;
+    s.leaveRunning = true; // the board is gone (rebooting): do not talk to it any more
+    await s.close();
+  });
+}
+
 export const resetCommand = machineCall("reset", "reset", "hard reset the board (machine.reset())");
 export const bootloaderCommand = machineCall("bootloader", "bootloader", "enter the board's bootloader (machine.bootloader())");
 
-export const resumeCommand: CommandSpec = {
-  name: "resume",
-  summary: "resume a previous session: do not soft-reset on entering the raw REPL",
-  arity: 0,
-  async run(args, ctx) {
-    expectCount("resume", splitArgs("resume", args, []).positionals, 0);
+export const resumeCommand = noArgCommand(
+  "resume",
+  "resume a previous session: do not soft-reset on entering the raw REPL",
+  async (ctx) => {
     session(ctx).resume = true;
-    return 0;
   },
-};
+);
 
 export const connectCommand: CommandSpec = {
   name: "connect",
@@ -129,16 +127,11 @@ export const connectCommand: CommandSpec = {
   },
 };
 
-export const disconnectCommand: CommandSpec = {
-  name: "disconnect",
-  summary: "disconnect from the board (leaving it in its friendly REPL)",
-  arity: 0,
-  async run(args, ctx) {
-    expectCount("disconnect", splitArgs("disconnect", args, []).positionals, 0);
-    await session(ctx).close();
-    return 0;
-  },
-};
+export const disconnectCommand = noArgCommand(
+  "disconnect",
+  "disconnect from the board (leaving it in its friendly REPL)",
+  async (ctx) => session(ctx).close(),
+);
 
 export const devsCommand: CommandSpec = {
   name: "devs",
