@@ -2,7 +2,8 @@
 // Each command lives in its own module and is loaded only when used, so start-up stays fast.
 import { TspyError, UsageError } from "../errors.js";
 import type { CommandSpec } from "./command.js";
-import { Session } from "./context.js";
+// The connection layer is loaded only by commands that reach a board: `mpy-cross` and `--help` skip it.
+import type { Session } from "./context.js";
 
 interface TableEntry {
   names: string[];
@@ -235,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const segments = parseChain(g.rest);
+    const { Session } = await import("./context.js");
     session = new Session({ device: g.device, baud: g.baud });
     process.on("SIGINT", onSigint);
     let status = 0;

@@ -5,16 +5,24 @@ import v8 from "node:v8";
 import path from "node:path";
 import { UsageError } from "../errors.js";
 import type { CommandSpec, CliContext } from "./command.js";
+import { expandInputs, InputError, type BuildInput } from "../mpy-cross/batch/inputs.js";
+import type { BatchJob } from "../mpy-cross/batch/index.js";
 
 const USAGE = `usage: tspy mpy-cross [-o OUT] [-s NAME] [-O<N>] [-msmall-int-bits=N] [-X emit=bytecode]
-                       [--mpy-version 6.3] [--out-dir DIR] [--version] [--dump] FILE...
+                       [--mpy-version 6.3] [--out-dir DIR] [-r] [-j N] [--cache DIR]
+                       [--version] [--dump] FILE|DIR|GLOB...
   -o OUT                 output file (only with one input; "-" writes to stdout)
   -s NAME                source name stored in the .mpy (default: the input path)
   -O<N>                  optimisation level: 1+ drops assert, 3 also drops line numbers
   -msmall-int-bits=N     small-int width of the target (default 31)
   -X emit=bytecode       the only emitter (native code needs upstream's mpy-cross)
   --mpy-version V        .mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18)
-  --out-dir DIR          write each FILE as DIR/<stem>.mpy (default: next to the source)
+  --out-dir DIR          write each FILE as DIR/<stem>.mpy (default: next to the source); files found
+                         through -r or a quoted glob keep their tree below DIR
+  -r, --recursive        a DIR argument stands for every .py file below it
+  -j, --jobs N           compile on N worker threads (default: by batch size, up to the cores; 0: none)
+  --cache DIR            reuse .mpy files compiled before from identical source and options
+                         (default: $TSPY_MPY_CACHE if set; no cache otherwise)
   --dump                 disassemble the given .mpy files instead of compiling
   --version              name the emulated MicroPython release and .mpy version`;
 
@@ -29,10 +37,18 @@ interface MpyCrossArgs {
   version: boolean;
   dump: boolean;
   help: boolean;
+  recursive: boolean;
+  jobs?: number;
+  cacheDir?: string;
 }
 
 function parseArgs(args: string[]): MpyCrossArgs {
-  const r: MpyCrossArgs = { files: [], optimize: 0, smallIntBits: 31, mpyVersion: "6.3", version: false, dump: false, help: false };
+  const r: MpyCrossArgs = { files: [], optimize: 0, smallIntBits: 31, mpyVersion: "6.3", version: false, dump: false, help: false, recursive: false };
+  const jobs = (v: string, flag: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 256) throw new UsageError(`mpy-cross: ${flag} needs a whole number of threads, not ${v}`);
+    return n;
+  };
   const need = (i: number, flag: string): string => {
     const v = args[i + 1];
     if (v === undefined) throw new UsageError(`mpy-cross: ${flag} needs a value`);
@@ -54,6 +70,12 @@ function parseArgs(args: string[]): MpyCrossArgs {
     else if (a === "-s") r.sourceName = need(i++, a).replace(/\\/g, "/");
     else if (a === "--out-dir") r.outDir = need(i++, a);
     else if (a.startsWith("--out-dir=")) r.outDir = a.slice("--out-dir=".length);
+    else if (a === "-r" || a === "--recursive") r.recursive = true;
+    else if (a === "-j" || a === "--jobs") r.jobs = jobs(need(i++, a), a);
+    else if (a.startsWith("--jobs=")) r.jobs = jobs(a.slice("--jobs=".length), "--jobs");
+    else if (/^-j\d+$/.test(a)) r.jobs = jobs(a.slice(2), "-j");
+    else if (a === "--cache") r.cacheDir = need(i++, a);
+    else if (a.startsWith("--cache=")) r.cacheDir = a.slice("--cache=".length);
     else if (a === "--mpy-version") r.mpyVersion = need(i++, a);
     else if (a.startsWith("--mpy-version=")) r.mpyVersion = a.slice("--mpy-version=".length);
     else if (a === "-X") {
@@ -79,7 +101,8 @@ function parseArgs(args: string[]): MpyCrossArgs {
 }
 
 /** Where upstream would write the output: the input name with its last two characters replaced by "mpy". */
-function defaultOutput(file: string, outDir: string | undefined): string {
+function defaultOutput(file: string, outDir: string | undefined, treePath?: string): string {
+  if (outDir !== undefined && treePath !== undefined) return path.join(outDir, treePath);
   if (outDir !== undefined) {
     const base = path.basename(file);
     const stem = base.endsWith(".py") ? base.slice(0, -3) : base.replace(/\.[^.]*$/, "");
@@ -131,25 +154,38 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     const { runDump } = await import("../mpy-cross/dump.js");
     return runDump(opts.files, ctx.out, ctx.err);
   }
-  if (opts.output !== undefined && opts.files.length > 1) throw new UsageError("mpy-cross: -o takes a single input file");
 
   // V8's on-stack replacement keeps re-entering and deoptimising the parser's rule loop while it is
   // still learning types (hundreds of times in a 100-file batch, measured on Node 20): without OSR a
   // cold batch runs about twice as fast. Set before the compiler's modules are first compiled.
   v8.setFlagsFromString("--no-use-osr");
-  const { compileToMpy, CompileError, MPY_VERSIONS } = await import("../mpy-cross/index.js");
+  const { compileBatch, CompileCache, loadCompiler } = await import("../mpy-cross/batch/index.js");
+  const { MPY_VERSIONS } = await loadCompiler();
   if (opts.mpyVersion === "6.0") opts.mpyVersion = "6";
   if (!MPY_VERSIONS[opts.mpyVersion]) {
     throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
   }
   if (opts.outDir !== undefined) fs.mkdirSync(opts.outDir, { recursive: true });
 
+  let inputs: BuildInput[];
+  try {
+    inputs = expandInputs(opts.files, opts.recursive);
+  } catch (e) {
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (opts.output !== undefined && inputs.length > 1) throw new UsageError("mpy-cross: -o takes a single input file");
+
   let failures = 0;
   const fail = (line: string) => {
     ctx.err.write(line.endsWith("\n") ? line : line + "\n");
     failures++;
   };
-  for (const file of opts.files) {
+  // Read every input first, then compile them together (cache, worker threads), then write in input order.
+  const jobs: (BatchJob & { target: string; treePath?: string })[] = [];
+  const readFailed = new Map<number, string>();
+  for (const [n, input] of inputs.entries()) {
+    const file = input.file;
     let source: Uint8Array;
     try {
       if (file === "-") {
@@ -158,45 +194,60 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         source = Buffer.concat(chunks);
       } else {
         if (fs.statSync(file).isDirectory()) {
-          fail(`mpy-cross: ${file}: is a directory`);
+          readFailed.set(n, `mpy-cross: ${file}: is a directory`);
           continue;
         }
         source = fs.readFileSync(file);
       }
     } catch (e) {
-      fail(`mpy-cross: ${file}: ${fsMessage(e)}`);
+      readFailed.set(n, `mpy-cross: ${file}: ${fsMessage(e)}`);
       continue;
     }
     try {
       new TextDecoder("utf-8", { fatal: true }).decode(source);
     } catch {
-      fail(`mpy-cross: ${file}: not UTF-8 text`);
+      readFailed.set(n, `mpy-cross: ${file}: not UTF-8 text`);
       continue;
     }
-    let mpy: Uint8Array;
-    try {
-      mpy = compileToMpy(source, {
+    const target = opts.output ?? (file === "-" ? "-" : defaultOutput(file, opts.outDir, input.treePath));
+    jobs.push({
+      file,
+      source,
+      target,
+      treePath: input.treePath,
+      options: {
         filename: file === "-" ? "<stdin>" : file,
         sourceName: opts.sourceName,
         optimize: opts.optimize,
         smallIntBits: opts.smallIntBits,
         mpyVersion: opts.mpyVersion,
-      });
-    } catch (e) {
-      if (e instanceof CompileError) fail(e.format());
-      // A compiler bug must not cost the other files their output: report it and go on.
-      else fail(`mpy-cross: ${file}: internal compiler error: ${(e as Error).message ?? String(e)}`);
+      },
+    });
+  }
+  const cacheDir = opts.cacheDir ?? (process.env.TSPY_MPY_CACHE || undefined);
+  const outcomes = await compileBatch(jobs, { workers: opts.jobs, cache: cacheDir ? new CompileCache(cacheDir) : undefined });
+  let j = 0;
+  for (let n = 0; n < inputs.length; n++) {
+    const readError = readFailed.get(n);
+    if (readError !== undefined) {
+      fail(readError);
       continue;
     }
-    const target = opts.output ?? (file === "-" ? "-" : defaultOutput(file, opts.outDir));
-    if (target === "-") {
-      ctx.out.write(Buffer.from(mpy));
+    const job = jobs[j];
+    const outcome = outcomes[j++];
+    if (!outcome.ok) {
+      fail(outcome.message);
+      continue;
+    }
+    if (job.target === "-") {
+      ctx.out.write(Buffer.from(outcome.mpy));
       continue;
     }
     try {
-      writeAtomically(target, mpy);
+      if (job.treePath !== undefined) fs.mkdirSync(path.dirname(job.target), { recursive: true });
+      writeAtomically(job.target, outcome.mpy);
     } catch (e) {
-      fail(`mpy-cross: ${target}: cannot write (${fsMessage(e)})`);
+      fail(`mpy-cross: ${job.target}: cannot write (${fsMessage(e)})`);
     }
   }
   return failures ? 1 : 0;

@@ -1,0 +1,65 @@
+// A content-addressed cache of compiled .mpy files for repeated builds (CI runs, `make` after a pull):
+// the key hashes every input that decides the output bytes — the source bytes, all compile options (the
+// .mpy version, -O, -s name, arch ...) and the compiler itself — so a hit is exactly what a compile
+// would write, and any change to one of them is a miss.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { CompileOptions } from "../index.js";
+
+/** Hash of the compiler's own code: a new tspy (or a rebuilt one) never reuses an old entry. */
+function compilerFingerprint(): string {
+  const h = crypto.createHash("sha256");
+  const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".js")) h.update(e.name).update(fs.readFileSync(p));
+    }
+  };
+  walk(root);
+  return h.digest("hex");
+}
+
+/** Options as a canonical string: keys sorted, undefined left out, so equal options give equal keys. */
+function canonicalOptions(options: CompileOptions): string {
+  const o = options as unknown as Record<string, unknown>;
+  return JSON.stringify(Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => [k, o[k]]));
+}
+
+export class CompileCache {
+  private readonly fingerprint = compilerFingerprint();
+  constructor(readonly dir: string) {}
+
+  key(source: Uint8Array, options: CompileOptions): string {
+    return crypto.createHash("sha256").update(this.fingerprint).update("\0").update(canonicalOptions(options))
+      .update("\0").update(source).digest("hex");
+  }
+
+  private entry(key: string): string {
+    return path.join(this.dir, key.slice(0, 2), `${key.slice(2)}.mpy`);
+  }
+
+  get(key: string): Uint8Array | undefined {
+    try {
+      return fs.readFileSync(this.entry(key));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores an entry atomically; a cache that cannot be written is only slower, never an error. */
+  put(key: string, mpy: Uint8Array): void {
+    const target = this.entry(key);
+    const tmp = `${target}.${process.pid}.tmp`;
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(tmp, mpy);
+      fs.renameSync(tmp, target);
+    } catch {
+      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
+    }
+  }
+}

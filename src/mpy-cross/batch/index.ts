@@ -1,0 +1,47 @@
+// Compiling a build's worth of files: the cache first, then what is left on worker threads (or on this
+// thread for a small batch). Outcomes come back in input order.
+import type { CompileOutcome } from "./compile-one.js";
+import { compileInWorkers, defaultWorkers, type BatchJob } from "./pool.js";
+import { CompileCache } from "./cache.js";
+import { loadCompiler, saveCodeCache } from "./load-compiler.js";
+
+export { CompileCache, defaultWorkers, loadCompiler };
+export type { BatchJob, CompileOutcome };
+
+export interface BatchOptions {
+  /** Worker threads; 0 compiles on this thread. Default: by batch size and cores (defaultWorkers). */
+  workers?: number;
+  cache?: CompileCache;
+}
+
+export async function compileBatch(jobs: BatchJob[], opts: BatchOptions = {}): Promise<CompileOutcome[]> {
+  const results: CompileOutcome[] = new Array(jobs.length);
+  const keys: string[] = [];
+  const todo: number[] = [];
+  jobs.forEach((job, i) => {
+    if (opts.cache) {
+      keys[i] = opts.cache.key(job.source, job.options);
+      const hit = opts.cache.get(keys[i]);
+      if (hit) {
+        results[i] = { ok: true, mpy: hit };
+        return;
+      }
+    }
+    todo.push(i);
+  });
+  const workers = opts.workers ?? defaultWorkers(todo.length);
+  let compiled: CompileOutcome[];
+  if (workers > 0 && todo.length > 1) {
+    compiled = await compileInWorkers(todo.map((i) => jobs[i]), workers);
+  } else {
+    const { compileOne } = await loadCompiler();
+    compiled = todo.map((i) => compileOne(jobs[i].file, jobs[i].source, jobs[i].options));
+    saveCodeCache();
+  }
+  todo.forEach((i, n) => {
+    results[i] = compiled[n];
+    const r = compiled[n];
+    if (opts.cache && r.ok) opts.cache.put(keys[i], r.mpy);
+  });
+  return results;
+}

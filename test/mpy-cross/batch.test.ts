@@ -1,0 +1,177 @@
+// Build-sized compiles: directories (-r), quoted globs, worker threads (-j), the content-addressed
+// cache (--cache) and the `mpy-cross` executable. Every output is checked against upstream mpy-cross
+// 1.27's own bytes (test/mpy-cross/reference, see its README), so a batch is proven to write exactly
+// what one upstream call per file writes.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { ROOT, tspy } from "../helpers/cli.js";
+import { tempDir, removeTempDirs } from "../helpers/temp-dirs.js";
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const programs = path.join(here, "programs");
+const reference = path.join(here, "reference");
+const stems = fs.readdirSync(programs).filter((f) => f.endsWith(".py")).map((f) => f.slice(0, -3)).sort();
+const upstream = (stem: string) => fs.readFileSync(path.join(reference, `${stem}.default.mpy`));
+
+/** Every file below `dir`, as relative paths. */
+function listTree(dir: string, rel = ""): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listTree(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]).sort();
+}
+
+let work: string;
+beforeAll(async () => {
+  work = await tempDir("batch");
+  // the programs, twice, in a tree: src/a/*.py and src/b/c/*.py
+  for (const sub of ["a", "b/c"]) {
+    fs.mkdirSync(path.join(work, "src", sub), { recursive: true });
+    for (const s of stems) fs.copyFileSync(path.join(programs, `${s}.py`), path.join(work, "src", sub, `${s}.py`));
+  }
+  fs.writeFileSync(path.join(work, "src", "a", "notes.txt"), "not python\n");
+});
+afterAll(removeTempDirs);
+
+describe("mpy-cross on a directory (-r)", () => {
+  it("compiles every .py below it, keeping the tree under --out-dir, byte-identical to upstream", async () => {
+    const out = path.join(work, "out-r");
+    // compiled from inside src/a, so the stored source names are the bare file names upstream was given
+    const r = await tspy(["mpy-cross", "-r", ".", "--out-dir", out], { cwd: path.join(work, "src", "a") });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(listTree(out)).toEqual(stems.map((s) => `${s}.mpy`));
+    for (const s of stems) expect(Buffer.compare(fs.readFileSync(path.join(out, `${s}.mpy`)), upstream(s)), s).toBe(0);
+  });
+
+  it("keeps subdirectories, and each file's .mpy is what a one-file call writes", async () => {
+    const out = path.join(work, "out-tree");
+    const r = await tspy(["mpy-cross", "-r", "src", "--out-dir", out], { cwd: work });
+    expect(r.status).toBe(0);
+    expect(listTree(out)).toEqual([...stems.map((s) => `a/${s}.mpy`), ...stems.map((s) => `b/c/${s}.mpy`)].sort());
+    const one = path.join(work, "one.mpy");
+    const single = await tspy(["mpy-cross", "-o", one, "src/b/c/m05_generators.py"], { cwd: work });
+    expect(single.status).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(path.join(out, "b/c/m05_generators.mpy")), fs.readFileSync(one))).toBe(0);
+  });
+
+  it("refuses a directory without -r, in one line", async () => {
+    const r = await tspy(["mpy-cross", "--out-dir", path.join(work, "x"), "src"], { cwd: work });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual(["tspy: mpy-cross: src: is a directory (use -r to compile the .py files below it)"]);
+  });
+});
+
+describe("mpy-cross on a quoted glob", () => {
+  it("expands * and ** itself, keeping the tree below the pattern's fixed part", async () => {
+    const out = path.join(work, "out-glob");
+    const r = await tspy(["mpy-cross", "src/**/m0*.py", "--out-dir", out], { cwd: work });
+    expect(r.status).toBe(0);
+    const m0 = stems.filter((s) => s.startsWith("m0"));
+    expect(listTree(out)).toEqual([...m0.map((s) => `a/${s}.mpy`), ...m0.map((s) => `b/c/${s}.mpy`)].sort());
+    const flat = await tspy(["mpy-cross", "m1?_*.py", "--out-dir", path.join(work, "out-glob2")], { cwd: path.join(work, "src", "a") });
+    expect(flat.status).toBe(0);
+    const m1 = stems.filter((s) => /^m1\d_/.test(s));
+    expect(m1.length).toBeGreaterThan(3);
+    expect(listTree(path.join(work, "out-glob2"))).toEqual(m1.map((s) => `${s}.mpy`));
+    for (const s of m1) expect(Buffer.compare(fs.readFileSync(path.join(work, "out-glob2", `${s}.mpy`)), upstream(s)), s).toBe(0);
+  });
+
+  it("says so when a pattern matches nothing", async () => {
+    const r = await tspy(["mpy-cross", "nothing/*.py"], { cwd: work });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("tspy: mpy-cross: nothing/*.py: no files match\n");
+  });
+});
+
+describe("mpy-cross on worker threads (-j)", () => {
+  it("writes upstream's bytes for every file, and reports failures in input order", async () => {
+    const dir = path.join(work, "jobs");
+    fs.mkdirSync(dir);
+    const names: string[] = [];
+    // every program, with a broken file after every tenth, so failures land on both threads
+    stems.forEach((s, i) => {
+      fs.copyFileSync(path.join(programs, `${s}.py`), path.join(dir, `${s}.py`));
+      names.push(`${s}.py`);
+      if (i % 10 === 9) {
+        fs.writeFileSync(path.join(dir, `bad_${i}.py`), "x = (\n");
+        names.push(`bad_${i}.py`);
+      }
+    });
+    const bad = names.filter((n) => n.startsWith("bad_"));
+    expect(bad.length).toBeGreaterThanOrEqual(2);
+    const out = path.join(work, "out-jobs");
+    const r = await tspy(["mpy-cross", "-j", "2", "--out-dir", out, ...names], { cwd: dir });
+    expect(r.status).toBe(1);
+    // upstream's traceback for each broken file, in the order the files were given
+    expect(r.stderr).toBe(bad.map((n) => `Traceback (most recent call last):\n  File "${n}", line 2\nSyntaxError: invalid syntax\n`).join(""));
+    expect(listTree(out)).toEqual(stems.map((s) => `${s}.mpy`));
+    for (const s of stems) expect(Buffer.compare(fs.readFileSync(path.join(out, `${s}.mpy`)), upstream(s)), s).toBe(0);
+  });
+
+  it("refuses a thread count that is not a number", async () => {
+    const r = await tspy(["mpy-cross", "-j", "many", "x.py"], { cwd: work });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("tspy: mpy-cross: -j needs a whole number of threads, not many\n");
+  });
+});
+
+describe("the compile cache (--cache)", () => {
+  it("serves an unchanged file from the cache, and misses on a changed source, option or version", async () => {
+    const dir = path.join(work, "cached");
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(programs, "m04_closures.py"), path.join(dir, "m04_closures.py"));
+    const cache = path.join(work, "cache");
+    const out = path.join(dir, "m04_closures.mpy");
+    const compile = (...flags: string[]) => tspy(["mpy-cross", "--cache", cache, ...flags, "m04_closures.py"], { cwd: dir });
+
+    expect((await compile()).status).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(out), upstream("m04_closures"))).toBe(0);
+    const entries = listTree(cache);
+    expect(entries).toHaveLength(1);
+
+    // Mark the entry: a run that prints the mark took it from the cache, one that does not compiled.
+    const mark = Buffer.from("cached entry");
+    fs.writeFileSync(path.join(cache, entries[0]), mark);
+    expect((await compile()).status).toBe(0);
+    expect(fs.readFileSync(out)).toEqual(mark);
+
+    for (const flags of [["-O1"], ["--mpy-version", "6.2"], ["-s", "other.py"], ["-msmall-int-bits=63"]]) {
+      expect((await compile(...flags)).status, flags.join(" ")).toBe(0);
+      expect(fs.readFileSync(out).equals(mark), flags.join(" ")).toBe(false);
+    }
+    fs.appendFileSync(path.join(dir, "m04_closures.py"), "\n# changed\n");
+    expect((await compile()).status).toBe(0);
+    expect(fs.readFileSync(out).equals(mark)).toBe(false);
+    expect(fs.readFileSync(out)[0]).toBe(0x4d); // a real .mpy: 'M'
+  });
+
+  it("is taken from $TSPY_MPY_CACHE when --cache is not given", async () => {
+    const dir = path.join(work, "envcache");
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(programs, "m01_numbers.py"), path.join(dir, "m01_numbers.py"));
+    const cache = path.join(work, "cache-env");
+    const r = await tspy(["mpy-cross", "m01_numbers.py"], { cwd: dir, env: { TSPY_MPY_CACHE: cache } });
+    expect(r.status).toBe(0);
+    expect(listTree(cache)).toHaveLength(1);
+    expect(Buffer.compare(fs.readFileSync(path.join(cache, listTree(cache)[0])), upstream("m01_numbers"))).toBe(0);
+  });
+});
+
+describe("the mpy-cross executable (bin/mpy-cross.js)", () => {
+  it("compiles as upstream's binary does, for tools that run `mpy-cross` by name", () => {
+    const out = path.join(work, "shim.mpy");
+    const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "mpy-cross.js"), "-o", out, "m09_classes.py"], { cwd: programs, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(out), upstream("m09_classes"))).toBe(0);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    expect(pkg.bin["mpy-cross"]).toBe("bin/mpy-cross.js");
+  });
+
+  it("answers --version with the emulated release", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "mpy-cross.js"), "--version"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^MicroPython v1\.27\.0 .*mpy v6\.3\n$/);
+  });
+});
