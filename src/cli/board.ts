@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import { TspyError, UsageError } from "../errors.js";
 import { formatPort, listPorts } from "../transport/ports.js";
-import { expectCount, splitArgs } from "./args.js";
+import { flag, parseOrHelp, type CommandDef } from "../args/index.js";
 import type { CliContext, CommandSpec } from "./command.js";
 import type { Session } from "./context.js";
 
@@ -24,15 +24,38 @@ async function execAndFollow(ctx: CliContext, code: string, follow: boolean): Pr
   return 0;
 }
 
+/** mpremote's `--follow/-f` (the default) and `--no-follow`. */
+const FOLLOW = [
+  { flags: ["--follow", "-f"], key: "follow", help: "follow the output until the code completes (default)" },
+  { flags: ["--no-follow"], key: "follow", set: false, help: "start the code and return at once" },
+];
+
+export const execDef: CommandDef = {
+  name: "exec",
+  summary: "Execute the string CODE on the board, printing its output.",
+  usage: "[--no-follow] CODE",
+  options: FOLLOW,
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
 export const execCommand: CommandSpec = {
   name: "exec",
   summary: "execute the string CODE on the board",
   arity: 1,
   async run(args, ctx) {
-    const a = splitArgs("exec", args, ["--follow", "--no-follow"]);
-    expectCount("exec", a.positionals, 1, 1, "[--no-follow] CODE");
-    return execAndFollow(ctx, a.positionals[0], !a.flags.has("--no-follow"));
+    const a = parseOrHelp(execDef, args, ctx.out);
+    if (!a) return 0;
+    return execAndFollow(ctx, a.positionals[0]!, flag(a, "follow", true));
   },
+};
+
+export const evalDef: CommandDef = {
+  name: "eval",
+  summary: "Evaluate the Python expression EXPR on the board and print the result.",
+  usage: "EXPR",
+  minPositionals: 1,
+  maxPositionals: 1,
 };
 
 export const evalCommand: CommandSpec = {
@@ -40,8 +63,8 @@ export const evalCommand: CommandSpec = {
   summary: "evaluate and print the Python expression EXPR",
   arity: 1,
   async run(args, ctx) {
-    const a = splitArgs("eval", args, []);
-    expectCount("eval", a.positionals, 1, 1, "EXPR");
+    const a = parseOrHelp(evalDef, args, ctx.out);
+    if (!a) return 0;
     return execAndFollow(ctx, `print(${a.positionals[0]})`, true);
   },
 };
@@ -57,14 +80,23 @@ export function readLocalScript(file: string, cmd: string): string {
   }
 }
 
+export const runDef: CommandDef = {
+  name: "run",
+  summary: "Run the local script FILE on the board, printing its output.",
+  usage: "[--no-follow] FILE",
+  options: FOLLOW,
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
 export const runCommand: CommandSpec = {
   name: "run",
   summary: "run the local script FILE on the board",
   arity: 1,
   async run(args, ctx) {
-    const a = splitArgs("run", args, ["--follow", "--no-follow"]);
-    expectCount("run", a.positionals, 1, 1, "[--no-follow] FILE");
-    return execAndFollow(ctx, readLocalScript(a.positionals[0], "run"), !a.flags.has("--no-follow"));
+    const a = parseOrHelp(runDef, args, ctx.out);
+    if (!a) return 0;
+    return execAndFollow(ctx, readLocalScript(a.positionals[0]!, "run"), flag(a, "follow", true));
   },
 };
 
@@ -75,7 +107,8 @@ function noArgCommand(name: string, summary: string, action: (ctx: CliContext) =
     summary,
     arity: 0,
     async run(args, ctx) {
-      expectCount(name, splitArgs(name, args, []).positionals, 0);
+      const def: CommandDef = { name, summary: summary[0]!.toUpperCase() + summary.slice(1) + ".", maxPositionals: 0 };
+      if (!parseOrHelp(def, args, ctx.out)) return 0;
       await action(ctx);
       return 0;
     },
@@ -113,15 +146,27 @@ export const resumeCommand = noArgCommand(
   },
 );
 
+export const connectDef: CommandDef = {
+  name: "connect",
+  summary: "Connect to DEVICE for the rest of the chain.",
+  usage: "DEVICE",
+  minPositionals: 1,
+  maxPositionals: 1,
+  notes: [
+    "DEVICE: list, auto, a serial port (/dev/ttyUSB0, COM3), a0-a3, u0-u3, c0-c3, id:SERIAL, port:PATH,",
+    "        tcp://HOST:PORT, telnet://[USER:PASS@]HOST[:PORT], ws://[:PASS@]HOST[:8266], virtual[:DIR]",
+  ],
+};
+
 export const connectCommand: CommandSpec = {
   name: "connect",
   summary: "connect to DEVICE (serial port, a0/u0/c0, auto, id:SERIAL, tcp://host:port, virtual[:DIR])",
   arity: 1,
   async run(args, ctx) {
-    const a = splitArgs("connect", args, []);
-    expectCount("connect", a.positionals, 1, 1, "DEVICE");
+    const a = parseOrHelp(connectDef, args, ctx.out);
+    if (!a) return 0;
     if (a.positionals[0] === "list") return devsCommand.run([], ctx);
-    await ctx.reconnect(a.positionals[0]);
+    await ctx.reconnect(a.positionals[0]!);
     await ctx.stream(); // fail here, naming the device, rather than in a later command
     return 0;
   },
@@ -133,18 +178,75 @@ export const disconnectCommand = noArgCommand(
   async (ctx) => session(ctx).close(),
 );
 
+export const devsDef: CommandDef = {
+  name: "devs",
+  aliases: ["devices", "connect list"],
+  summary: "List serial ports: path, serial number, VID:PID, manufacturer, product.",
+  options: [{ flags: ["--json"], key: "json", help: "print the list as JSON" }],
+  maxPositionals: 0,
+};
+
 export const devsCommand: CommandSpec = {
   name: "devs",
   aliases: ["devices"],
   summary: "list serial ports: path, serial number, VID:PID, manufacturer, product",
   arity: 0,
   async run(args, ctx) {
-    const a = splitArgs("devs", args, ["--json"]);
-    if (a.positionals.length) throw new UsageError("devs: takes no arguments");
+    const a = parseOrHelp(devsDef, args, ctx.out);
+    if (!a) return 0;
     session(ctx).acted = true;
     const ports = await listPorts();
-    if (a.flags.has("--json")) ctx.out.write(JSON.stringify(ports, null, 2) + "\n");
+    if (flag(a, "json")) ctx.out.write(JSON.stringify(ports, null, 2) + "\n");
     else for (const p of ports) ctx.out.write(formatPort(p) + "\n");
+    return 0;
+  },
+};
+
+export const rtcDef: CommandDef = {
+  name: "rtc",
+  summary: "Print the board's RTC time, or with --set set it to the host's local time.",
+  options: [
+    { flags: ["--set", "-s"], key: "set", help: "set the RTC to the current local time" },
+    { flags: ["--no-set"], key: "set", set: false, help: "print the RTC time (default)", hidden: true },
+  ],
+  maxPositionals: 0,
+};
+
+export const rtcCommand: CommandSpec = {
+  name: "rtc",
+  summary: "get (default) or set the board's RTC",
+  arity: 0,
+  async run(args, ctx) {
+    const a = parseOrHelp(rtcDef, args, ctx.out);
+    if (!a) return 0;
+    const [{ readRtc, setRtc }, repl] = await Promise.all([import("../fs/rtc.js"), ctx.repl()]);
+    session(ctx).acted = true;
+    if (flag(a, "set")) await setRtc(repl, new Date());
+    else ctx.out.write((await readRtc(repl)) + "\n");
+    return 0;
+  },
+};
+
+export const sleepDef: CommandDef = {
+  name: "sleep",
+  summary: "Wait SECONDS (a decimal number) before the next command of the chain.",
+  usage: "SECONDS",
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+
+export const sleepCommand: CommandSpec = {
+  name: "sleep",
+  summary: "sleep before the next command",
+  arity: 1,
+  async run(args, ctx) {
+    const a = parseOrHelp(sleepDef, args, ctx.out);
+    if (!a) return 0;
+    const seconds = Number(a.positionals[0]);
+    if (!Number.isFinite(seconds) || seconds < 0 || a.positionals[0]!.trim() === "") {
+      throw new UsageError(`sleep: "${a.positionals[0]}" is not a number of seconds`);
+    }
+    await new Promise((r) => setTimeout(r, seconds * 1000));
     return 0;
   },
 };

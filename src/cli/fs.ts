@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { didYouMean, flag, parse, helpFor, UsageBlockError, type CommandDef, type OptionDef } from "../args/index.js";
 import { TspyError, UsageError } from "../errors.js";
 import type { CliContext, CommandSpec } from "./command.js";
 import type { BoardFs } from "../fs/board-fs.js";
@@ -24,57 +25,51 @@ interface FsFlags {
   paths: string[];
 }
 
-const LONG_FLAGS: Record<string, (f: FsFlags) => void> = {
-  "--recursive": (f) => (f.recursive = true),
-  "--no-recursive": (f) => (f.recursive = false),
-  "--force": (f) => (f.force = true),
-  "--no-force": (f) => (f.force = false),
-  "--verbose": (f) => (f.verbose = true),
-  "--no-verbose": (f) => (f.verbose = false),
-  "--size": (f) => (f.size = true),
-  "--human": (f) => (f.human = true),
-  "--long": (f) => (f.long = true),
-  "--json": (f) => (f.json = true),
-  "--delete": (f) => (f.delete = true),
-  "--dry-run": (f) => (f.dryRun = true),
-  "--help": (f) => (f.help = true),
-};
-const SHORT_FLAGS: Record<string, keyof typeof LONG_FLAGS> = {
-  r: "--recursive",
-  f: "--force",
-  v: "--verbose",
-  s: "--size",
-  h: "--human",
-  l: "--long",
-  n: "--dry-run",
-};
+/** mpremote's fs options (every file command accepts them all, as mpremote's one fs parser does) and tspy's extras. */
+const FS_OPTIONS: OptionDef[] = [
+  { flags: ["--recursive", "-r"], key: "recursive", help: "recursive (for cp and rm)" },
+  { flags: ["--no-recursive"], key: "recursive", set: false, help: "not recursive", hidden: true },
+  { flags: ["--force", "-f"], key: "force", help: "copy even when the file is unchanged (cp)" },
+  { flags: ["--no-force"], key: "force", set: false, help: "skip unchanged files", hidden: true },
+  { flags: ["--verbose", "-v"], key: "verbose", help: "say what is done (default for all but cat)" },
+  { flags: ["--no-verbose"], key: "verbose", set: false, help: "quiet", hidden: true },
+  { flags: ["--size", "-s"], key: "size", help: "show file sizes in bytes (tree)" },
+  { flags: ["--human", "-h"], key: "human", help: "show file sizes in human units (tree)" },
+  { flags: ["--long", "-l"], key: "long", help: "sizes and times (ls)" },
+  { flags: ["--json"], key: "json", help: "machine-readable output (ls, tree, df, sha256sum)" },
+  { flags: ["--delete"], key: "delete", help: "remove board files that are not in LOCALDIR (sync)" },
+  { flags: ["--dry-run", "-n"], key: "dryRun", help: "say what sync would do, do nothing" },
+];
+
+/** The usage block mpremote's argparse prints for `fs` (kept verbatim: scripts compare it). */
+const MPREMOTE_FS_USAGE = `usage: fs [--help] [--recursive | --no-recursive] [--force | --no-force]
+          [--verbose | --no-verbose] [--size | --human]
+          command path [path ...] ...`;
+
+function fsDef(cmd: string): CommandDef {
+  const usage = USAGE[cmd] ?? cmd;
+  return {
+    name: cmd,
+    summary: SUMMARY[cmd] ?? "File commands on the board.",
+    usage: usage.slice(usage.indexOf(" ") + 1),
+    options: FS_OPTIONS,
+    bundling: true,
+    helpFlags: ["--help"],
+    notes: ["Paths starting with `:` are on the board; `:` alone is its current directory."],
+  };
+}
 
 export function parseFsArgs(cmd: string, args: string[]): FsFlags {
+  const p = parse(fsDef(cmd), args);
   const f: FsFlags = {
-    recursive: false, force: false, verbose: undefined, size: false, human: false, long: false,
-    json: false, delete: false, dryRun: false, help: false, paths: [],
+    recursive: flag(p, "recursive"), force: flag(p, "force"),
+    verbose: p.values.verbose === undefined ? undefined : flag(p, "verbose"),
+    size: flag(p, "size"), human: flag(p, "human"), long: flag(p, "long"), json: flag(p, "json"),
+    delete: flag(p, "delete"), dryRun: flag(p, "dryRun"), help: p.help, paths: p.positionals,
   };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === "--") {
-      f.paths.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith("--")) {
-      const set = LONG_FLAGS[a];
-      if (!set) throw new UsageError(`${cmd}: unknown option ${a}`);
-      set(f);
-    } else if (a.startsWith("-") && a.length > 1) {
-      for (const ch of a.slice(1)) {
-        const long = SHORT_FLAGS[ch];
-        if (!long) throw new UsageError(`${cmd}: unknown option -${ch}`);
-        LONG_FLAGS[long](f);
-      }
-    } else {
-      f.paths.push(a);
-    }
+  if (f.size && f.human) {
+    throw new UsageBlockError(MPREMOTE_FS_USAGE, "fs: error: argument --human/-h: not allowed with argument --size/-s");
   }
-  if (f.size && f.human) throw new UsageError(`${cmd}: argument --human/-h: not allowed with argument --size/-s`);
   return f;
 }
 
@@ -91,6 +86,21 @@ const USAGE: Record<string, string> = {
   sha256sum: "sha256sum [--json] :PATH...",
   edit: "edit :PATH...",
   sync: "sync [--delete] [--dry-run] LOCALDIR :DEST",
+};
+
+const SUMMARY: Record<string, string> = {
+  cp: "Copy files between the host and the board (`:` marks the board); unchanged files are skipped.",
+  ls: "List board directories, in the board's order.",
+  cat: "Print board files.",
+  rm: "Remove board files (-r: directories too).",
+  mkdir: "Make board directories.",
+  rmdir: "Remove empty board directories.",
+  touch: "Create board files (or leave existing ones as they are).",
+  tree: "Show board directory trees (-s: sizes in bytes, -h: human sizes).",
+  df: "Show the board's filesystem usage.",
+  sha256sum: "Print the SHA-256 of board files.",
+  edit: "Edit board files in $EDITOR and write them back when changed.",
+  sync: "Make a board directory match a local one (only changed files are sent).",
 };
 
 function line(ctx: CliContext, s: string): void {
@@ -122,7 +132,7 @@ const strip = (p: string) => (p.startsWith(":") ? p.slice(1) : p);
 async function runFs(cmd: string, args: string[], ctx: CliContext): Promise<number> {
   const f = parseFsArgs(cmd, args);
   if (f.help) {
-    line(ctx, `usage: tspy ${USAGE[cmd] ?? cmd}`);
+    ctx.out.write(helpFor(fsDef(cmd)));
     return 0;
   }
   const { FsError } = await import("../fs/errors.js");
@@ -330,9 +340,20 @@ export const fsCommands: CommandSpec[] = [
     async run(args, ctx) {
       // Flags may come before the subcommand (`fs -r cp ...`), as with mpremote's argparse.
       const i = args.findIndex((a) => !a.startsWith("-"));
-      if (i < 0) throw new UsageError("fs: a file command is required (cp, ls, cat, rm, mkdir, rmdir, touch, tree, df, sha256sum, edit, sync)");
-      const sub = args[i];
-      if (!(sub in USAGE)) throw new UsageError(`fs: '${sub}' is not a file command`);
+      if (i < 0 && args.includes("--help")) {
+        const def: CommandDef = {
+          name: "fs",
+          summary: "File commands with mpremote's `fs` prefix (each also works without it).",
+          usage: "COMMAND [options] PATH...",
+          subcommands: Object.keys(USAGE).map((c) => ({ name: `fs ${c}`, summary: SUMMARY[c] ?? "" })),
+          helpFlags: ["--help"],
+        };
+        ctx.out.write(helpFor(def));
+        return 0;
+      }
+      if (i < 0) throw new UsageError(`fs: a file command is required (${Object.keys(USAGE).join(", ")})`);
+      const sub = args[i]!;
+      if (!(sub in USAGE)) throw new UsageError(`fs: '${sub}' is not a file command${didYouMean(sub, Object.keys(USAGE))}`);
       return runFs(sub, [...args.slice(0, i), ...args.slice(i + 1)], ctx);
     },
   },

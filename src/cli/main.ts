@@ -1,9 +1,11 @@
 // The command table and the command line: global flags, `+` chaining, errors → one line + exit status.
 // Each command lives in its own module and is loaded only when used, so start-up stays fast.
+import { didYouMean, UsageBlockError } from "../args/index.js";
 import { TspyError, UsageError } from "../errors.js";
 import type { CommandSpec } from "./command.js";
 // The connection layer is loaded only by commands that reach a board: `mpy-cross` and `--help` skip it.
 import type { Session } from "./context.js";
+import { expandFront, loadShortcuts, type Shortcut } from "./shortcuts.js";
 
 interface TableEntry {
   names: string[];
@@ -51,6 +53,9 @@ export const COMMANDS: TableEntry[] = [
   { names: ["reset"], summary: "hard-reset the board", group: BOARD, arity: 0, load: lazy("./board.js", "resetCommand") },
   { names: ["bootloader"], summary: "make the board enter its bootloader", group: BOARD, arity: 0, load: lazy("./board.js", "bootloaderCommand") },
   { names: ["resume"], summary: "do not soft-reset on entering the raw REPL", group: BOARD, arity: 0, load: lazy("./board.js", "resumeCommand") },
+  { names: ["rtc"], summary: "print the board's RTC time (--set: set it to the host's local time)", group: BOARD, arity: 0, load: lazy("./board.js", "rtcCommand") },
+  { names: ["sleep"], summary: "sleep SECONDS before the next command (mpremote's `sleep`)", group: BOARD, arity: 1, load: lazy("./board.js", "sleepCommand") },
+  // mount/umount: a host directory on the board (src/cli/mount.ts), one row each here.
   { names: ["pyboard"], summary: "run with pyboard.py's flags (-d -b -u -p -c -w --follow -f ...)", group: BOARD, greedy: true, load: lazy("./pyboard.js", "pyboardCommand") },
   { names: ["virtual"], summary: "the built-in virtual board: `virtual serve --tcp HOST:PORT | --pty`", group: BOARD, greedy: true, load: lazy("./virtual.js", "virtualCommand") },
   fsEntry("fs", "file commands with an `fs` prefix: tspy fs cp|ls|cat|rm|... "),
@@ -75,7 +80,14 @@ export const COMMANDS: TableEntry[] = [
   { names: ["upip"], summary: "upip: install | pack DIST.tar.gz | check FILE.tar.gz", group: "Packages", greedy: true, load: lazy("./install.js", "upipCommand") },
   { names: ["circup"], summary: "CircuitPython library bundles: install | list | update | uninstall | freeze | show", group: "Packages", greedy: true, load: lazy("./bundle.js", "circupCommand") },
   { names: ["mip"], summary: "mip install NAME[@VER] | github:org/repo | URL", group: "Packages", greedy: true, load: lazy("./install.js", "mipCommand") },
+  { names: ["help"], summary: "print this help (with your shortcuts) and exit", group: "tspy", arity: 0, load: async () => helpCommand },
+  { names: ["version"], summary: "print tspy's version and exit", group: "tspy", arity: 0, load: async () => versionCommand },
 ];
+
+/** Every word that names a command (for suggestions). */
+export function commandWords(): string[] {
+  return COMMANDS.flatMap((e) => e.names);
+}
 
 const SHORTCUT = /^[auc][0-9]+$/;
 
@@ -83,7 +95,7 @@ function findEntry(word: string): TableEntry | undefined {
   return COMMANDS.find((e) => e.names.includes(word));
 }
 
-export function helpText(): string {
+export function helpText(shortcuts: Map<string, Shortcut> = new Map()): string {
   const lines = [
     "usage: tspy [-d DEVICE] [-b BAUD] COMMAND [ARGS] [+ COMMAND [ARGS]] ...",
     "",
@@ -103,9 +115,16 @@ export function helpText(): string {
     }
     lines.push(`  ${e.names[0].padEnd(12)} ${e.summary}`);
   }
+  if (shortcuts.size) {
+    lines.push("", "Your shortcuts:");
+    for (const sc of shortcuts.values()) {
+      const sig = [sc.name, ...sc.params.map((p) => p.join("="))].join(" ");
+      lines.push(`  ${sig.padEnd(12)} ${sc.help || sc.words.join(" ")}`);
+    }
+  }
   lines.push(
     "",
-    "Devices: /dev/ttyUSB0, COM3, a0 (ttyACM0), u0 (ttyUSB0), c0 (COM0), auto, id:SERIAL, tcp://HOST:PORT,",
+    "Each command answers --help. Devices: /dev/ttyUSB0, COM3, a0 (ttyACM0), u0 (ttyUSB0), c0 (COM0), auto, id:SERIAL, tcp://HOST:PORT,",
     "         telnet://[USER:PASS@]HOST, ws://[:PASS@]HOST[:8266] (WebREPL), virtual[:DIR]",
     "Chain commands with +, e.g. tspy connect a0 exec \"x=1\" + eval x",
   );
@@ -119,11 +138,15 @@ interface Segment {
 }
 
 /** Split the words after the global flags into commands, by `+` and by fixed arities. */
-export function parseChain(words: string[]): Segment[] {
+export function parseChain(input: string[], shortcuts: Map<string, Shortcut> = new Map()): Segment[] {
   const segments: Segment[] = [];
+  let words = input;
   let i = 0;
   while (i < words.length) {
-    const word = words[i];
+    if (shortcuts.size && shortcuts.has(words[i]!)) {
+      words = [...words.slice(0, i), ...expandFront(words.slice(i), shortcuts)];
+    }
+    const word = words[i]!;
     if (word === "+") {
       i++;
       continue;
@@ -134,7 +157,10 @@ export function parseChain(words: string[]): Segment[] {
       continue;
     }
     const entry = findEntry(word);
-    if (!entry) throw new UsageError(`unknown command "${word}" (see tspy --help)`);
+    if (!entry) {
+      const hint = didYouMean(word, [...commandWords(), ...shortcuts.keys()]);
+      throw new UsageError(`unknown command "${word}"${hint || " (see tspy --help)"}`);
+    }
     i++;
     const args: string[] = [];
     if (entry.greedy) {
@@ -142,12 +168,12 @@ export function parseChain(words: string[]): Segment[] {
       i = words.length;
     } else if (entry.arity !== undefined) {
       let positional = 0;
-      while (i < words.length && words[i] !== "+" && (positional < entry.arity || words[i].startsWith("-"))) {
-        if (!words[i].startsWith("-") || words[i] === "-") positional++;
-        args.push(words[i++]);
+      while (i < words.length && words[i] !== "+" && (positional < entry.arity || words[i]!.startsWith("-"))) {
+        if (!words[i]!.startsWith("-") || words[i] === "-") positional++;
+        args.push(words[i++]!);
       }
     } else {
-      while (i < words.length && words[i] !== "+") args.push(words[i++]);
+      while (i < words.length && words[i] !== "+") args.push(words[i++]!);
     }
     segments.push({ entry, word, args });
   }
@@ -161,6 +187,8 @@ interface GlobalOptions {
   version: boolean;
   rest: string[];
 }
+
+const GLOBAL_FLAGS = ["-d", "--device", "-b", "--baud", "-h", "--help", "--version"];
 
 export function parseGlobals(argv: string[]): GlobalOptions {
   const g: GlobalOptions = { help: false, version: false, rest: [] };
@@ -177,7 +205,9 @@ export function parseGlobals(argv: string[]): GlobalOptions {
       g.baud = b;
     } else if (a === "-h" || a === "--help") g.help = true;
     else if (a === "--version") g.version = true;
-    else break;
+    else if (a.startsWith("-") && a !== "-" && a !== "+") {
+      throw new UsageError(`unknown option ${a}${didYouMean(a.split("=")[0]!, GLOBAL_FLAGS) || " (see tspy --help)"}`);
+    } else break;
   }
   g.rest = argv.slice(i);
   return g;
@@ -190,6 +220,10 @@ function writeError(err: unknown, stderr: NodeJS.WritableStream): number {
     stderr.write(e.traceback.endsWith("\n") ? e.traceback : e.traceback + "\n");
     return 1;
   }
+  if (err instanceof UsageBlockError) {
+    stderr.write(`${err.block}\n${err.message}\n`);
+    return err.exitCode;
+  }
   if (err instanceof TspyError) {
     const msg = err.message.startsWith("tspy") ? err.message : `tspy: ${err.message}`;
     stderr.write(msg.split("\n")[0] + "\n");
@@ -199,6 +233,40 @@ function writeError(err: unknown, stderr: NodeJS.WritableStream): number {
   stderr.write(`tspy: internal error: ${msg.split("\n")[0]} (set TSPY_DEBUG=1 for details)\n`);
   if (process.env.TSPY_DEBUG) stderr.write(String((err as Error)?.stack) + "\n");
   return 1;
+}
+
+const helpCommand: CommandSpec = {
+  name: "help",
+  summary: "print help and exit",
+  async run(args, ctx) {
+    if (args.length) throw new UsageError("help: takes no arguments (each command answers --help)");
+    ctx.out.write(helpText(loadShortcuts()));
+    (ctx as Session).acted = true;
+    return 0;
+  },
+};
+
+const versionCommand: CommandSpec = {
+  name: "version",
+  summary: "print tspy's version and exit",
+  async run(args, ctx) {
+    if (args.length && !args.every((a) => a === "--help" || a === "-h")) throw new UsageError("version: takes no arguments");
+    ctx.out.write(args.length ? "usage: tspy version\n\nPrint tspy's version and exit.\n" : (await version()) + "\n");
+    (ctx as Session).acted = true;
+    return 0;
+  },
+};
+
+/** Bare `tspy`: like bare mpremote, connect to the configured board (or `auto`) and open its REPL; help when there is none. */
+async function bareCommand(g: GlobalOptions): Promise<string[] | null> {
+  if (g.device || process.env.TSPY_DEVICE || process.env.PYBOARD_DEVICE) return ["repl"];
+  const { findAutoPort } = await import("../transport/connect.js");
+  try {
+    await findAutoPort();
+    return ["repl"];
+  } catch {
+    return null;
+  }
 }
 
 async function version(): Promise<string> {
@@ -231,11 +299,17 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write((await version()) + "\n");
       return 0;
     }
-    if (g.help || g.rest.length === 0) {
-      process.stdout.write(helpText());
+    const shortcuts = loadShortcuts();
+    if (g.help) {
+      process.stdout.write(helpText(shortcuts));
       return 0;
     }
-    const segments = parseChain(g.rest);
+    const words = g.rest.length ? g.rest : await bareCommand(g);
+    if (!words) {
+      process.stdout.write(helpText(shortcuts));
+      return 0;
+    }
+    const segments = parseChain(words, shortcuts);
     const { Session } = await import("./context.js");
     session = new Session({ device: g.device, baud: g.baud });
     process.on("SIGINT", onSigint);

@@ -1,17 +1,27 @@
 // `tspy repl`: a raw terminal to the board's friendly REPL. Ctrl-] or Ctrl-X leaves.
-import { splitArgs } from "./args.js";
+import { parseOrHelp, type CommandDef } from "../args/index.js";
 import type { CommandSpec } from "./command.js";
 import type { Session } from "./context.js";
 
 const CTRL_X = 0x18;
 const CTRL_RIGHT_BRACKET = 0x1d;
 
+export const replDef: CommandDef = {
+  name: "repl",
+  summary: "Connect to the board's REPL (Ctrl-] or Ctrl-X leaves).",
+  options: [
+    { flags: ["--escape-non-printable", "-e"], key: "escape", help: "accepted for mpremote compatibility" },
+    { flags: ["--no-escape-non-printable"], key: "escape", set: false, help: "accepted for mpremote compatibility", hidden: true },
+  ],
+  maxPositionals: 0,
+};
+
 export const replCommand: CommandSpec = {
   name: "repl",
   summary: "connect to the board's REPL (Ctrl-] or Ctrl-X to leave)",
   arity: 0,
   async run(args, ctx) {
-    splitArgs("repl", args, ["--escape-non-printable"]);
+    if (!parseOrHelp(replDef, args, ctx.out)) return 0;
     const s = ctx as Session;
     s.acted = true;
     const stream = await ctx.stream();

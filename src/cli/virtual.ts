@@ -1,16 +1,30 @@
 // `tspy virtual serve`: the built-in virtual board exposed to other programs, on a TCP port or a pty
 // (mpremote, pyboard.py, a terminal). `tspy virtual dir` prints where the board keeps its files.
 import { UsageError } from "../errors.js";
-import { splitArgs } from "./args.js";
+import { flag, parseOrHelp, str, type CommandDef, type Parsed } from "../args/index.js";
 import type { CliContext, CommandSpec } from "./command.js";
 
-const USAGE = `usage: tspy virtual serve [--tcp [HOST:]PORT] [--pty [--link PATH]] [--dir DIR]
-       tspy virtual dir
-  --tcp [HOST:]PORT  listen there (default 127.0.0.1, port 0 = any free port)
-  --pty              also make a pseudo-terminal (socat) bridged to the board
-  --link PATH        with --pty: a stable symlink to the pty
-  --dir DIR          the board's filesystem (default: -d virtual:DIR, else the user's data directory)
-The first line printed is where the board is: tcp://HOST:PORT, or the tty path with --pty.`;
+const serveDef: CommandDef = {
+  name: "virtual serve",
+  summary: "Serve the virtual board on a TCP port or a pty; the first line printed is where it is (tcp://HOST:PORT, or the tty path).",
+  options: [
+    { flags: ["--tcp"], key: "tcp", takes: "value", metavar: "[HOST:]PORT", help: "listen there (default 127.0.0.1, port 0 = any free port)" },
+    { flags: ["--pty"], key: "pty", help: "also make a pseudo-terminal (socat) bridged to the board" },
+    { flags: ["--link"], key: "link", takes: "value", metavar: "PATH", help: "with --pty: a stable symlink to the pty" },
+    { flags: ["--dir"], key: "dir", takes: "value", help: "the board's filesystem (default: -d virtual:DIR, else the user's data directory)" },
+  ],
+  maxPositionals: 0,
+};
+
+export const virtualDef: CommandDef = {
+  name: "virtual",
+  summary: "The built-in virtual board (MicroPython 1.27 VM).",
+  usage: "serve|dir ...",
+  subcommands: [
+    serveDef,
+    { name: "virtual dir", summary: "Print where the virtual board keeps its files.", maxPositionals: 0 },
+  ],
+};
 
 function parseListen(value: string): { host: string; port: number } {
   const m = /^(?:\[?([^\]]*?)\]?:)?(\d+)$/.exec(value);
@@ -40,23 +54,27 @@ function untilStopped(): Promise<void> {
 
 /** `virtual serve ARGS`; runs until `stopped` resolves (by default: SIGINT or SIGTERM). */
 export async function serveVirtual(args: string[], ctx: CliContext, stopped?: Promise<void>): Promise<number> {
-  const { flags, options, positionals } = splitArgs("virtual serve", args, ["--pty"], ["--tcp", "--link", "--dir"]);
-  if (positionals.length > 0) throw new UsageError(`virtual serve: unexpected ${positionals[0]}\n${USAGE}`);
-  if (options.has("--link") && !flags.has("--pty")) throw new UsageError("virtual serve: --link needs --pty");
-  const listen = parseListen(options.get("--tcp") ?? "0");
+  const a = parseOrHelp(serveDef, args, ctx.out);
+  if (!a) return 0;
+  return serveParsed(a, ctx, stopped);
+}
+
+async function serveParsed(a: Parsed, ctx: CliContext, stopped?: Promise<void>): Promise<number> {
+  if (str(a, "link") !== undefined && !flag(a, "pty")) throw new UsageError("virtual serve: --link needs --pty");
+  const listen = parseListen(str(a, "tcp") ?? "0");
 
   const { openVirtualBoard, defaultBoardDir } = await import("../transport/virtual/index.js");
   const { serveBoard } = await import("../transport/virtual/board-server.js");
-  const dir = boardDirFrom(ctx, options.get("--dir")) ?? defaultBoardDir();
+  const dir = boardDirFrom(ctx, str(a, "dir")) ?? defaultBoardDir();
   const board = await openVirtualBoard(dir, { onNotice: (msg) => ctx.err.write(`virtual board: ${msg}\n`) });
   const closers: (() => Promise<void>)[] = [() => board.close()];
   try {
     const server = await serveBoard(board, listen.host, listen.port);
     closers.unshift(() => server.close());
     const url = `tcp://${server.host.includes(":") ? `[${server.host}]` : server.host}:${server.port}`;
-    if (flags.has("--pty")) {
+    if (flag(a, "pty")) {
       const { openPtyBridge } = await import("../transport/pty-bridge.js");
-      const pty = await openPtyBridge(server.port, { link: options.get("--link") });
+      const pty = await openPtyBridge(server.port, { link: str(a, "link") });
       closers.unshift(() => pty.close());
       ctx.out.write(`${pty.path}\n`);
       ctx.err.write(`virtual board (files in ${dir}) on ${pty.path}, bridged through ${url}; Ctrl-C stops\n`);
@@ -76,17 +94,11 @@ export const virtualCommand: CommandSpec = {
   summary: "the built-in virtual board: `virtual serve --tcp HOST:PORT | --pty`",
   greedy: true,
   async run(args, ctx) {
-    const [sub, ...rest] = args;
-    if (sub === "serve") return serveVirtual(rest, ctx);
-    if (sub === "dir" && rest.length === 0) {
-      const { defaultBoardDir } = await import("../transport/virtual/board-dir.js");
-      ctx.out.write(`${boardDirFrom(ctx, undefined) ?? defaultBoardDir()}\n`);
-      return 0;
-    }
-    if (sub === undefined || sub === "-h" || sub === "--help" || sub === "help") {
-      ctx.out.write(`${USAGE}\n`);
-      return sub === undefined ? 2 : 0;
-    }
-    throw new UsageError(`virtual: unknown subcommand "${sub}"\n${USAGE}`);
+    const a = parseOrHelp(virtualDef, args, ctx.out);
+    if (!a) return 0;
+    if (a.sub === serveDef) return serveParsed(a, ctx);
+    const { defaultBoardDir } = await import("../transport/virtual/board-dir.js");
+    ctx.out.write(`${boardDirFrom(ctx, undefined) ?? defaultBoardDir()}\n`);
+    return 0;
   },
 };

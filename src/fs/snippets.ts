@@ -465,3 +465,13 @@ _a.close()
 export function sourceChecks(caps: BoardCaps, src: string): { size: string; digest: string | null } {
   return { size: `_st(${pyStr(src)})[1]`, digest: caps.hashlib ? `_hf(${pyStr(src)})` : null };
 }
+
+// ---- Board commands beyond files: rtc, romfs (mpremote's `rtc` and `romfs query|deploy`).
+
+/** The RTC's datetime tuple (year, month, day, weekday, hours, minutes, seconds, subseconds). */
+export const rtcRead = "import machine\nprint(machine.RTC().datetime())\n";
+
+/** Set the RTC; `fields` as machine.RTC().datetime() takes them (weekday 0 = Monday). */
+export function rtcSet(fields: number[]): string {
+  return `import machine\nmachine.RTC().datetime((${fields.join(",")}))\n`;
+}
