@@ -3,28 +3,36 @@
 import fs from "node:fs";
 import v8 from "node:v8";
 import path from "node:path";
+import { flag, helpFor, parse, str, type CommandDef, type OptionDef } from "../args/index.js";
 import { UsageError } from "../errors.js";
 import type { CommandSpec, CliContext } from "./command.js";
 import { expandInputs, InputError, type BuildInput } from "../mpy-cross/batch/inputs.js";
 import type { BatchJob } from "../mpy-cross/batch/index.js";
 
-const USAGE = `usage: tspy mpy-cross [-o OUT] [-s NAME] [-O<N>] [-msmall-int-bits=N] [-X emit=bytecode]
-                       [--mpy-version 6.3] [--out-dir DIR] [-r] [-j N] [--cache DIR]
-                       [--version] [--dump] FILE|DIR|GLOB...
-  -o OUT                 output file (only with one input; "-" writes to stdout)
-  -s NAME                source name stored in the .mpy (default: the input path)
-  -O<N>                  optimisation level: 1+ drops assert, 3 also drops line numbers
-  -msmall-int-bits=N     small-int width of the target (default 31)
-  -X emit=bytecode       the only emitter (native code needs upstream's mpy-cross)
-  --mpy-version V        .mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18)
-  --out-dir DIR          write each FILE as DIR/<stem>.mpy (default: next to the source); files found
-                         through -r or a quoted glob keep their tree below DIR
-  -r, --recursive        a DIR argument stands for every .py file below it
-  -j, --jobs N           compile on N worker threads (default: by batch size, up to the cores; 0: none)
-  --cache DIR            reuse .mpy files compiled before from identical source and options
-                         (default: $TSPY_MPY_CACHE if set; no cache otherwise)
-  --dump                 disassemble the given .mpy files instead of compiling
-  --version              name the emulated MicroPython release and .mpy version`;
+/** Every mpy-cross flag, in one place: add new ones here (the parser, help and suggestions follow). */
+const OPTIONS: OptionDef[] = [
+  { flags: ["-o"], key: "output", takes: "value", metavar: "OUT", help: 'output file (only with one input; "-" writes to stdout)' },
+  { flags: ["-s"], key: "sourceName", takes: "value", metavar: "NAME", help: "source name stored in the .mpy (default: the input path)" },
+  { flags: ["-O"], key: "optimize", takes: "optional", glued: true, metavar: "N", help: "optimisation level: 1+ drops assert, 3 also drops line numbers (-OO, -OOO count)" },
+  { flags: ["-msmall-int-bits="], key: "smallIntBits", takes: "value", glued: true, metavar: "N", help: "small-int width of the target (default 31)" },
+  { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "native code architecture (not supported: bytecode only)" },
+  { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode (the only emitter), heapsize=N (ignored)" },
+  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18)" },
+  { flags: ["--out-dir"], key: "outDir", takes: "value", metavar: "DIR", help: "write each FILE as DIR/<stem>.mpy (default: next to the source); files found through -r or a quoted glob keep their tree below DIR" },
+  { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
+  { flags: ["-j", "--jobs"], key: "jobs", takes: "value", glued: true, metavar: "N", help: "compile on N worker threads (default: by batch size, up to the cores; 0: none)" },
+  { flags: ["--cache"], key: "cacheDir", takes: "value", metavar: "DIR", help: "reuse .mpy files compiled before from identical source and options (default: $TSPY_MPY_CACHE if set)" },
+  { flags: ["--dump"], key: "dump", help: "disassemble the given .mpy files instead of compiling" },
+  { flags: ["--version"], key: "version", help: "name the emulated MicroPython release and .mpy version" },
+  { flags: ["-v"], key: "verbose", repeat: true, help: "verbosity (accepted; nothing extra is traced)", hidden: true },
+];
+
+const DEF: CommandDef = {
+  name: "mpy-cross",
+  summary: "Compile Python to .mpy, byte-identical to upstream mpy-cross 1.27 (--dump disassembles).",
+  usage: "FILE|DIR|GLOB...",
+  options: OPTIONS,
+};
 
 interface MpyCrossArgs {
   files: string[];
@@ -43,60 +51,48 @@ interface MpyCrossArgs {
 }
 
 function parseArgs(args: string[]): MpyCrossArgs {
-  const r: MpyCrossArgs = { files: [], optimize: 0, smallIntBits: 31, mpyVersion: "6.3", version: false, dump: false, help: false, recursive: false };
-  const jobs = (v: string, flag: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 256) throw new UsageError(`mpy-cross: ${flag} needs a whole number of threads, not ${v}`);
-    return n;
+  const p = parse(DEF, args);
+  const r: MpyCrossArgs = {
+    files: p.positionals.map((f) => f.replace(/\\/g, "/")),
+    output: str(p, "output"),
+    sourceName: str(p, "sourceName")?.replace(/\\/g, "/"),
+    optimize: 0,
+    smallIntBits: 31,
+    mpyVersion: str(p, "mpyVersion") ?? "6.3",
+    outDir: str(p, "outDir"),
+    version: flag(p, "version"),
+    dump: flag(p, "dump"),
+    help: p.help,
+    recursive: flag(p, "recursive"),
+    cacheDir: str(p, "cacheDir"),
   };
-  const need = (i: number, flag: string): string => {
-    const v = args[i + 1];
-    if (v === undefined) throw new UsageError(`mpy-cross: ${flag} needs a value`);
-    return v;
-  };
-  let options = true;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (!options || !a.startsWith("-") || a === "-") {
-      r.files.push(a.replace(/\\/g, "/"));
-      continue;
-    }
-    if (a === "--") options = false;
-    else if (a === "--version") r.version = true;
-    else if (a === "--dump") r.dump = true;
-    else if (a === "-h" || a === "--help") r.help = true;
-    else if (a === "-v") { /* verbosity: nothing extra to trace */ }
-    else if (a === "-o") r.output = need(i++, a);
-    else if (a === "-s") r.sourceName = need(i++, a).replace(/\\/g, "/");
-    else if (a === "--out-dir") r.outDir = need(i++, a);
-    else if (a.startsWith("--out-dir=")) r.outDir = a.slice("--out-dir=".length);
-    else if (a === "-r" || a === "--recursive") r.recursive = true;
-    else if (a === "-j" || a === "--jobs") r.jobs = jobs(need(i++, a), a);
-    else if (a.startsWith("--jobs=")) r.jobs = jobs(a.slice("--jobs=".length), "--jobs");
-    else if (/^-j\d+$/.test(a)) r.jobs = jobs(a.slice(2), "-j");
-    else if (a === "--cache") r.cacheDir = need(i++, a);
-    else if (a.startsWith("--cache=")) r.cacheDir = a.slice("--cache=".length);
-    else if (a === "--mpy-version") r.mpyVersion = need(i++, a);
-    else if (a.startsWith("--mpy-version=")) r.mpyVersion = a.slice("--mpy-version=".length);
-    else if (a === "-X") {
-      const v = need(i++, a);
-      if (v !== "emit=bytecode" && !v.startsWith("heapsize=")) {
-        throw new UsageError(`mpy-cross: -X ${v} is not supported (only emit=bytecode; native code needs upstream mpy-cross)`);
-      }
-    } else if (a.startsWith("-O")) {
-      // -O<digit> sets the level; -O, -OO, -OOO count the O's, as upstream does
-      if (/^-O\d/.test(a)) r.optimize = Number(a[2]);
-      else r.optimize = /^-O+$/.test(a) ? a.length - 1 : (() => { throw new UsageError(`mpy-cross: bad flag ${a}`); })();
-    } else if (a.startsWith("-msmall-int-bits=")) {
-      const n = Number(a.slice("-msmall-int-bits=".length));
-      if (!Number.isInteger(n) || n < 2 || n > 63) throw new UsageError(`mpy-cross: bad small-int bits in ${a}`);
-      r.smallIntBits = n;
-    } else if (a.startsWith("-march")) {
-      throw new UsageError(`mpy-cross: ${a}: native code generation is not supported; only bytecode .mpy files`);
-    } else {
-      throw new UsageError(`mpy-cross: unknown option ${a} (see tspy mpy-cross --help)`);
+  const o = p.values.optimize;
+  // -O<digit> sets the level; -O, -OO, -OOO count the O's, as upstream does
+  if (o === true) r.optimize = 1;
+  else if (typeof o === "string") {
+    if (/^\d/.test(o)) r.optimize = Number(o[0]);
+    else if (/^O+$/.test(o)) r.optimize = o.length + 1;
+    else throw new UsageError(`mpy-cross: bad flag -O${o}`);
+  }
+  const bits = str(p, "smallIntBits");
+  if (bits !== undefined) {
+    const n = Number(bits);
+    if (!Number.isInteger(n) || n < 2 || n > 63 || bits.trim() === "") throw new UsageError(`mpy-cross: bad small-int bits in -msmall-int-bits=${bits}`);
+    r.smallIntBits = n;
+  }
+  const jobs = str(p, "jobs");
+  if (jobs !== undefined) {
+    const n = Number(jobs);
+    if (!Number.isInteger(n) || n < 0 || n > 256 || jobs.trim() === "") throw new UsageError(`mpy-cross: -j needs a whole number of threads, not ${jobs}`);
+    r.jobs = n;
+  }
+  for (const v of (p.values.x as string[] | undefined) ?? []) {
+    if (v !== "emit=bytecode" && !v.startsWith("heapsize=")) {
+      throw new UsageError(`mpy-cross: -X ${v} is not supported (only emit=bytecode; native code needs upstream mpy-cross)`);
     }
   }
+  const march = str(p, "march");
+  if (march !== undefined) throw new UsageError(`mpy-cross: -march=${march}: native code generation is not supported; only bytecode .mpy files`);
   return r;
 }
 
@@ -139,7 +135,7 @@ function fsMessage(e: unknown): string {
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const opts = parseArgs(args);
   if (opts.help) {
-    ctx.out.write(USAGE + "\n");
+    ctx.out.write(helpFor(DEF));
     return 0;
   }
   if (opts.version) {
