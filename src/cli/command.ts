@@ -2,6 +2,7 @@
 // line into segments and each segment runs one command against one shared connection.
 import type { ByteStream } from "../transport/byte-stream.js";
 import type { RawRepl } from "../raw-repl/raw-repl.js";
+import type { BoardFiles } from "../fs/board-files.js";
 
 export interface CliContext {
   /** The device spec chosen by -d/--device, TSPY_DEVICE, PYBOARD_DEVICE or `connect`, or "auto". */
@@ -14,6 +15,8 @@ export interface CliContext {
    * Left again for the friendly REPL when the chain ends.
    */
   repl(): Promise<RawRepl>;
+  /** The board's files, over whatever carries them for this device (FTP or the REPL). */
+  files?(): Promise<BoardFiles>;
   /** Replace the connection (the `connect` command). Closes any open link. */
   reconnect(device: string): Promise<void>;
   out: NodeJS.WritableStream;

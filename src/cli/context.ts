@@ -4,6 +4,8 @@ import { openStream, DEFAULT_BAUD } from "../transport/connect.js";
 import type { ByteStream } from "../transport/byte-stream.js";
 import { RawRepl } from "../raw-repl/raw-repl.js";
 import type { CliContext } from "./command.js";
+import type { BoardFiles } from "../fs/board-files.js";
+import type { OpenedFiles } from "../fs/open-files.js";
 
 export interface ContextOptions {
   device?: string;
@@ -37,6 +39,7 @@ export class Session implements CliContext {
   acted = false;
   private openStreamPromise: Promise<ByteStream> | null = null;
   private rawRepl: RawRepl | null = null;
+  private openedFiles: Promise<OpenedFiles> | null = null;
 
   constructor(opts: ContextOptions = {}) {
     const env = opts.env ?? process.env;
@@ -75,6 +78,23 @@ export class Session implements CliContext {
     return this.rawRepl;
   }
 
+  /** The board's files: over FTP where the device offers it (ftp://, a WiPy's telnet://), else the REPL. */
+  async files(): Promise<BoardFiles> {
+    if (!this.openedFiles) {
+      const { openBoardFiles } = await import("../fs/open-files.js");
+      this.openedFiles = openBoardFiles({
+        device: this.device,
+        credentials: this.credentials,
+        repl: () => this.repl(),
+        notice: (m) => this.err.write(`tspy: ${m}\n`),
+      });
+      this.openedFiles.catch(() => {
+        this.openedFiles = null;
+      });
+    }
+    return (await this.openedFiles).files;
+  }
+
   /** The RawRepl if one was created, without entering it. */
   currentRepl(): RawRepl | null {
     return this.rawRepl;
@@ -88,6 +108,9 @@ export class Session implements CliContext {
 
   /** Leave the board in its friendly REPL and close the link. */
   async close(): Promise<void> {
+    const files = this.openedFiles;
+    this.openedFiles = null;
+    if (files) await files.then((f) => f.close()).catch(() => undefined);
     const repl = this.rawRepl;
     this.rawRepl = null;
     const p = this.openStreamPromise;

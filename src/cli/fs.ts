@@ -7,7 +7,7 @@ import path from "node:path";
 import { didYouMean, flag, parse, helpFor, UsageBlockError, type CommandDef, type OptionDef } from "../args/index.js";
 import { TspyError, UsageError } from "../errors.js";
 import type { CliContext, CommandSpec } from "./command.js";
-import type { BoardFs } from "../fs/board-fs.js";
+import type { BoardFiles } from "../fs/board-files.js";
 
 /** mpremote's fs flags (accepted by every file command, as mpremote does) and tspy's extras. */
 interface FsFlags {
@@ -112,9 +112,10 @@ function markActed(ctx: CliContext): void {
   if ("acted" in s) s.acted = true;
 }
 
-async function boardFs(ctx: CliContext): Promise<BoardFs> {
-  const [{ BoardFs }, repl] = await Promise.all([import("../fs/board-fs.js"), ctx.repl()]);
+async function boardFs(ctx: CliContext): Promise<BoardFiles> {
   markActed(ctx);
+  if (ctx.files) return ctx.files();
+  const [{ BoardFs }, repl] = await Promise.all([import("../fs/board-fs.js"), ctx.repl()]);
   return BoardFs.for(repl);
 }
 
@@ -211,7 +212,7 @@ async function dispatch(cmd: string, f: FsFlags, ctx: CliContext): Promise<numbe
   return 0;
 }
 
-async function tree(bfs: BoardFs, p: string, f: FsFlags, ctx: CliContext, json: Record<string, unknown>): Promise<void> {
+async function tree(bfs: BoardFiles, p: string, f: FsFlags, ctx: CliContext, json: Record<string, unknown>): Promise<void> {
   const { treeFromWalk, treeLines } = await import("../fs/format.js");
   let shown = p;
   if (!p || p === ".") shown = await bfs.getcwd();

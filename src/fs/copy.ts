@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { TspyError } from "../errors.js";
-import type { BoardFs, FileHash, Progress } from "./board-fs.js";
+import type { FileHash, Progress } from "./board-fs.js";
+import type { BoardFiles } from "./board-files.js";
 import { convertLocalError, FsError } from "./errors.js";
 import { boardBasename, joinBoard } from "./paths.js";
 
@@ -65,7 +66,7 @@ function sha256(data: Uint8Array): string {
 }
 
 /** One source to one destination (mpremote's do_filesystem_cp). */
-export async function copyFile(bfs: BoardFs, src: string, dest: string, multiple: boolean, o: CopyOptions): Promise<void> {
+export async function copyFile(bfs: BoardFiles, src: string, dest: string, multiple: boolean, o: CopyOptions): Promise<void> {
   let destIsDir: boolean;
   let destExists: boolean;
   if (isBoard(dest)) {
@@ -139,7 +140,7 @@ export async function copyFile(bfs: BoardFs, src: string, dest: string, multiple
 }
 
 /** Whether the board's file has exactly these bytes (size first, then SHA-256 or, lacking it, the bytes). */
-async function sameOnBoard(bfs: BoardFs, target: string, data: Uint8Array, known?: Map<string, FileHash>): Promise<boolean> {
+async function sameOnBoard(bfs: BoardFiles, target: string, data: Uint8Array, known?: Map<string, FileHash>): Promise<boolean> {
   const h = known?.get(target) ?? (await bfs.hashMany([target])).get(target);
   if (!h || h.size !== data.length) return false;
   if (h.digest) return h.digest === sha256(data);
@@ -170,7 +171,7 @@ function listLocal(base: string, srcParts: string[], destParts: string[], dirs: 
 }
 
 /** cp -r (mpremote's do_filesystem_recursive_cp): into an existing directory, or as the new name. */
-export async function copyRecursive(bfs: BoardFs, src: string, dest: string, multiple: boolean, o: CopyOptions): Promise<void> {
+export async function copyRecursive(bfs: BoardFiles, src: string, dest: string, multiple: boolean, o: CopyOptions): Promise<void> {
   // Trailing slashes mean nothing here (as with Unix cp).
   src = src.replace(SEPS, "") || (isBoard(src) ? ":" : src);
   dest = dest.replace(SEPS, "") || (isBoard(dest) ? ":" : dest);

@@ -1,7 +1,8 @@
 // Carry out a sync plan against a board: list both sides, hash only same-size files (one exec for
 // all), then mkdir / copy / remove as planned. --dry-run stops after printing the plan.
 import fs from "node:fs";
-import type { BoardFs, Progress } from "./board-fs.js";
+import type { Progress } from "./board-fs.js";
+import type { BoardFiles } from "./board-files.js";
 import { FsUnsupportedError } from "./errors.js";
 import { joinBoard } from "./paths.js";
 import { describeAction, listLocalTree, planSync, sha256File, type BoardFile } from "./sync.js";
@@ -14,7 +15,7 @@ export interface SyncOptions {
   signal?: AbortSignal;
 }
 
-export async function runSync(bfs: BoardFs, localDir: string, dest: string, o: SyncOptions): Promise<void> {
+export async function runSync(bfs: BoardFiles, localDir: string, dest: string, o: SyncOptions): Promise<void> {
   const local = listLocalTree(localDir);
   const caps = await bfs.caps();
   if (!caps.mkdir && (local.some((l) => l.isDir) || !["", "/", "."].includes(dest))) {

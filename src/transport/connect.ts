@@ -41,6 +41,11 @@ const SCHEMES: Record<string, Opener> = {
   "telnet://": async (rest, opts) => (await import("./telnet/index.js")).open(`telnet://${rest}`, opts),
   "ws://": async (rest, opts) => (await import("./webrepl/index.js")).open(`ws://${rest}`, opts),
   "wss://": async (rest, opts) => (await import("./webrepl/index.js")).open(`wss://${rest}`, opts),
+  "ftp://": () => {
+    throw new UsageError(
+      "an ftp:// device carries files only (ls, cp, cat, rm, mkdir, rmdir, tree, sync); for exec, run and repl use the board's telnet://HOST",
+    );
+  },
   "rfc2217://": () => {
     throw new UsageError("rfc2217:// links are not supported; use tcp://host:port to a raw bridge");
   },

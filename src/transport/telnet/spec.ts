@@ -11,6 +11,11 @@ export interface TelnetTarget {
   /** From the spec, if it named one. */
   user?: string;
   password?: string;
+  /**
+   * `?ftp=PORT` or `?ftp=off`: where the board's FTP server is (files then go over FTP), or that
+   * files stay on the REPL. Undefined: try the FTP port, 21.
+   */
+  ftpPort?: number | null;
 }
 
 function decodePart(part: string, spec: string): string {
@@ -22,14 +27,16 @@ function decodePart(part: string, spec: string): string {
 }
 
 export function parseTelnetSpec(spec: string): TelnetTarget {
-  const expected = "expected telnet://[user[:password]@]host[:port]";
+  const expected = "expected telnet://[user[:password]@]host[:port][?ftp=PORT|off]";
   let url: URL;
   try {
     url = new URL(spec);
   } catch {
     throw new UsageError(`bad device spec "${spec}": ${expected}`);
   }
-  if (url.protocol !== "telnet:" || !url.hostname || (url.pathname !== "" && url.pathname !== "/") || url.search || url.hash) {
+  const query = [...url.searchParams.keys()];
+  const badQuery = query.some((k) => k !== "ftp");
+  if (url.protocol !== "telnet:" || !url.hostname || (url.pathname !== "" && url.pathname !== "/") || badQuery || url.hash) {
     throw new UsageError(`bad device spec "${spec}": ${expected}`);
   }
   const port = url.port === "" ? TELNET_DEFAULT_PORT : Number(url.port);
@@ -38,5 +45,12 @@ export function parseTelnetSpec(spec: string): TelnetTarget {
   const target: TelnetTarget = { host, port };
   if (url.username) target.user = decodePart(url.username, spec);
   if (url.password) target.password = decodePart(url.password, spec);
+  const ftp = url.searchParams.get("ftp");
+  if (ftp !== null) {
+    const n = Number(ftp);
+    if (ftp === "off") target.ftpPort = null;
+    else if (Number.isInteger(n) && n >= 1 && n <= 65535) target.ftpPort = n;
+    else throw new UsageError(`bad device spec "${spec}": ?ftp= takes a port or "off"`);
+  }
   return target;
 }
