@@ -75,6 +75,7 @@ export const COMMANDS: TableEntry[] = [
   { names: ["esptool"], summary: "esptool-compatible ESP8266 flasher (chip_id, write_flash, read_flash ...)", group: "Flash", greedy: true, load: lazy("./esptool.js", "esptoolCommand") },
   { names: ["flash"], summary: "flash FIRMWARE.bin onto a board (detect, write, verify, reset)", group: "Flash", greedy: true, load: lazy("./esptool.js", "flashCommand") },
   { names: ["bossac"], summary: "bossac-compatible SAM-BA flasher for SAMD21 boards (-e -w -v --offset=0x2000 FILE)", group: "Flash", greedy: true, load: lazy("./bossac.js", "bossacCommand") },
+  { names: ["ota"], summary: "WiPy: update the firmware over WiFi (mcuimg.bin by FTP, reset, check the release)", group: "Flash", greedy: true, load: lazy("./ota.js", "otaCommand") },
   { names: ["uf2"], summary: "UF2 files: convert | info | flash onto a bootloader drive", group: "Flash", greedy: true, load: lazy("./uf2.js", "uf2Command") },
   { names: ["install"], summary: "install a package and its dependencies (upip-compatible)", group: "Packages", greedy: true, load: lazy("./install.js", "installCommand") },
   { names: ["upip"], summary: "upip: install | pack DIST.tar.gz | check FILE.tar.gz", group: "Packages", greedy: true, load: lazy("./install.js", "upipCommand") },
@@ -125,7 +126,8 @@ export function helpText(shortcuts: Map<string, Shortcut> = new Map()): string {
   lines.push(
     "",
     "Each command answers --help. Devices: /dev/ttyUSB0, COM3, a0 (ttyACM0), u0 (ttyUSB0), c0 (COM0), auto, id:SERIAL, tcp://HOST:PORT,",
-    "         telnet://[USER:PASS@]HOST, ws://[:PASS@]HOST[:8266] (WebREPL), virtual[:DIR]",
+    "         telnet://[USER:PASS@]HOST[?ftp=PORT|off], ftp://[USER:PASS@]HOST[:PORT] (files only),",
+    "         ws://[:PASS@]HOST[:8266] (WebREPL), virtual[:DIR]",
     "Chain commands with +, e.g. tspy connect a0 exec \"x=1\" + eval x",
   );
   return lines.join("\n") + "\n";

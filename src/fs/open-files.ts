@@ -3,6 +3,7 @@
 // FTP while exec/run/repl stay on telnet; everything else goes through the raw REPL (BoardFs).
 import { TransportError } from "../errors.js";
 import type { RawRepl } from "../raw-repl/raw-repl.js";
+import type { FtpTarget } from "../transport/ftp/spec.js";
 import type { BoardFiles } from "./board-files.js";
 
 export interface FilesSource {
@@ -41,22 +42,35 @@ export async function openBoardFiles(src: FilesSource): Promise<OpenedFiles> {
   return { files: BoardFs.for(await src.repl()), via: "the REPL", close: async () => undefined };
 }
 
-/** The FTP server beside a telnet REPL, logged in with the telnet login; null when there is none. */
-async function telnetCompanion(spec: string, src: FilesSource): Promise<OpenedFiles | null> {
+/**
+ * The FTP server a `telnet://` board may have beside its REPL: the same host and login, port 21 or
+ * the spec's `?ftp=PORT`. null with `?ftp=off`. `explicit`: the spec named the port.
+ */
+export async function ftpBesideTelnet(
+  spec: string,
+  credentials?: { user: string; password: string },
+): Promise<{ target: FtpTarget; explicit: boolean } | null> {
   const { parseTelnetSpec, TELNET_DEFAULT_USER, TELNET_DEFAULT_PASSWORD } = await import("../transport/telnet/spec.js");
+  const { describeTarget, FTP_DEFAULT_PORT } = await import("../transport/ftp/index.js");
   const t = parseTelnetSpec(spec);
   if (t.ftpPort === null) return null;
-  const { FtpClient, describeTarget, FTP_DEFAULT_PORT } = await import("../transport/ftp/index.js");
-  const user = t.user ?? src.credentials?.user ?? TELNET_DEFAULT_USER;
-  const password = t.password ?? src.credentials?.password ?? TELNET_DEFAULT_PASSWORD;
+  const user = t.user ?? credentials?.user ?? TELNET_DEFAULT_USER;
+  const password = t.password ?? credentials?.password ?? TELNET_DEFAULT_PASSWORD;
   const port = t.ftpPort ?? FTP_DEFAULT_PORT;
-  const target = { host: t.host, port, user, password, description: describeTarget(t.host, port, user) };
+  return { target: { host: t.host, port, user, password, description: describeTarget(t.host, port, user) }, explicit: t.ftpPort !== undefined };
+}
+
+/** The FTP server beside a telnet REPL, logged in with the telnet login; null when there is none. */
+async function telnetCompanion(spec: string, src: FilesSource): Promise<OpenedFiles | null> {
+  const beside = await ftpBesideTelnet(spec, src.credentials);
+  if (!beside) return null;
+  const { FtpClient } = await import("../transport/ftp/index.js");
   let client;
   try {
-    client = await FtpClient.connect(target, { timeoutMs: FTP_PROBE_MS });
+    client = await FtpClient.connect(beside.target, { timeoutMs: FTP_PROBE_MS });
   } catch (e) {
     // Asked for by port: say why it failed. Found by trying port 21: quietly use the REPL.
-    if (t.ftpPort !== undefined) throw e;
+    if (beside.explicit) throw e;
     if (!(e instanceof TransportError) || /login/.test(e.message)) src.notice?.(`${(e as Error).message}; files go over the REPL`);
     return null;
   }

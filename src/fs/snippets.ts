@@ -475,3 +475,17 @@ export const rtcRead = "import machine\nprint(machine.RTC().datetime())\n";
 export function rtcSet(fields: number[]): string {
   return `import machine\nmachine.RTC().datetime((${fields.join(",")}))\n`;
 }
+
+/** The running firmware's release and version (`tspy ota` before and after): two lines. */
+export const firmwareIdentity = `try:
+ import os
+except ImportError:
+ import uos as os
+_u=os.uname()
+print(_u.release)
+print(_u.version)
+del _u
+`;
+
+/** Reset the board; the link goes down with it (`tspy ota`, `reset`). */
+export const machineReset = "import machine\nmachine.reset()\n";

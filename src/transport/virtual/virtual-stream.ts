@@ -38,6 +38,10 @@ export interface VirtualBoardOptions {
   heapBytes?: number;
   /** Notes from the board (host files it would not mirror, hard resets). */
   onNotice?: (message: string) => void;
+  /** Python run at every boot, after the board's own shims (simulators give the board an identity). */
+  prelude?: string;
+  /** Called when a program calls machine.reset() (the VM then reboots itself). */
+  onMachineReset?: () => void;
 }
 
 const BOOT_TIMEOUT_MS = 15_000;
@@ -82,7 +86,8 @@ export class VirtualBoardStream extends BufferedStream {
   private vmMemory: { mem: Int32Array; cells: InterruptCells } | null = null;
 
   private constructor(
-    private readonly opts: Required<Omit<VirtualBoardOptions, "onNotice">> & Pick<VirtualBoardOptions, "onNotice">,
+    private readonly opts: Required<Omit<VirtualBoardOptions, "onNotice" | "prelude" | "onMachineReset">> &
+      Pick<VirtualBoardOptions, "onNotice" | "prelude" | "onMachineReset">,
     private readonly scriptPath: string,
   ) {
     super();
@@ -110,6 +115,8 @@ export class VirtualBoardStream extends BufferedStream {
         maxProgram: options.maxProgram ?? 4 * 1024 * 1024,
         heapBytes: options.heapBytes ?? 1024 * 1024,
         onNotice: options.onNotice,
+        prelude: options.prelude,
+        onMachineReset: options.onMachineReset,
       },
       await workerScriptPath(),
     );
@@ -139,6 +146,7 @@ export class VirtualBoardStream extends BufferedStream {
       heapBytes: this.opts.heapBytes,
       wasmModule,
       cells: knownCells,
+      prelude: this.opts.prelude,
     };
     this.vmMemory = null;
     const worker = new Worker(this.scriptPath, { workerData: config });
@@ -181,6 +189,9 @@ export class VirtualBoardStream extends BufferedStream {
             break;
           case "warn":
             this.opts.onNotice?.(m.msg);
+            break;
+          case "machine-reset":
+            this.opts.onMachineReset?.();
             break;
           case "fatal":
             fail(`the VM failed: ${m.msg}`);

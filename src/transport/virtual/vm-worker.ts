@@ -33,12 +33,15 @@ export interface WorkerConfig {
   wasmModule?: WasmModule;
   /** Interrupt cell addresses found by an earlier worker for the same module. */
   cells?: InterruptCells;
+  /** Python run at every boot after the board shims (a simulator's board identity). */
+  prelude?: string;
 }
 
 export type WorkerMessage =
   | { t: "ready" }
   | { t: "memory"; buffer: SharedArrayBuffer; cells: InterruptCells }
   | { t: "warn"; msg: string }
+  | { t: "machine-reset" }
   | { t: "fatal"; msg: string };
 
 interface MicroPythonModule {
@@ -342,6 +345,7 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
     sleep_us: (us: number) => idle(us / 1000),
   });
   vm.runPython(BOARD_SHIMS);
+  if (config.prelude) vm.runPython(config.prelude);
   if (!announced) {
     // The line is up from here on, as a board's UART is while boot.py and main.py run.
     announced = true;
@@ -431,6 +435,7 @@ async function pump(): Promise<void> {
         result = protocol.input(b);
       } catch (e) {
         if (!(e instanceof BoardReset)) throw e;
+        port.postMessage({ t: "machine-reset" } satisfies WorkerMessage);
         await boot("power", "friendly");
         continue;
       }

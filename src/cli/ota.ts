@@ -1,0 +1,80 @@
+// `tspy -d telnet://HOST ota mcuimg.bin [--timeout S]`: a WiPy firmware update over WiFi. Thin: the
+// image check and the steps live in src/flash/cc3200; this wires the telnet and FTP links to it.
+import fs from "node:fs";
+import { TspyError, UsageError } from "../errors.js";
+import { expectCount, splitArgs } from "./args.js";
+import type { CliContext, CommandSpec } from "./command.js";
+import type { Session } from "./context.js";
+
+const USAGE = "ota [--timeout SECONDS] MCUIMG.BIN   (device: telnet://[user:pass@]HOST[?ftp=PORT])";
+
+export const otaCommand: CommandSpec = {
+  name: "ota",
+  summary: "WiPy: update the firmware over WiFi (mcuimg.bin by FTP, reset, check the release)",
+  greedy: true,
+  async run(args, ctx) {
+    const a = splitArgs("ota", args, ["--help"], ["--timeout"]);
+    if (a.flags.has("--help")) {
+      ctx.out.write(`usage: tspy ${USAGE}\n`);
+      return 0;
+    }
+    expectCount("ota", a.positionals, 1, 1, USAGE);
+    const timeout = Number(a.options.get("--timeout") ?? 60);
+    if (!(timeout > 0)) throw new UsageError("ota: --timeout takes a number of seconds");
+    if (!ctx.device.startsWith("telnet://")) {
+      throw new UsageError("ota: the WiPy is updated through its telnet REPL and FTP server: use -d telnet://[user:pass@]HOST");
+    }
+    const file = a.positionals[0];
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(file);
+    } catch (e) {
+      throw new TspyError(`ota: ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+    }
+    const s = ctx as Session;
+    s.acted = true;
+    await s.close(); // the WiPy takes one telnet client and one FTP client: ours come next
+    const [{ otaUpdate, describeFirmware }, { ftpBesideTelnet }, { openStream }, { RawRepl }, { FtpClient }, { progressBar }] =
+      await Promise.all([
+        import("../flash/cc3200/index.js"),
+        import("../fs/open-files.js"),
+        import("../transport/connect.js"),
+        import("../raw-repl/raw-repl.js"),
+        import("../transport/ftp/index.js"),
+        import("../fs/progress.js"),
+      ]);
+    const beside = await ftpBesideTelnet(ctx.device, s.credentials);
+    if (!beside) throw new UsageError("ota: the firmware goes over FTP: drop ?ftp=off from the device");
+    const result = await otaUpdate(
+      data,
+      file,
+      {
+        openRepl: async () => {
+          const stream = await openStream(ctx.device, { ...s.credentials });
+          const repl = new RawRepl(stream);
+          try {
+            await repl.enter({ softReset: false });
+          } catch (e) {
+            await stream.close().catch(() => undefined);
+            throw e;
+          }
+          return {
+            repl,
+            close: async () => {
+              await repl.exit().catch(() => undefined);
+              await stream.close();
+            },
+          };
+        },
+        openFtp: () => FtpClient.connect(beside.target),
+      },
+      {
+        comeBackMs: timeout * 1000,
+        say: (line) => ctx.out.write(`${line}\n`),
+        onProgress: progressBar(ctx.out, "uploading"),
+      },
+    );
+    ctx.out.write(`updated: ${describeFirmware(result.before)} -> ${describeFirmware(result.after)}\n`);
+    return 0;
+  },
+};
