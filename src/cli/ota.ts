@@ -2,29 +2,33 @@
 // image check and the steps live in src/flash/cc3200; this wires the telnet and FTP links to it.
 import fs from "node:fs";
 import { TspyError, UsageError } from "../errors.js";
-import { expectCount, splitArgs } from "./args.js";
-import type { CliContext, CommandSpec } from "./command.js";
+import { parseOrHelp, str, type CommandDef } from "../args/index.js";
+import type { CommandSpec } from "./command.js";
 import type { Session } from "./context.js";
 
-const USAGE = "ota [--timeout SECONDS] MCUIMG.BIN   (device: telnet://[user:pass@]HOST[?ftp=PORT])";
+export const otaDef: CommandDef = {
+  name: "ota",
+  summary: "Update a WiPy's firmware over WiFi: check MCUIMG.BIN, upload it to /flash/sys/mcuimg.bin by FTP, reset, report the release before and after.",
+  usage: "[--timeout SECONDS] MCUIMG.BIN",
+  options: [{ flags: ["--timeout"], key: "timeout", takes: "value", metavar: "SECONDS", help: "how long the board may take to come back after the reset (default 60)" }],
+  minPositionals: 1,
+  maxPositionals: 1,
+  notes: ["The device is the board's telnet://[USER:PASS@]HOST[?ftp=PORT]; its FTP server takes the same login."],
+};
 
 export const otaCommand: CommandSpec = {
   name: "ota",
   summary: "WiPy: update the firmware over WiFi (mcuimg.bin by FTP, reset, check the release)",
   greedy: true,
-  async run(args, ctx) {
-    const a = splitArgs("ota", args, ["--help"], ["--timeout"]);
-    if (a.flags.has("--help")) {
-      ctx.out.write(`usage: tspy ${USAGE}\n`);
-      return 0;
-    }
-    expectCount("ota", a.positionals, 1, 1, USAGE);
-    const timeout = Number(a.options.get("--timeout") ?? 60);
+  async run(args, ctx): Promise<number> {
+    const a = parseOrHelp(otaDef, args, ctx.out);
+    if (!a) return 0;
+    const timeout = Number(str(a, "timeout") ?? 60);
     if (!(timeout > 0)) throw new UsageError("ota: --timeout takes a number of seconds");
     if (!ctx.device.startsWith("telnet://")) {
       throw new UsageError("ota: the WiPy is updated through its telnet REPL and FTP server: use -d telnet://[user:pass@]HOST");
     }
-    const file = a.positionals[0];
+    const file = a.positionals[0]!;
     let data: Buffer;
     try {
       data = fs.readFileSync(file);
