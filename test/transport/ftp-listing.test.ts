@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseListLine, parseListing, parseMlsdLine } from "../../src/transport/ftp/listing.js";
 import { ReplyParser, parseEpsvPort, parsePasvPort, parseQuotedPath } from "../../src/transport/ftp/reply.js";
 import { parseFtpSpec, redactSpec } from "../../src/transport/ftp/spec.js";
+import { parseTelnetSpec } from "../../src/transport/telnet/spec.js";
 
 const NOW = new Date(2026, 11, 2, 12, 0);
 
@@ -72,5 +73,13 @@ describe("replies and specs", () => {
     expect(parseFtpSpec("ftp://h:2121")).toMatchObject({ user: "micro", password: "python", port: 2121 });
     expect(redactSpec("ftp://u:secret@h/x")).toBe("ftp://u:***@h/x");
     expect(() => parseFtpSpec("ftp://u:secret@h/some/path")).toThrow(/ftp:\/\/u:\*\*\*@h/);
+  });
+
+  it("reads a telnet board's FTP port from ?ftp=", () => {
+    expect(parseTelnetSpec("telnet://192.168.1.1").ftpPort).toBeUndefined();
+    expect(parseTelnetSpec("telnet://micro:python@127.0.0.1:2323?ftp=2121")).toMatchObject({ port: 2323, ftpPort: 2121, user: "micro" });
+    expect(parseTelnetSpec("telnet://h?ftp=off").ftpPort).toBeNull();
+    expect(() => parseTelnetSpec("telnet://h?ftp=0")).toThrow(/takes a port or "off"/);
+    expect(() => parseTelnetSpec("telnet://h?x=1")).toThrow(/expected telnet:/);
   });
 });
