@@ -253,7 +253,7 @@ export class FtpClient {
         poke();
       });
     });
-    try {
+    return this.completeTransfer(socket, line, async () => {
       let seen = -1;
       while (!ended) {
         if (failed) throw failed;
@@ -273,6 +273,18 @@ export class FtpClient {
         if (got !== seen || ended) seen = -1;
       }
       if (failed) throw failed;
+      return Buffer.concat(parts);
+    });
+  }
+
+  /**
+   * Run a transfer's data phase; then close the data connection and read the final reply. When the
+   * data phase fails, the server's answer to the broken transfer is read and dropped instead.
+   */
+  private async completeTransfer<T>(socket: net.Socket, line: string, body: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await body();
     } catch (e) {
       this.dropData(socket);
       await this.settleAfterAbort();
@@ -280,7 +292,7 @@ export class FtpClient {
     }
     this.dropData(socket);
     await this.finishTransfer(line);
-    return Buffer.concat(parts);
+    return result;
   }
 
   /** After a transfer cut short, read the server's 426/451/226 so the next command pairs up. */
@@ -337,7 +349,7 @@ export class FtpClient {
   async store(path: string, data: Uint8Array, opts: DataOptions = {}): Promise<void> {
     const line = `STOR ${this.arg(path)}`;
     const socket = await this.startTransfer(line);
-    try {
+    await this.completeTransfer(socket, line, async () => {
       opts.onProgress?.(0, data.length);
       for (let at = 0; at < data.length; at += STORE_CHUNK) {
         if (opts.signal?.aborted) throw new InterruptedError();
@@ -353,13 +365,7 @@ export class FtpClient {
         });
         socket.end();
       });
-    } catch (e) {
-      this.dropData(socket);
-      await this.settleAfterAbort();
-      throw e;
-    }
-    this.dropData(socket);
-    await this.finishTransfer(line);
+    });
   }
 
   private writeData(socket: net.Socket, chunk: Uint8Array, line: string): Promise<void> {
