@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Debian packages the test suite talks to: real MicroPython firmware on an emulated micro:bit
 # (qemu-system-arm + firmware-microbit-micropython), a real SAM-BA client (bossa-cli), socat for ptys,
-# and for the WiPy's FTP: Debian's FTP clients (tnftp, lftp, curl) and server (python3-pyftpdlib).
+# and for the WiPy's FTP: Debian's FTP clients (tnftp, lftp, curl) and servers (python3-pyftpdlib, vsftpd run unprivileged).
 # Installs only what is missing; needs root (CI runs as root) or sudo.
 set -euo pipefail
 need=()
@@ -14,6 +14,7 @@ command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v lftp >/dev/null 2>&1 || need+=(lftp)
 command -v tnftp >/dev/null 2>&1 || need+=(tnftp)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+[ -x /usr/sbin/vsftpd ] || need+=(vsftpd)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -71,7 +71,7 @@ export class FtpClient {
     const client = new FtpClient(socket, target, opts);
     try {
       const hello = await client.reply();
-      if (hello.code !== 220) throw new TransportError(`${target.description}: not an FTP server (greeting ${hello.code} ${hello.text})`);
+      if (hello.code !== 220) throw new TransportError(`${target.description}: not an FTP server (greeting ${hello.code} ${client.scrub(hello.text)})`);
       await client.login();
       await client.learnFeatures();
       await client.expect("TYPE I", [200]);
@@ -114,9 +114,9 @@ export class FtpClient {
       });
     }
     const r = this.replies.shift()!;
-    const text = this.scrub(r.text);
-    this.opts.log?.(`< ${r.code} ${text}`);
-    return { code: r.code, text };
+    // Only what is shown is scrubbed: a reply's own text (a PWD path) stays exact.
+    this.opts.log?.(`< ${r.code} ${this.scrub(r.text)}`);
+    return r;
   }
 
   private async send(line: string): Promise<void> {
@@ -140,8 +140,12 @@ export class FtpClient {
   /** A command whose reply must be one of `ok`; otherwise an FtpReplyError naming it. */
   async expect(line: string, ok: number[]): Promise<FtpReply> {
     const r = await this.command(line);
-    if (!ok.includes(r.code)) throw new FtpReplyError(r.code, r.text, shown(line), this.description);
+    if (!ok.includes(r.code)) throw this.refused(r, line);
     return r;
+  }
+
+  private refused(r: FtpReply, line: string): FtpReplyError {
+    return new FtpReplyError(r.code, this.scrub(r.text), shown(line), this.description);
   }
 
   private async login(): Promise<void> {
@@ -150,9 +154,9 @@ export class FtpClient {
     if (r.code === 331 || r.code === 332) r = await this.command(`PASS ${password}`);
     if (r.code === 230 || r.code === 202) return;
     if (r.code === 530 || r.code === 332) {
-      throw new FtpLoginError(`${this.description}: login refused (${r.code} ${r.text || "not logged in"}): wrong user or password?`.replace(" ()", ""));
+      throw new FtpLoginError(`${this.description}: login refused (${r.code} ${this.scrub(r.text) || "not logged in"}): wrong user or password?`.replace(" ()", ""));
     }
-    throw new FtpLoginError(`${this.description}: login failed: ${r.code} ${r.text}`);
+    throw new FtpLoginError(`${this.description}: login failed: ${r.code} ${this.scrub(r.text)}`);
   }
 
   private async learnFeatures(): Promise<void> {
@@ -183,7 +187,7 @@ export class FtpClient {
     if (port === null) {
       const r = await this.expect("PASV", [227]);
       port = parsePasvPort(r.text);
-      if (port === null) throw new TransportError(`${this.description}: cannot read the passive port from "227 ${r.text}"`);
+      if (port === null) throw new TransportError(`${this.description}: cannot read the passive port from "227 ${this.scrub(r.text)}"`);
     }
     const host = this.socket.remoteAddress ?? this.target.host;
     const socket = await connectSocket(host, port, `${this.description} data port ${port}`, "the server did not open its passive port", this.timeoutMs);
@@ -204,7 +208,7 @@ export class FtpClient {
       await this.send(line);
       const r = await this.reply(this.timeoutMs, `the answer to ${verb(line)}`);
       if (r.code !== 125 && r.code !== 150) {
-        throw r.code >= 400 ? new FtpReplyError(r.code, r.text, shown(line), this.description) : new TransportError(`${this.description}: ${shown(line)}: unexpected ${r.code} ${r.text}`);
+        throw r.code >= 400 ? this.refused(r, line) : new TransportError(`${this.description}: ${shown(line)}: unexpected ${r.code} ${this.scrub(r.text)}`);
       }
     } catch (e) {
       this.dropData(socket);
@@ -216,7 +220,7 @@ export class FtpClient {
   /** The final reply of a transfer (226/250), after the data connection is done. */
   private async finishTransfer(line: string): Promise<void> {
     const r = await this.reply(this.timeoutMs, `the end of ${verb(line)}`);
-    if (r.code !== 226 && r.code !== 250) throw new FtpReplyError(r.code, r.text, shown(line), this.description);
+    if (r.code !== 226 && r.code !== 250) throw this.refused(r, line);
   }
 
   /** Everything the server sends on the data connection for `line` (RETR, LIST, MLSD). */
