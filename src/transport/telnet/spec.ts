@@ -18,11 +18,16 @@ export interface TelnetTarget {
   ftpPort?: number | null;
 }
 
+/** The spec as messages may show it: the password replaced by `***`. */
+function hidePassword(spec: string): string {
+  return spec.replace(/^(telnet:\/\/[^:@/]*):[^@/]*@/, "$1:***@");
+}
+
 function decodePart(part: string, spec: string): string {
   try {
     return decodeURIComponent(part);
   } catch {
-    throw new UsageError(`bad device spec "${spec}": bad %-escape in the login part`);
+    throw new UsageError(`bad device spec "${hidePassword(spec)}": bad %-escape in the login part`);
   }
 }
 
@@ -32,15 +37,15 @@ export function parseTelnetSpec(spec: string): TelnetTarget {
   try {
     url = new URL(spec);
   } catch {
-    throw new UsageError(`bad device spec "${spec}": ${expected}`);
+    throw new UsageError(`bad device spec "${hidePassword(spec)}": ${expected}`);
   }
   const query = [...url.searchParams.keys()];
   const badQuery = query.some((k) => k !== "ftp");
   if (url.protocol !== "telnet:" || !url.hostname || (url.pathname !== "" && url.pathname !== "/") || badQuery || url.hash) {
-    throw new UsageError(`bad device spec "${spec}": ${expected}`);
+    throw new UsageError(`bad device spec "${hidePassword(spec)}": ${expected}`);
   }
   const port = url.port === "" ? TELNET_DEFAULT_PORT : Number(url.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`bad device spec "${spec}": port out of range`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`bad device spec "${hidePassword(spec)}": port out of range`);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const target: TelnetTarget = { host, port };
   if (url.username) target.user = decodePart(url.username, spec);
@@ -50,7 +55,7 @@ export function parseTelnetSpec(spec: string): TelnetTarget {
     const n = Number(ftp);
     if (ftp === "off") target.ftpPort = null;
     else if (Number.isInteger(n) && n >= 1 && n <= 65535) target.ftpPort = n;
-    else throw new UsageError(`bad device spec "${spec}": ?ftp= takes a port or "off"`);
+    else throw new UsageError(`bad device spec "${hidePassword(spec)}": ?ftp= takes a port or "off"`);
   }
   return target;
 }
