@@ -15,8 +15,8 @@ const OPTIONS: OptionDef[] = [
   { flags: ["-s"], key: "sourceName", takes: "value", metavar: "NAME", help: "source name stored in the .mpy (default: the input path)" },
   { flags: ["-O"], key: "optimize", takes: "optional", glued: true, metavar: "N", help: "optimisation level: 1+ drops assert, 3 also drops line numbers (-OO, -OOO count)" },
   { flags: ["-msmall-int-bits="], key: "smallIntBits", takes: "value", glued: true, metavar: "N", help: "small-int width of the target (default 31)" },
-  { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "native code architecture (not supported: bytecode only)" },
-  { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode (the only emitter), heapsize=N (ignored)" },
+  { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "target of native code (@native, @viper, @asm_*): x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc, host; each release accepts the names it knew" },
+  { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode|native|viper (the module's default emitter), heapsize=N (ignored)" },
   { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18)" },
   { flags: ["--out-dir"], key: "outDir", takes: "value", metavar: "DIR", help: "write each FILE as DIR/<stem>.mpy (default: next to the source); files found through -r or a quoted glob keep their tree below DIR" },
   { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
@@ -42,6 +42,9 @@ interface MpyCrossArgs {
   smallIntBits: number;
   mpyVersion: string;
   outDir?: string;
+  /** -march=NAME as given (checked against the release's list once the compiler is loaded). */
+  march?: string;
+  emit: "bytecode" | "native" | "viper";
   version: boolean;
   dump: boolean;
   help: boolean;
@@ -60,6 +63,8 @@ function parseArgs(args: string[]): MpyCrossArgs {
     smallIntBits: 31,
     mpyVersion: str(p, "mpyVersion") ?? "6.3",
     outDir: str(p, "outDir"),
+    march: str(p, "march"),
+    emit: "bytecode",
     version: flag(p, "version"),
     dump: flag(p, "dump"),
     help: p.help,
@@ -87,12 +92,11 @@ function parseArgs(args: string[]): MpyCrossArgs {
     r.jobs = n;
   }
   for (const v of (p.values.x as string[] | undefined) ?? []) {
-    if (v !== "emit=bytecode" && !v.startsWith("heapsize=")) {
-      throw new UsageError(`mpy-cross: -X ${v} is not supported (only emit=bytecode; native code needs upstream mpy-cross)`);
+    if (v === "emit=bytecode" || v === "emit=native" || v === "emit=viper") r.emit = v.slice(5) as MpyCrossArgs["emit"];
+    else if (!v.startsWith("heapsize=")) {
+      throw new UsageError(`mpy-cross: -X ${v} is not supported (emit=bytecode|native|viper, heapsize=N)`);
     }
   }
-  const march = str(p, "march");
-  if (march !== undefined) throw new UsageError(`mpy-cross: -march=${march}: native code generation is not supported; only bytecode .mpy files`);
   return r;
 }
 
@@ -161,6 +165,18 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (!MPY_VERSIONS[opts.mpyVersion]) {
     throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
   }
+  const { resolveArch } = await import("../mpy-cross/native/target.js");
+  const nativeTarget = resolveArch(MPY_VERSIONS[opts.mpyVersion].emulates, opts.march, opts.emit);
+  if (nativeTarget.problem === "unknown-arch") {
+    // upstream prints its usage text and exits 1 for an arch its release does not know
+    ctx.out.write(helpFor(DEF));
+    ctx.err.write(`mpy-cross: unknown arch ${opts.march} (MicroPython ${MPY_VERSIONS[opts.mpyVersion].emulates} knows: ${nativeTarget.known.join(", ")})\n`);
+    return 1;
+  }
+  if (nativeTarget.problem === "arch-not-specified") {
+    ctx.err.write("arch not specified\n");
+    return 1;
+  }
   if (opts.outDir !== undefined) fs.mkdirSync(opts.outDir, { recursive: true });
 
   let inputs: BuildInput[];
@@ -217,6 +233,8 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         optimize: opts.optimize,
         smallIntBits: opts.smallIntBits,
         mpyVersion: opts.mpyVersion,
+        arch: nativeTarget.arch,
+        emit: opts.emit,
       },
     });
   }

@@ -30,27 +30,39 @@ export interface BackendCompat {
   readonly asmRv32Decorator: boolean;
   /** The bytecode layout: "v6" (1.19+, module-wide tables) or "v5" (inline qstrs, per-function tables). */
   readonly layout: "v5" | "v6";
+  /** The -march= names this release's mpy-cross accepts (any other prints its usage and exits 1). */
+  readonly marchNames: readonly string[];
+  /** Whether -march=host (the machine mpy-cross runs on: x64 here) is accepted. */
+  readonly marchHost: boolean;
+  /** The arch used when no -march is given: 1.18/1.19 default to the host (x64), later releases to none. */
+  readonly defaultArch: string | null;
+  /** 1.27: `-X emit=native|viper` without an arch is refused up front ("arch not specified"). */
+  readonly emitNeedsArch: boolean;
 }
+
+const ARCHES_118 = ["x86", "x64", "armv6", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa", "xtensawin"];
+const ARCHES_119 = ["x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa", "xtensawin"];
+const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 const RELEASES: Record<string, BackendCompat> = {
   "1.27.0": {
-    release: "1.27.0", assignedNamesCloseOver: false, asmRv32Decorator: true, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.27.0", marchNames: ARCHES_127, marchHost: true, defaultArch: null, emitNeedsArch: true, assignedNamesCloseOver: false, asmRv32Decorator: true, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.22.2": {
-    release: "1.22.2", asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.22.2", marchNames: ARCHES_119, marchHost: true, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.20.0": {
-    release: "1.20.0", asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.20.0", marchNames: ARCHES_119, marchHost: true, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
   },
   "1.19.1": {
-    release: "1.19.1", asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.19.1", marchNames: ARCHES_119, marchHost: false, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: false,
   },
   "1.18.0": {
-    release: "1.18.0", asmRv32Decorator: false, assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.18.0", marchNames: ARCHES_118, marchHost: false, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
   },
 };

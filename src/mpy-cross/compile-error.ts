@@ -8,7 +8,7 @@ import { TspyError } from "../errors.js";
  * such errors have line 0 and print without the "File ..." lines. So do the OverflowErrors that constant
  * folding raised before 1.26.
  */
-export type CompileErrorKind = "SyntaxError" | "IndentationError" | "NotImplementedError" | "OverflowError";
+export type CompileErrorKind = "SyntaxError" | "IndentationError" | "NotImplementedError" | "OverflowError" | "ViperTypeError";
 
 export class CompileError extends TspyError {
   readonly kind: CompileErrorKind;
@@ -32,5 +32,12 @@ export class CompileError extends TspyError {
   /** One line for logs and the generic CLI error path: `x.py:3: SyntaxError: invalid syntax`. */
   oneLine(): string {
     return `${this.filename}:${this.line}: ${this.kind}: ${this.message}`;
+  }
+}
+
+/** An error the native emitter records (upstream's compile_error slot): a later one replaces it. */
+export class PendingTypedError extends Error {
+  constructor(readonly kind: "ViperTypeError" | "NotImplementedError", message: string) {
+    super(message);
   }
 }

@@ -119,6 +119,7 @@ function withHelper(c: Compiler, items: ParseNode[], body: ParseNode): void {
   }
   withHelper(c, items.slice(1), body);
   c.emit.withCleanup(lEnd);
+  c.reserveLabelsForNative(3);
   c.decreaseExceptLevel();
 }
 

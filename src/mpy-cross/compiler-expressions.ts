@@ -187,6 +187,7 @@ export function compileYieldFrom(c: Compiler): void {
   c.emit.getIter(false);
   c.emit.loadConstTok(Tok.KW_NONE);
   c.emit.yieldOp(YieldKind.From);
+  c.reserveLabelsForNative(3);
 }
 
 function atomExprAwait(c: Compiler, pns: StructNode): void {
@@ -426,12 +427,14 @@ function yieldExpr(c: Compiler, pns: StructNode): void {
   if (arg === null) {
     c.emit.loadConstTok(Tok.KW_NONE);
     c.emit.yieldOp(YieldKind.Value);
+    c.reserveLabelsForNative(1);
   } else if (isStruct(arg, "yield_arg_from")) {
     c.compileNode(arg.nodes[0]);
     compileYieldFrom(c);
   } else {
     c.compileNode(arg);
     c.emit.yieldOp(YieldKind.Value);
+    c.reserveLabelsForNative(1);
   }
 }
 

@@ -3,12 +3,11 @@
 import type { ParseNode, StructNode } from "./parse-tree.js";
 import { BuildKind, AttrKind } from "./emitter.js";
 import type { Compiler, RuleFn } from "./compiler.js";
-import { IdKind, Scope, ScopeKind, SCOPE_FLAG_DEFKWARGS, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS } from "./scope.js";
+import { EmitOpt, IdKind, Scope, ScopeKind, SCOPE_FLAG_DEFKWARGS, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS } from "./scope.js";
 import { extractList, idName, isId, isStruct } from "./parse-node.js";
 import { trailerParenHelper } from "./compiler-expressions.js";
 import { compileAsyncFor, compileAsyncWith } from "./compiler-exceptions.js";
 
-const EMIT_OPT_BYTECODE = 1;
 
 export function closeOverVariables(c: Compiler, scope: Scope, nPosDefaults: number, nKwDefaults: number): void {
   if (nKwDefaults > 0) scope.scopeFlags |= SCOPE_FLAG_DEFKWARGS;
@@ -108,14 +107,17 @@ function builtinDecorator(c: Compiler, nameNodes: ParseNode[], opts: { emitOptio
   if (idName(nameNodes[0]) !== "micropython") return false;
   if (nameNodes.length !== 2) c.syntaxError(nameNodes[0], "invalid micropython decorator");
   const attr = idName(nameNodes[1]);
+  const arch = c.opts.arch;
   if (attr === "bytecode") {
-    opts.emitOptions = EMIT_OPT_BYTECODE;
-  } else if (
-    attr === "native" || attr === "viper" || attr === "asm_thumb" || attr === "asm_xtensa" ||
-    (attr === "asm_rv32" && c.compat.asmRv32Decorator)
-  ) {
-    // mpy-cross without -march has no native emitter
-    c.syntaxError(nameNodes[1], "invalid arch");
+    opts.emitOptions = EmitOpt.Bytecode;
+  } else if (attr === "native" || attr === "viper") {
+    opts.emitOptions = attr === "native" ? EmitOpt.NativePython : EmitOpt.Viper;
+    // no -march, or an arch the release has no code generator for
+    if (!arch || !arch.asm) c.syntaxError(nameNodes[1], "invalid arch");
+  } else if (attr === "asm_thumb" || attr === "asm_xtensa" || (attr === "asm_rv32" && c.compat.asmRv32Decorator)) {
+    // any asm_* decorator selects the target arch's own inline assembler
+    opts.emitOptions = EmitOpt.Asm;
+    if (!arch || !arch.inlineAsm) c.syntaxError(nameNodes[1], "invalid arch");
   } else {
     c.syntaxError(nameNodes[1], "invalid micropython decorator");
   }

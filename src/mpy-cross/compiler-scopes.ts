@@ -3,13 +3,14 @@
 import type { ParseNode, StructNode } from "./parse-tree.js";
 import { Pass, BuildKind, YieldKind } from "./emitter.js";
 import {
-  IdKind, ID_FLAG_IS_DBL_STAR_PARAM, ID_FLAG_IS_PARAM, ID_FLAG_IS_STAR_PARAM, Scope, ScopeKind,
+  EmitOpt, ID_FLAG_VIPER_TYPE_POS, SCOPE_FLAG_VIPERRET_POS, IdKind, ID_FLAG_IS_DBL_STAR_PARAM, ID_FLAG_IS_PARAM, ID_FLAG_IS_STAR_PARAM, Scope, ScopeKind,
   SCOPE_FLAG_GENERATOR, SCOPE_FLAG_VARARGS, SCOPE_FLAG_VARKEYWORDS, isCompLike,
 } from "./scope.js";
 import { AssignKind, type Compiler } from "./compiler.js";
 import { idName, isId, isStruct } from "./parse-node.js";
 import { afterReturn } from "./compiler-statements.js";
 import { Tok } from "./tokens.js";
+import { NativeType, nativeTypeFromName } from "./native/types.js";
 
 export function compileScopeBody(c: Compiler, scope: Scope): void {
   const emit = c.emit;
@@ -23,6 +24,9 @@ export function compileScopeBody(c: Compiler, scope: Scope): void {
       c.haveStar = false;
       c.applyToSingleOrList(pns.nodes[1], "typedargslist", (pn) =>
         declareParam(c, pn, "typedargslist_name", "typedargslist_star", "typedargslist_dbl_star"));
+      if (scope.emitOptions === EmitOpt.Viper) {
+        scope.scopeFlags |= viperTypeAnnotation(c, pns.nodes[2]) << SCOPE_FLAG_VIPERRET_POS;
+      }
     }
     c.compileNode(pns.nodes[3]);
     if (!afterReturn(c)) {
@@ -91,6 +95,8 @@ function declareParam(c: Compiler, pn: ParseNode, ruleName: string, ruleStar: st
   if (scope.scopeFlags & SCOPE_FLAG_VARKEYWORDS) c.syntaxError(pn, "invalid syntax");
   let paramName: string | null = null;
   let paramFlag = ID_FLAG_IS_PARAM;
+  // the node whose second child is the annotation (upstream reads it for any such param of a viper function)
+  let annotated: StructNode | null = null;
   const countPlain = () => {
     if (c.haveStar) scope.numKwonlyArgs += 1;
     else scope.numPosArgs += 1;
@@ -99,6 +105,7 @@ function declareParam(c: Compiler, pn: ParseNode, ruleName: string, ruleStar: st
     paramName = pn.name;
     countPlain();
   } else if (isStruct(pn)) {
+    annotated = pn;
     if (pn.rule === ruleName) {
       paramName = idName(pn.nodes[0]);
       countPlain();
@@ -109,12 +116,15 @@ function declareParam(c: Compiler, pn: ParseNode, ruleName: string, ruleStar: st
       const inner = pn.nodes[0];
       if (inner === null) {
         // bare star: keyword-only params follow
+        annotated = null;
       } else if (isId(inner)) {
         scope.scopeFlags |= SCOPE_FLAG_VARARGS;
         paramName = inner.name;
+        annotated = null;
       } else {
         scope.scopeFlags |= SCOPE_FLAG_VARARGS;
-        paramName = idName((inner as StructNode).nodes[0]);
+        annotated = inner as StructNode;
+        paramName = idName(annotated.nodes[0]);
       }
     } else if (pn.rule === ruleDblStar) {
       paramName = idName(pn.nodes[0]);
@@ -129,7 +139,24 @@ function declareParam(c: Compiler, pn: ParseNode, ruleName: string, ruleStar: st
     if (id.kind !== IdKind.Undecided) c.syntaxError(pn, "argument name reused");
     id.kind = IdKind.Local;
     id.flags = paramFlag;
+    if (scope.emitOptions === EmitOpt.Viper && ruleName === "typedargslist_name" && annotated !== null) {
+      id.flags |= viperTypeAnnotation(c, annotated.nodes[1]) << ID_FLAG_VIPER_TYPE_POS;
+    }
   }
+}
+
+/** The native type an annotation of a viper function names (object when absent). */
+export function viperTypeAnnotation(c: Compiler, pn: ParseNode): number {
+  if (pn === null) return NativeType.Obj;
+  if (isId(pn)) {
+    const t = nativeTypeFromName(pn.name);
+    if (t < 0) {
+      c.viperError(`unknown type '${pn.name}'`);
+      return 0;
+    }
+    return t;
+  }
+  c.syntaxError(pn, "annotation must be an identifier");
 }
 
 function compileCompIter(c: Compiler, compFor: StructNode, innerExpr: ParseNode, forDepth: number): void {
@@ -145,6 +172,7 @@ function compileCompIter(c: Compiler, compFor: StructNode, innerExpr: ParseNode,
       c.compileNode(innerExpr);
       if (c.scopeCur.kind === ScopeKind.GenExpr) {
         emit.yieldOp(YieldKind.Value);
+        c.reserveLabelsForNative(1);
         emit.popTop();
       } else {
         emit.storeComp(c.scopeCur.kind, 4 * forDepth + 5);

@@ -1,7 +1,7 @@
 // Simple and compound statements other than try/with (compiler-exceptions.ts) and def/class
 // (compiler-functions.ts): assignment, del, flow control, imports, global/nonlocal, assert, if,
 // while, for (with upstream's range() loop optimisation).
-import type { ParseNode, StructNode } from "./parse-tree.js";
+import type { ParseNode, PyConstant, StructNode } from "./parse-tree.js";
 import { AssignKind, INVALID_LABEL, hasCompFor, type Compiler, type RuleFn } from "./compiler.js";
 import { AttrKind, BREAK_FROM_FOR, BuildKind, ImportKind, Pass, SubscrKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
@@ -86,7 +86,7 @@ function plainAssign(c: Compiler, pns: StructNode, rhs: ParseNode): void {
 }
 
 /** A folded constant tuple turned back into the tuple display 1.18's parser would have kept. */
-function constTupleAsDisplay(items: readonly ConstObj[], line: number, smallIntBits: number): StructNode {
+function constTupleAsDisplay(items: readonly PyConstant[], line: number, smallIntBits: number): StructNode {
   const limit = 1n << BigInt(smallIntBits - 1);
   const nodes: ParseNode[] = items.map((item): ParseNode => {
     switch (item.type) {

@@ -3,13 +3,17 @@
 // code size and emit, as upstream's py/compile.c does. The per-rule compile functions live in the
 // compiler-*.ts files, grouped by area; this file holds the shared state and the helpers they use.
 import type { ParseNode, ParseTree, StructNode } from "./parse-tree.js";
-import { CompileError } from "./compile-error.js";
+import { CompileError, PendingTypedError, type CompileErrorKind } from "./compile-error.js";
+import type { NativeArch } from "./native/arch.js";
+import { createAssembler } from "./native/assemblers.js";
+import { NativeEmitter } from "./native/emit-native.js";
+import { compileInlineAsmScope } from "./native/inline-asm.js";
 import { Pass, SetupBlockKind, type Emitter, GlobalOpKind, IdOpKind, AttrKind, SubscrKind, BuildKind } from "./emitter.js";
 import type { ConstObj } from "./constants.js";
 import { EmitCommon } from "./emit-common.js";
 import { BytecodeEmitter } from "./emit-bytecode.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
-import { IdKind, Scope, ScopeKind } from "./scope.js";
+import { EmitOpt, IdKind, Scope, ScopeKind } from "./scope.js";
 import type { CompiledModule, RawCode } from "./raw-code.js";
 import { idName, isConstFalse, isConstTrue, isStruct, isSmallInt, isToken } from "./parse-node.js";
 import { Tok } from "./tokens.js";
@@ -31,8 +35,8 @@ export class PendingSyntaxError extends Error {
 /** A compiler-detected SyntaxError: upstream's traceback names the scope it was found in. */
 export class ScopedCompileError extends CompileError {
   readonly block: string;
-  constructor(message: string, filename: string, line: number, block: string) {
-    super("SyntaxError", message, filename, line);
+  constructor(message: string, filename: string, line: number, block: string, kind: CompileErrorKind = "SyntaxError") {
+    super(kind, message, filename, line);
     this.block = block;
   }
 
@@ -49,7 +53,12 @@ export interface CompileOptions {
   smallIntBits: number;
   /** Release-specific behaviour; defaults to the newest (1.27). */
   compat?: BackendCompat;
+  /** Target of @native/@viper/@asm_* code (-march); none: such decorators are "invalid arch". */
+  arch?: NativeArch;
+  /** Emitter of the module scope (-X emit=), inherited by its functions. */
+  defaultEmit?: EmitOpt;
 }
+
 
 export class Compiler {
   pass: Pass = Pass.Scope;
@@ -65,9 +74,16 @@ export class Compiler {
   readonly scopes: Scope[] = [];
   /** Scope of each funcdef/classdef/lambdef/comprehension node, found in the scope pass. */
   readonly scopeOf = new Map<StructNode, Scope>();
-  readonly emit: Emitter;
+  /** The emitter of the scope being compiled: bytecode, or native for @native/@viper scopes. */
+  emit: Emitter;
   readonly common: EmitCommon;
   readonly compat: BackendCompat;
+  private readonly bytecodeEmitter: Emitter;
+  private nativeEmitter: Emitter | null = null;
+  /** A ViperTypeError (or similar) recorded during this pass; compiling stops when the pass ends. */
+  pendingError: PendingTypedError | null = null;
+  /** Set by the inline-assembler driver once it compiled a scope. */
+  usedInlineAsm = false;
 
   constructor(readonly opts: CompileOptions) {
     this.compat = opts.compat ?? LATEST_COMPAT;
@@ -79,6 +95,32 @@ export class Compiler {
     } else {
       this.emit = new BytecodeEmitter(this.common, opts.optimize, this.compat);
     }
+    this.bytecodeEmitter = this.emit;
+  }
+
+  /** Labels the native emitter uses internally, taken after the ones of the construct just emitted. */
+  reserveLabelsForNative(n: number): void {
+    if (this.scopeCur.emitOptions !== EmitOpt.Bytecode) this.nextLabel += n;
+  }
+
+  /** Records a viper type error (upstream keeps the last one of the pass). */
+  viperError(message: string): void {
+    this.pendingError = new PendingTypedError("ViperTypeError", message);
+  }
+
+  private emitterFor(scope: Scope): Emitter {
+    if (scope.emitOptions !== EmitOpt.NativePython && scope.emitOptions !== EmitOpt.Viper) return this.bytecodeEmitter;
+    if (!this.nativeEmitter) {
+      const arch = this.opts.arch;
+      const asm = arch ? createAssembler(arch, this.compat) : null;
+      if (!arch || !asm) throw new PendingTypedError("NotImplementedError", "cannot emit native code for this architecture");
+      this.nativeEmitter = new NativeEmitter({
+        common: this.common, compat: this.compat, arch, asm,
+        labelSlot: () => this.nextLabel,
+        error: (kind, message) => { this.pendingError = new PendingTypedError(kind, message); },
+      });
+    }
+    return this.nativeEmitter;
   }
 
   // ---- errors ----
@@ -103,6 +145,7 @@ export class Compiler {
   decreaseExceptLevel(): void {
     this.curExceptLevel -= 1;
     this.emit.endFinally();
+    this.reserveLabelsForNative(1);
   }
 
   // ---- scopes ----
@@ -427,16 +470,19 @@ export class Compiler {
     this.nextLabel = 0;
     this.common.startPass(pass);
     this.emit.startPass(pass, scope);
+    this.reserveLabelsForNative(6);
     if (pass === Pass.Scope) {
       scope.stackSize = 0;
       scope.excStackSize = 0;
     }
     compileScopeBody(this, scope);
-    return this.emit.endPass();
+    const done = this.emit.endPass();
+    if (this.pendingError) throw this.pendingError;
+    return done;
   }
 
   run(tree: ParseTree): CompiledModule {
-    const module = this.newScope(ScopeKind.Module, tree.root, 0);
+    const module = this.newScope(ScopeKind.Module, tree.root, this.opts.defaultEmit ?? EmitOpt.None);
     this.scopeCur = module;
     try {
       // Scopes are appended as they are found, so this loop also visits the ones found on the way.
@@ -447,6 +493,11 @@ export class Compiler {
       }
       for (const s of this.scopes) s.finish();
       for (const s of this.scopes) {
+        if (s.emitOptions === EmitOpt.Asm) {
+          compileInlineAsmScope(this, s);
+          continue;
+        }
+        this.emit = this.emitterFor(s);
         this.compileScope(s, Pass.StackSize);
         this.compileScope(s, Pass.CodeSize);
         while (!this.compileScope(s, Pass.Emit)) {
@@ -454,6 +505,14 @@ export class Compiler {
         }
       }
     } catch (e) {
+      if (e instanceof PendingTypedError || (this.pendingError && !(e instanceof PendingSyntaxError))) {
+        // an emitter error found mid-pass may leave the emitter in a state upstream would not reach:
+        // the recorded error is the one upstream reports
+        const err = e instanceof PendingTypedError ? e : this.pendingError!;
+        const pn = this.scopeCur.pn;
+        const line = pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0;
+        throw new ScopedCompileError(err.message, this.opts.sourceFile, line, this.scopeCur.simpleName, err.kind);
+      }
       if (e instanceof PendingSyntaxError) {
         const pn = this.scopeCur.pn;
         const line = e.line || (pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0);
@@ -466,6 +525,8 @@ export class Compiler {
       qstrs: this.common.qstrs,
       consts: this.common.consts,
       smallIntBits: this.opts.smallIntBits,
+      // upstream marks the module native once a native emitter or inline assembler was created
+      nativeArch: this.nativeEmitter || this.usedInlineAsm ? this.opts.arch : undefined,
     };
   }
 }

@@ -3,7 +3,12 @@
 // text form the .mpy stores for numbers (their Python repr).
 import type { PyConstant } from "./parse-tree.js";
 
-export type ConstObj = PyConstant;
+/** The native emitter's reference to mp_fun_table (the runtime's function table), a constant of its own kind. */
+export interface FunTableConst { type: "funtable" }
+
+export type ConstObj = PyConstant | FunTableConst;
+
+export const FUN_TABLE: FunTableConst = { type: "funtable" };
 
 export function strictlyEqual(a: ConstObj, b: ConstObj, signedZeroDistinct = true): boolean {
   if (a === b) return true;
@@ -11,6 +16,7 @@ export function strictlyEqual(a: ConstObj, b: ConstObj, signedZeroDistinct = tru
   switch (a.type) {
     case "none":
     case "ellipsis":
+    case "funtable":
       return true;
     case "bool":
       return a.value === (b as typeof a).value;
@@ -41,6 +47,7 @@ export function strictlyEqual(a: ConstObj, b: ConstObj, signedZeroDistinct = tru
 /** Python truthiness of a constant (upstream folds `if <const>:` with it). */
 export function constIsTrue(c: ConstObj): boolean {
   switch (c.type) {
+    case "funtable": return true;
     case "none": return false;
     case "ellipsis": return true;
     case "bool": return c.value;

@@ -27,6 +27,47 @@ export function encodeUint(out: number[], value: number): void {
   out.push(groups[0]);
 }
 
+/** The prelude's packed signature (MP_BC_PRELUDE_SIG_ENCODE): state size, exception depth and arg counts. */
+export function preludeSignature(nState: number, nExc: number, scope: Scope): number[] {
+  const out: number[] = [];
+  let F = scope.scopeFlags & SCOPE_FLAG_ALL_SIG;
+  let A = scope.numPosArgs;
+  let K = scope.numKwonlyArgs;
+  let D = scope.numDefPosArgs;
+  let S = nState - 1;
+  let E = nExc;
+  let z = ((S & 0xf) << 3) | ((E & 1) << 2) | (A & 3);
+  S >>>= 4;
+  E >>>= 1;
+  A >>>= 2;
+  while (S | E | F | A | K | D) {
+    out.push(0x80 | z);
+    z = ((F & 1) << 6) | ((S & 3) << 4) | ((K & 1) << 3) | ((A & 1) << 2) | ((E & 1) << 1) | (D & 1);
+    S >>>= 2;
+    E >>>= 1;
+    F >>>= 1;
+    A >>>= 1;
+    K >>>= 1;
+    D >>>= 1;
+  }
+  out.push(z);
+  return out;
+}
+
+/** The prelude's sizes of the source-info and cell sections (MP_BC_PRELUDE_SIZE_ENCODE). */
+export function preludeSizes(nInfo: number, nCell: number): number[] {
+  const out: number[] = [];
+  let i = nInfo, c = nCell;
+  do {
+    let z = ((i & 0x3f) << 1) | (c & 1);
+    c >>>= 1;
+    i = Math.floor(i / 64);
+    if (c | i) z |= 0x80;
+    out.push(z);
+  } while (c | i);
+  return out;
+}
+
 export class BytecodeEmitter implements Emitter {
   protected pass: Pass = Pass.Scope;
   protected suppress = false;
@@ -208,41 +249,13 @@ export class BytecodeEmitter implements Emitter {
     let nState = scope.numLocals + scope.stackSize;
     if (nState === 0) nState = 1;
     this.writeSignature(nState, scope.excStackSize, scope);
-    if (pass >= Pass.CodeSize) {
-      let i = this.nInfo, c = this.nCell;
-      do {
-        let z = ((i & 0x3f) << 1) | (c & 1);
-        c >>>= 1;
-        i = Math.floor(i / 64);
-        if (c | i) z |= 0x80;
-        this.ci(z);
-      } while (c | i);
-    }
+    if (pass >= Pass.CodeSize) for (const b of preludeSizes(this.nInfo, this.nCell)) this.ci(b);
   }
 
   protected writeSignature(nState: number, nExc: number, scope: Scope): void {
-    let F = scope.scopeFlags & SCOPE_FLAG_ALL_SIG;
-    let A = scope.numPosArgs;
-    let K = scope.numKwonlyArgs;
-    let D = scope.numDefPosArgs;
-    let S = nState - 1;
-    let E = nExc;
-    let z = ((S & 0xf) << 3) | ((E & 1) << 2) | (A & 3);
-    S >>>= 4;
-    E >>>= 1;
-    A >>>= 2;
-    while (S | E | F | A | K | D) {
-      this.ci(0x80 | z);
-      z = ((F & 1) << 6) | ((S & 3) << 4) | ((K & 1) << 3) | ((A & 1) << 2) | ((E & 1) << 1) | (D & 1);
-      S >>>= 2;
-      E >>>= 1;
-      F >>>= 1;
-      A >>>= 1;
-      K >>>= 1;
-      D >>>= 1;
-    }
-    this.ci(z);
+    for (const b of preludeSignature(nState, nExc, scope)) this.ci(b);
   }
+
 
   /** Closes the source-info section (its size is now known) and lists the locals that become cells. */
   protected writeCellList(): void {

@@ -5,6 +5,10 @@ import { Compiler } from "./compiler.js";
 import { writeMpy, MPY_VERSIONS, DEFAULT_MPY_VERSION } from "./mpy-writer.js";
 import { CompileError } from "./compile-error.js";
 import { compatForRelease } from "./compat.js";
+import { nativeArch } from "./native/arch.js";
+import { EmitOpt } from "./scope.js";
+
+const EMIT_BY_NAME = { bytecode: EmitOpt.None, native: EmitOpt.NativePython, viper: EmitOpt.Viper } as const;
 
 export { CompileError, MPY_VERSIONS, DEFAULT_MPY_VERSION };
 
@@ -22,6 +26,10 @@ export interface CompileOptions {
   smallIntBits?: number;
   /** .mpy version to write, default "6.3". */
   mpyVersion?: string;
+  /** Native arch (-march name, already resolved: see native/target.ts); none means bytecode only. */
+  arch?: string;
+  /** Default emitter of the module (-X emit=), default "bytecode". */
+  emit?: "bytecode" | "native" | "viper";
 }
 
 export function compileToMpy(source: string | Uint8Array, opts: CompileOptions): Uint8Array {
@@ -45,7 +53,11 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
   };
   const tree = parse(source, parseOptions);
   const compat = compatForRelease(MPY_VERSIONS[version].emulates);
-  const compiler = new Compiler({ sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat });
+  const arch = opts.arch !== undefined ? nativeArch(opts.arch) : undefined;
+  if (opts.arch !== undefined && !arch) throw new RangeError(`unknown native arch ${opts.arch}`);
+  const compiler = new Compiler({
+    sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat, arch, defaultEmit: EMIT_BY_NAME[opts.emit ?? "bytecode"],
+  });
   const cm = compiler.run(tree);
   return writeMpy(cm, version);
 }

@@ -31,7 +31,7 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
 
 export const DEFAULT_MPY_VERSION = "6.3";
 
-const OBJ_NONE = 1, OBJ_FALSE = 2, OBJ_TRUE = 3, OBJ_ELLIPSIS = 4, OBJ_STR = 5, OBJ_BYTES = 6,
+const OBJ_FUN_TABLE = 0, OBJ_NONE = 1, OBJ_FALSE = 2, OBJ_TRUE = 3, OBJ_ELLIPSIS = 4, OBJ_STR = 5, OBJ_BYTES = 6,
   OBJ_INT = 7, OBJ_FLOAT = 8, OBJ_COMPLEX = 9, OBJ_TUPLE = 10;
 
 class ByteSink {
@@ -66,6 +66,7 @@ const TABLE_REPRS: NumberReprs = { float: legacyFloatRepr119, complex: legacyCom
 
 function writeObj(out: ByteSink, o: ConstObj, reprs: NumberReprs): void {
   switch (o.type) {
+    case "funtable": out.u8(OBJ_FUN_TABLE); return;
     case "none": out.u8(OBJ_NONE); return;
     case "bool": out.u8(o.value ? OBJ_TRUE : OBJ_FALSE); return;
     case "ellipsis": out.u8(OBJ_ELLIPSIS); return;
@@ -96,9 +97,23 @@ function writeObj(out: ByteSink, o: ConstObj, reprs: NumberReprs): void {
   }
 }
 
+/** Raw-code kinds as the .mpy numbers them (MP_CODE_* minus MP_CODE_BYTECODE). */
+const CODE_KIND = { bytecode: 0, native: 1, viper: 2, asm: 3 } as const;
+
 function writeRawCode(out: ByteSink, rc: RawCode): void {
-  out.uint((rc.funData.length << 3) | ((rc.children.length !== 0 ? 1 : 0) << 2));
+  const nat = rc.native;
+  out.uint((rc.funData.length << 3) | ((rc.children.length !== 0 ? 1 : 0) << 2) | CODE_KIND[nat?.kind ?? "bytecode"]);
   out.raw(rc.funData);
+  if (nat?.kind === "native") {
+    out.uint(nat.preludeOffset);
+  } else if (nat) {
+    // viper and asm functions take no generator/varargs/kw-defaults flags: always 0
+    out.uint(0);
+    if (nat.kind === "asm") {
+      out.uint(nat.asmNPosArgs ?? 0);
+      out.uint(nat.asmTypeSig ?? 0);
+    }
+  }
   if (rc.children.length) {
     out.uint(rc.children.length);
     for (const child of rc.children) writeRawCode(out, child);
@@ -110,7 +125,9 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   if (!v) throw new Error(`unsupported .mpy version ${version}`);
   if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits);
   const out = new ByteSink();
-  out.raw([0x4d, v.major, 0, cm.smallIntBits]);
+  // native code puts the sub-version and the arch in the feature byte; bytecode alone leaves it 0
+  const feature = cm.nativeArch ? v.sub | (cm.nativeArch.code << 2) : 0;
+  out.raw([0x4d, v.major, feature, cm.smallIntBits]);
   out.uint(cm.qstrs.length);
   out.uint(cm.consts.length);
   for (const q of cm.qstrs) writeQstr(out, q);

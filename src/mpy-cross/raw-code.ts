@@ -9,6 +9,18 @@ export interface RawCode {
   scopeFlags: number;
   /** .mpy v5 only: this code's own constant table and where its inline qstrs sit. */
   v5?: RawCodeV5;
+  /** Machine code (absent: bytecode). funData then holds the machine code (and a native prelude). */
+  native?: NativeCodeInfo;
+}
+
+/** What the .mpy stores after the machine code of a native raw code. */
+export interface NativeCodeInfo {
+  kind: "native" | "viper" | "asm";
+  /** @native: offset of the bytecode-style prelude within funData. */
+  preludeOffset: number;
+  /** @asm: number of register arguments and the type signature (2 bits per arg, return first). */
+  asmNPosArgs?: number;
+  asmTypeSig?: number;
 }
 
 /** The parts of a raw code that .mpy v5 stores per function instead of per module. */
@@ -31,4 +43,6 @@ export interface CompiledModule {
   qstrs: string[];
   consts: import("./constants.js").ConstObj[];
   smallIntBits: number;
+  /** The arch of the module's native code; absent when it is bytecode only (no arch in the header). */
+  nativeArch?: import("./native/arch.js").NativeArch;
 }

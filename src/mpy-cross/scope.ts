@@ -5,6 +5,8 @@
 import type { ParseNode, StructNode } from "./parse-tree.js";
 import type { RawCode } from "./raw-code.js";
 
+import { NativeType, nativeTypeFromName } from "./native/types.js";
+
 export enum ScopeKind {
   Module,
   Class,
@@ -29,6 +31,9 @@ export enum IdKind {
   Free,
 }
 
+/** How a scope is compiled (MP_EMIT_OPT_*): None is the module default without -X emit. */
+export enum EmitOpt { None = 0, Bytecode = 1, NativePython = 2, Viper = 3, Asm = 4 }
+
 export const ID_FLAG_IS_PARAM = 0x01;
 export const ID_FLAG_IS_STAR_PARAM = 0x02;
 export const ID_FLAG_IS_DBL_STAR_PARAM = 0x04;
@@ -41,6 +46,10 @@ export const SCOPE_FLAG_DEFKWARGS = 0x08;
 export const SCOPE_FLAG_REFGLOBALS = 0x10;
 export const SCOPE_FLAG_HASCONSTS = 0x20;
 export const SCOPE_FLAG_ALL_SIG = 0x0f;
+/** Viper return type (a native type number) sits in the scope flags from this bit on. */
+export const SCOPE_FLAG_VIPERRET_POS = 6;
+/** Viper parameter type (a native type number) sits in an id's flags from this bit on. */
+export const ID_FLAG_VIPER_TYPE_POS = 4;
 
 export interface IdInfo {
   kind: IdKind;
@@ -186,6 +195,10 @@ export class Scope {
     for (const id of this.ids) {
       if (this.kind === ScopeKind.Class && id.name === "__class__") continue;
       if (isFuncLike(this.kind) && id.kind === IdKind.GlobalImplicit) id.kind = IdKind.GlobalExplicit;
+      // a global reference makes native code swap in the module's globals (a viper cast is no reference)
+      if (id.kind === IdKind.GlobalExplicit && !(this.emitOptions === EmitOpt.Viper && nativeTypeFromName(id.name) >= NativeType.Int)) {
+        this.scopeFlags |= SCOPE_FLAG_REFGLOBALS;
+      }
       if (id.kind === IdKind.Local || id.flags & ID_FLAG_IS_PARAM) id.localNum = this.numLocals++;
     }
     for (const id of this.ids) {

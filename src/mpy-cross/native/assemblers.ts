@@ -1,0 +1,17 @@
+// Which assembler generates the native code of an arch. Each code generator registers here; an arch
+// whose generator is missing compiles its @native/@viper code to "cannot emit native code".
+import type { NativeArch, AsmKind } from "./arch.js";
+import type { NativeAssembler } from "./asm.js";
+import type { BackendCompat } from "../compat.js";
+import { AsmX64 } from "./asm-x64.js";
+
+type Factory = (arch: NativeArch, compat: BackendCompat) => NativeAssembler;
+
+const FACTORIES: Partial<Record<AsmKind, Factory>> = {
+  x64: () => new AsmX64(),
+};
+
+export function createAssembler(arch: NativeArch, compat: BackendCompat): NativeAssembler | null {
+  const f = arch.asm ? FACTORIES[arch.asm] : undefined;
+  return f ? f(arch, compat) : null;
+}
