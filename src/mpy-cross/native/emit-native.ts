@@ -33,7 +33,7 @@ import { VType, nativeTypeFromName, NativeType, vtypeName } from "./types.js";
 const ITER_BUF_NSLOTS = 4;
 const RETURN_NORMAL = 0, RETURN_YIELD = 1, RETURN_EXCEPTION = 2;
 /** MP_OBJ_SENTINEL / MP_OBJ_NULL as passed to mp_obj_subscr. */
-const OBJ_SENTINEL = 8, OBJ_NULL = 0;
+const OBJ_SENTINEL = 4, OBJ_NULL = 0;
 
 // Sizes and offsets, in words, of the runtime structs native code reaches into (host-computed upstream).
 const SIZEOF_CODE_STATE = 5;
