@@ -12,7 +12,7 @@ function session(ctx: CliContext): Session {
 }
 
 /** Run code with its output streamed to ours; with --no-follow, start it and return at once. */
-async function execAndFollow(ctx: CliContext, code: string, follow: boolean): Promise<number> {
+async function execAndFollow(ctx: CliContext, code: string | Uint8Array, follow: boolean): Promise<number> {
   const repl = await ctx.repl();
   session(ctx).acted = true;
   if (!follow) {
@@ -69,9 +69,10 @@ export const evalCommand: CommandSpec = {
   },
 };
 
-export function readLocalScript(file: string, cmd: string): string {
+/** The script's bytes as they are: a Latin-1 comment or string must reach the board unchanged. */
+export function readLocalScript(file: string, cmd: string): Buffer {
   try {
-    return fs.readFileSync(file, "utf8");
+    return fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new TspyError(`${cmd}: ${file}: no such file`);

@@ -116,7 +116,9 @@ async function boardFs(ctx: CliContext): Promise<BoardFiles> {
   markActed(ctx);
   if (ctx.files) return ctx.files();
   const [{ BoardFs }, repl] = await Promise.all([import("../fs/board-fs.js"), ctx.repl()]);
-  return BoardFs.for(repl);
+  const bfs = BoardFs.for(repl);
+  bfs.onNotice = (message) => ctx.err.write(`tspy: ${message}\n`);
+  return bfs;
 }
 
 /** Abort a long copy on the first Ctrl-C, between chunks (main.ts also interrupts the board). */

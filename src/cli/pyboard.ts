@@ -100,7 +100,7 @@ export const pyboardCommand: CommandSpec = {
 
     const repl = await ctx.repl();
     const follow = p.follow ?? true;
-    const programs: string[] = [];
+    const programs: (string | Uint8Array)[] = [];
     if (p.command !== undefined) programs.push(p.command);
     for (const f of p.files) programs.push(readLocalScript(f, "pyboard"));
     if (programs.length === 0) {

@@ -125,6 +125,7 @@ export class BoardFs {
   }
 
   private async detect(): Promise<BoardCaps> {
+    const F = snippets.OS_FUNCTIONS.length;
     let v: PyValue[] | null = null;
     for (let attempt = 1; v === null; attempt++) {
       try {
@@ -132,9 +133,9 @@ export class BoardFs {
         const got = parsePyLiteral(text(await this.exec(snippets.detect, {}, false)).trim());
         // A byte lost on the way can drop an item and shift the rest: check the shape.
         const ok =
-          Array.isArray(got) && got.length === 18 && typeof got[0] === "string" &&
-          got.slice(1, 9).every((f) => typeof f === "boolean") && typeof got[13] === "number" &&
-          (got[16] === null || typeof got[16] === "string");
+          Array.isArray(got) && got.length === 1 + F + 10 && typeof got[0] === "string" &&
+          got.slice(1, 1 + F).every((f) => typeof f === "boolean") && typeof got[F + 5] === "number" &&
+          (got[F + 8] === null || typeof got[F + 8] === "string");
         if (!ok) throw new PyLiteralError("unexpected answer to the capability detection");
         v = got;
       } catch (e) {
@@ -142,36 +143,60 @@ export class BoardFs {
         if (attempt >= 3 || !(e instanceof DeviceError || e instanceof PyLiteralError)) throw e;
       }
     }
-    const flags = v.slice(1, 9) as boolean[];
+    const has = Object.fromEntries(snippets.OS_FUNCTIONS.map((n, i) => [n, v[1 + i] === true])) as Record<snippets.OsFunction, boolean>;
+    const rest = v.slice(1 + F);
     const caps: BoardCaps = {
       osModule: String(v[0]),
-      ilistdir: flags[0],
-      stat: flags[1],
-      mkdir: flags[2],
-      rename: flags[3],
-      statvfs: flags[4],
-      getcwd: flags[5],
-      size: flags[6],
-      rmdir: flags[7],
-      hashlib: (v[9] as string | null) ?? null,
-      binascii: (v[10] as string | null) ?? null,
-      stdoutBuffer: Boolean(v[11]),
-      kbdIntr: Boolean(v[12]),
-      memFree: Number(v[13]),
-      implementation: String(v[14]),
-      platform: String(v[15]),
-      journal: (v[16] as string | null) ?? null,
-      deflate: v[17] === true,
+      ...has,
+      hashlib: (rest[0] as string | null) ?? null,
+      binascii: (rest[1] as string | null) ?? null,
+      stdoutBuffer: Boolean(rest[2]),
+      kbdIntr: Boolean(rest[3]),
+      memFree: Number(rest[4]),
+      implementation: String(rest[5]),
+      platform: String(rest[6]),
+      journal: (rest[7] as string | null) ?? null,
+      deflate: rest[8] === true,
+      time: (rest[9] as string | null) ?? null,
+      rawFF: true,
     };
+    // Raw-paste came with 1.14; only boards without it can have 1.8's lexer.
+    if (this.repl.pasteMode !== "raw-paste") caps.rawFF = text(await this.exec(snippets.probeRawFF, {}, false)).trim() === "True";
+    this.escapeFF = !caps.rawFF;
     if (caps.journal !== null) await this.recover(caps, caps.journal);
     return caps;
   }
 
-  /** Finish or undo a write that an earlier connection did not complete. */
+  /**
+   * Finish or undo a write that an earlier connection did not complete. This must never stop the
+   * command that connected: whatever goes wrong is told once (the journal is dropped) and work goes on.
+   */
   private async recover(caps: BoardCaps, journal: string): Promise<void> {
     const [state, tmp, target] = journal.split("\n");
-    if (!tmp) return;
-    await this.exec(snippets.recoverJournal(caps, state, tmp, target ?? ""));
+    let failure: string | null = null;
+    try {
+      if (tmp) {
+        const out = text(await this.exec(snippets.recoverJournal(caps, state, tmp, target ?? ""))).trim();
+        const said = parsePyLiteral(out);
+        if (typeof said === "string") failure = said;
+      } else {
+        await this.exec(snippets.dropJournal(caps));
+      }
+    } catch (e) {
+      if (!(e instanceof DeviceError || e instanceof PyLiteralError)) throw e;
+      failure = e instanceof DeviceError ? `${e.exceptionName}: ${e.message}` : e.message;
+      await this.exec(snippets.dropJournal(caps)).catch(() => undefined);
+    }
+    if (failure !== null) {
+      this.notice(`the unfinished write of :${target || tmp} left by an earlier connection could not be completed (${failure}); its journal was removed`);
+    }
+  }
+
+  /** Things the user should hear about that do not stop the command (set by the CLI). */
+  onNotice: (message: string) => void = () => undefined;
+
+  private notice(message: string): void {
+    this.onNotice(message);
   }
 
   private async circuitPython(): Promise<boolean> {
@@ -230,13 +255,15 @@ export class BoardFs {
     const sum = bytes.reduce((a, b) => a + b, 0);
     return Buffer.concat([
       Buffer.from("_c="),
-      bytesLiteral(bytes, this.rawBytesDamaged ? "ascii" : "bytes8", true),
+      bytesLiteral(bytes, this.rawBytesDamaged ? "ascii" : "bytes8", this.escapeFF),
       Buffer.from(`\nif len(_c)!=${bytes.length} or sum(_c)!=${sum}:raise ValueError('tspy: garbled')\nexec(_c)\n_c=None\n`),
     ]);
   }
 
   /** Set when raw bytes were found damaged on this link: literals stay printable from then on. */
   private rawBytesDamaged = false;
+  /** Until detection says otherwise, a 0xFF byte in a guarded program travels escaped. */
+  private escapeFF = true;
 
   /** Run a snippet; board OSErrors become FsError(op, path). */
   private async run(code: string | Uint8Array, op: string, path: string, timeoutMs = 30_000): Promise<string> {
@@ -587,7 +614,6 @@ export class BoardFs {
     const tmp = tempPathFor(path);
     const cp = caps.implementation === "circuitpython";
     const digest = caps.hashlib ? createHash("sha256").update(data).digest("hex") : null;
-    const plainRaw = this.repl.pasteMode === "plain";
     // Each chunk is checked on the board (length and byte sum) before it is written: a byte lost
     // or changed on the link is caught here and the chunk sent again, instead of failing the whole
     // file at the final check. Nothing runs when the code arrives garbled (a SyntaxError).
@@ -597,12 +623,12 @@ export class BoardFs {
       if (!caps.deflate || plan.write !== "bytes8" || this.repl.pasteMode !== "raw-paste" || chunk.length < 512) return null;
       const z = deflateRawSync(chunk, { level: 9, windowBits: snippets.DEFLATE_WBITS, memLevel: 9 });
       if (z.length > chunk.length * 0.9) return null;
-      return Buffer.concat([Buffer.from("_inf("), bytesLiteral(z, "bytes8", plainRaw), Buffer.from(")")]);
+      return Buffer.concat([Buffer.from("_inf("), bytesLiteral(z, "bytes8", !caps.rawFF), Buffer.from(")")]);
     };
     const checked = (chunk: Uint8Array) =>
       Buffer.concat([
         Buffer.from("_d="),
-        deflated(chunk) ?? dataExpression(chunk, plan.write, plainRaw),
+        deflated(chunk) ?? dataExpression(chunk, plan.write, !caps.rawFF),
         Buffer.from(`\n${snippets.chunkCheck(chunk.length, chunk.reduce((a, b) => a + b, 0))}`),
       ]);
     const commit = snippets.writeCommit(caps, tmp, path, String(data.length), digest ? pyStr(digest) : null);

@@ -19,13 +19,14 @@ export type ReadEncoding = "escaped" | "escaped-lf" | "base64" | "repr";
 const BS = 0x5c;
 const QUOTE = 0x27;
 
-/** Bytes that must be escaped inside `b'...'` in raw-paste mode (the rest may be sent as they are). */
-function mustEscape8(b: number, plainRaw: boolean): boolean {
+/** Bytes that must be escaped inside `b'...'` (the rest may be sent as they are). */
+function mustEscape8(b: number, escapeFF: boolean): boolean {
   if (b === BS || b === QUOTE || b === 0x0a || b === 0x0d || b === 0x00) return true;
+  // MicroPython 1.8's lexer takes 0xFF for the end of the input (BoardCaps.rawFF).
+  if (b === 0xff) return escapeFF;
   // Raw-paste ends the data at Ctrl-C/Ctrl-D; plain raw mode also acts on Ctrl-A and Ctrl-B, and
   // boards that emulate raw-paste over plain raw mode (tspy's virtual board) re-encode a program
   // holding any of them, so all four are escaped.
-  void plainRaw;
   return b >= 0x01 && b <= 0x04;
 }
 
@@ -38,12 +39,12 @@ function pushEscape(out: number[], b: number): void {
   else out.push(BS, 0x78, HEX.charCodeAt(b >> 4), HEX.charCodeAt(b & 15));
 }
 
-/** `b'...'` holding `data`, as source bytes. */
-export function bytesLiteral(data: Uint8Array, enc: "bytes8" | "ascii", plainRaw = false): Uint8Array {
+/** `b'...'` holding `data`, as source bytes; `escapeFF` for boards whose lexer ends at a raw 0xFF. */
+export function bytesLiteral(data: Uint8Array, enc: "bytes8" | "ascii", escapeFF = false): Uint8Array {
   const out: number[] = [0x62, QUOTE];
   for (let i = 0; i < data.length; i++) {
     const b = data[i];
-    const escape = enc === "bytes8" ? mustEscape8(b, plainRaw) : b < 0x20 || b >= 0x7f || b === BS || b === QUOTE;
+    const escape = enc === "bytes8" ? mustEscape8(b, escapeFF) : b < 0x20 || b >= 0x7f || b === BS || b === QUOTE;
     if (!escape) out.push(b);
     else if (b <= 0x07 && enc === "bytes8") {
       // Octal: `\3` is two bytes where `\x03` is four, unless an octal digit follows (then `\003`).
@@ -57,9 +58,9 @@ export function bytesLiteral(data: Uint8Array, enc: "bytes8" | "ascii", plainRaw
 }
 
 /** Source bytes of a Python expression that evaluates to `data` on the board. */
-export function dataExpression(data: Uint8Array, enc: WriteEncoding, plainRaw: boolean, a2b = "_a2b"): Uint8Array {
+export function dataExpression(data: Uint8Array, enc: WriteEncoding, escapeFF: boolean, a2b = "_a2b"): Uint8Array {
   if (enc === "base64") return Buffer.from(`${a2b}(b'${Buffer.from(data).toString("base64")}')`, "latin1");
-  return bytesLiteral(data, enc, plainRaw);
+  return bytesLiteral(data, enc, escapeFF);
 }
 
 /** How many source bytes one data byte costs on average in each encoding (for chunk sizing). */

@@ -7,18 +7,15 @@
 // and on CircuitPython.
 import { boardEscapeExpr, pyStr } from "./codec.js";
 
+/** Functions of the board's `os`/`uos` module that detection looks for (each a boolean in BoardCaps). */
+export const OS_FUNCTIONS = [
+  "ilistdir", "stat", "mkdir", "rename", "statvfs", "getcwd", "size", "rmdir", "remove", "unlink", "listdir",
+] as const;
+export type OsFunction = (typeof OS_FUNCTIONS)[number];
+
 /** What the board offers, found once per connection by `detect`. */
-export interface BoardCaps {
+export interface BoardCaps extends Record<OsFunction, boolean> {
   osModule: string;
-  ilistdir: boolean;
-  stat: boolean;
-  mkdir: boolean;
-  rename: boolean;
-  statvfs: boolean;
-  getcwd: boolean;
-  /** micro:bit's `os.size(name)`. */
-  size: boolean;
-  rmdir: boolean;
   /** Module with sha256 (`hashlib`, `uhashlib`), or null. */
   hashlib: string | null;
   /** Module with a2b_base64/b2a_base64 (`binascii`, `ubinascii`), or null. */
@@ -33,6 +30,13 @@ export interface BoardCaps {
   journal: string | null;
   /** The `deflate` module (MicroPython 1.21+): compressed chunks. */
   deflate: boolean;
+  /** Module with localtime (`time`, or Pycopy's `utime`), or null. */
+  time: string | null;
+  /**
+   * The lexer reads a raw 0xFF byte in source as itself. MicroPython 1.8's takes it for the end of
+   * the input, so there every 0xFF travels escaped.
+   */
+  rawFF: boolean;
 }
 
 /** Window of the compressed chunks (2^12 = 4 KB: small enough for any board that has deflate). */
@@ -43,13 +47,17 @@ export function journalPath(caps: Pick<BoardCaps, "mkdir">): string {
   return caps.mkdir ? "/.tspy-journal" : ".tspy-journal";
 }
 
+/**
+ * The capability detection: prints one list, see BoardFs.detect for its shape. Sent unguarded, so it
+ * stays short (a micro:bit compiles it in 16 KB of RAM).
+ */
 export const detect = `import sys
 try:
  import os;_o='os'
 except ImportError:
  import uos as os;_o='uos'
 _r=[_o]
-for _n in ('ilistdir','stat','mkdir','rename','statvfs','getcwd','size','rmdir'):
+for _n in (${OS_FUNCTIONS.map((n) => `'${n}'`).join(",")}):
  _r.append(hasattr(os,_n))
 def _mod(ns,a):
  for _m in ns:
@@ -71,16 +79,38 @@ try:
  _f=open('/.tspy-journal' if hasattr(os,'mkdir') else '.tspy-journal');_r.append(_f.read());_f.close()
 except OSError:_r.append(None)
 _r.append(_mod(('deflate',),'DeflateIO') is not None)
+_r.append(_mod(('time','utime'),'localtime'))
 print(repr(_r))
+_r=_mod=_f=None
 `;
+
+/**
+ * Does the lexer read a raw 0xFF as itself? Source with one in a comment, run through exec (no raw
+ * 0xFF crosses the link): a lexer that ends the input there never sees `_x=1`. Prints True or False.
+ */
+export const probeRawFF = `_x=0
+try:
+ exec(b'_x=2\\n#\\xff\\n_x=1',globals())
+except Exception:pass
+print(_x==1)
+_x=None
+`;
+
+/** How the board removes a file: `os.remove`, or `os.unlink` on old `uos` modules that lack it. */
+function rm(caps: BoardCaps): string {
+  return caps.remove || !caps.unlink ? "os.remove" : "os.unlink";
+}
 
 /** The `_ls(path)` generator of (name, mode, size), built from what the board has. */
 function lister(caps: BoardCaps): string {
   const os = caps.osModule;
+  // Old releases (MicroPython up to 1.9, CircuitPython 2) list `.` and `..`: skipped, or every walk
+  // would recurse into them forever.
   if (caps.ilistdir) {
     return `import ${os} as os
 def _ls(p):
  for _e in (os.ilistdir(p) if p else os.ilistdir()):
+  if _e[0] in ('.','..'):continue
   yield (_e[0],_e[1],_e[3] if len(_e)>3 else ${caps.stat ? "0 if _e[1]&0x4000 else os.stat((p.rstrip('/')+'/' if p else '')+_e[0])[6]" : "0"})
 `;
   }
@@ -88,6 +118,7 @@ def _ls(p):
     return `import ${os} as os
 def _ls(p):
  for _n in (os.listdir(p) if p else os.listdir()):
+  if _n in ('.','..'):continue
   _s=os.stat((p.rstrip('/')+'/' if p else '')+_n)
   yield (_n,_s[0],0 if _s[0]&0x4000 else _s[6])
 `;
@@ -141,13 +172,12 @@ export function listdir(caps: BoardCaps, path: string): string {
 
 /** Entries with their modification time as the board's local time (year, month, day, hour, minute). */
 export function listdirLong(caps: BoardCaps, path: string): string {
-  const os = caps.osModule;
-  if (!caps.stat) return listdir(caps, path);
-  return `${lister(caps)}import time
+  if (!caps.stat || !caps.time) return listdir(caps, path);
+  return `${lister(caps)}import ${caps.time} as _tm
 _p=${pyStr(path)}
 for _e in _ls(_p):
  try:
-  _t=time.localtime(${os}.stat((_p.rstrip('/')+'/' if _p else '')+_e[0])[8])[:5]
+  _t=_tm.localtime(os.stat((_p.rstrip('/')+'/' if _p else '')+_e[0])[8])[:5]
  except Exception:
   _t=None
  print(repr(_e+(_t,)),end=',')
@@ -196,7 +226,7 @@ export function hashMany(caps: BoardCaps, paths: string[], chunk: number): strin
 
 export function remove(caps: BoardCaps, path: string): string {
   return `import ${caps.osModule} as os
-os.remove(${pyStr(path)})
+${rm(caps)}(${pyStr(path)})
 `;
 }
 
@@ -257,7 +287,7 @@ def _rm(p):
      print('E',_e,p);return 0
     print('S',p)
  else:
-  os.remove(p);print('F',p)
+  ${rm(caps)}(p);print('F',p)
  return 1
 _rm(${pyStr(path)})
 `;
@@ -265,16 +295,12 @@ _rm(${pyStr(path)})
 
 /** Filesystems and their usage, as `[(name, mountpoint, bsize, blocks, bavail), ...]` (mpremote's df). */
 export function statvfs(caps: BoardCaps): string {
-  const os = caps.osModule;
-  return `import ${os} as os
-_r=[]
+  // Without the vfs module (before 1.20) the root and its directories stand in for the mounts.
+  return `${lister(caps)}_r=[]
 try:
  import vfs;_ms=vfs.mount()
 except Exception:
- _ms=[]
- for _m in ['']+os.listdir('/'):
-  _m='/'+_m
-  if os.stat(_m)[0]&0x4000:_ms.append(('<unknown>',_m))
+ _ms=[('<unknown>','/')]+[('<unknown>','/'+_e[0]) for _e in _ls('/') if _e[1]&0x4000]
 for _v,_p in _ms:
  _s=os.statvfs(_p)
  _r.append((str(_v),_p,_s[0],_s[2],_s[3]))
@@ -373,22 +399,14 @@ export const writeChunkData = "_tspy_w(_d)\n_d=None\n";
 /**
  * Close, check the temporary file's size (and SHA-256) against `size`/`digest` (Python expressions),
  * then move it over the target and drop the journal. Prints `ok`, or `bad SIZE DIGEST` and leaves
- * the target alone. Without os.rename (micro:bit) the verified temporary file is copied over the
- * target, with the journal saying so, so that an interruption is finished at the next connection.
+ * the target alone. Before the move the journal says `C` (the temporary file is verified): a move
+ * cut short (the link lost between removing the old file and renaming, or in the middle of copying
+ * over it on boards without rename) is finished at the next connection, never undone.
  */
 export function writeCommit(caps: BoardCaps, tmp: string, target: string, size: string, digest: string | null): string {
   const hash = caps.hashlib && digest ? hasher(caps, 512) : "";
   const check = caps.hashlib && digest ? `_hf(_t)` : "None";
   const jp = pyStr(journalPath(caps));
-  const move = caps.rename
-    ? ` try:
-  os.rename(_t,_g)
- except OSError:
-  os.remove(_g);os.rename(_t,_g)`
-    : ` try:
-  _j=open(${jp},'w');_j.write('C\\n'+_t+'\\n'+_g);_j.close()
- except OSError:pass
- ${copyOver()}`;
   return `${stater(caps)}${hash}try:
  _tspy_f.close()
 except NameError:pass
@@ -399,39 +417,66 @@ _ez=${size};_ex=${digest ?? "None"}
 if _z!=_ez or (_ex is not None and _x!=_ex):
  print('bad',_z,_x)
 else:
-${move}
  try:
-  os.remove(${jp})
+  _j=open(${jp},'w');_j.write('C\\n'+_t+'\\n'+_g);_j.close()
+ except OSError:pass
+ ${moveOver(caps)}
+ try:
+  ${rm(caps)}(${jp})
  except OSError:pass
  print('ok')
 `;
 }
 
-/** Copy `_t` over `_g` in small pieces, then remove `_t` (boards without rename). */
-function copyOver(): string {
+/**
+ * Put the verified `_t` in place of `_g` (one level of indentation): a rename where the board has
+ * one (FAT refuses to rename onto an existing file: then remove it first), else copy `_t` over `_g`
+ * in small pieces and remove `_t` (MicroPython 1.8's uos, the micro:bit).
+ */
+function moveOver(caps: BoardCaps): string {
+  if (caps.rename) {
+    return `try:
+  os.rename(_t,_g)
+ except OSError:
+  ${rm(caps)}(_g);os.rename(_t,_g)`;
+  }
   return `_a=open(_t,'rb');_b=open(_g,'wb')
  while 1:
   _d=_a.read(256)
   if not _d:break
   _b.write(_d)
- _a.close();_b.close();os.remove(_t)`;
+ _a.close();_b.close();${rm(caps)}(_t)`;
 }
 
-/** After an interrupted write: finish a verified copy (`C`) or drop the partial file (`T`). */
+/**
+ * After an interrupted write: finish a verified move (`C`) or drop the partial file (`T`), then the
+ * journal. Nothing happens to the target when the temporary file is gone (the move was complete). Never raises: prints `None`, or the repr of what failed (the journal is dropped either
+ * way, so a journal that cannot be replayed is reported once, not at every connection).
+ */
 export function recoverJournal(caps: BoardCaps, state: string, tmp: string, target: string): string {
   const jp = pyStr(journalPath(caps));
-  const body =
-    state === "C"
-      ? ` ${copyOver()}`
-      : ` os.remove(_t)`;
+  const body = state === "C" ? moveOver(caps) : `${rm(caps)}(_t)`;
   return `import ${caps.osModule} as os
-_t=${pyStr(tmp)};_g=${pyStr(target)}
+_t=${pyStr(tmp)};_g=${pyStr(target)};_e=None
 try:
-${body}
+ open(_t,'rb').close()
+ ${body}
 except OSError:pass
+except Exception as e:
+ _e=repr(e)
 try:
- os.remove(${jp})
-except OSError:pass
+ ${rm(caps)}(${jp})
+except Exception:pass
+print(repr(_e))
+`;
+}
+
+/** Remove the journal (one that cannot be replayed, or names nothing). */
+export function dropJournal(caps: BoardCaps): string {
+  return `import ${caps.osModule} as os
+try:
+ ${rm(caps)}(${pyStr(journalPath(caps))})
+except Exception:pass
 `;
 }
 
@@ -442,10 +487,10 @@ try:
  _tspy_f.close()
 except Exception:pass
 try:
- os.remove(${pyStr(tmp)})
+ ${rm(caps)}(${pyStr(tmp)})
 except OSError:pass
 try:
- os.remove(${pyStr(journalPath(caps))})
+ ${rm(caps)}(${pyStr(journalPath(caps))})
 except OSError:pass
 `;
 }

@@ -80,6 +80,13 @@ export function describeSpec(spec: string): string {
   return expandShortcut(spec) ?? spec;
 }
 
+/** `DIR?key=value&...` → DIR and its options (a `?` inside a directory name needs `?` after it). */
+function splitQuery(spec: string): [string, URLSearchParams] {
+  const q = spec.lastIndexOf("?");
+  if (q < 0 || !/^[\w-]+=/.test(spec.slice(q + 1))) return [spec, new URLSearchParams()];
+  return [spec.slice(0, q), new URLSearchParams(spec.slice(q + 1))];
+}
+
 export async function openStream(spec: string, opts: OpenOptions = {}): Promise<ByteStream> {
   const s = spec.trim();
   if (s === "") throw new UsageError("empty device spec");
@@ -87,7 +94,11 @@ export async function openStream(spec: string, opts: OpenOptions = {}): Promise<
   if (s === "virtual" || s.startsWith("virtual:")) {
     // Loaded only when asked for: the VM is the heaviest thing tspy has.
     const { openVirtualBoard } = await import("./virtual/index.js");
-    return openVirtualBoard(s === "virtual" ? undefined : s.slice("virtual:".length), { onNotice: opts.onNotice });
+    // `virtual:DIR?firmware=1.8.4` plays an old release (src/transport/virtual/firmware.ts).
+    const [dir, query] = splitQuery(s === "virtual" ? "" : s.slice("virtual:".length));
+    const unknown = [...query.keys()].filter((k) => k !== "firmware");
+    if (unknown.length) throw new UsageError(`virtual board: unknown option "${unknown[0]}" (known: firmware)`);
+    return openVirtualBoard(dir || undefined, { onNotice: opts.onNotice, firmware: query.get("firmware") ?? undefined });
   }
   for (const [prefix, open] of Object.entries(SCHEMES)) {
     if (s.startsWith(prefix)) return open(s.slice(prefix.length), opts);

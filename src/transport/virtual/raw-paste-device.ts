@@ -27,6 +27,10 @@ export interface RawPasteOptions {
   window: number;
   /** The longest program accepted; longer ones are refused with \x04 mid-stream. */
   maxProgram: number;
+  /** false: firmware before 1.14, which does not know raw-paste (Ctrl-E A Ctrl-A restarts the raw REPL). */
+  rawPaste?: boolean;
+  /** MicroPython 1.8: a 0xFF byte ends the program's source (the rest, up to Ctrl-D, is lost). */
+  inputEndsAtFF?: boolean;
 }
 
 export type InputResult = "ok" | "soft-reset";
@@ -36,6 +40,8 @@ export class BoardProtocol {
   private rawLen = 0;
   private rawFirst = -1;
   private rawSecond = -1;
+  /** After a 0xFF on a board whose lexer ends there: the rest of the program never reaches it. */
+  private cutOff = false;
   private paste: { chunks: number[]; remain: number; refused: boolean } | null = null;
 
   constructor(
@@ -78,9 +84,15 @@ export class BoardProtocol {
   private rawInput(byte: number): InputResult {
     switch (byte) {
       case CTRL_A:
+        this.cutOff = false;
         if (this.rawLen === 2 && this.rawFirst === CTRL_E && this.rawSecond === 0x41 /* A */) {
           this.vm.feed(CTRL_C); // the VM clears its line silently; the device takes over
           this.rawLen = 0;
+          if (this.opts.rawPaste === false) {
+            // Old firmware: Ctrl-A resets the raw REPL, dropping the line.
+            this.vm.emit("raw REPL; CTRL-B to exit\r\n>");
+            return "ok";
+          }
           this.startRawPaste();
           return "ok";
         }
@@ -93,8 +105,14 @@ export class BoardProtocol {
       case CTRL_C:
       case CTRL_D:
         this.rawLen = 0;
+        this.cutOff = false;
         return this.vm.feed(byte) ? "soft-reset" : "ok";
       default:
+        if (this.cutOff) return "ok";
+        if (byte === 0xff && this.opts.inputEndsAtFF) {
+          this.cutOff = true;
+          return "ok";
+        }
         if (this.rawLen === 0) this.rawFirst = byte;
         else if (this.rawLen === 1) this.rawSecond = byte;
         this.rawLen++;

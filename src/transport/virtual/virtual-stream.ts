@@ -12,6 +12,7 @@ import { BufferedStream } from "../byte-stream.js";
 import { TimeoutError, TransportError, UsageError } from "../../errors.js";
 import { ByteRing, createRingBuffers } from "./byte-ring.js";
 import { workerScriptPath } from "./worker-script.js";
+import { FIRMWARE_PROFILES, firmwareProfile, type FirmwareProfile } from "./firmware.js";
 import type { WorkerConfig, WorkerMessage } from "./vm-worker.js";
 import { wasmApi, type WasmModule } from "./wasm-api.js";
 import { STATUS_RUNNING, STATUS_WORDS } from "./worker-status.js";
@@ -42,6 +43,8 @@ export interface VirtualBoardOptions {
   prelude?: string;
   /** Called when a program calls machine.reset() (the VM then reboots itself). */
   onMachineReset?: () => void;
+  /** Play an old release (firmware.ts: "1.8.4", "cp-2.3.1" ...) instead of the VM's own 1.27. */
+  firmware?: string;
 }
 
 const BOOT_TIMEOUT_MS = 15_000;
@@ -86,12 +89,12 @@ export class VirtualBoardStream extends BufferedStream {
   private vmMemory: { mem: Int32Array; cells: InterruptCells } | null = null;
 
   private constructor(
-    private readonly opts: Required<Omit<VirtualBoardOptions, "onNotice" | "prelude" | "onMachineReset">> &
-      Pick<VirtualBoardOptions, "onNotice" | "prelude" | "onMachineReset">,
+    private readonly opts: Required<Omit<VirtualBoardOptions, "onNotice" | "prelude" | "onMachineReset" | "firmware">> &
+      Pick<VirtualBoardOptions, "onNotice" | "prelude" | "onMachineReset"> & { firmware: FirmwareProfile | null },
     private readonly scriptPath: string,
   ) {
     super();
-    this.description = `virtual board at ${opts.dir}`;
+    this.description = `virtual board at ${opts.dir}${opts.firmware ? ` (as ${opts.firmware.name})` : ""}`;
   }
 
   static async open(options: VirtualBoardOptions): Promise<VirtualBoardStream> {
@@ -106,6 +109,13 @@ export class VirtualBoardStream extends BufferedStream {
     } catch (e) {
       throw new TransportError(`virtual board directory ${dir}: ${(e as Error).message}`);
     }
+    let firmware: FirmwareProfile | null = null;
+    if (options.firmware !== undefined) {
+      firmware = firmwareProfile(options.firmware) ?? null;
+      if (!firmware) {
+        throw new UsageError(`virtual board: unknown firmware "${options.firmware}" (known: ${Object.keys(FIRMWARE_PROFILES).join(", ")})`);
+      }
+    }
     const board = new VirtualBoardStream(
       {
         dir,
@@ -117,6 +127,7 @@ export class VirtualBoardStream extends BufferedStream {
         onNotice: options.onNotice,
         prelude: options.prelude,
         onMachineReset: options.onMachineReset,
+        firmware,
       },
       await workerScriptPath(),
     );
@@ -144,6 +155,7 @@ export class VirtualBoardStream extends BufferedStream {
       window: this.opts.rawPasteWindow,
       maxProgram: this.opts.maxProgram,
       heapBytes: this.opts.heapBytes,
+      firmware: this.opts.firmware,
       wasmModule,
       cells: knownCells,
       prelude: this.opts.prelude,

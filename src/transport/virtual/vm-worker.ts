@@ -10,6 +10,7 @@ import { hardenWorkerGlobals } from "./harden.js";
 import { BoardProtocol, type ReplVm } from "./raw-paste-device.js";
 import { mountBoardDirectory, type ConfinedFs } from "./confined-fs.js";
 import type { EmFS, EmStream } from "./emscripten-fs.js";
+import { firmwarePrelude, type FirmwareProfile } from "./firmware.js";
 import { wasmApi, type WasmInstance, type WasmMemory, type WasmModule } from "./wasm-api.js";
 import { clearKeyboardInterrupt, findInterruptCells, interruptPending, type InterruptCells } from "./shared-memory.js";
 
@@ -35,6 +36,8 @@ export interface WorkerConfig {
   cells?: InterruptCells;
   /** Python run at every boot after the board shims (a simulator's board identity). */
   prelude?: string;
+  /** An old release to play (firmware.ts), or null for the VM's own 1.27. */
+  firmware: FirmwareProfile | null;
 }
 
 export type WorkerMessage =
@@ -223,15 +226,20 @@ const replVm: ReplVm = {
     return s;
   },
 };
-const protocol = new BoardProtocol(replVm, { window: config.window, maxProgram: config.maxProgram });
+const protocol = new BoardProtocol(replVm, {
+  window: config.window,
+  maxProgram: config.maxProgram,
+  rawPaste: config.firmware?.rawPaste ?? true,
+  inputEndsAtFF: config.firmware?.inputEndsAtFF ?? false,
+});
 
 // ---- boot ----------------------------------------------------------------------------------------
 // The board's own start-up: boot.py/main.py run as a board runs them (Ctrl-C enabled, errors printed),
 // a small "machine" module (the WebAssembly port has none) gives tools their reset calls, and
 // input() reads the serial line.
+// Its modules are bound when it is defined, before an old release's prelude hides them.
 const RUN_FILE = `
-def _tspy_boot(f):
-    import os, sys, micropython
+def _tspy_boot(f, os=__import__("os"), sys=__import__("sys"), micropython=__import__("micropython")):
     try:
         os.stat(f)
     except OSError:
@@ -345,6 +353,8 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
     sleep_us: (us: number) => idle(us / 1000),
   });
   vm.runPython(BOARD_SHIMS);
+  vm.runPython(RUN_FILE);
+  if (config.firmware) vm.runPython(firmwarePrelude(config.firmware));
   if (config.prelude) vm.runPython(config.prelude);
   if (!announced) {
     // The line is up from here on, as a board's UART is while boot.py and main.py run.
@@ -354,7 +364,6 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
   if (kind !== "safe") {
     try {
       runVm(() => {
-        startupStep(vm, RUN_FILE);
         startupStep(vm, "_tspy_boot('boot.py')");
         // As on real ports, main.py runs only when the board comes up in the friendly REPL.
         if (mode === "friendly") startupStep(vm, "_tspy_boot('main.py')");
