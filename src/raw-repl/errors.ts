@@ -24,3 +24,14 @@ export class DeviceError extends TspyError {
 
 /** The board answered the raw REPL protocol with something unexpected. */
 export class RawReplError extends TransportError {}
+
+/**
+ * The code holds a byte the raw REPL reserves (Ctrl-C interrupts, Ctrl-D ends the code), so it cannot be
+ * sent: almost always a binary file given to `run`.
+ */
+export class UnsendableCodeError extends TspyError {
+  constructor(readonly byte: number, readonly offset: number) {
+    const name = byte === 0x03 ? "Ctrl-C" : "Ctrl-D";
+    super(`the code holds byte 0x0${byte.toString(16)} (${name}) at offset ${offset}, which the raw REPL cannot carry: not a Python source file?`);
+  }
+}

@@ -2,8 +2,8 @@
 // plain raw mode), separate stdout from the exception text, and turn tracebacks into typed errors.
 // It knows the protocol only; bytes travel through a ByteStream, and what the code does is the caller's.
 import { TimeoutError } from "../errors.js";
-import type { ByteStream } from "../transport/byte-stream.js";
-import { DeviceError, RawReplError } from "./errors.js";
+import { DRAIN_MAX_MS, type ByteStream } from "../transport/byte-stream.js";
+import { DeviceError, RawReplError, UnsendableCodeError } from "./errors.js";
 
 const CTRL_A = 0x01;
 const CTRL_B = 0x02;
@@ -32,6 +32,8 @@ export interface RawReplOptions {
   chunkDelayMs?: number;
   /** How long to wait for the board to answer the protocol (not for programs to finish). */
   answerTimeoutMs?: number;
+  /** The whole of entering the raw REPL, retries included. Default 10 s. */
+  enterTimeoutMs?: number;
 }
 
 /** How the board takes code: probed on first exec, then remembered for the connection. */
@@ -43,12 +45,23 @@ function text(b: Uint8Array): string {
   return Buffer.from(b).toString("utf8");
 }
 
+/**
+ * The raw REPL takes Ctrl-C in the code as "interrupt" and Ctrl-D as "end of code", in both paste modes:
+ * code holding either byte would be cut short and its tail typed at the REPL. Refuse it before sending.
+ */
+function checkSendable(code: Uint8Array): void {
+  for (let i = 0; i < code.length; i++) {
+    if (code[i] === CTRL_C || code[i] === CTRL_D) throw new UnsendableCodeError(code[i], i);
+  }
+}
+
 export class RawRepl {
   inRawRepl = false;
   pasteMode: PasteMode = "unknown";
   private readonly chunkSize: number;
   private readonly chunkDelayMs: number;
   private readonly answerTimeoutMs: number;
+  private readonly enterTimeoutMs: number;
 
   constructor(readonly stream: ByteStream, opts: RawReplOptions = {}) {
     // Plain raw mode has no flow control: boards that lack raw-paste (MicroPython before 1.14, the
@@ -57,6 +70,7 @@ export class RawRepl {
     this.chunkSize = opts.chunkSize ?? 32;
     this.chunkDelayMs = opts.chunkDelayMs ?? 10;
     this.answerTimeoutMs = opts.answerTimeoutMs ?? 5000;
+    this.enterTimeoutMs = opts.enterTimeoutMs ?? 2 * this.answerTimeoutMs;
   }
 
   /**
@@ -65,23 +79,34 @@ export class RawRepl {
    */
   async enter(opts: { softReset?: boolean } = {}): Promise<void> {
     const s = this.stream;
+    // One deadline for the whole attempt (mpremote gives up after about 10 s too): a device that keeps
+    // sending, or ignores Ctrl-C, must not hold us past it.
+    const deadline = Date.now() + this.enterTimeoutMs;
+    const left = () => Math.max(0, deadline - Date.now());
     let lastError: Error | undefined;
+    let chattering = false;
     // Two tries: a board mid-output or mid-boot may swallow the first Ctrl-A.
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 2 && left() > 0; attempt++) {
       await s.write(Uint8Array.of(0x0d, CTRL_C));
       await sleep(20);
       await s.write(Uint8Array.of(CTRL_C));
-      await s.drain(attempt === 0 ? 60 : 200);
+      if (!(await s.drain(attempt === 0 ? 60 : 200, DRAIN_MAX_MS))) chattering = true;
       await s.write(Uint8Array.of(0x0d, CTRL_A));
       try {
-        await s.readUntil(`${RAW_BANNER}`, this.answerTimeoutMs, "waiting for the raw REPL (is the board running MicroPython?)");
-        await s.readUntil(">", this.answerTimeoutMs, "waiting for the raw REPL prompt");
+        await s.readUntil(`${RAW_BANNER}`, Math.min(this.answerTimeoutMs, left()), "waiting for the raw REPL (is the board running MicroPython?)");
+        await s.readUntil(">", Math.min(this.answerTimeoutMs, left()), "waiting for the raw REPL prompt");
         lastError = undefined;
         break;
       } catch (e) {
         if (!(e instanceof TimeoutError)) throw e;
         lastError = e;
       }
+    }
+    if (lastError && chattering) {
+      throw new TimeoutError(
+        `${s.description}: could not enter the raw REPL: the board kept sending output for ` +
+          `${Math.round(this.enterTimeoutMs / 1000)} s and did not stop on Ctrl-C (a program that ignores KeyboardInterrupt?)`,
+      );
     }
     if (lastError) throw lastError;
     this.inRawRepl = true;
@@ -143,6 +168,7 @@ export class RawRepl {
   }
 
   private async sendCode(code: Uint8Array): Promise<void> {
+    checkSendable(code);
     if (this.pasteMode !== "plain") {
       const mode = await this.tryRawPaste(code);
       if (mode === "raw-paste") return;

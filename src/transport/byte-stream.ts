@@ -25,8 +25,12 @@ export interface ByteStream {
     what?: string,
     onData?: (chunk: Uint8Array) => void,
   ): Promise<Uint8Array>;
-  /** Discard anything already received and anything that arrives within `quietMs`. */
-  drain(quietMs?: number): Promise<void>;
+  /**
+   * Discard anything already received and anything that arrives until the line has been quiet for
+   * `quietMs`, but for no longer than `maxMs` overall (a device that never stops sending would otherwise
+   * hold us forever). True when the line went quiet, false when it was still talking at `maxMs`.
+   */
+  drain(quietMs?: number, maxMs?: number): Promise<boolean>;
   /** Number of bytes received and not yet read. */
   available(): number;
   close(): Promise<void>;
@@ -35,6 +39,9 @@ export interface ByteStream {
   /** Serial lines only. */
   setBaudRate?(baud: number): Promise<void>;
 }
+
+/** The longest drain() waits for a chattering line to fall silent, unless told otherwise. */
+export const DRAIN_MAX_MS = 1000;
 
 export function toBytes(data: Uint8Array | string): Uint8Array {
   return typeof data === "string" ? Buffer.from(data, "latin1") : data;
@@ -163,12 +170,22 @@ export abstract class BufferedStream implements ByteStream {
     }
   }
 
-  async drain(quietMs = 50): Promise<void> {
+  async drain(quietMs = 50, maxMs = DRAIN_MAX_MS): Promise<boolean> {
+    const end = Date.now() + maxMs;
+    let sawData = this.buf.length > 0;
+    let lastData = Date.now();
     this.take(this.buf.length);
     for (;;) {
-      if (this.closedReason !== null) return;
-      if (!(await this.waitForData(Date.now() + quietMs))) return;
-      this.take(this.buf.length);
+      if (this.closedReason !== null) return true;
+      const now = Date.now();
+      if (now - lastData >= quietMs) return true;
+      // Out of time: still talking if it sent within the last quietMs.
+      if (now >= end) return !sawData;
+      if (await this.waitForData(Math.min(lastData + quietMs, end))) {
+        sawData = true;
+        lastData = Date.now();
+        this.take(this.buf.length);
+      }
     }
   }
 
