@@ -21,6 +21,8 @@ export interface CliContext {
   reconnect(device: string): Promise<void>;
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
+  /** Fires when the user stops the command (Ctrl-C, SIGTERM, a closed stdout); long work checks it. */
+  signal?: AbortSignal;
 }
 
 export interface CommandSpec {

@@ -13,6 +13,8 @@ export interface ContextOptions {
   out?: Writable;
   err?: Writable;
   env?: NodeJS.ProcessEnv;
+  /** Fires when the user stops the command (Ctrl-C, SIGTERM, closed stdout). */
+  signal?: AbortSignal;
 }
 
 export function defaultDevice(env: NodeJS.ProcessEnv): string {
@@ -37,6 +39,7 @@ export class Session implements CliContext {
   credentials?: { user: string; password: string };
   /** Whether any command did something (mpremote starts a REPL when nothing did). */
   acted = false;
+  readonly signal: AbortSignal;
   private openStreamPromise: Promise<ByteStream> | null = null;
   private rawRepl: RawRepl | null = null;
   private openedFiles: Promise<OpenedFiles> | null = null;
@@ -47,6 +50,7 @@ export class Session implements CliContext {
     this.baud = opts.baud ?? defaultBaud(env);
     this.out = opts.out ?? process.stdout;
     this.err = opts.err ?? process.stderr;
+    this.signal = opts.signal ?? new AbortController().signal;
   }
 
   get isOpen(): boolean {

@@ -121,13 +121,6 @@ async function boardFs(ctx: CliContext): Promise<BoardFiles> {
   return bfs;
 }
 
-/** Abort a long copy on the first Ctrl-C, between chunks (main.ts also interrupts the board). */
-function abortOnSigint(): { signal: AbortSignal; done: () => void } {
-  const ac = new AbortController();
-  const on = () => ac.abort();
-  process.on("SIGINT", on);
-  return { signal: ac.signal, done: () => process.off("SIGINT", on) };
-}
 
 const strip = (p: string) => (p.startsWith(":") ? p.slice(1) : p);
 
@@ -236,21 +229,16 @@ async function cp(f: FsFlags, ctx: CliContext): Promise<number> {
   const bfs = await boardFs(ctx);
   const { copyFile, copyRecursive } = await import("../fs/copy.js");
   const { progressBar } = await import("../fs/progress.js");
-  const abort = abortOnSigint();
-  try {
-    for (const src of sources) {
-      if (verbose) line(ctx, `cp ${src} ${dest}`);
-      const opts = {
-        checkHash: !f.force,
-        say: (s: string) => line(ctx, s),
-        progress: (op: string) => progressBar(ctx.out, op),
-        signal: abort.signal,
-      };
-      if (f.recursive) await copyRecursive(bfs, src, dest, sources.length > 1, opts);
-      else await copyFile(bfs, src, dest, sources.length > 1, opts);
-    }
-  } finally {
-    abort.done();
+  for (const src of sources) {
+    if (verbose) line(ctx, `cp ${src} ${dest}`);
+    const opts = {
+      checkHash: !f.force,
+      say: (s: string) => line(ctx, s),
+      progress: (op: string) => progressBar(ctx.out, op),
+      signal: ctx.signal,
+    };
+    if (f.recursive) await copyRecursive(bfs, src, dest, sources.length > 1, opts);
+    else await copyFile(bfs, src, dest, sources.length > 1, opts);
   }
   return 0;
 }
@@ -305,18 +293,13 @@ async function sync(f: FsFlags, ctx: CliContext): Promise<number> {
   const { runSync } = await import("../fs/sync-run.js");
   const bfs = await boardFs(ctx);
   const { progressBar } = await import("../fs/progress.js");
-  const abort = abortOnSigint();
-  try {
-    await runSync(bfs, localDir, destArg.slice(1).replace(/\/+$/, ""), {
-      delete: f.delete,
-      dryRun: f.dryRun,
-      say: (s) => line(ctx, s),
-      progress: () => progressBar(ctx.out),
-      signal: abort.signal,
-    });
-  } finally {
-    abort.done();
-  }
+  await runSync(bfs, localDir, destArg.slice(1).replace(/\/+$/, ""), {
+    delete: f.delete,
+    dryRun: f.dryRun,
+    say: (s) => line(ctx, s),
+    progress: () => progressBar(ctx.out),
+    signal: ctx.signal,
+  });
   return 0;
 }
 

@@ -6,6 +6,7 @@ import type { CommandSpec } from "./command.js";
 // The connection layer is loaded only by commands that reach a board: `mpy-cross` and `--help` skip it.
 import type { Session } from "./context.js";
 import { expandFront, loadShortcuts, type Shortcut } from "./shortcuts.js";
+import { Stopper } from "./stop.js";
 
 interface TableEntry {
   names: string[];
@@ -279,28 +280,14 @@ async function version(): Promise<string> {
 
 export async function main(argv: string[]): Promise<number> {
   let session: Session | null = null;
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    // A command with its own SIGINT handler (e.g. `virtual serve`) shuts itself down cleanly.
-    if (interrupts === 1 && process.listenerCount("SIGINT") > 1) return;
-    const repl = session?.currentRepl();
-    if (interrupts === 1 && repl?.inRawRepl) {
-      // Let the board's program see KeyboardInterrupt; exec then reports it as the board does.
-      repl.interrupt().catch(() => undefined);
-      return;
-    }
-    process.stderr.write("tspy: interrupted\n");
-    const closing = session?.close().catch(() => undefined) ?? Promise.resolve();
-    void closing.finally(() => process.exit(130));
-    setTimeout(() => process.exit(130), 1000).unref();
-  };
+  const stopper = new Stopper(() => session);
   try {
     const g = parseGlobals(argv);
     if (g.version) {
       process.stdout.write((await version()) + "\n");
       return 0;
     }
+    stopper.install();
     const shortcuts = loadShortcuts();
     if (g.help) {
       process.stdout.write(helpText(shortcuts));
@@ -313,28 +300,41 @@ export async function main(argv: string[]): Promise<number> {
     }
     const segments = parseChain(words, shortcuts);
     const { Session } = await import("./context.js");
-    session = new Session({ device: g.device, baud: g.baud });
-    process.on("SIGINT", onSigint);
+    session = new Session({ device: g.device, baud: g.baud, signal: stopper.signal });
     let status = 0;
     for (const seg of segments) {
       const cmd = await seg.entry.load();
       status = await cmd.run(seg.args, session);
-      if (status !== 0) break;
+      if (status !== 0 || stopper.reason) break;
     }
     // mpremote: a chain that only chose a device (or resumed) opens the REPL.
-    if (status === 0 && !session.acted && segments.every((s) => ["connect", "resume"].includes(s.entry.names[0]))) {
+    if (status === 0 && !stopper.reason && !session.acted && segments.every((s) => ["connect", "resume"].includes(s.entry.names[0]))) {
       const { replCommand } = await import("./repl.js");
       status = await replCommand.run([], session);
     }
-    return status;
+    return stopper.status ?? status;
   } catch (err) {
-    return writeError(err, process.stderr);
+    return stopped(err, stopper) ?? writeError(err, process.stderr);
   } finally {
     try {
       await session?.close();
     } catch {
       // Closing a link that already failed has nothing more to tell the user.
     }
-    process.off("SIGINT", onSigint);
+    stopper.uninstall();
   }
+}
+
+/**
+ * A command that failed because it was stopped ends with the stop's status: silently for a closed
+ * stdout, with the board's own traceback for a user program (KeyboardInterrupt), else one line.
+ */
+function stopped(err: unknown, stopper: Stopper): number | undefined {
+  if (stopper.reason === null) return undefined;
+  if (stopper.reason !== "EPIPE") {
+    const tb = (err as { traceback?: unknown }).traceback;
+    if (typeof tb === "string" && err instanceof TspyError) writeError(err, process.stderr);
+    else process.stderr.write("tspy: interrupted\n");
+  }
+  return stopper.status;
 }

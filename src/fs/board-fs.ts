@@ -228,6 +228,8 @@ export class BoardFs {
       try {
         return await this.repl.exec(sent, opts);
       } catch (e) {
+        // Our snippets never raise it themselves: the user stopped tspy, which sent the board Ctrl-C.
+        if (e instanceof DeviceError && e.exceptionName === "KeyboardInterrupt") throw new InterruptedError();
         if (attempt >= 4) throw e;
         // A guarded program that failed outside its exec() (no "<string>" frame): the wrapper
         // itself arrived damaged, so nothing ran.

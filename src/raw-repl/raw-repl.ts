@@ -57,6 +57,8 @@ function checkSendable(code: Uint8Array): void {
 
 export class RawRepl {
   inRawRepl = false;
+  /** True while code sent by execRaw runs (so a host Ctrl-C knows there is a program to interrupt). */
+  running = false;
   pasteMode: PasteMode = "unknown";
   private readonly chunkSize: number;
   private readonly chunkDelayMs: number;
@@ -140,8 +142,13 @@ export class RawRepl {
   async execRaw(code: string | Uint8Array, opts: ExecOptions = {}): Promise<ExecResult> {
     if (!this.inRawRepl) await this.enter();
     const bytes = typeof code === "string" ? Buffer.from(code, "utf8") : code;
-    await this.sendCode(bytes);
-    return this.follow(opts);
+    this.running = true;
+    try {
+      await this.sendCode(bytes);
+      return await this.follow(opts);
+    } finally {
+      this.running = false;
+    }
   }
 
   /** Run `code`; a board exception becomes a DeviceError carrying the traceback as the board sent it. */

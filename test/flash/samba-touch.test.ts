@@ -12,7 +12,7 @@ function fakePort(log: string[]): ByteStream {
     read: fail,
     readSome: fail,
     readUntil: fail,
-    drain: () => Promise.resolve(),
+    drain: () => Promise.resolve(true),
     available: () => 0,
     close: async () => void log.push("close"),
     setSignals: async (s: ModemSignals) => void log.push(`signals dtr=${s.dtr}`),

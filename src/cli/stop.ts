@@ -1,0 +1,94 @@
+// How a tspy command is stopped from outside: Ctrl-C (SIGINT), SIGTERM, or a reader that went away
+// (EPIPE on stdout, `tspy ls | head -1`). All three end the same way: the command's abort signal fires,
+// a program running on the board gets Ctrl-C, and the command has one second to unwind by itself
+// (temporary files removed, the board back at its prompt). After that, or at a second signal, the
+// process leaves anyway: the board is sent Ctrl-C and Ctrl-B, and host temporary files are removed by
+// their own exit hook (src/host-output.ts).
+import type { RawRepl } from "../raw-repl/raw-repl.js";
+
+export type StopReason = "SIGINT" | "SIGTERM" | "EPIPE";
+
+/** Exit statuses as a shell reports a process ended by that signal (EPIPE: as if killed by SIGPIPE). */
+export const STOP_STATUS: Record<StopReason, number> = { SIGINT: 130, SIGTERM: 143, EPIPE: 141 };
+
+/** How long a stopped command may take to unwind before the process leaves without it. */
+export const UNWIND_MS = 1000;
+
+export interface StopTarget {
+  /** The raw REPL of the open connection, if any. */
+  currentRepl(): RawRepl | null;
+  /** Leave the board at its friendly prompt and close the link. */
+  close(): Promise<void>;
+}
+
+export class Stopper {
+  readonly controller = new AbortController();
+  reason: StopReason | null = null;
+  private forceTimer: NodeJS.Timeout | undefined;
+  private readonly onSigint = () => this.stop("SIGINT");
+  private readonly onSigterm = () => this.stop("SIGTERM");
+  private readonly onStdoutError = (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") this.stop("EPIPE");
+  };
+  // Nothing useful can be said once stderr is closed too.
+  private readonly onStderrError = () => this.stop("EPIPE");
+
+  constructor(private readonly target: () => StopTarget | null, private readonly stderr: NodeJS.WritableStream = process.stderr) {}
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The exit status for the reason the command was stopped (undefined: it was not). */
+  get status(): number | undefined {
+    return this.reason ? STOP_STATUS[this.reason] : undefined;
+  }
+
+  install(): void {
+    process.on("SIGINT", this.onSigint);
+    process.on("SIGTERM", this.onSigterm);
+    process.stdout.on("error", this.onStdoutError);
+    process.stderr.on("error", this.onStderrError);
+  }
+
+  uninstall(): void {
+    clearTimeout(this.forceTimer);
+    process.off("SIGINT", this.onSigint);
+    process.off("SIGTERM", this.onSigterm);
+    process.stdout.off("error", this.onStdoutError);
+    process.stderr.off("error", this.onStderrError);
+  }
+
+  stop(reason: StopReason): void {
+    if (this.reason !== null) {
+      // A second Ctrl-C: do not wait for the command any longer.
+      if (reason !== "EPIPE") void this.leave();
+      return;
+    }
+    // A command that handles this signal itself (`virtual serve`) shuts down on its own.
+    if (reason !== "EPIPE" && process.listenerCount(reason) > 1) return;
+    this.reason = reason;
+    this.controller.abort(new Error(reason));
+    const repl = this.target()?.currentRepl();
+    // The board's program gets KeyboardInterrupt; the command then unwinds through its own error path.
+    if (repl?.running) repl.interrupt().catch(() => undefined);
+    this.forceTimer = setTimeout(() => void this.leave(), UNWIND_MS);
+  }
+
+  /** Leave now: the board's program interrupted and the board at its prompt, as far as the link allows. */
+  private async leave(): Promise<void> {
+    clearTimeout(this.forceTimer);
+    const status = STOP_STATUS[this.reason ?? "SIGINT"];
+    if (this.reason !== "EPIPE") this.stderr.write("tspy: interrupted\n");
+    setTimeout(() => process.exit(status), 500).unref();
+    const t = this.target();
+    try {
+      const repl = t?.currentRepl();
+      if (repl?.running) await repl.interrupt();
+      await t?.close();
+    } catch {
+      // The link may be gone already: exiting is all that is left.
+    }
+    process.exit(status);
+  }
+}
