@@ -1,6 +1,7 @@
 // Public entry of the UF2 tools: `tspy uf2 convert | info | flash`. The CLI layer hands over argv and
 // output streams; formats live in format.ts, drives in drive.ts.
 import { readFile, writeFile } from "node:fs/promises";
+import { flag, parseOrHelp, str, type CommandDef, type Parsed } from "../../args/index.js";
 import { TspyError, UsageError } from "../../errors.js";
 import { copyToDrive, findDrives, readDrive, type Uf2Drive } from "./drive.js";
 import { familyName, familyOfBoard, parseFamily } from "./families.js";
@@ -15,18 +16,43 @@ export interface Uf2Env {
   err: NodeJS.WritableStream;
 }
 
-export const UF2_HELP = `usage: tspy uf2 convert FILE.bin [--base 0x2000] [--family SAMD21|0xID] [-o OUT.uf2]
-       tspy uf2 convert FILE.uf2 [-o OUT.bin]            (back to a flat binary)
-       tspy uf2 info FILE.uf2
-       tspy uf2 flash FILE.uf2 [--drive DIR] [--force] [--wait SECONDS]
-
-convert  wraps a binary in 256-byte UF2 blocks from --base (default 0x2000, the SAMD21 application
-         start), tagged with --family; a .uf2 input is flattened back into a binary.
-info     blocks, families, address ranges and flags of a UF2 file.
-flash    copies the file onto the board's UF2 bootloader drive (the one holding INFO_UF2.TXT; found
-         among mounted drives unless --drive is given), after checking that the file's family suits
-         the drive's Board-ID, and waits for the drive to go away as the board restarts.
-`;
+const CONVERT: CommandDef = {
+  name: "uf2 convert",
+  summary: "Wrap a binary in 256-byte UF2 blocks from --base, tagged with --family; a .uf2 input is flattened back into a binary.",
+  usage: "FILE.bin|FILE.uf2",
+  minPositionals: 1,
+  maxPositionals: 1,
+  options: [
+    { flags: ["--base", "-b"], key: "base", takes: "value", metavar: "ADDR", help: "load address (default 0x2000, the SAMD21 application start)" },
+    { flags: ["--family", "-f"], key: "family", takes: "value", metavar: "NAME|0xID", help: "family id to tag blocks with (e.g. SAMD21)" },
+    { flags: ["--output", "-o"], key: "output", takes: "value", metavar: "OUT", help: "output file (default: the input with .uf2 or .bin)" },
+  ],
+};
+const INFO: CommandDef = {
+  name: "uf2 info",
+  summary: "Show the blocks, families, address ranges and flags of a UF2 file.",
+  usage: "FILE.uf2",
+  minPositionals: 1,
+  maxPositionals: 1,
+};
+const FLASH: CommandDef = {
+  name: "uf2 flash",
+  summary: "Copy a UF2 file onto the board's bootloader drive (the one holding INFO_UF2.TXT), after checking its family against the drive's Board-ID, and wait for the board to restart.",
+  usage: "FILE.uf2",
+  minPositionals: 1,
+  maxPositionals: 1,
+  options: [
+    { flags: ["--drive", "-d"], key: "drive", takes: "value", metavar: "DIR", help: "the bootloader drive (default: found among mounted drives)" },
+    { flags: ["--force"], key: "force", help: "copy even when the families differ" },
+    { flags: ["--wait"], key: "wait", takes: "value", metavar: "SECONDS", help: "how long to wait for the drive to go away (default 10)" },
+  ],
+};
+export const UF2_DEF: CommandDef = {
+  name: "uf2",
+  summary: "UF2 files: convert to and from binaries, inspect, flash onto a bootloader drive.",
+  usage: "convert|info|flash ...",
+  subcommands: [CONVERT, INFO, FLASH],
+};
 
 function hex(n: number): string {
   return `0x${(n >>> 0).toString(16).padStart(8, "0")}`;
@@ -38,29 +64,6 @@ async function readInput(p: string): Promise<Buffer> {
   } catch (e) {
     throw new TspyError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
-}
-
-interface Parsed {
-  positionals: string[];
-  opts: Record<string, string | true>;
-}
-
-function parseArgs(argv: string[], withValue: string[], flags: string[]): Parsed {
-  const positionals: string[] = [];
-  const opts: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const eq = a.indexOf("=");
-    const name = a.startsWith("--") && eq > 0 ? a.slice(0, eq) : a;
-    if (withValue.includes(name)) {
-      const v = eq > 0 && a.startsWith("--") ? a.slice(eq + 1) : argv[++i];
-      if (v === undefined) throw new UsageError(`uf2: ${name} needs a value`);
-      opts[name] = v;
-    } else if (flags.includes(a)) opts[a] = true;
-    else if (a.startsWith("-") && a !== "-") throw new UsageError(`uf2: unknown option ${a}`);
-    else positionals.push(a);
-  }
-  return { positionals, opts };
 }
 
 function parseAddress(text: string, what: string): number {
@@ -92,13 +95,11 @@ export function describeUf2(blocks: Uf2Block[]): string[] {
   return lines;
 }
 
-async function convert(argv: string[], env: Uf2Env): Promise<number> {
-  const { positionals, opts } = parseArgs(argv, ["--base", "-b", "--family", "-f", "-o", "--output"], []);
-  if (positionals.length !== 1) throw new UsageError("uf2 convert: expected one input file");
-  const input = positionals[0]!;
+async function convert(p: Parsed, env: Uf2Env): Promise<number> {
+  const input = p.positionals[0]!;
   const data = await readInput(input);
-  const output = (opts["-o"] ?? opts["--output"]) as string | undefined;
-  const familyArg = (opts["--family"] ?? opts["-f"]) as string | undefined;
+  const output = str(p, "output");
+  const familyArg = str(p, "family");
   if (isUf2(data)) {
     const blocks = parseUf2(data, input);
     const { base, data: bin } = uf2ToBinary(blocks, familyArg ? parseFamily(familyArg) : undefined);
@@ -107,7 +108,7 @@ async function convert(argv: string[], env: Uf2Env): Promise<number> {
     env.out.write(`Wrote ${bin.length} bytes to ${out} (from ${hex(base)})\n`);
     return 0;
   }
-  const base = parseAddress(((opts["--base"] ?? opts["-b"]) as string | undefined) ?? "0x2000", "--base");
+  const base = parseAddress(str(p, "base") ?? "0x2000", "--base");
   const familyId = familyArg ? parseFamily(familyArg) : undefined;
   const uf2 = buildUf2(data, { base, familyId });
   const out = output ?? input.replace(/\.[^./]*$/, "") + ".uf2";
@@ -118,9 +119,7 @@ async function convert(argv: string[], env: Uf2Env): Promise<number> {
   return 0;
 }
 
-async function info(argv: string[], env: Uf2Env): Promise<number> {
-  const { positionals } = parseArgs(argv, [], []);
-  if (positionals.length !== 1) throw new UsageError("uf2 info: expected one .uf2 file");
+async function info({ positionals }: Parsed, env: Uf2Env): Promise<number> {
   const blocks = parseUf2(await readInput(positionals[0]!), positionals[0]!);
   env.out.write(`File: ${positionals[0]}\n`);
   for (const l of describeUf2(blocks)) env.out.write(`${l}\n`);
@@ -141,19 +140,17 @@ async function pickDrive(dir: string | undefined): Promise<Uf2Drive> {
   return drives[0]!;
 }
 
-async function flash(argv: string[], env: Uf2Env): Promise<number> {
-  const { positionals, opts } = parseArgs(argv, ["--drive", "-d", "--wait"], ["--force"]);
-  if (positionals.length !== 1) throw new UsageError("uf2 flash: expected one .uf2 file");
-  const input = positionals[0]!;
+async function flash(p: Parsed, env: Uf2Env): Promise<number> {
+  const input = p.positionals[0]!;
   const data = await readInput(input);
   if (!isUf2(data)) throw new TspyError(`${input} is not a UF2 file; convert it first: tspy uf2 convert ${input} --base 0x2000 --family SAMD21`);
   const blocks = parseUf2(data, input);
-  const waitMs = opts["--wait"] ? Number(opts["--wait"]) * 1000 : 10000;
+  const waitMs = str(p, "wait") !== undefined ? Number(str(p, "wait")) * 1000 : 10000;
   if (!Number.isFinite(waitMs) || waitMs < 0) throw new UsageError("uf2 flash: --wait takes seconds");
-  const drive = await pickDrive((opts["--drive"] ?? opts["-d"]) as string | undefined);
+  const drive = await pickDrive(str(p, "drive"));
   const boardFamily = drive.boardId ? familyOfBoard(drive.boardId) : undefined;
   const fileFamilies = familiesOf(blocks);
-  if (boardFamily !== undefined && fileFamilies.length > 0 && !fileFamilies.includes(boardFamily) && opts["--force"] !== true) {
+  if (boardFamily !== undefined && fileFamilies.length > 0 && !fileFamilies.includes(boardFamily) && !flag(p, "force")) {
     throw new TspyError(
       `${input} is for ${fileFamilies.map(familyName).join("/")} but the board on ${drive.path} is ${familyName(boardFamily)} (Board-ID: ${drive.boardId}); use --force to copy anyway`,
     );
@@ -167,13 +164,9 @@ async function flash(argv: string[], env: Uf2Env): Promise<number> {
 
 /** `tspy uf2 ARGS…`: resolves to the exit status. */
 export async function runUf2(argv: string[], env: Uf2Env): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (!sub || sub === "-h" || sub === "--help") {
-    env.out.write(UF2_HELP);
-    return sub ? 0 : 2;
-  }
-  if (sub === "convert") return convert(rest, env);
-  if (sub === "info") return info(rest, env);
-  if (sub === "flash") return flash(rest, env);
-  throw new UsageError(`uf2: unknown subcommand "${sub}" (convert, info, flash)`);
+  const p = parseOrHelp(UF2_DEF, argv, env.out);
+  if (!p) return 0;
+  if (p.sub === CONVERT) return convert(p, env);
+  if (p.sub === INFO) return info(p, env);
+  return flash(p, env);
 }
