@@ -17,7 +17,7 @@ const OPTIONS: OptionDef[] = [
   { flags: ["-msmall-int-bits="], key: "smallIntBits", takes: "value", glued: true, metavar: "N", help: "small-int width of the target (default 31)" },
   { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "target of native code (@native, @viper, @asm_*): x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc, host; each release accepts the names it knew" },
   { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode|native|viper (the module's default emitter), heapsize=N (ignored)" },
-  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18)" },
+  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18); cp7, cp8, cp9, cp10: CircuitPython 7.x-10.x's own .mpy" },
   { flags: ["--out-dir"], key: "outDir", takes: "value", metavar: "DIR", help: "write each FILE as DIR/<stem>.mpy (default: next to the source); files found through -r or a quoted glob keep their tree below DIR" },
   { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
   { flags: ["-j", "--jobs"], key: "jobs", takes: "value", glued: true, metavar: "N", help: "compile on N worker threads (default: by batch size, up to the cores; 0: none)" },
@@ -143,10 +143,10 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   if (opts.version) {
-    const { MPY_VERSIONS } = await import("../mpy-cross/index.js");
-    const v = MPY_VERSIONS[opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion];
-    if (!v) throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported`);
-    ctx.out.write(`MicroPython v${v.emulates} (tspy); mpy-cross emitting mpy v${opts.mpyVersion}\n`);
+    const { MPY_VERSIONS, versionBanner } = await import("../mpy-cross/index.js");
+    const key = opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion;
+    if (!MPY_VERSIONS[key]) throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported`);
+    ctx.out.write(versionBanner(key) + "\n");
     return 0;
   }
   if (opts.files.length === 0) throw new UsageError("mpy-cross: no input files (see tspy mpy-cross --help)");

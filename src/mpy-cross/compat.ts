@@ -2,7 +2,7 @@
 // produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
 // below are the compiler/emitter/writer changes between those releases that change output bytes.
 export interface BackendCompat {
-  /** MicroPython release whose mpy-cross this reproduces, e.g. "1.27.0". */
+  /** Release whose mpy-cross this reproduces, e.g. "1.27.0" or "CircuitPython 8.2.10". */
   readonly release: string;
   /** 1.20+: code after return/raise/jump is not emitted (older: only a jump after return is skipped). */
   readonly suppressDeadCode: boolean;
@@ -21,8 +21,9 @@ export interface BackendCompat {
   /** 1.20+: any constant (None, "", (), 0.0 ...) decides an `if`/`while` at compile time, not just True/False/ints. */
   readonly constBoolFromAnyConstant: boolean;
   /** How float constants are printed: 16+ digits scaled in long double (1.26+, "shortest" for history), 16 digits by pow(10, n) (1.20-1.25),
-   * or 16 digits after scaling by a table of powers of ten (1.19 and earlier). */
-  readonly floatFormat: "shortest" | "pow10" | "table";
+   * 16 digits after scaling by a table of powers of ten (1.19 and earlier), or that table used only to build
+   * each digit's power of ten, so whole numbers print exactly (MicroPython between 1.19 and 1.20; CircuitPython 8). */
+  readonly floatFormat: "shortest" | "pow10" | "table" | "table-exact";
   /** Before 1.19: a name assigned in a class body or module still closes over a same-named local of an
    * enclosing function (which becomes a cell), as unassigned names do. */
   readonly assignedNamesCloseOver: boolean;
@@ -38,34 +39,70 @@ export interface BackendCompat {
   readonly defaultArch: string | null;
   /** 1.27: `-X emit=native|viper` without an arch is refused up front ("arch not specified"). */
   readonly emitNeedsArch: boolean;
+  /** How `await x` is compiled: MicroPython's `yield from iter(x)`, or CircuitPython 7+'s
+   * `yield from x.__await__()`, where an async def also carries its own signature flag (0x10) and
+   * may not contain `yield from`. */
+  readonly awaitProtocol: "yield-from" | "dunder-await";
+  /** Syntax error texts this release words differently, keyed by MicroPython 1.27's text. A key of
+   * the form "'break' outside loop" / "'continue' outside loop" splits upstream's shared message. */
+  readonly messages: Readonly<Record<string, string>>;
+  /** Line end of the traceback's translatable lines: CircuitPython's translation layer prints "\r\n". */
+  readonly translatedNewline: "\n" | "\r\n";
 }
 
 const ARCHES_118 = ["x86", "x64", "armv6", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa", "xtensawin"];
 const ARCHES_119 = ["x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa", "xtensawin"];
 const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
+/** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
+const MICROPYTHON_DEFAULTS = { awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n" } as const;
+
 const RELEASES: Record<string, BackendCompat> = {
   "1.27.0": {
     release: "1.27.0", marchNames: ARCHES_127, marchHost: true, defaultArch: null, emitNeedsArch: true, assignedNamesCloseOver: false, asmRv32Decorator: true, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
+    ...MICROPYTHON_DEFAULTS,
   },
   "1.22.2": {
     release: "1.22.2", marchNames: ARCHES_119, marchHost: true, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
+    ...MICROPYTHON_DEFAULTS,
   },
   "1.20.0": {
     release: "1.20.0", marchNames: ARCHES_119, marchHost: true, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
+    ...MICROPYTHON_DEFAULTS,
   },
   "1.19.1": {
     release: "1.19.1", marchNames: ARCHES_119, marchHost: false, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: false,
+    ...MICROPYTHON_DEFAULTS,
   },
   "1.18.0": {
     release: "1.18.0", marchNames: ARCHES_118, marchHost: false, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
+    ...MICROPYTHON_DEFAULTS,
   },
 };
+
+// CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c
+// compiles `await` through __await__ and flags async functions (runtime0.h MP_SCOPE_FLAG_ASYNC);
+// 7.x and 8.x also reworded a few compile errors. 8.x took MicroPython's whole-number-exact float
+// printing (formatfloat.c as of the commit before 1.20's switch to pow()). 9.x is MicroPython 1.23 inside,
+// whose bytecode output equals 1.22.2's. The "C" header byte is the writer's business (MPY_VERSIONS).
+const CIRCUITPY_DEFAULTS = { awaitProtocol: "dunder-await", translatedNewline: "\r\n" } as const;
+const CIRCUITPY_7_MESSAGES: Record<string, string> = {
+  "'break' outside loop": "'break' outside loop",
+  "'continue' outside loop": "'continue' outside loop",
+  "invalid arch": "invalid architecture",
+  "async for/with outside async function": "'await', 'async for' or 'async with' outside async function",
+};
+RELEASES["circuitpython-7.3.3"] = {
+  ...RELEASES["1.18.0"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 7.3.3", messages: CIRCUITPY_7_MESSAGES,
+};
+RELEASES["circuitpython-8.2.10"] = { ...RELEASES["circuitpython-7.3.3"], release: "CircuitPython 8.2.10", floatFormat: "table-exact" };
+RELEASES["circuitpython-9.2.9"] = { ...RELEASES["1.22.2"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 9.2.9" };
+RELEASES["circuitpython-10.2.1"] = { ...RELEASES["1.27.0"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 10.2.1" };
 
 export const LATEST_COMPAT = RELEASES["1.27.0"];
 

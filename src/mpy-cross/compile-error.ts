@@ -14,6 +14,9 @@ export class CompileError extends TspyError {
   readonly kind: CompileErrorKind;
   readonly filename: string;
   readonly line: number;
+  /** How the traceback's translatable lines end (its header, and a File line naming a block):
+   * CircuitPython's message translation prints them with "\r\n". Set by the compiler's entry. */
+  translatedNewline = "\n";
 
   /** `message` is upstream's bare text, e.g. "invalid syntax" or "'break' outside loop". */
   constructor(kind: CompileErrorKind, message: string, filename: string, line: number) {
@@ -26,7 +29,7 @@ export class CompileError extends TspyError {
   /** Exactly what upstream mpy-cross prints to stderr for this error, final newline included. */
   format(): string {
     if (this.line <= 0) return `${this.kind}: ${this.message}\n`;
-    return `Traceback (most recent call last):\n  File "${this.filename}", line ${this.line}\n${this.kind}: ${this.message}\n`;
+    return `Traceback (most recent call last):${this.translatedNewline}  File "${this.filename}", line ${this.line}\n${this.kind}: ${this.message}\n`;
   }
 
   /** One line for logs and the generic CLI error path: `x.py:3: SyntaxError: invalid syntax`. */

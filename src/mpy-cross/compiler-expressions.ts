@@ -4,7 +4,7 @@ import type { ParseNode, StructNode } from "./parse-tree.js";
 import { hasCompFor, type Compiler, type RuleFn } from "./compiler.js";
 import { AttrKind, BuildKind, Pass, STAR_FLAG_DOUBLE, STAR_FLAG_SINGLE, SubscrKind, YieldKind } from "./emitter.js";
 import { BinaryOp, UnaryOp } from "./opcodes.js";
-import { IdKind, ScopeKind, ID_FLAG_IS_PARAM, isCompLike } from "./scope.js";
+import { IdKind, ScopeKind, ID_FLAG_IS_PARAM, SCOPE_FLAG_ASYNC, isCompLike } from "./scope.js";
 import { extractList, idName, isId, isStruct, tokOf } from "./parse-node.js";
 import { Tok } from "./tokens.js";
 import { compileComprehension } from "./compiler-comprehensions.js";
@@ -195,6 +195,14 @@ function atomExprAwait(c: Compiler, pns: StructNode): void {
     c.syntaxError(pns, "'await' outside function");
   }
   atomExprNormal(c, pns);
+  if (c.compat.awaitProtocol === "dunder-await") {
+    // CircuitPython: the awaitable hands out its own iterator (a coroutine returns itself)
+    c.emit.loadMethod("__await__", false);
+    c.emit.callMethod(0, 0, 0);
+    c.emit.loadConstTok(Tok.KW_NONE);
+    c.emit.yieldOp(YieldKind.From);
+    return;
+  }
   compileYieldFrom(c);
 }
 
@@ -429,6 +437,9 @@ function yieldExpr(c: Compiler, pns: StructNode): void {
     c.emit.yieldOp(YieldKind.Value);
     c.reserveLabelsForNative(1);
   } else if (isStruct(arg, "yield_arg_from")) {
+    if (c.compat.awaitProtocol === "dunder-await" && c.scopeCur.scopeFlags & SCOPE_FLAG_ASYNC) {
+      c.syntaxError(pns, "'yield from' inside async function");
+    }
     c.compileNode(arg.nodes[0]);
     compileYieldFrom(c);
   } else {

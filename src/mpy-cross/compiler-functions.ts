@@ -3,7 +3,7 @@
 import type { ParseNode, StructNode } from "./parse-tree.js";
 import { BuildKind, AttrKind } from "./emitter.js";
 import type { Compiler, RuleFn } from "./compiler.js";
-import { EmitOpt, IdKind, Scope, ScopeKind, SCOPE_FLAG_DEFKWARGS, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS } from "./scope.js";
+import { EmitOpt, IdKind, Scope, ScopeKind, SCOPE_FLAG_DEFKWARGS, SCOPE_FLAG_ASYNC, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS } from "./scope.js";
 import { extractList, idName, isId, isStruct } from "./parse-node.js";
 import { trailerParenHelper } from "./compiler-expressions.js";
 import { compileAsyncFor, compileAsyncWith } from "./compiler-exceptions.js";
@@ -145,7 +145,7 @@ function decorated(c: Compiler, pns: StructNode): void {
     scope = funcdefHelper(c, body, opts.emitOptions);
   } else if (body.rule === "async_funcdef") {
     scope = funcdefHelper(c, body.nodes[0] as StructNode, opts.emitOptions);
-    scope.scopeFlags |= SCOPE_FLAG_GENERATOR;
+    scope.scopeFlags |= SCOPE_FLAG_GENERATOR | SCOPE_FLAG_ASYNC;
   } else {
     scope = classdefHelper(c, body, opts.emitOptions);
   }
@@ -173,7 +173,7 @@ function asyncStmt(c: Compiler, pns: StructNode): void {
   const inner = pns.nodes[0] as StructNode;
   if (inner.rule === "funcdef") {
     const scope = funcdef(c, inner);
-    scope.scopeFlags |= SCOPE_FLAG_GENERATOR;
+    scope.scopeFlags |= SCOPE_FLAG_GENERATOR | SCOPE_FLAG_ASYNC;
     return;
   }
   if (!(c.scopeCur.scopeFlags & SCOPE_FLAG_GENERATOR)) c.syntaxError(inner, "async for/with outside async function");

@@ -144,7 +144,11 @@ function delStmt(c: Compiler, pns: StructNode): void {
 
 function breakContStmt(c: Compiler, pns: StructNode): void {
   const label = pns.rule === "break_stmt" ? c.breakLabel : c.continueLabel;
-  if (label === INVALID_LABEL) c.syntaxError(pns, "'break'/'continue' outside loop");
+  if (label === INVALID_LABEL) {
+    // some releases name the statement; upstream 1.27 shares one message
+    const own = pns.rule === "break_stmt" ? "'break' outside loop" : "'continue' outside loop";
+    c.syntaxError(pns, own in c.compat.messages ? own : "'break'/'continue' outside loop");
+  }
   c.emit.unwindJump(label, c.curExceptLevel - c.breakContinueExceptLevel);
 }
 

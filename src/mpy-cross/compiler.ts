@@ -41,7 +41,8 @@ export class ScopedCompileError extends CompileError {
   }
 
   override format(): string {
-    return `Traceback (most recent call last):\n  File "${this.filename}", line ${this.line}, in ${this.block}\n${this.kind}: ${this.message}\n`;
+    const nl = this.translatedNewline;
+    return `Traceback (most recent call last):${nl}  File "${this.filename}", line ${this.line}, in ${this.block}${nl}${this.kind}: ${this.message}\n`;
   }
 }
 
@@ -127,7 +128,7 @@ export class Compiler {
 
   syntaxError(pn: ParseNode, message: string): never {
     const line = pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0;
-    throw new PendingSyntaxError(message, line);
+    throw new PendingSyntaxError(this.compat.messages[message] ?? message, line);
   }
 
   // ---- labels and exception levels ----

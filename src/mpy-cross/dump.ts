@@ -140,6 +140,7 @@ function scopeFlagNames(f: number): string {
   if (f & SCOPE_FLAG.VARKEYWORDS) names.push("**kw");
   if (f & SCOPE_FLAG.VARARGS) names.push("*args");
   if (f & SCOPE_FLAG.DEFKWARGS) names.push("defkw");
+  if (f & SCOPE_FLAG.CIRCUITPY_ASYNC) names.push("async");
   return names.length ? `(${names.join(",")})` : "";
 }
 

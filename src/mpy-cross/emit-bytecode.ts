@@ -8,7 +8,7 @@ import {
   YieldKind, type Emitter, type IdOps,
 } from "./emitter.js";
 import { EmitCommon } from "./emit-common.js";
-import { IdKind, ID_FLAG_IS_PARAM, Scope, ScopeKind, SCOPE_FLAG_ALL_SIG, SCOPE_FLAG_GENERATOR } from "./scope.js";
+import { IdKind, ID_FLAG_IS_PARAM, Scope, ScopeKind, SCOPE_FLAG_ALL_SIG, SCOPE_FLAG_ASYNC, CIRCUITPY_SIG_FLAG_ASYNC, SCOPE_FLAG_GENERATOR } from "./scope.js";
 import { Op, BinaryOp, UnaryOp, SMALL_INT_MULTI_EXCESS, SMALL_INT_MULTI_NUM } from "./opcodes.js";
 import type { ConstObj } from "./constants.js";
 import { Tok } from "./tokens.js";
@@ -28,9 +28,10 @@ export function encodeUint(out: number[], value: number): void {
 }
 
 /** The prelude's packed signature (MP_BC_PRELUDE_SIG_ENCODE): state size, exception depth and arg counts. */
-export function preludeSignature(nState: number, nExc: number, scope: Scope): number[] {
+export function preludeSignature(nState: number, nExc: number, scope: Scope, extraFlags = 0): number[] {
   const out: number[] = [];
-  let F = scope.scopeFlags & SCOPE_FLAG_ALL_SIG;
+  // extraFlags: signature bits beyond MicroPython's four (CircuitPython's async marker)
+  let F = (scope.scopeFlags & SCOPE_FLAG_ALL_SIG) | extraFlags;
   let A = scope.numPosArgs;
   let K = scope.numKwonlyArgs;
   let D = scope.numDefPosArgs;
@@ -253,7 +254,8 @@ export class BytecodeEmitter implements Emitter {
   }
 
   protected writeSignature(nState: number, nExc: number, scope: Scope): void {
-    for (const b of preludeSignature(nState, nExc, scope)) this.ci(b);
+    const async = this.compat.awaitProtocol === "dunder-await" && (scope.scopeFlags & SCOPE_FLAG_ASYNC) !== 0;
+    for (const b of preludeSignature(nState, nExc, scope, async ? CIRCUITPY_SIG_FLAG_ASYNC : 0)) this.ci(b);
   }
 
 

@@ -29,8 +29,40 @@ function binaryExponent(x: number): number {
   return ((view.getUint16(0) >> 4) & 0x7ff) - 1023;
 }
 
-/** mp_format_float(f, buf, 32, 'g', 16, sign) of those releases. */
-export function legacyFormatG(value: number, sign = ""): string {
+/**
+ * How a release finds powers of ten while printing: the decimal exponent of f (for f < 1 also the mantissa
+ * scaled into [1, 10), printed when the exponent form is chosen), the power of ten of each digit position,
+ * and the test "f holds at least one more unit of that digit".
+ */
+interface PowerScheme {
+  belowOne(f: number): { e: number; eSign: string; scaled: number };
+  atLeastOne(f: number): number;
+  unit(digitIndex: number): number;
+  holds(f: number, unit: number): boolean;
+}
+
+/** 1.20 - 1.25: pow(10, n) from libm, starting from an exponent guessed from the binary one. */
+const POW10_SCHEME: PowerScheme = {
+  belowOne(f) {
+    let e = -Math.trunc(binaryExponent(f) * 0.3010299956639812);
+    let uBase = pow10(-e);
+    while (uBase > f) {
+      ++e;
+      uBase = pow10(-e);
+    }
+    return { e, eSign: "-", scaled: f / uBase };
+  },
+  atLeastOne(f) {
+    let e = Math.trunc(binaryExponent(f) * 0.3010299956639812);
+    while (f >= pow10(e + 1)) ++e;
+    return e;
+  },
+  unit: (digitIndex) => pow10(digitIndex),
+  holds: (f, unit) => f >= unit,
+};
+
+/** mp_format_float(f, buf, 32, 'g', 16, sign) of those releases (see the scheme for what differs). */
+export function legacyFormatG(value: number, sign = "", scheme: PowerScheme = POW10_SCHEME): string {
   let f = Math.abs(value);
   const out = signPrefix(value, sign);
   const bufRemaining = BUF_SIZE - 1 - out.length;
@@ -43,20 +75,13 @@ export function legacyFormatG(value: number, sign = ""): string {
   let eSign = "";
   let numDigits = 0;
   let signedE = 0;
-  const eGuess = Math.trunc(binaryExponent(f) * 0.3010299956639812);
 
   if (f === 0) {
     e = 0;
     if (prec + 6 > bufRemaining) prec = bufRemaining - 6;
   } else if (f < 1) {
-    const fEntry = f;
-    e = -eGuess;
-    let uBase = pow10(-e);
-    while (uBase > f) {
-      ++e;
-      uBase = pow10(-e);
-    }
-    f /= uBase;
+    const below = scheme.belowOne(f);
+    e = below.e;
     if (e <= 4) {
       fmt = "f";
       dec = 0;
@@ -64,21 +89,16 @@ export function legacyFormatG(value: number, sign = ""): string {
       if (prec + 2 > bufRemaining) prec = bufRemaining - 2;
       numDigits = prec;
       signedE = 0;
-      f = fEntry;
       ++numDigits;
     } else {
-      eSign = "-";
+      f = below.scaled;
+      eSign = below.eSign;
       dec = 0;
       if (prec > bufRemaining - MIN_BUF_SIZE) prec = bufRemaining - MIN_BUF_SIZE + 1;
       signedE = -e;
     }
   } else {
-    e = eGuess;
-    let nextU = pow10(e + 1);
-    while (f >= nextU) {
-      ++e;
-      nextU = pow10(e + 1);
-    }
+    e = scheme.atLeastOne(f);
     if (prec + (MIN_BUF_SIZE - 1) > bufRemaining) prec = bufRemaining - (MIN_BUF_SIZE - 1);
     if (e < prec) {
       fmt = "f";
@@ -101,9 +121,9 @@ export function legacyFormatG(value: number, sign = ""): string {
   const digits: string[] = [...out];
   let d = 0;
   for (let digitIndex = signedE; numDigits >= 0; --digitIndex) {
-    const uBase = digitIndex > 0 ? pow10(digitIndex) : 1.0;
+    const uBase = digitIndex > 0 ? scheme.unit(digitIndex) : 1.0;
     for (d = 0; d < 9; ++d) {
-      if (f < uBase) break;
+      if (!scheme.holds(f, uBase)) break;
       f -= uBase;
     }
     if (numDigits > 0) {
@@ -317,4 +337,67 @@ export function legacyFloatRepr119(x: number): string {
 export function legacyComplexRepr119(real: number, imag: number): string {
   if (real === 0) return `${legacyFormatG119(imag)}j`;
   return `(${legacyFormatG119(real)}${imag >= 0 || Number.isNaN(imag) ? "+" : ""}${legacyFormatG119(imag)}j)`;
+}
+
+// ---- Between 1.19 and 1.20 (CircuitPython 8.x): the table builds each digit's power of ten ----
+
+/** y backed off by two units in the last place: "x >= y" that forgives y's own rounding. */
+function holdsWithin2Ulp(x: number, y: number): boolean {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, y);
+  view.setBigUint64(0, view.getBigUint64(0) - 2n);
+  return x >= view.getFloat64(0);
+}
+
+/** 10^n (0 <= n < 512) as the product of the table entries for n's bits, largest first. */
+function tablePower(n: number): number {
+  let u = 1.0;
+  for (let i = 0, m = DEC_EXP; m; m >>= 1, i++) if (m & n) u *= POS_POW[i];
+  return u;
+}
+
+/** f itself is never scaled on the way to its exponent, so whole numbers keep all their digits. */
+const TABLE_EXACT_SCHEME: PowerScheme = {
+  belowOne(f) {
+    let e = 0;
+    let fMod = f;
+    for (let i = 0, e1 = DEC_EXP; e1; e1 >>= 1, i++) {
+      if (NEG_POW[i] > fMod) {
+        e += e1;
+        fMod *= POS_POW[i];
+      }
+    }
+    let eSign = "-";
+    if (fMod < 1 && fMod >= ROUND_TO_ONE) {
+      if (e === 0) eSign = "+";
+    } else if (fMod < 1) {
+      e++;
+    }
+    return { e, eSign, scaled: f * tablePower(e) };
+  },
+  atLeastOne(f) {
+    let e = 0;
+    let u = 1.0;
+    for (let i = 0, e1 = DEC_EXP; e1; e1 >>= 1, i++) {
+      const next = u * POS_POW[i];
+      if (holdsWithin2Ulp(f, next)) {
+        u = next;
+        e += e1;
+      }
+    }
+    return e;
+  },
+  unit: tablePower,
+  holds: holdsWithin2Ulp,
+};
+
+export function tableExactFloatRepr(x: number): string {
+  const s = legacyFormatG(x, "", TABLE_EXACT_SCHEME);
+  return /[.en]/.test(s) ? s : s + ".0";
+}
+
+export function tableExactComplexRepr(real: number, imag: number): string {
+  const g = (v: number) => legacyFormatG(v, "", TABLE_EXACT_SCHEME);
+  if (real === 0) return `${g(imag)}j`;
+  return `(${g(real)}${imag >= 0 || Number.isNaN(imag) ? "+" : ""}${g(imag)}j)`;
 }

@@ -2,9 +2,8 @@
 // upstream mpy-cross 1.27 for .mpy v6.3). Throws CompileError for source upstream would reject.
 import { parse } from "./parser.js";
 import { Compiler } from "./compiler.js";
-import { writeMpy, MPY_VERSIONS, DEFAULT_MPY_VERSION } from "./mpy-writer.js";
+import { writeMpy, backendOf, MPY_VERSIONS, DEFAULT_MPY_VERSION } from "./mpy-writer.js";
 import { CompileError } from "./compile-error.js";
-import { compatForRelease } from "./compat.js";
 import { nativeArch } from "./native/arch.js";
 import { EmitOpt } from "./scope.js";
 
@@ -32,6 +31,13 @@ export interface CompileOptions {
   emit?: "bytecode" | "native" | "viper";
 }
 
+/** What `mpy-cross --version` prints for a .mpy version, in the words of the release it reproduces. */
+export function versionBanner(version: string): string {
+  const v = MPY_VERSIONS[version];
+  const release = v.backend === undefined ? `MicroPython v${v.emulates}` : backendOf(v).release;
+  return `${release} (tspy); mpy-cross emitting mpy v${v.banner ?? version}`;
+}
+
 export function compileToMpy(source: string | Uint8Array, opts: CompileOptions): Uint8Array {
   const optimize = opts.optimize ?? 0;
   const smallIntBits = opts.smallIntBits ?? 31;
@@ -51,13 +57,17 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
     // upstream makes the -s name a qstr before parsing, which decides whether an equal literal is interned
     internedNames: opts.sourceName !== undefined ? [opts.sourceName] : [],
   };
-  const tree = parse(source, parseOptions);
-  const compat = compatForRelease(MPY_VERSIONS[version].emulates);
+  const compat = backendOf(MPY_VERSIONS[version]);
   const arch = opts.arch !== undefined ? nativeArch(opts.arch) : undefined;
   if (opts.arch !== undefined && !arch) throw new RangeError(`unknown native arch ${opts.arch}`);
-  const compiler = new Compiler({
-    sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat, arch, defaultEmit: EMIT_BY_NAME[opts.emit ?? "bytecode"],
-  });
-  const cm = compiler.run(tree);
-  return writeMpy(cm, version);
+  try {
+    const tree = parse(source, parseOptions);
+    const compiler = new Compiler({
+      sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat, arch, defaultEmit: EMIT_BY_NAME[opts.emit ?? "bytecode"],
+    });
+    return writeMpy(compiler.run(tree), version);
+  } catch (e) {
+    if (e instanceof CompileError) e.translatedNewline = compat.translatedNewline;
+    throw e;
+  }
 }

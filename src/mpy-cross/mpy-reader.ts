@@ -26,6 +26,8 @@ export const SCOPE_FLAG = {
   VARKEYWORDS: 0x02,
   VARARGS: 0x04,
   DEFKWARGS: 0x08,
+  /** In a bytecode signature: only CircuitPython 7+ has this fifth bit, marking an async def. */
+  CIRCUITPY_ASYNC: 0x10,
   VIPERRELOC: 0x10,
   VIPERRODATA: 0x20,
   VIPERBSS: 0x40,

@@ -5,7 +5,7 @@ import type { RawCode } from "./raw-code.js";
 import type { ConstObj } from "./constants.js";
 import { staticQstrNumber } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
-import { legacyComplexRepr119, legacyFloatRepr119 } from "./float-format-legacy.js";
+import type { NumberReprs } from "./mpy-writer.js";
 import { utf8Bytes } from "./utf8.js";
 
 const WINDOW_SIZE = 32;
@@ -50,6 +50,7 @@ class QstrWindow {
 class V5Sink {
   readonly bytes: number[] = [];
   readonly window = new QstrWindow();
+  constructor(private readonly reprs: NumberReprs) {}
   uint(n: number): void { encodeUint(this.bytes, n); }
   raw(data: Iterable<number>): void { for (const b of data) this.bytes.push(b); }
 
@@ -85,8 +86,8 @@ class V5Sink {
         return;
       case "ellipsis": this.bytes.push(0x65); return;
       case "int": return text("i", o.value.toString());
-      case "float": return text("f", legacyFloatRepr119(o.value));
-      case "complex": return text("c", legacyComplexRepr119(0, o.imag));
+      case "float": return text("f", this.reprs.float(o.value));
+      case "complex": return text("c", this.reprs.complex(0, o.imag));
       default:
         throw new Error(`internal: a ${o.type} constant cannot be stored in a .mpy v5 file`);
     }
@@ -118,9 +119,10 @@ function writeRawCode(out: V5Sink, rc: RawCode): void {
   for (const child of rc.children) writeRawCode(out, child);
 }
 
-export function writeMpyV5(rc: RawCode, smallIntBits: number): Uint8Array {
-  const out = new V5Sink();
-  out.raw([0x4d, 5, FEATURE_FLAGS, smallIntBits]);
+/** `magic` is the header's first byte ("M", or "C" for CircuitPython); `reprs` print float constants. */
+export function writeMpyV5(rc: RawCode, smallIntBits: number, target: { magic: number; reprs: NumberReprs }): Uint8Array {
+  const out = new V5Sink(target.reprs);
+  out.raw([target.magic, 5, FEATURE_FLAGS, smallIntBits]);
   out.uint(WINDOW_SIZE);
   writeRawCode(out, rc);
   return Uint8Array.from(out.bytes);

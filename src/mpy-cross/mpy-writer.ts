@@ -7,8 +7,10 @@ import { staticQstrNumber } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
 import { utf8Bytes } from "./utf8.js";
 import { writeMpyV5 } from "./mpy-writer-v5.js";
-import { compatForRelease } from "./compat.js";
-import { legacyComplexRepr, legacyComplexRepr119, legacyFloatRepr, legacyFloatRepr119 } from "./float-format-legacy.js";
+import { compatForRelease, type BackendCompat } from "./compat.js";
+import {
+  legacyComplexRepr, legacyComplexRepr119, legacyFloatRepr, legacyFloatRepr119, tableExactComplexRepr, tableExactFloatRepr,
+} from "./float-format-legacy.js";
 
 export interface MpyVersionInfo {
   /** Version byte in the header. */
@@ -17,8 +19,15 @@ export interface MpyVersionInfo {
   sub: number;
   /** MicroPython releases that load this version. */
   releases: string;
-  /** The release whose mpy-cross output this version reproduces. */
+  /** The MicroPython release whose mpy-cross output this version reproduces (its front end, and its
+   * back end unless `backend` names another row). */
   emulates: string;
+  /** The compat.ts row of the back end, when it is not `emulates` (CircuitPython, Pycopy). */
+  backend?: string;
+  /** First header byte: "M" for MicroPython and Pycopy, "C" for CircuitPython 7+. */
+  magic?: "M" | "C";
+  /** What that release's `mpy-cross --version` says after "emitting mpy v" (default: the version key). */
+  banner?: string;
 }
 
 export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
@@ -27,7 +36,21 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   "6.1": { major: 6, sub: 1, releases: "1.20 - 1.21", emulates: "1.20.0" },
   "6": { major: 6, sub: 0, releases: "1.19", emulates: "1.19.1" },
   "5": { major: 5, sub: 0, releases: "1.12 - 1.18", emulates: "1.18.0" },
+  cp10: { major: 6, sub: 3, releases: "CircuitPython 10.x", emulates: "1.27.0", backend: "circuitpython-10.2.1", magic: "C", banner: "6.3" },
+  cp9: { major: 6, sub: 3, releases: "CircuitPython 9.x", emulates: "1.22.2", backend: "circuitpython-9.2.9", magic: "C", banner: "6.3" },
+  cp8: { major: 5, sub: 0, releases: "CircuitPython 8.x", emulates: "1.18.0", backend: "circuitpython-8.2.10", magic: "C", banner: "5-CircuitPython" },
+  cp7: { major: 5, sub: 0, releases: "CircuitPython 7.x", emulates: "1.18.0", backend: "circuitpython-7.3.3", magic: "C", banner: "5-CircuitPython" },
 };
+
+/** The back-end row (compat.ts) a .mpy version is written with. */
+export function backendOf(v: MpyVersionInfo): BackendCompat {
+  return compatForRelease(v.backend ?? v.emulates);
+}
+
+/** The header's first byte. */
+export function magicByte(v: MpyVersionInfo): number {
+  return (v.magic ?? "M").charCodeAt(0);
+}
 
 export const DEFAULT_MPY_VERSION = "6.3";
 
@@ -55,7 +78,7 @@ function writeQstr(out: ByteSink, s: string): void {
   out.u8(0);
 }
 
-interface NumberReprs {
+export interface NumberReprs {
   float(x: number): string;
   complex(real: number, imag: number): string;
 }
@@ -63,6 +86,17 @@ interface NumberReprs {
 const MODERN_REPRS: NumberReprs = { float: (x) => floatRepr127(x), complex: complexRepr127 };
 const LEGACY_REPRS: NumberReprs = { float: legacyFloatRepr, complex: legacyComplexRepr };
 const TABLE_REPRS: NumberReprs = { float: legacyFloatRepr119, complex: legacyComplexRepr119 };
+const TABLE_EXACT_REPRS: NumberReprs = { float: tableExactFloatRepr, complex: tableExactComplexRepr };
+
+/** How a back end prints float and complex constants. */
+export function numberReprs(compat: BackendCompat): NumberReprs {
+  switch (compat.floatFormat) {
+    case "shortest": return MODERN_REPRS;
+    case "pow10": return LEGACY_REPRS;
+    case "table": return TABLE_REPRS;
+    case "table-exact": return TABLE_EXACT_REPRS;
+  }
+}
 
 function writeObj(out: ByteSink, o: ConstObj, reprs: NumberReprs): void {
   switch (o.type) {
@@ -123,16 +157,15 @@ function writeRawCode(out: ByteSink, rc: RawCode): void {
 export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSION): Uint8Array {
   const v = MPY_VERSIONS[version];
   if (!v) throw new Error(`unsupported .mpy version ${version}`);
-  if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits);
+  const reprs = numberReprs(backendOf(v));
+  if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs });
   const out = new ByteSink();
   // native code puts the sub-version and the arch in the feature byte; bytecode alone leaves it 0
   const feature = cm.nativeArch ? v.sub | (cm.nativeArch.code << 2) : 0;
-  out.raw([0x4d, v.major, feature, cm.smallIntBits]);
+  out.raw([magicByte(v), v.major, feature, cm.smallIntBits]);
   out.uint(cm.qstrs.length);
   out.uint(cm.consts.length);
   for (const q of cm.qstrs) writeQstr(out, q);
-  const format = compatForRelease(v.emulates).floatFormat;
-  const reprs = format === "shortest" ? MODERN_REPRS : format === "pow10" ? LEGACY_REPRS : TABLE_REPRS;
   for (const o of cm.consts) writeObj(out, o, reprs);
   writeRawCode(out, cm.rc);
   return Uint8Array.from(out.bytes);

@@ -50,6 +50,10 @@ export const SCOPE_FLAG_ALL_SIG = 0x0f;
 export const SCOPE_FLAG_VIPERRET_POS = 6;
 /** Viper parameter type (a native type number) sits in an id's flags from this bit on. */
 export const ID_FLAG_VIPER_TYPE_POS = 4;
+/** An async def (tspy's own bit, above upstream's 16): CircuitPython stores it in the signature as 0x10. */
+export const SCOPE_FLAG_ASYNC = 0x10000;
+/** CircuitPython's MP_SCOPE_FLAG_ASYNC, the fifth signature bit of its prelude. */
+export const CIRCUITPY_SIG_FLAG_ASYNC = 0x10;
 
 export interface IdInfo {
   kind: IdKind;

@@ -1,7 +1,8 @@
 // Cases where tspy's mpy-cross once differed from upstream, each a small program in
 // ./reference/diffs with the .mpy upstream wrote for it (`<stem>.<mpy version>.mpy`, made outside this
-// repository with the upstream release of that version: 6.3 = 1.27.0, 6.2 = 1.22.2, 5 = 1.18), or for a
-// program upstream rejects, what it printed (`<stem>.<mpy version>.err`).
+// repository with the upstream release of that version: 6.3 = 1.27.0, 6.2 = 1.22.2, 5 = 1.18; cp7 = CircuitPython
+// 7.3.3, cp8 = 8.2.10, cp9 = 9.2.9, cp10 = 10.2.1), or for a program upstream rejects, what it printed
+// (`<stem>.<mpy version>.err`, stderr byte for byte).
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -10,11 +11,12 @@ import { diffDumps } from "../../src/mpy-cross/dump.js";
 
 const dir = path.join(path.dirname(new URL(import.meta.url).pathname), "reference", "diffs");
 const files = readdirSync(dir).sort();
+const VERSION = String.raw`(\d(?:\.\d)?|cp\d+|pycopy)`;
 
 describe("byte differences once seen against upstream mpy-cross", () => {
   for (const golden of files) {
     // `.b<N>` before .mpy: compiled with -msmall-int-bits=N
-    const m = /^([^.]+)\.(\d(?:\.\d)?)(?:\.b(\d+))?\.mpy$/.exec(golden);
+    const m = new RegExp(String.raw`^([^.]+)\.${VERSION}(?:\.b(\d+))?\.mpy$`).exec(golden);
     if (!m) continue;
     const [, stem, version, bits] = m;
     it(`${stem} (.mpy ${version}${bits ? `, ${bits}-bit small ints` : ""})`, () => {
@@ -27,7 +29,7 @@ describe("byte differences once seen against upstream mpy-cross", () => {
   }
 
   for (const golden of files) {
-    const m = /^([^.]+)\.(\d(?:\.\d)?)\.err$/.exec(golden);
+    const m = new RegExp(String.raw`^([^.]+)\.${VERSION}\.err$`).exec(golden);
     if (!m) continue;
     const [, stem, version] = m;
     it(`${stem} (.mpy ${version}) is rejected as upstream rejects it`, () => {

@@ -1,0 +1,3 @@
+async def f():
+    x = 1
+    yield from g()
