@@ -2,7 +2,7 @@
 // plain raw mode), separate stdout from the exception text, and turn tracebacks into typed errors.
 // It knows the protocol only; bytes travel through a ByteStream, and what the code does is the caller's.
 import { TimeoutError } from "../errors.js";
-import { DRAIN_MAX_MS, type ByteStream } from "../transport/byte-stream.js";
+import type { ByteStream } from "../transport/byte-stream.js";
 import { DeviceError, RawReplError, UnsendableCodeError } from "./errors.js";
 
 const CTRL_A = 0x01;
@@ -89,10 +89,11 @@ export class RawRepl {
     let chattering = false;
     // Two tries: a board mid-output or mid-boot may swallow the first Ctrl-A.
     for (let attempt = 0; attempt < 2 && left() > 0; attempt++) {
-      await s.write(Uint8Array.of(0x0d, CTRL_C));
-      await sleep(20);
-      await s.write(Uint8Array.of(CTRL_C));
-      if (!(await s.drain(attempt === 0 ? 60 : 200, DRAIN_MAX_MS))) chattering = true;
+      // Ctrl-C twice stops a running program; what it printed until then is skipped by the wait for the
+      // banner below, so nothing here waits on a timer or for the line to go quiet. Bytes sent meanwhile
+      // stay queued on the board, which reads the Ctrl-A once its program has stopped.
+      await s.write(Uint8Array.of(0x0d, CTRL_C, CTRL_C));
+      await s.drain(0);
       await s.write(Uint8Array.of(0x0d, CTRL_A));
       try {
         await s.readUntil(`${RAW_BANNER}`, Math.min(this.answerTimeoutMs, left()), "waiting for the raw REPL (is the board running MicroPython?)");
@@ -102,6 +103,9 @@ export class RawRepl {
       } catch (e) {
         if (!(e instanceof TimeoutError)) throw e;
         lastError = e;
+        // No banner: is the board still talking (not listening), or silent / answering garbage once?
+        await s.drain(0);
+        if ((await s.readSome(Math.min(100, left()))).length > 0) chattering = true;
       }
     }
     if (lastError && chattering) {
