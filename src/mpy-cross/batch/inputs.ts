@@ -80,7 +80,7 @@ function matchGlob(base: string, segs: string[], rel = ""): string[] {
 
 /**
  * Turns the command line's inputs into files. `recursive` lets a directory stand for the `.py` files
- * below it; without it a directory is an error, as with upstream. A pattern is expanded only when no
+ * below it; without it a directory is passed on as it is, and fails alone when read, as with upstream. A pattern is expanded only when no
  * file of that exact name exists.
  */
 export function expandInputs(args: string[], recursive: boolean): BuildInput[] {
@@ -96,8 +96,7 @@ export function expandInputs(args: string[], recursive: boolean): BuildInput[] {
     } catch {
       stat = undefined;
     }
-    if (stat?.isDirectory()) {
-      if (!recursive) throw new InputError(`mpy-cross: ${arg}: is a directory (use -r to compile the .py files below it)`);
+    if (stat?.isDirectory() && recursive) {
       for (const rel of walkPython(arg)) inputs.push({ file: path.join(arg, rel), treePath: mpyName(rel) });
     } else if (!stat && WILDCARD.test(arg)) {
       const segs = arg.split("/");
