@@ -489,6 +489,11 @@ export class Compiler {
       // Scopes are appended as they are found, so this loop also visits the ones found on the way.
       for (let i = 0; i < this.scopes.length; i++) {
         const s = this.scopes[i];
+        // an inline-asm body is checked as instructions, never scanned for Python names
+        if (s.emitOptions === EmitOpt.Asm) {
+          compileInlineAsmScope(this, s, Pass.Scope);
+          continue;
+        }
         this.compileScope(s, Pass.Scope);
         for (const id of s.ids) if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
       }
