@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CompileOptions } from "../index.js";
+import { writeAtomically } from "./write-atomically.js";
 
 /** Hash of the compiler's own code: a new tspy (or a rebuilt one) never reuses an old entry. */
 function compilerFingerprint(): string {
@@ -53,13 +54,11 @@ export class CompileCache {
   /** Stores an entry atomically; a cache that cannot be written is only slower, never an error. */
   put(key: string, mpy: Uint8Array): void {
     const target = this.entry(key);
-    const tmp = `${target}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(tmp, mpy);
-      fs.renameSync(tmp, target);
+      writeAtomically(target, mpy);
     } catch {
-      try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
+      // the entry is simply missing next time
     }
   }
 }

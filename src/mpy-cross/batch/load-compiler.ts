@@ -9,6 +9,7 @@ import vm from "node:vm";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type * as CompileOneModule from "./compile-one.js";
+import { writeAtomically } from "./write-atomically.js";
 
 export type CompilerApi = Pick<typeof CompileOneModule, "compileOne" | "MPY_VERSIONS">;
 
@@ -54,12 +55,10 @@ export async function loadCompiler(): Promise<CompilerApi> {
  */
 export function saveCodeCache(): void {
   if (!loaded?.script || loaded.cacheUsable) return;
-  const tmp = `${CODE_CACHE}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, loaded.script.createCachedData());
-    fs.renameSync(tmp, CODE_CACHE);
+    writeAtomically(CODE_CACHE, loaded.script.createCachedData());
     loaded.cacheUsable = true;
   } catch {
-    try { fs.unlinkSync(tmp); } catch { /* nothing written */ }
+    // no cache: the next run compiles the bundle again
   }
 }
