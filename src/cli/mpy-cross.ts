@@ -199,12 +199,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       readFailed.set(n, `mpy-cross: ${file}: ${fsMessage(e)}`);
       continue;
     }
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(source);
-    } catch {
-      readFailed.set(n, `mpy-cross: ${file}: not UTF-8 text`);
-      continue;
-    }
+    // Any bytes: upstream's lexer never checks UTF-8 (a Latin-1 source compiles, its bytes kept as they are).
     const target = opts.output ?? (file === "-" ? "-" : defaultOutput(file, opts.outDir, input.treePath));
     jobs.push({
       file,

@@ -204,3 +204,20 @@ describe("names, keywords and operators", () => {
     expect(kinds("a $ b ! c ?\n")).toEqual(["NAME", "INVALID", "NAME", "INVALID", "NAME", "INVALID", "NEWLINE", "END"]);
   });
 });
+
+describe("bytes that are not UTF-8", () => {
+  it("carries any bytes of a name or str literal to the .mpy unchanged", async () => {
+    const { decodeUtf8 } = await import("../../src/mpy-cross/lexer.js");
+    const { utf8Bytes } = await import("../../src/mpy-cross/utf8.js");
+    const cases = [
+      [0x63, 0x61, 0x66, 0xe9], // Latin-1 "café"
+      [0xc3, 0xa9, 0xff, 0x80], // UTF-8 é, then two stray bytes
+      [0xed, 0xa0, 0x80], // an encoded surrogate (upstream's '\ud800')
+      [0xf4, 0x8f, 0xbf, 0x80], // U+10FFC0: a real code point of the raw-byte range
+      [0xe0, 0x80, 0x80, 0xf0, 0x80, 0x80, 0x80], // overlong forms
+      [0xe2, 0x82], // a cut sequence
+    ];
+    for (const c of cases) expect(Array.from(utf8Bytes(decodeUtf8(Uint8Array.from(c))))).toEqual(c);
+    expect(decodeUtf8(Uint8Array.from([0xc3, 0xa9]))).toBe("é");
+  });
+});
