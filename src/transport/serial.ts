@@ -33,7 +33,16 @@ export class SerialStream extends BufferedStream {
     port.on("error", (e: Error) => this.linkClosed(e.message));
   }
 
-  static async open(path: string, baudRate: number): Promise<SerialStream> {
+  /** A serial link: on Linux and macOS the addon directly (serial-posix.ts, far quicker to load), elsewhere the stream package. */
+  static async open(path: string, baudRate: number): Promise<BufferedStream> {
+    if (process.platform === "linux" || process.platform === "darwin") {
+      const { PosixSerialStream } = await import("./serial-posix.js");
+      return PosixSerialStream.open(path, baudRate, explainOpenError);
+    }
+    return SerialStream.openStream(path, baudRate);
+  }
+
+  private static async openStream(path: string, baudRate: number): Promise<SerialStream> {
     // The stream and the native binding alone: the `serialport` package also loads a dozen parsers we
     // never use, which cost about a third of the time to first byte of a short command.
     const [{ SerialPortStream }, { autoDetect }] = await Promise.all([import("@serialport/stream"), import("@serialport/bindings-cpp")]);
