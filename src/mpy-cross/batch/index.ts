@@ -31,7 +31,9 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions = {}): P
   });
   const workers = opts.workers ?? defaultWorkers(todo.length);
   let compiled: CompileOutcome[];
-  if (workers > 0 && todo.length > 1) {
+  if (todo.length === 0) {
+    compiled = []; // every file came from the cache: the compiler is not even loaded
+  } else if (workers > 0 && todo.length > 1) {
     compiled = await compileInWorkers(todo.map((i) => jobs[i]), workers);
   } else {
     const { compileOne } = await loadCompiler();

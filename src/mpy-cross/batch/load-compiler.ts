@@ -29,6 +29,11 @@ function bundleIsCurrent(): boolean {
   }
 }
 
+/** The bundle's path when loadCompiler would use it, else null. */
+export function currentBundle(): string | null {
+  return bundleIsCurrent() ? BUNDLE : null;
+}
+
 export async function loadCompiler(): Promise<CompilerApi> {
   if (loaded) return loaded.api;
   if (bundleIsCurrent()) {

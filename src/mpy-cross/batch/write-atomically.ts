@@ -4,7 +4,31 @@
 import fs from "node:fs";
 import path from "node:path";
 
+/**
+ * True (and the file's times set to now) when `target` already holds exactly `data`. A rebuild with
+ * unchanged results (a cache hit, mostly) then costs a read instead of a write and a rename — a tenth of
+ * the time for a tree of small files — and build tools still see a fresh target.
+ */
+function alreadyHolds(target: string, data: Uint8Array): boolean {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(target);
+  } catch {
+    return false;
+  }
+  if (!st.isFile() || st.size !== data.length) return false;
+  try {
+    if (!fs.readFileSync(target).equals(data)) return false;
+    const now = new Date();
+    fs.utimesSync(target, now, now);
+    return true;
+  } catch {
+    return false; // unreadable, or times we may not set: write it the usual way (which says what failed)
+  }
+}
+
 export function writeAtomically(target: string, data: Uint8Array): void {
+  if (alreadyHolds(target, data)) return;
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   try {
     fs.writeFileSync(tmp, data);

@@ -1,0 +1,179 @@
+// The short commands people run most, each beside its peer in the same run (issue: "speed of the short
+// commands"): `connect PORT exec pass` with and without `resume` against mpremote on the same board (the
+// virtual board served on a pty), `tspy --version` against `node -e 0`, a one-file `mpy-cross` against
+// `node -e 0` and upstream's binary, and a build's worth of files (a directory of .py, e.g. a
+// micropython-lib checkout) through the directory mode and the cache against upstream called once per file.
+//
+//   MPREMOTE=/path/to/mpremote   the peer for the board rows (else `mpremote` on PATH, else those rows
+//                                show tspy alone)
+//   MPY_CROSS=/path/to/mpy-cross upstream's compiler for the compile rows
+//   MPY_LIB=/path/to/dir         the build tree (every .py below it); else 100 generated modules
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { TSPY, median, printTable, timeProcess } from "./lib.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+
+function findOnPath(name) {
+  const r = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** The virtual board on a pty, as a serial board for both tools. */
+async function servePty(dir) {
+  const child = spawn(process.execPath, [TSPY, "-d", `virtual:${dir}`, "virtual", "serve", "--pty"], { stdio: ["ignore", "pipe", "inherit"] });
+  const first = await new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.once("line", resolve);
+    child.once("exit", (c) => reject(new Error(`virtual serve --pty exited ${c}`)));
+  });
+  return { path: first.trim(), stop: () => child.kill() };
+}
+
+/** Median ms of each command, runs interleaved so both see the same machine load. */
+async function sideBySide(commands) {
+  const times = commands.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, [cmd, args, opts]] of commands.entries()) times[k].push(await timeProcess(cmd, args, opts));
+  }
+  return times.map(median);
+}
+
+const ms = (x) => (x === undefined ? "" : x.toFixed(0));
+const ratio = (a, b) => (a === undefined || b === undefined ? "" : (a / b).toFixed(2));
+
+async function boardRows(rows) {
+  const mpremote = process.env.MPREMOTE || findOnPath("mpremote");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-bench-short-"));
+  const board = await servePty(dir);
+  try {
+    for (const [label, words] of [
+      ["connect PORT exec pass", ["connect", board.path, "exec", "pass"]],
+      ["connect PORT resume exec pass", ["connect", board.path, "resume", "exec", "pass"]],
+    ]) {
+      const cmds = [[process.execPath, [TSPY, ...words]]];
+      if (mpremote) cmds.push([mpremote, words]);
+      const [ours, theirs] = await sideBySide(cmds);
+      rows.push({ measure: label, "tspy ms": ms(ours), "peer ms": ms(theirs), peer: mpremote ? "mpremote" : "(no mpremote)", "tspy ÷ peer": ratio(ours, theirs), target: "≤ 0.9" });
+    }
+  } finally {
+    board.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function startRows(rows, tmp) {
+  const small = path.join(tmp, "small.py");
+  fs.writeFileSync(small, "def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n");
+  // One warm-up of each, so the compiler's code cache exists as it does after installation.
+  await timeProcess(process.execPath, [TSPY, "mpy-cross", "-o", path.join(tmp, "small.mpy"), small]);
+  const cmds = [
+    [process.execPath, ["-e", "0"]],
+    [process.execPath, [TSPY, "--version"]],
+    [process.execPath, [TSPY, "mpy-cross", "-o", path.join(tmp, "small.mpy"), small]],
+  ];
+  const upstream = process.env.MPY_CROSS;
+  if (upstream) cmds.push([upstream, ["-o", path.join(tmp, "small-up.mpy"), small]]);
+  const [bare, version, one, up] = await sideBySide(cmds);
+  rows.push(
+    { measure: "tspy --version", "tspy ms": ms(version), "peer ms": ms(bare), peer: "node -e 0", "tspy ÷ peer": ratio(version, bare), target: "" },
+    { measure: "mpy-cross small.py", "tspy ms": ms(one), "peer ms": ms(bare), peer: "node -e 0", "tspy ÷ peer": ratio(one, bare), target: "≤ 1.2" },
+  );
+  if (up !== undefined) rows.push({ measure: "mpy-cross small.py", "tspy ms": ms(one), "peer ms": ms(up), peer: "upstream mpy-cross", "tspy ÷ peer": ratio(one, up), target: "" });
+}
+
+function pyFilesBelow(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith(".")) continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && e.name.endsWith(".py")) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+function generatedTree(dir) {
+  for (let i = 0; i < 100; i++) {
+    const sub = path.join(dir, `pkg${i % 10}`);
+    fs.mkdirSync(sub, { recursive: true });
+    const body = Array.from({ length: 20 }, (_, f) =>
+      `def f${f}(x, y=${f}):\n    s = 0\n    for i in range(x):\n        if i % ${f + 2}:\n            s += i * y\n    return [s, {'k': s}, f"{s}"]\n`).join("\n");
+    fs.writeFileSync(path.join(sub, `mod_${i}.py`), body);
+  }
+  return dir;
+}
+
+async function buildRows(rows, tmp) {
+  const upstream = process.env.MPY_CROSS;
+  const src = process.env.MPY_LIB ? path.resolve(process.env.MPY_LIB) : generatedTree(path.join(tmp, "gen"));
+  const files = pyFilesBelow(src);
+  // Only files upstream compiles count (a library tree has a few Python-3-only files).
+  let inputs = files;
+  if (upstream) {
+    inputs = files.filter((f) => spawnSync(upstream, ["-o", path.join(tmp, "probe.mpy"), f]).status === 0);
+  }
+  const list = path.join(tmp, "inputs");
+  fs.mkdirSync(list, { recursive: true });
+  for (const f of inputs) {
+    const dest = path.join(list, path.relative(src, f));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.copyFileSync(f, dest);
+  }
+  const n = inputs.length;
+  const runs = Math.max(3, Math.floor(RUNS / 3));
+  const time = async (fn) => {
+    const t = [];
+    for (let i = 0; i < runs; i++) t.push(await fn());
+    return median(t);
+  };
+  const outDir = path.join(tmp, "out");
+  const dirMode = await time(() => {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    return timeProcess(process.execPath, [TSPY, "mpy-cross", "-r", list, "--out-dir", outDir]);
+  });
+  const cacheDir = path.join(tmp, "cache");
+  await timeProcess(process.execPath, [TSPY, "mpy-cross", "-r", list, "--out-dir", outDir, "--cache", cacheDir]);
+  const cached = await time(() => timeProcess(process.execPath, [TSPY, "mpy-cross", "-r", list, "--out-dir", outDir, "--cache", cacheDir]));
+  let loop;
+  if (upstream) {
+    const upOut = path.join(tmp, "up");
+    loop = await time(async () => {
+      const t0 = process.hrtime.bigint();
+      for (const f of inputs) {
+        const rel = path.relative(src, f);
+        const dest = path.join(upOut, rel.replace(/\.py$/, ".mpy"));
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        await timeProcess(upstream, ["-o", dest, "-s", path.basename(rel), path.join(list, rel)], { cwd: path.dirname(path.join(list, rel)) });
+      }
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    });
+  }
+  const label = `${n} files${process.env.MPY_LIB ? ` of ${path.basename(src)}` : " (generated)"}`;
+  rows.push(
+    { measure: `${label}: mpy-cross -r DIR --out-dir`, "tspy ms": ms(dirMode), "peer ms": ms(loop), peer: upstream ? "upstream, one call per file" : "(no MPY_CROSS)", "tspy ÷ peer": ratio(dirMode, loop), target: "≤ 0.25" },
+    { measure: `${label}: the same with --cache, unchanged`, "tspy ms": ms(cached), "peer ms": ms(loop), peer: upstream ? "upstream, one call per file" : "(no MPY_CROSS)", "tspy ÷ peer": ratio(cached, loop), target: "≤ 0.05" },
+  );
+}
+
+export async function run() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-bench-short-"));
+  const rows = [];
+  try {
+    await boardRows(rows);
+    await startRows(rows, tmp);
+    await buildRows(rows, tmp);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  printTable(`Short commands (${RUNS} runs each, interleaved, medians)`, rows);
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
