@@ -99,6 +99,30 @@ export class Session implements CliContext {
     return (await this.openedFiles).files;
   }
 
+  /** Cleanups run before the link closes, newest first (a mount is undone on the board here). */
+  private readonly beforeClose: Array<() => Promise<void>> = [];
+
+  onClose(fn: () => Promise<void>): void {
+    this.beforeClose.push(fn);
+  }
+
+  /**
+   * Put a layer between the link and every user of it (a mount serving the board's file requests).
+   * The raw REPL keeps its state; file access re-opens over the new layer.
+   */
+  async interpose<T extends ByteStream>(wrap: (inner: ByteStream) => T): Promise<T> {
+    const outer = wrap(await this.stream());
+    this.openStreamPromise = Promise.resolve(outer);
+    const old = this.rawRepl;
+    this.rawRepl = new RawRepl(outer);
+    if (old) {
+      this.rawRepl.inRawRepl = old.inRawRepl;
+      this.rawRepl.pasteMode = old.pasteMode;
+    }
+    this.openedFiles = null;
+    return outer;
+  }
+
   /** The RawRepl if one was created, without entering it. */
   currentRepl(): RawRepl | null {
     return this.rawRepl;
@@ -112,6 +136,13 @@ export class Session implements CliContext {
 
   /** Leave the board in its friendly REPL and close the link. */
   async close(): Promise<void> {
+    for (const fn of this.beforeClose.splice(0).reverse()) {
+      try {
+        if (!this.leaveRunning) await fn();
+      } catch {
+        // The board may be gone; what remains is closing the link.
+      }
+    }
     const files = this.openedFiles;
     this.openedFiles = null;
     if (files) await files.then((f) => f.close()).catch(() => undefined);

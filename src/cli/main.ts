@@ -56,7 +56,8 @@ export const COMMANDS: TableEntry[] = [
   { names: ["resume"], summary: "do not soft-reset on entering the raw REPL", group: BOARD, arity: 0, load: lazy("./board.js", "resumeCommand") },
   { names: ["rtc"], summary: "print the board's RTC time (--set: set it to the host's local time)", group: BOARD, arity: 0, load: lazy("./board.js", "rtcCommand") },
   { names: ["sleep"], summary: "sleep SECONDS before the next command (mpremote's `sleep`)", group: BOARD, arity: 1, load: lazy("./board.js", "sleepCommand") },
-  // mount/umount: a host directory on the board (src/cli/mount.ts), one row each here.
+  { names: ["mount"], summary: "mount the local directory DIR on the board at /remote [-l|--unsafe-links]", group: BOARD, arity: 1, load: lazy("./mount.js", "mountCommand") },
+  { names: ["umount"], summary: "unmount the local directory from /remote", group: BOARD, arity: 0, load: lazy("./mount.js", "umountCommand") },
   { names: ["pyboard"], summary: "run with pyboard.py's flags (-d -b -u -p -c -w --follow -f ...)", group: BOARD, greedy: true, load: lazy("./pyboard.js", "pyboardCommand") },
   { names: ["virtual"], summary: "the built-in virtual board: `virtual serve --tcp HOST:PORT | --pty`", group: BOARD, greedy: true, load: lazy("./virtual.js", "virtualCommand") },
   fsEntry("fs", "file commands with an `fs` prefix: tspy fs cp|ls|cat|rm|... "),
@@ -308,7 +309,7 @@ export async function main(argv: string[]): Promise<number> {
       if (status !== 0 || stopper.reason) break;
     }
     // mpremote: a chain that only chose a device (or resumed) opens the REPL.
-    if (status === 0 && !stopper.reason && !session.acted && segments.every((s) => ["connect", "resume"].includes(s.entry.names[0]))) {
+    if (status === 0 && !stopper.reason && !session.acted && segments.every((s) => ["connect", "resume", "mount"].includes(s.entry.names[0]))) {
       const { replCommand } = await import("./repl.js");
       status = await replCommand.run([], session);
     }

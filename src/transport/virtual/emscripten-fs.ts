@@ -20,6 +20,7 @@ export interface EmStream {
 
 export interface EmStreamOps {
   read?: (stream: EmStream, buffer: Uint8Array, offset: number, length: number, position?: number) => number;
+  poll?: (stream: EmStream, timeout: number) => number;
   [op: string]: unknown;
 }
 

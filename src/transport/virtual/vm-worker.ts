@@ -95,8 +95,15 @@ function send(b: number): void {
   outRing.putAll(one);
 }
 
+/**
+ * This port cannot tell print() from sys.stdout.buffer.write() (both reach fd 1), so it would turn
+ * every \n into \r\n; a board does that to text only. Binary writers that care (a mount's requests)
+ * switch cooking off around their write with _tspy_board.raw(1) / raw(0).
+ */
+let uncooked = false;
+
 function emitByte(b: number): void {
-  if (config.crlf && b === 0x0a && lastOut !== 0x0d) send(0x0d);
+  if (config.crlf && !uncooked && b === 0x0a && lastOut !== 0x0d) send(0x0d);
   send(b);
   lastOut = b;
 }
@@ -172,6 +179,18 @@ function stdinRead(_s: EmStream, buffer: Uint8Array, offset: number, length: num
   for (let i = 0; i < n; i++) buffer[offset + i] = pendingInput[i];
   pendingInput.splice(0, n);
   return n;
+}
+
+/**
+ * select.poll() on stdin: readable only when a byte is waiting (the port's default says "always",
+ * which would make a board-side wait with a deadline block in read instead). MicroPython's poll
+ * loop asks again until its timeout, and its clock lets host bytes in meanwhile.
+ */
+function stdinPoll(): number {
+  pollDuringRun(true);
+  if (pendingInput.length > 0 || hostInterruptPending()) return 1; // POLLIN
+  ring.waitForData(1);
+  return 0;
 }
 
 /**
@@ -341,12 +360,15 @@ async function boot(kind: "power" | "soft" | "safe", mode: "friendly" | "raw"): 
   fsMirror = mountBoardDirectory(vm.FS, config.dir);
   postWarnings();
   const stdin = vm.FS.getStream(0);
-  if (stdin) stdin.stream_ops = { ...stdin.stream_ops, read: stdinRead };
+  if (stdin) stdin.stream_ops = { ...stdin.stream_ops, read: stdinRead, poll: stdinPoll };
   mp = vm;
   shareMemory(vm);
   vm.registerJsModule("_tspy_board", {
     reset: () => {
       throw new BoardReset("machine.reset()");
+    },
+    raw: (on: number) => {
+      uncooked = on !== 0;
     },
     sleep: (s: number) => idle(s * 1000),
     sleep_ms: (ms: number) => idle(ms),
