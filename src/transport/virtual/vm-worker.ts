@@ -168,16 +168,32 @@ function hostInterruptPending(): boolean {
   return cells !== null && memory !== null && interruptPending(new Int32Array(memory.buffer), cells);
 }
 
-/** stdin for the running program: block until at least one byte (or an interrupt) arrives. */
+/** The rest a short stdin read left unread: the stream layer's next call asks for exactly that. */
+let stdinRest = 0;
+/** How long the rest of a multi-byte stdin read may take before it returns what it has. */
+const STDIN_REST_MS = 3000;
+const EMSCRIPTEN_EAGAIN = 6;
+
+/**
+ * stdin for the running program: block until at least one byte (or an interrupt) arrives. The
+ * stream layer asks again for the rest of a multi-byte read (readinto(buf) fills all of buf): that
+ * wait is bounded, after which the read returns what it got, as a UART read with a timeout does
+ * (a mount's board side relies on it to turn a cut link into OSError instead of a hang).
+ */
 function stdinRead(_s: EmStream, buffer: Uint8Array, offset: number, length: number): number {
+  const continuing = stdinRest > 0 && length === stdinRest;
+  stdinRest = 0;
+  const giveUp = continuing ? realNow() + STDIN_REST_MS : Infinity;
   for (;;) {
     if (pollDuringRun(true) || hostInterruptPending()) return 0;
     if (pendingInput.length > 0) break;
+    if (realNow() > giveUp) throw new (mp!.FS as unknown as { ErrnoError: new (errno: number) => Error }).ErrnoError(EMSCRIPTEN_EAGAIN);
     ring.waitForData(50);
   }
   const n = Math.min(length, pendingInput.length);
   for (let i = 0; i < n; i++) buffer[offset + i] = pendingInput[i];
   pendingInput.splice(0, n);
+  stdinRest = length - n;
   return n;
 }
 
