@@ -229,12 +229,14 @@ async function cp(f: FsFlags, ctx: CliContext): Promise<number> {
   const bfs = await boardFs(ctx);
   const { copyFile, copyRecursive } = await import("../fs/copy.js");
   const { progressBar } = await import("../fs/progress.js");
+  // With `-` as the destination stdout carries the file's bytes alone: what cp says goes to stderr.
+  const talk = dest === "-" ? ctx.err : ctx.out;
   for (const src of sources) {
-    if (verbose) line(ctx, `cp ${src} ${dest}`);
+    if (verbose) talk.write(`cp ${src} ${dest}\n`);
     const opts = {
       checkHash: !f.force,
-      say: (s: string) => line(ctx, s),
-      progress: (op: string) => progressBar(ctx.out, op),
+      say: (s: string) => talk.write(s + "\n"),
+      progress: (op: string) => progressBar(talk, op),
       signal: ctx.signal,
     };
     if (f.recursive) await copyRecursive(bfs, src, dest, sources.length > 1, opts);

@@ -7,7 +7,7 @@ import { flag, helpFor, parse, str, type CommandDef, type OptionDef } from "../a
 import { UsageError } from "../errors.js";
 import type { CommandSpec, CliContext } from "./command.js";
 import { expandInputs, InputError, type BuildInput } from "../mpy-cross/batch/inputs.js";
-import { writeAtomically } from "../mpy-cross/batch/write-atomically.js";
+import { HostOutputError, writeHostFileSync } from "../fs/host-output.js";
 import type { BatchJob } from "../mpy-cross/batch/index.js";
 
 /** Every mpy-cross flag, in one place: add new ones here (the parser, help and suggestions follow). */
@@ -238,9 +238,9 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     }
     try {
       if (job.treePath !== undefined) fs.mkdirSync(path.dirname(job.target), { recursive: true });
-      writeAtomically(job.target, outcome.mpy);
+      writeHostFileSync(job.target, outcome.mpy, "mpy-cross");
     } catch (e) {
-      fail(`mpy-cross: ${job.target}: cannot write (${fsMessage(e)})`);
+      fail(e instanceof HostOutputError ? e.message : `mpy-cross: ${job.target}: cannot write (${fsMessage(e)})`);
     }
   }
   return failures ? 1 : 0;

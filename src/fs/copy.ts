@@ -8,6 +8,7 @@ import { TspyError } from "../errors.js";
 import type { FileHash, Progress } from "./board-fs.js";
 import type { BoardFiles } from "./board-files.js";
 import { convertLocalError, FsError } from "./errors.js";
+import { checkHostOutput, writeHostFile } from "./host-output.js";
 import { boardBasename, joinBoard } from "./paths.js";
 
 export class CopyError extends TspyError {}
@@ -33,22 +34,6 @@ function localStat(p: string): fs.Stats | null {
     return fs.statSync(p);
   } catch {
     return null;
-  }
-}
-
-/** Write a host file through a temporary name, so an interrupted copy leaves the old file. */
-export function writeLocalAtomic(dest: string, data: Uint8Array): void {
-  const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.tspy-tmp`);
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, dest);
-  } catch (e) {
-    try {
-      fs.unlinkSync(tmp);
-    } catch {
-      // never created
-    }
-    throw convertLocalError(e, "cp", dest);
   }
 }
 
@@ -117,6 +102,8 @@ export async function copyFile(bfs: BoardFiles, src: string, dest: string, multi
   }
 
   let data: Buffer;
+  // A host destination that cannot be written fails before the (slow) read from the board.
+  if (!isBoard(dest)) checkHostOutput(dest, "cp");
   if (isBoard(src)) {
     const s = await bfs.stat(src.slice(1)).catch((e) => {
       throw e instanceof FsError ? new FsError("cp", src.slice(1), e.errno) : e;
@@ -135,7 +122,7 @@ export async function copyFile(bfs: BoardFiles, src: string, dest: string, multi
     }
     await bfs.writeFileAtomic(target, data, { onProgress: o.progress?.("copying"), signal: o.signal });
   } else {
-    writeLocalAtomic(dest, data);
+    await writeHostFile(dest, data, "cp");
   }
 }
 

@@ -1,6 +1,7 @@
 // Public entry of the ESP8266 flasher: `tspy esptool …` (esptool's commands and flags) and the
 // short path `tspy flash FIRMWARE.bin`. The CLI layer hands over argv and output streams.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { checkHostOutput, writeHostFile } from "../../fs/host-output.js";
 import { TspyError, UsageError } from "../../errors.js";
 import type { ByteStream } from "../../transport/byte-stream.js";
 import { OFFLINE, addrFilePairs, normaliseFlashSize, parseEsptoolArgs, parseInteger, type EsptoolArgs } from "./args.js";
@@ -98,6 +99,8 @@ export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<numbe
     files = await Promise.all(pairs.map(async (p) => ({ address: p.address, name: p.path, data: await readInput(p.path) })));
   }
   if (a.command === "read_flash" && a.positionals.length !== 3) throw new UsageError("read_flash: expected <address> <size> <filename>");
+  // Reading a flash takes minutes: a destination that cannot be written fails before the board is touched.
+  if (a.command === "read_flash") checkHostOutput(a.positionals[2]!, "read_flash");
   if (a.command === "erase_region" && a.positionals.length !== 2) throw new UsageError("erase_region: expected <address> <size>");
   return withBoard(a, env, io, async (c) => {
     switch (a.command) {
@@ -134,7 +137,7 @@ export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<numbe
             ? flashSizeBytes(await ops.resolveFlashSize(c, "detect", io)) - address
             : parseInteger(sizeArg, "size");
         const data = await ops.readFlash(c, address, size, io);
-        await writeFile(a.positionals[2]!, data);
+        await writeHostFile(a.positionals[2]!, data, "read_flash", env.out);
         return;
       }
       case "run":
@@ -225,13 +228,13 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
         const out =
           (a.opts.output as string | undefined) ??
           `${input.replace(/\.[^./]*$/, "")}-0x${(((irom?.addr ?? 0x40200000) - 0x40200000) & ~0xfff).toString(16).padStart(5, "0")}.bin`;
-        await writeFile(out, buildV2(elf.sections, params));
+        await writeHostFile(out, buildV2(elf.sections, params), "elf2image");
         io.out(`Wrote ${out}`);
       } else {
         const prefix = (a.opts.output as string | undefined) ?? `${input}-`;
         for (const [offset, data] of buildV1(elf.sections, params)) {
           const out = `${prefix}0x${offset.toString(16).padStart(5, "0")}.bin`;
-          await writeFile(out, data);
+          await writeHostFile(out, data, "elf2image");
           io.out(`Wrote ${out}`);
         }
       }
@@ -240,6 +243,7 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
     case "merge_bin": {
       const output = a.opts.output as string | undefined;
       if (!output) throw new UsageError("merge_bin: --output/-o is required");
+      checkHostOutput(output, "merge_bin");
       const pairs = addrFilePairs(a.positionals, "merge_bin");
       const flash = flashArgs(a, { mode: "keep", freq: "keep", size: "keep" });
       const target = a.opts.target_offset ? parseInteger(a.opts.target_offset as string, "--target-offset") : 0;
@@ -253,7 +257,7 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
       );
       const fill = a.opts.fill_flash_size ? normaliseFlashSize(a.opts.fill_flash_size as string, false) : undefined;
       const merged = mergeBins(parts, target, fill);
-      await writeFile(output, merged);
+      await writeHostFile(output, merged, "merge_bin");
       io.out(`Wrote 0x${merged.length.toString(16)} bytes to file ${output}, ready to flash to offset 0x${target.toString(16)}`);
       return 0;
     }

@@ -1,6 +1,7 @@
 // Public entry of the SAM-BA flasher: `tspy bossac …` with bossac's flags and output, for SAMD21
 // boards in their Arduino/Adafruit bootloader. The CLI layer hands over argv, streams and a port opener.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { checkHostOutput, writeHostFile } from "../../fs/host-output.js";
 import { TspyError, UsageError } from "../../errors.js";
 import type { ByteStream } from "../../transport/byte-stream.js";
 import { parseBossacArgs, type BossacArgs } from "./args.js";
@@ -106,6 +107,8 @@ export async function runBossac(argv: string[], env: BossacEnv): Promise<number>
   }
   // The file is read before the board is touched: a typo must not cost an erase.
   const data = a.write || a.verify ? await readInput(a.file!) : undefined;
+  // So is the destination of -r checked: not after minutes of reading.
+  if (a.read) checkHostOutput(a.file!, "bossac");
   const say = (line: string) => env.out.write(`${line}\n`);
   let port = a.port ?? env.defaultPort ?? "auto";
   if (a.arduinoErase) {
@@ -165,7 +168,7 @@ async function run(a: BossacArgs, env: BossacEnv, flasher: Samd21Flasher, data: 
     const size = a.readSize || chip.flashSize - offset;
     say(`Read ${size} bytes from flash`);
     const bytes = await flasher.read(offset, size, progress);
-    await writeFile(a.file!, bytes);
+    await writeHostFile(a.file!, bytes, "bossac");
     say(`\nDone in ${seconds(t)} seconds`);
   }
   if (a.boot !== undefined) say(`Set boot flash ${a.boot ? "true" : "false"}`);

@@ -1,6 +1,7 @@
 // Public entry of the UF2 tools: `tspy uf2 convert | info | flash`. The CLI layer hands over argv and
 // output streams; formats live in format.ts, drives in drive.ts.
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { STDOUT, writeHostFile } from "../../fs/host-output.js";
 import { flag, parseOrHelp, str, type CommandDef, type Parsed } from "../../args/index.js";
 import { TspyError, UsageError } from "../../errors.js";
 import { copyToDrive, findDrives, readDrive, type Uf2Drive } from "./drive.js";
@@ -104,16 +105,16 @@ async function convert(p: Parsed, env: Uf2Env): Promise<number> {
     const blocks = parseUf2(data, input);
     const { base, data: bin } = uf2ToBinary(blocks, familyArg ? parseFamily(familyArg) : undefined);
     const out = output ?? input.replace(/\.uf2$/i, "") + ".bin";
-    await writeFile(out, bin);
-    env.out.write(`Wrote ${bin.length} bytes to ${out} (from ${hex(base)})\n`);
+    await writeHostFile(out, bin, "uf2 convert", env.out);
+    (out === STDOUT ? env.err : env.out).write(`Wrote ${bin.length} bytes to ${out} (from ${hex(base)})\n`);
     return 0;
   }
   const base = parseAddress(str(p, "base") ?? "0x2000", "--base");
   const familyId = familyArg ? parseFamily(familyArg) : undefined;
   const uf2 = buildUf2(data, { base, familyId });
   const out = output ?? input.replace(/\.[^./]*$/, "") + ".uf2";
-  await writeFile(out, uf2);
-  env.out.write(
+  await writeHostFile(out, uf2, "uf2 convert", env.out);
+  (out === STDOUT ? env.err : env.out).write(
     `Wrote ${uf2.length} bytes to ${out}: ${uf2.length / 512} blocks from ${hex(base)}${familyId !== undefined ? `, family ${familyName(familyId)}` : ""}\n`,
   );
   return 0;

@@ -1,0 +1,180 @@
+// Every file tspy writes on the host at the user's word (cp :f DEST, mpy-cross -o, uf2 convert -o,
+// esptool read_flash / merge_bin -o, bossac -r) goes through here, so that all of them treat the
+// destination the way Unix tools do:
+//  - `-` is stdout;
+//  - a symlink is followed (the link stays, its target gets the bytes);
+//  - a plain file with one link is replaced whole (temp file beside it, then rename), keeping its mode,
+//    so an interrupted write leaves the old file;
+//  - anything else (character device, FIFO, a file with several hard links) is written through in place:
+//    a rename would replace /dev/full with a regular file or split a hard link from its siblings;
+//  - the path is checked before the slow work (reading a whole flash) and every failure is one line.
+import fs from "node:fs";
+import path from "node:path";
+import { TspyError } from "../errors.js";
+import { strerror } from "./errors.js";
+
+/** The output path cannot be written: `cmd: path: reason` in one line. */
+export class HostOutputError extends TspyError {
+  constructor(
+    readonly cmd: string,
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${cmd}: ${path}: ${reason}`);
+  }
+}
+
+export const STDOUT = "-";
+
+const ERRNO: Record<string, number> = {
+  EPERM: 1, ENOENT: 2, EIO: 5, EACCES: 13, EBUSY: 16, EEXIST: 17, EXDEV: 18, ENODEV: 19, ENOTDIR: 20,
+  EISDIR: 21, EINVAL: 22, EFBIG: 27, ENOSPC: 28, EROFS: 30, ENAMETOOLONG: 36, ELOOP: 40, EDQUOT: 122,
+};
+
+/** A Node file error as the reason a user reads ("Read-only file system"), never a stack. */
+export function outputError(e: unknown, cmd: string, file: string): unknown {
+  if (e instanceof TspyError) return e;
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (typeof code !== "string") return e;
+  const errno = ERRNO[code];
+  const reason = code === "EDQUOT" ? "Disk quota exceeded" : errno !== undefined ? strerror(errno) : code;
+  return new HostOutputError(cmd, file, reason);
+}
+
+/** How a destination is written; decided from what is there now. */
+type Plan = { kind: "stdout" } | { kind: "replace"; file: string; mode?: number } | { kind: "through"; file: string };
+
+function plan(dest: string): Plan {
+  if (dest === STDOUT) return { kind: "stdout" };
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dest); // follows symlinks
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw e;
+    // A dangling symlink: create its target through the link, as `cat > link` does.
+    if (isSymlink(dest)) return { kind: "through", file: dest };
+    return { kind: "replace", file: dest };
+  }
+  if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  const file = isSymlink(dest) ? fs.realpathSync(dest) : dest;
+  if (st.isFile() && st.nlink === 1) return { kind: "replace", file, mode: st.mode & 0o7777 };
+  return { kind: "through", file };
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Fail now, in one line, if `dest` cannot be written: before a command spends a minute reading a flash.
+ * Nothing is created.
+ */
+export function checkHostOutput(dest: string, cmd: string): void {
+  if (dest === STDOUT) return;
+  try {
+    const p = plan(dest);
+    if (p.kind === "stdout") return;
+    if (fs.existsSync(p.file)) fs.accessSync(p.file, fs.constants.W_OK);
+    else {
+      const dir = path.dirname(p.file);
+      if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
+      fs.accessSync(dir, fs.constants.W_OK);
+    }
+  } catch (e) {
+    throw outputError(e, cmd, dest);
+  }
+}
+
+function tempBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tspy-tmp`);
+}
+
+function removeQuietly(p: string): void {
+  try {
+    fs.unlinkSync(p);
+  } catch {
+    // never created
+  }
+}
+
+/**
+ * Write `data` to `dest` (see the top of this file). Synchronous: the compiler's batch writes file after
+ * file, and a write to stdout must be complete before the process exits. Throws HostOutputError.
+ */
+export function writeHostFileSync(dest: string, data: Uint8Array, cmd: string): void {
+  try {
+    const p = plan(dest);
+    if (p.kind === "stdout") return writeAllSync(1, data);
+    if (p.kind === "through") {
+      const fd = fs.openSync(p.file, "w");
+      try {
+        writeAllSync(fd, data);
+      } finally {
+        fs.closeSync(fd);
+      }
+      return;
+    }
+    const tmp = tempBeside(p.file);
+    try {
+      const fd = fs.openSync(tmp, "w", p.mode ?? 0o666);
+      try {
+        // The umask may have taken bits the old file had: give them back.
+        if (p.mode !== undefined) fs.fchmodSync(fd, p.mode);
+        writeAllSync(fd, data);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, p.file);
+    } catch (e) {
+      removeQuietly(tmp);
+      throw e;
+    }
+  } catch (e) {
+    throw outputError(e, cmd, dest);
+  }
+}
+
+function writeAllSync(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(fd, data, off, data.length - off);
+    } catch (e) {
+      // A non-blocking stdout (a pipe the parent set O_NONBLOCK) is full: wait for it, do not drop bytes.
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+}
+
+/**
+ * The same as writeHostFileSync for commands that run on the event loop: opening a FIFO waits for its
+ * reader without blocking Ctrl-C, and `-` goes to the command's own output stream.
+ */
+export async function writeHostFile(dest: string, data: Uint8Array, cmd: string, stdout?: NodeJS.WritableStream): Promise<void> {
+  if (dest === STDOUT && stdout) {
+    await new Promise<void>((resolve, reject) => stdout.write(data, (e) => (e ? reject(outputError(e, cmd, dest)) : resolve())));
+    return;
+  }
+  let p: Plan;
+  try {
+    p = plan(dest);
+  } catch (e) {
+    throw outputError(e, cmd, dest);
+  }
+  if (p.kind !== "through") return writeHostFileSync(dest, data, cmd);
+  let fh: fs.promises.FileHandle | undefined;
+  try {
+    fh = await fs.promises.open(p.file, "w");
+    await fh.writeFile(data);
+  } catch (e) {
+    throw outputError(e, cmd, dest);
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
