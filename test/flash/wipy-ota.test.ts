@@ -127,3 +127,26 @@ describe("a WiPy that never comes back", () => {
     expect(wipy.online).toBe(false);
   }, 60_000);
 });
+
+describe("a WiPy with an SD card in its slot", () => {
+  let wipy: WipyFixture;
+  beforeAll(async () => {
+    wipy = await startWipyFixture({ bootMs: 300, sd: true });
+  }, 30_000);
+  afterAll(() => wipy?.close());
+
+  it("reaches /sd over FTP beside /flash, and the board reads what was copied there", async () => {
+    const src = image("log.txt", Buffer.from("card data\n"));
+    let r = await tspy(["-d", device(wipy), "ls", ":/"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(lf(r.stdout)).toBe(`ls :/\n${"0".padStart(12)} flash/\n${"0".padStart(12)} sd/\n`);
+    r = await tspy(["-d", device(wipy), "mkdir", ":/sd/logs", "+", "cp", src, ":/sd/logs/log.txt", "+", "exec", "print(open('/sd/logs/log.txt').read(), end='')"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(lf(r.stdout).split("\n").slice(-2)).toEqual(["card data", ""]);
+    expect(fs.readFileSync(path.join(wipy.dir, "sd", "logs", "log.txt"), "utf8")).toBe("card data\n");
+    expect(wipy.ftp.commands).toContain("RNTO /sd/logs/log.txt");
+    r = await tspy(["-d", device(wipy), "rm", "-r", ":/sd/logs"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(fs.readdirSync(path.join(wipy.dir, "sd"))).toEqual([]);
+  }, 60_000);
+});
