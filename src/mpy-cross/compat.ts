@@ -1,3 +1,5 @@
+import { MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS } from "./qstr-pools-legacy.js";
+
 // What the back end does differently for each emulated MicroPython release. Each .mpy version is
 // produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
 // below are the compiler/emitter/writer changes between those releases that change output bytes.
@@ -29,8 +31,16 @@ export interface BackendCompat {
   readonly assignedNamesCloseOver: boolean;
   /** 1.25+: @micropython.asm_rv32 is a known (native) decorator; before, an invalid one. */
   readonly asmRv32Decorator: boolean;
-  /** The bytecode layout: "v6" (1.19+, module-wide tables) or "v5" (inline qstrs, per-function tables). */
-  readonly layout: "v5" | "v6";
+  /** The bytecode layout: "v6" (1.19+, module-wide tables), "v5" (inline qstrs, per-function tables),
+   * or the pre-1.12 ones, "v4" (1.11) and "v3" (1.10): per-function tables too, the old opcode numbers
+   * and a plain prelude, with qstrs held as the writing mpy-cross's own numbers (see `qstrPool`). */
+  readonly layout: "v3" | "v4" | "v5" | "v6";
+  /** Pre-1.12: the qstr pool compiled into that release's mpy-cross, in number order. */
+  readonly qstrPool?: readonly string[];
+  /** 1.11+: a try block or handler is left with POP_EXCEPT_JUMP (before: POP_BLOCK or POP_EXCEPT, then JUMP). */
+  readonly popExceptJump: boolean;
+  /** 1.10 and earlier: loading a constant object sets the scope's HASCONSTS flag (seen in the .mpy 3 prelude). */
+  readonly constObjFlagsScope: boolean;
   /** The -march= names this release's mpy-cross accepts (any other prints its usage and exits 1). */
   readonly marchNames: readonly string[];
   /** Whether -march=host (the machine mpy-cross runs on: x64 here) is accepted. */
@@ -55,7 +65,9 @@ const ARCHES_119 = ["x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7
 const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
-const MICROPYTHON_DEFAULTS = { awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n" } as const;
+const MICROPYTHON_DEFAULTS = {
+  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popExceptJump: true, constObjFlagsScope: false,
+} as const;
 
 const RELEASES: Record<string, BackendCompat> = {
   "1.27.0": {
@@ -83,6 +95,20 @@ const RELEASES: Record<string, BackendCompat> = {
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
     ...MICROPYTHON_DEFAULTS,
   },
+};
+
+// MicroPython 1.11 and 1.10 (py/emitbc.c, py/compile.c, py/persistentcode.c at those tags): the 1.18 row
+// minus what 1.12-1.18 added; their .mpy format differences are the layout's.
+const ARCHES_111 = ["x86", "x64", "armv6", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa"];
+const PRE_112_MESSAGES: Record<string, string> = {
+  "'break' outside loop": "'break' outside loop",
+  "'continue' outside loop": "'continue' outside loop",
+};
+RELEASES["1.11.0"] = {
+  ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
+};
+RELEASES["1.10.0"] = {
+  ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popExceptJump: false, constObjFlagsScope: true,
 };
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c

@@ -60,7 +60,7 @@ function exprStmt(c: Compiler, pns: StructNode): void {
 
 function plainAssign(c: Compiler, pns: StructNode, rhs: ParseNode): void {
   const lhs = pns.nodes[0];
-  if (c.compat.layout === "v5" && rhs !== null && rhs.kind === "const" && rhs.value.type === "tuple") {
+  if (c.compat.layout !== "v6" && rhs !== null && rhs.kind === "const" && rhs.value.type === "tuple") {
     // 1.18 did not fold tuples: `a, b = 1, 2` was still a bare tuple display on the right
     rhs = constTupleAsDisplay(rhs.value.items, rhs.line, c.opts.smallIntBits);
   }

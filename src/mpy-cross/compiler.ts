@@ -13,6 +13,7 @@ import type { ConstObj } from "./constants.js";
 import { EmitCommon } from "./emit-common.js";
 import { BytecodeEmitter } from "./emit-bytecode.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
+import { BytecodeEmitterV4 } from "./emit-bytecode-v4.js";
 import { EmitOpt, IdKind, Scope, ScopeKind } from "./scope.js";
 import type { CompiledModule, RawCode } from "./raw-code.js";
 import { idName, isConstFalse, isConstTrue, isStruct, isSmallInt, isToken } from "./parse-node.js";
@@ -89,8 +90,10 @@ export class Compiler {
   constructor(readonly opts: CompileOptions) {
     this.compat = opts.compat ?? LATEST_COMPAT;
     this.common = new EmitCommon(opts.sourceFile, this.compat.modernFloats);
-    if (this.compat.layout === "v5") {
-      const v5 = new BytecodeEmitterV5(this.common, opts.optimize, this.compat);
+    if (this.compat.layout !== "v6") {
+      const v5 = this.compat.layout === "v5"
+        ? new BytecodeEmitterV5(this.common, opts.optimize, this.compat)
+        : new BytecodeEmitterV4(this.common, opts.optimize, this.compat);
       v5.sourceFile = opts.sourceFile;
       this.emit = v5;
     } else {
@@ -229,10 +232,10 @@ export class Compiler {
       case "const":
         // 1.18 kept some constants as leaves, which carry no line: ints within the 64-bit host's
         // small-int range, and short bytes literals (interned like short strings)
-        if (!(this.compat.layout === "v5" && isV5Leaf(pn.value))) {
+        if (!(this.compat.layout !== "v6" && isV5Leaf(pn.value))) {
           this.emit.setSourceLine(pn.line);
         }
-        if (this.compat.layout === "v5") this.loadConstV5(pn.value);
+        if (this.compat.layout !== "v6") this.loadConstV5(pn.value);
         else this.emit.loadConstObj(pn.value);
         return;
       case "struct": {
@@ -314,7 +317,7 @@ export class Compiler {
 
   /** An int that 1.18 held as a (host) small-int leaf although it is a constant node here. */
   private v5IntLeaf(pn: ParseNode): bigint | null {
-    if (this.compat.layout !== "v5" || pn === null || pn.kind !== "const" || pn.value.type !== "int") return null;
+    if (this.compat.layout === "v6" || pn === null || pn.kind !== "const" || pn.value.type !== "int") return null;
     return isV5Leaf(pn.value) ? pn.value.value : null;
   }
 
@@ -327,7 +330,7 @@ export class Compiler {
       if (jumpIf) this.emit.jump(label);
       return;
     }
-    if (this.compat.ifParenTupleIsConst && this.compat.layout === "v5" && pn !== null && pn.kind === "const" && pn.value.type === "tuple") {
+    if (this.compat.ifParenTupleIsConst && this.compat.layout !== "v6" && pn !== null && pn.kind === "const" && pn.value.type === "tuple") {
       // 1.18 folded no tuples: what the front end folded was a parenthesised tuple display there
       if ((pn.value.items.length === 0) !== jumpIf) this.emit.jump(label);
       return;

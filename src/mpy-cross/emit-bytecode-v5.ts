@@ -10,14 +10,14 @@ import type { ConstObj } from "./constants.js";
 import type { RawCode } from "./raw-code.js";
 
 export class BytecodeEmitterV5 extends BytecodeEmitter {
-  private ctCurObj = 0;
-  private ctNumObj = 0;
-  private ctCurRawCode = 0;
-  private objects: ConstObj[] = [];
-  private children: RawCode[] = [];
-  private qstrAt = new Map<number, string>();
-  private argNames: string[] = [];
-  private preludeQstrOffset = 0;
+  protected ctCurObj = 0;
+  protected ctNumObj = 0;
+  protected ctCurRawCode = 0;
+  protected objects: ConstObj[] = [];
+  protected children: RawCode[] = [];
+  protected qstrAt = new Map<number, string>();
+  protected argNames: string[] = [];
+  protected preludeQstrOffset = 0;
   sourceFile = "";
 
   protected override byteQstr(stackAdj: number, b: number, s: string): void {
@@ -45,7 +45,7 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   protected override byteLabel(stackAdj: number, b: number, label: number): void {
     this.adjustStackSize(stackAdj);
     // 1.18 biased every jump that can go backwards (including the *_OR_POP ones) by 0x8000
-    const signed = b <= Op.JUMP_IF_FALSE_OR_POP;
+    const signed = b <= this.op.JUMP_IF_FALSE_OR_POP;
     let offset = 0;
     if (this.pass === Pass.Emit) {
       offset = this.labelOffsets[label] - this.bcOffset - 3;
@@ -96,24 +96,33 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   override endPass(): boolean {
     if (this.pass === Pass.Scope) return true;
     if (this.stackSize !== 0) throw new Error(`internal: stack not balanced in ${this.scope.simpleName}`);
+    this.closePrelude();
+    this.ctNumObj = this.ctCurObj;
+    if (this.pass === Pass.Emit) this.storeRawCode();
+    return true;
+  }
+
+  /** Ends the line-number table and writes what follows it (here: the cell list). */
+  protected closePrelude(): void {
     this.ci(0); // end of the line-number table
     this.writeCellList();
-    this.ctNumObj = this.ctCurObj;
-    if (this.pass === Pass.Emit) {
-      const rc = this.scope.rawCode!;
-      const ciLen = this.codeInfo.length;
-      rc.funData = Uint8Array.from([...this.codeInfo, ...this.bytecode]);
-      rc.children = this.children.slice(0, this.ctCurRawCode);
-      rc.scopeFlags = this.scope.scopeFlags;
-      rc.v5 = {
-        simpleName: this.scope.simpleName,
-        sourceFile: this.sourceFile,
-        argNames: this.argNames,
-        objects: this.objects.slice(0, this.ctCurObj),
-        qstrAt: new Map([...this.qstrAt].map(([off, q]) => [off + ciLen, q])),
-        preludeQstrOffset: this.preludeQstrOffset,
-      };
-    }
-    return true;
+  }
+
+  /** Hands the finished function to its raw code, with what the writer needs to spell out its qstrs. */
+  protected storeRawCode(): void {
+    const rc = this.scope.rawCode!;
+    const ciLen = this.codeInfo.length;
+    rc.funData = Uint8Array.from([...this.codeInfo, ...this.bytecode]);
+    rc.children = this.children.slice(0, this.ctCurRawCode);
+    rc.scopeFlags = this.scope.scopeFlags;
+    rc.v5 = {
+      simpleName: this.scope.simpleName,
+      sourceFile: this.sourceFile,
+      argNames: this.argNames,
+      objects: this.objects.slice(0, this.ctCurObj),
+      qstrAt: new Map([...this.qstrAt].map(([off, q]) => [off + ciLen, q])),
+      preludeQstrOffset: this.preludeQstrOffset,
+      codeStart: ciLen,
+    };
   }
 }

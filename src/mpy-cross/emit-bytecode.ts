@@ -10,6 +10,7 @@ import {
 import { EmitCommon } from "./emit-common.js";
 import { IdKind, ID_FLAG_IS_PARAM, Scope, ScopeKind, SCOPE_FLAG_ALL_SIG, SCOPE_FLAG_ASYNC, CIRCUITPY_SIG_FLAG_ASYNC, SCOPE_FLAG_GENERATOR } from "./scope.js";
 import { Op, BinaryOp, UnaryOp, SMALL_INT_MULTI_EXCESS, SMALL_INT_MULTI_NUM } from "./opcodes.js";
+import type { OpTable } from "./opcodes-legacy.js";
 import type { ConstObj } from "./constants.js";
 import { Tok } from "./tokens.js";
 import type { BackendCompat } from "./compat.js";
@@ -85,6 +86,8 @@ export class BytecodeEmitter implements Emitter {
   protected nInfo = 0;
   protected nCell = 0;
   protected lastWasReturn = false;
+  /** The opcode numbers written (1.12+; the pre-1.12 emitter swaps in its own table). */
+  protected readonly op: OpTable = Op;
 
   readonly loadId: IdOps;
   readonly storeId: IdOps;
@@ -97,21 +100,21 @@ export class BytecodeEmitter implements Emitter {
   ) {
     this.loadId = {
       local: (_n, num, kind) => {
-        if (kind === IdOpKind.Fast && num <= 15) this.byte(1, Op.LOAD_FAST_MULTI + num);
-        else this.byteUint(1, Op.LOAD_FAST_N + kind, num);
+        if (kind === IdOpKind.Fast && num <= 15) this.byte(1, this.op.LOAD_FAST_MULTI + num);
+        else this.byteUint(1, this.op.LOAD_FAST_N + kind, num);
       },
-      global: (name, kind) => this.byteQstr(1, Op.LOAD_NAME + kind, name),
+      global: (name, kind) => this.byteQstr(1, this.op.LOAD_NAME + kind, name),
     };
     this.storeId = {
       local: (_n, num, kind) => {
-        if (kind === IdOpKind.Fast && num <= 15) this.byte(-1, Op.STORE_FAST_MULTI + num);
-        else this.byteUint(-1, Op.STORE_FAST_N + kind, num);
+        if (kind === IdOpKind.Fast && num <= 15) this.byte(-1, this.op.STORE_FAST_MULTI + num);
+        else this.byteUint(-1, this.op.STORE_FAST_N + kind, num);
       },
-      global: (name, kind) => this.byteQstr(-1, Op.STORE_NAME + kind, name),
+      global: (name, kind) => this.byteQstr(-1, this.op.STORE_NAME + kind, name),
     };
     this.deleteId = {
-      local: (_n, num, kind) => this.byteUint(0, Op.DELETE_FAST + kind, num),
-      global: (name, kind) => this.byteQstr(0, Op.DELETE_NAME + kind, name),
+      local: (_n, num, kind) => this.byteUint(0, this.op.DELETE_FAST + kind, num),
+      global: (name, kind) => this.byteQstr(0, this.op.DELETE_NAME + kind, name),
     };
   }
 
@@ -193,7 +196,7 @@ export class BytecodeEmitter implements Emitter {
   protected byteLabel(stackAdj: number, b: number, label: number): void {
     this.adjustStackSize(stackAdj);
     if (this.suppress) return;
-    const isSigned = b <= Op.POP_JUMP_IF_FALSE;
+    const isSigned = b <= this.op.POP_JUMP_IF_FALSE;
     let encodingSize = 1;
     let offset = 0;
     if (this.pass >= Pass.CodeSize) {
@@ -249,7 +252,12 @@ export class BytecodeEmitter implements Emitter {
     this.bytecode = [];
     let nState = scope.numLocals + scope.stackSize;
     if (nState === 0) nState = 1;
-    this.writeSignature(nState, scope.excStackSize, scope);
+    this.writePreludeHead(pass, nState, scope.excStackSize, scope);
+  }
+
+  /** The packed signature, then (from the code-size pass on) the source-info and cell sizes. */
+  protected writePreludeHead(pass: Pass, nState: number, nExc: number, scope: Scope): void {
+    this.writeSignature(nState, nExc, scope);
     if (pass >= Pass.CodeSize) for (const b of preludeSizes(this.nInfo, this.nCell)) this.ci(b);
   }
 
@@ -327,110 +335,117 @@ export class BytecodeEmitter implements Emitter {
 
   // ---- opcodes ----
 
+  /** SETUP_WITH / SETUP_EXCEPT / SETUP_FINALLY for a block kind. */
+  protected setupOpcode(kind: SetupBlockKind): number { return this.op.SETUP_WITH + kind; }
+  /** BUILD_TUPLE / LIST / MAP / SET / SLICE for a build kind. */
+  protected buildOpcode(kind: BuildKind): number { return this.op.BUILD_TUPLE + kind; }
+  /** The number a binary operator has in this bytecode. */
+  protected binaryOpNumber(op: number): number { return op; }
+
   importOp(name: string, kind: ImportKind): void {
     const adj = kind === ImportKind.From ? 1 : -1;
-    if (kind === ImportKind.Star) this.byte(adj, Op.IMPORT_STAR);
-    else this.byteQstr(adj, Op.IMPORT_NAME + kind, name);
+    if (kind === ImportKind.Star) this.byte(adj, this.op.IMPORT_STAR);
+    else this.byteQstr(adj, this.op.IMPORT_NAME + kind, name);
   }
 
   loadConstTok(tok: Tok): void {
-    if (tok === Tok.ELLIPSIS) this.byteObj(1, Op.LOAD_CONST_OBJ, { type: "ellipsis" });
-    else this.byte(1, Op.LOAD_CONST_FALSE + (tok - Tok.KW_FALSE));
+    if (tok === Tok.ELLIPSIS) this.byteObj(1, this.op.LOAD_CONST_OBJ, { type: "ellipsis" });
+    else this.byte(1, this.op.LOAD_CONST_FALSE + (tok - Tok.KW_FALSE));
   }
 
   loadConstSmallInt(value: number | bigint): void {
     if (-SMALL_INT_MULTI_EXCESS <= value && value < SMALL_INT_MULTI_NUM - SMALL_INT_MULTI_EXCESS) {
-      this.byte(1, Op.LOAD_CONST_SMALL_INT_MULTI + SMALL_INT_MULTI_EXCESS + Number(value));
+      this.byte(1, this.op.LOAD_CONST_SMALL_INT_MULTI + SMALL_INT_MULTI_EXCESS + Number(value));
     } else {
-      this.byteInt(1, Op.LOAD_CONST_SMALL_INT, value);
+      this.byteInt(1, this.op.LOAD_CONST_SMALL_INT, value);
     }
   }
 
   loadConstStr(s: string): void {
-    this.byteQstr(1, Op.LOAD_CONST_STRING, s);
+    this.byteQstr(1, this.op.LOAD_CONST_STRING, s);
   }
 
   loadConstObj(obj: ConstObj): void {
-    this.byteObj(1, Op.LOAD_CONST_OBJ, obj);
+    this.byteObj(1, this.op.LOAD_CONST_OBJ, obj);
   }
 
   loadNull(): void {
-    this.byte(1, Op.LOAD_NULL);
+    this.byte(1, this.op.LOAD_NULL);
   }
 
   loadMethod(name: string, isSuper: boolean): void {
-    this.byteQstr(isSuper ? -1 : 1, isSuper ? Op.LOAD_SUPER_METHOD : Op.LOAD_METHOD, name);
+    this.byteQstr(isSuper ? -1 : 1, isSuper ? this.op.LOAD_SUPER_METHOD : this.op.LOAD_METHOD, name);
   }
 
   loadBuildClass(): void {
-    this.byte(1, Op.LOAD_BUILD_CLASS);
+    this.byte(1, this.op.LOAD_BUILD_CLASS);
   }
 
   subscr(kind: SubscrKind): void {
     if (kind === SubscrKind.Load) {
-      this.byte(-1, Op.LOAD_SUBSCR);
+      this.byte(-1, this.op.LOAD_SUBSCR);
     } else {
       if (kind === SubscrKind.Delete) {
         this.loadNull();
         this.rotThree();
       }
-      this.byte(-3, Op.STORE_SUBSCR);
+      this.byte(-3, this.op.STORE_SUBSCR);
     }
   }
 
   attr(name: string, kind: AttrKind): void {
     if (kind === AttrKind.Load) {
-      this.byteQstr(0, Op.LOAD_ATTR, name);
+      this.byteQstr(0, this.op.LOAD_ATTR, name);
     } else {
       if (kind === AttrKind.Delete) {
         this.loadNull();
         this.rotTwo();
       }
-      this.byteQstr(-2, Op.STORE_ATTR, name);
+      this.byteQstr(-2, this.op.STORE_ATTR, name);
     }
   }
 
-  dupTop(): void { this.byte(1, Op.DUP_TOP); }
-  dupTopTwo(): void { this.byte(2, Op.DUP_TOP_TWO); }
-  popTop(): void { this.byte(-1, Op.POP_TOP); }
-  rotTwo(): void { this.byte(0, Op.ROT_TWO); }
-  rotThree(): void { this.byte(0, Op.ROT_THREE); }
+  dupTop(): void { this.byte(1, this.op.DUP_TOP); }
+  dupTopTwo(): void { this.byte(2, this.op.DUP_TOP_TWO); }
+  popTop(): void { this.byte(-1, this.op.POP_TOP); }
+  rotTwo(): void { this.byte(0, this.op.ROT_TWO); }
+  rotThree(): void { this.byte(0, this.op.ROT_THREE); }
 
   jump(label: number): void {
-    this.byteLabel(0, Op.JUMP, label);
+    this.byteLabel(0, this.op.JUMP, label);
     this.deadCodeFollows();
   }
 
   popJumpIf(cond: boolean, label: number): void {
-    this.byteLabel(-1, cond ? Op.POP_JUMP_IF_TRUE : Op.POP_JUMP_IF_FALSE, label);
+    this.byteLabel(-1, cond ? this.op.POP_JUMP_IF_TRUE : this.op.POP_JUMP_IF_FALSE, label);
   }
 
   jumpIfOrPop(cond: boolean, label: number): void {
-    this.byteLabel(-1, cond ? Op.JUMP_IF_TRUE_OR_POP : Op.JUMP_IF_FALSE_OR_POP, label);
+    this.byteLabel(-1, cond ? this.op.JUMP_IF_TRUE_OR_POP : this.op.JUMP_IF_FALSE_OR_POP, label);
   }
 
   unwindJump(label: number, exceptDepth: number): void {
     const target = label & ~BREAK_FROM_FOR;
     if (exceptDepth === 0) {
       if (label & BREAK_FROM_FOR) {
-        for (let i = 0; i < ITER_BUF_NSLOTS; i++) this.raw(Op.POP_TOP);
+        for (let i = 0; i < ITER_BUF_NSLOTS; i++) this.raw(this.op.POP_TOP);
       }
-      this.byteLabel(0, Op.JUMP, target);
+      this.byteLabel(0, this.op.JUMP, target);
     } else {
-      this.byteLabel(0, Op.UNWIND_JUMP, target);
+      this.byteLabel(0, this.op.UNWIND_JUMP, target);
       this.raw((label & BREAK_FROM_FOR ? 0x80 : 0) | exceptDepth);
     }
     this.deadCodeFollows();
   }
 
   setupBlock(label: number, kind: SetupBlockKind): void {
-    this.byteLabel(kind === SetupBlockKind.With ? 2 : 0, Op.SETUP_WITH + kind, label);
+    this.byteLabel(kind === SetupBlockKind.With ? 2 : 0, this.setupOpcode(kind), label);
   }
 
   withCleanup(label: number): void {
     this.loadConstTok(Tok.KW_NONE);
     this.labelAssign(label);
-    this.byte(2, Op.WITH_CLEANUP);
+    this.byte(2, this.op.WITH_CLEANUP);
     this.adjustStackSize(-4);
   }
 
@@ -445,21 +460,21 @@ export class BytecodeEmitter implements Emitter {
     this.popJumpIf(false, labelRetUnwindJump);
   }
 
-  endFinally(): void { this.byte(-1, Op.END_FINALLY); }
+  endFinally(): void { this.byte(-1, this.op.END_FINALLY); }
 
   getIter(useStack: boolean): void {
-    this.byte(useStack ? ITER_BUF_NSLOTS - 1 : 0, useStack ? Op.GET_ITER_STACK : Op.GET_ITER);
+    this.byte(useStack ? ITER_BUF_NSLOTS - 1 : 0, useStack ? this.op.GET_ITER_STACK : this.op.GET_ITER);
   }
 
-  forIter(label: number): void { this.byteLabel(1, Op.FOR_ITER, label); }
+  forIter(label: number): void { this.byteLabel(1, this.op.FOR_ITER, label); }
   forIterEnd(): void { this.adjustStackSize(-ITER_BUF_NSLOTS); }
 
   popExceptJump(label: number, _withinExcHandler: boolean): void {
-    this.byteLabel(0, Op.POP_EXCEPT_JUMP, label);
+    this.byteLabel(0, this.op.POP_EXCEPT_JUMP, label);
     this.deadCodeFollows();
   }
 
-  unaryOp(op: number): void { this.byte(0, Op.UNARY_OP_MULTI + op); }
+  unaryOp(op: number): void { this.byte(0, this.op.UNARY_OP_MULTI + op); }
 
   binaryOp(op: number): void {
     let invert = false;
@@ -470,15 +485,15 @@ export class BytecodeEmitter implements Emitter {
       invert = true;
       op = BinaryOp.IS;
     }
-    this.byte(-1, Op.BINARY_OP_MULTI + op);
-    if (invert) this.byte(0, Op.UNARY_OP_MULTI + UnaryOp.NOT);
+    this.byte(-1, this.op.BINARY_OP_MULTI + this.binaryOpNumber(op));
+    if (invert) this.byte(0, this.op.UNARY_OP_MULTI + UnaryOp.NOT);
   }
 
   build(nArgs: number, kind: BuildKind): void {
-    this.byteUint(kind === BuildKind.Map ? 1 : 1 - nArgs, Op.BUILD_TUPLE + kind, nArgs);
+    this.byteUint(kind === BuildKind.Map ? 1 : 1 - nArgs, this.buildOpcode(kind), nArgs);
   }
 
-  storeMap(): void { this.byte(-2, Op.STORE_MAP); }
+  storeMap(): void { this.byte(-2, this.op.STORE_MAP); }
 
   storeComp(scopeKind: number, collectionStackIndex: number): void {
     let n: number, t: number;
@@ -489,25 +504,25 @@ export class BytecodeEmitter implements Emitter {
     } else {
       n = 0; t = 2;
     }
-    this.byteUint(-1 - n, Op.STORE_COMP, ((collectionStackIndex + n) << 2) | t);
+    this.byteUint(-1 - n, this.op.STORE_COMP, ((collectionStackIndex + n) << 2) | t);
   }
 
-  unpackSequence(nArgs: number): void { this.byteUint(-1 + nArgs, Op.UNPACK_SEQUENCE, nArgs); }
+  unpackSequence(nArgs: number): void { this.byteUint(-1 + nArgs, this.op.UNPACK_SEQUENCE, nArgs); }
 
   unpackEx(nLeft: number, nRight: number): void {
-    this.byteUint(-1 + nLeft + nRight + 1, Op.UNPACK_EX, nLeft | (nRight << 8));
+    this.byteUint(-1 + nLeft + nRight + 1, this.op.UNPACK_EX, nLeft | (nRight << 8));
   }
 
   makeFunction(scope: Scope, nPosDefaults: number, nKwDefaults: number): void {
-    if (nPosDefaults === 0 && nKwDefaults === 0) this.byteChild(1, Op.MAKE_FUNCTION, scope);
-    else this.byteChild(-1, Op.MAKE_FUNCTION_DEFARGS, scope);
+    if (nPosDefaults === 0 && nKwDefaults === 0) this.byteChild(1, this.op.MAKE_FUNCTION, scope);
+    else this.byteChild(-1, this.op.MAKE_FUNCTION_DEFARGS, scope);
   }
 
   makeClosure(scope: Scope, nClosedOver: number, nPosDefaults: number, nKwDefaults: number): void {
     if (nPosDefaults === 0 && nKwDefaults === 0) {
-      this.byteChild(-nClosedOver + 1, Op.MAKE_CLOSURE, scope);
+      this.byteChild(-nClosedOver + 1, this.op.MAKE_CLOSURE, scope);
     } else {
-      this.byteChild(-2 - nClosedOver + 1, Op.MAKE_CLOSURE_DEFARGS, scope);
+      this.byteChild(-2 - nClosedOver + 1, this.op.MAKE_CLOSURE_DEFARGS, scope);
     }
     this.raw(nClosedOver);
   }
@@ -523,26 +538,26 @@ export class BytecodeEmitter implements Emitter {
   }
 
   callFunction(nPositional: number, nKeyword: number, starFlags: number): void {
-    this.callHelper(0, Op.CALL_FUNCTION, nPositional, nKeyword, starFlags);
+    this.callHelper(0, this.op.CALL_FUNCTION, nPositional, nKeyword, starFlags);
   }
 
   callMethod(nPositional: number, nKeyword: number, starFlags: number): void {
-    this.callHelper(-1, Op.CALL_METHOD, nPositional, nKeyword, starFlags);
+    this.callHelper(-1, this.op.CALL_METHOD, nPositional, nKeyword, starFlags);
   }
 
   returnValue(): void {
-    this.byte(-1, Op.RETURN_VALUE);
+    this.byte(-1, this.op.RETURN_VALUE);
     this.lastWasReturn = true;
     this.deadCodeFollows();
   }
 
   raiseVarargs(nArgs: number): void {
-    this.byte(-nArgs, Op.RAISE_LAST + nArgs);
+    this.byte(-nArgs, this.op.RAISE_LAST + nArgs);
     this.deadCodeFollows();
   }
 
   yieldOp(kind: YieldKind): void {
-    this.byte(-kind, Op.YIELD_VALUE + kind);
+    this.byte(-kind, this.op.YIELD_VALUE + kind);
     this.scope.scopeFlags |= SCOPE_FLAG_GENERATOR;
   }
 

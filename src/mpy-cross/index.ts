@@ -65,7 +65,9 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
     const compiler = new Compiler({
       sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat, arch, defaultEmit: EMIT_BY_NAME[opts.emit ?? "bytecode"],
     });
-    return writeMpy(compiler.run(tree), version);
+    const compiled = compiler.run(tree);
+    compiled.createdQstrs = tree.createdQstrs;
+    return writeMpy(compiled, version);
   } catch (e) {
     if (e instanceof CompileError) e.translatedNewline = compat.translatedNewline;
     throw e;

@@ -8,7 +8,7 @@ import { encodeUint } from "./emit-bytecode.js";
 import type { NumberReprs } from "./mpy-writer.js";
 import { utf8Bytes } from "./utf8.js";
 
-const WINDOW_SIZE = 32;
+export const WINDOW_SIZE = 32;
 /** Feature flags mpy-cross 1.18 writes: bit 1 = str is unicode. */
 const FEATURE_FLAGS = 0x02;
 
@@ -47,7 +47,8 @@ class QstrWindow {
   }
 }
 
-class V5Sink {
+/** Output of a .mpy 4/5 file: qstrs by static number, window back-reference or spelled out; constant objects. */
+export class V5Sink {
   readonly bytes: number[] = [];
   readonly window = new QstrWindow();
   constructor(private readonly reprs: NumberReprs) {}

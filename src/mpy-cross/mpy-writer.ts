@@ -7,6 +7,10 @@ import { staticQstrNumber } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
 import { utf8Bytes } from "./utf8.js";
 import { writeMpyV5 } from "./mpy-writer-v5.js";
+import { writeMpyLegacy } from "./mpy-writer-v4.js";
+
+/** Header feature bit of .mpy 2-4 for a unicode str (bit 0 would say map lookups are cached in the bytecode). */
+const LEGACY_FEATURE_UNICODE = 0x02;
 import { compatForRelease, type BackendCompat } from "./compat.js";
 import {
   legacyComplexRepr, legacyComplexRepr119, legacyFloatRepr, legacyFloatRepr119, tableExactComplexRepr, tableExactFloatRepr,
@@ -36,6 +40,8 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   "6.1": { major: 6, sub: 1, releases: "1.20 - 1.21", emulates: "1.20.0" },
   "6": { major: 6, sub: 0, releases: "1.19", emulates: "1.19.1" },
   "5": { major: 5, sub: 0, releases: "1.12 - 1.18", emulates: "1.18.0" },
+  "4": { major: 4, sub: 0, releases: "1.11", emulates: "1.11.0" },
+  "3": { major: 3, sub: 0, releases: "1.9.3 - 1.10", emulates: "1.10.0" },
   cp10: { major: 6, sub: 3, releases: "CircuitPython 10.x", emulates: "1.27.0", backend: "circuitpython-10.2.1", magic: "C", banner: "6.3" },
   cp9: { major: 6, sub: 3, releases: "CircuitPython 9.x", emulates: "1.22.2", backend: "circuitpython-9.2.9", magic: "C", banner: "6.3" },
   cp8: { major: 5, sub: 0, releases: "CircuitPython 8.x", emulates: "1.18.0", backend: "circuitpython-8.2.10", magic: "C", banner: "5-CircuitPython" },
@@ -159,6 +165,11 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   if (!v) throw new Error(`unsupported .mpy version ${version}`);
   const reprs = numberReprs(backendOf(v));
   if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs });
+  if (v.major === 4 || v.major === 3) {
+    const pool = backendOf(v).qstrPool;
+    if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);
+    return writeMpyLegacy(cm, { major: v.major, featureFlags: LEGACY_FEATURE_UNICODE, pool, reprs });
+  }
   const out = new ByteSink();
   // native code puts the sub-version and the arch in the feature byte; bytecode alone leaves it 0
   const feature = cm.nativeArch ? v.sub | (cm.nativeArch.code << 2) : 0;

@@ -3,6 +3,8 @@
 // 6.2 → 1.22.2, 6.1 → 1.20.0, 6 → 1.19.1, 5 → 1.18.0. Only front-end differences live here (tree shape,
 // literal values, accepted syntax); bytecode and container differences belong to the back end.
 import { MPY_CROSS_LONG_STATIC_QSTRS } from "./parse-qstrs.js";
+import { MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS } from "./qstr-pools-legacy.js";
+import { Tok } from "./tokens.js";
 
 export interface LexerDialect {
   /** f-strings exist at all (mpy-cross has had them since 1.19; kept for other builds). */
@@ -39,6 +41,9 @@ export interface ParserDialect {
   /** Before 1.19 every int the host holds as a small int (63-bit) was a leaf, so `and`/`or`/`not`
    * treat such an int as a constant truth value even when the target's small ints are narrower. */
   readonly hostSmallIntLeaves: boolean;
+  /** Syntax a release did not have yet, as [grammar rule, token] pairs the parser must not match there
+   * (the `@` operator before 1.12, `:=` before 1.13). */
+  readonly absentSyntax: readonly (readonly [string, Tok])[];
 }
 
 export interface FrontEndDialect extends LexerDialect, ParserDialect {
@@ -63,6 +68,7 @@ const V1_27: FrontEndDialect = {
   constTuples: true,
   constAnyObject: true,
   hostSmallIntLeaves: false,
+  absentSyntax: [],
 };
 
 const V1_22: FrontEndDialect = {
@@ -101,6 +107,20 @@ const V1_18: FrontEndDialect = {
   hostSmallIntLeaves: true,
 };
 
+/** The long (over 10 bytes) entries of a release's mpy-cross qstr pool: strings equal to them stay interned. */
+const longQstrsOf = (pool: readonly string[]) => pool.filter((q) => new TextEncoder().encode(q).length > 10);
+
+// 1.11 and 1.10: no f-strings, no `:=`, no `@` operator (the token exists, for decorators only)
+const V1_11: FrontEndDialect = {
+  ...V1_18,
+  release: "1.11.0",
+  fstrings: false,
+  longStaticQstrs: longQstrsOf(MPY_CROSS_1_11_QSTRS),
+  absentSyntax: [["term_op", Tok.OP_AT], ["augassign", Tok.DEL_AT_EQUAL], ["namedexpr_test_2", Tok.OP_ASSIGN]],
+};
+
+const V1_10: FrontEndDialect = { ...V1_11, release: "1.10.0", longStaticQstrs: longQstrsOf(MPY_CROSS_1_10_QSTRS) };
+
 /** Front-end behaviour per .mpy version (the mpy-cross release that writes it). */
 export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   "6.3": V1_27,
@@ -108,6 +128,8 @@ export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   "6.1": V1_20,
   "6": V1_19,
   "5": V1_18,
+  "4": V1_11,
+  "3": V1_10,
 };
 
 export const DEFAULT_DIALECT = V1_27;

@@ -26,7 +26,9 @@ const BITWISE_OP: Partial<Record<number, BinaryOp>> = {
 
 export abstract class NodeBuilder extends ParserState {
   private intern(s: string): void {
+    if (this.qstrs.has(s)) return;
     this.qstrs.add(s);
+    this.createdQstrs.push(s);
   }
 
   /** A constant node, or a small-int leaf when the int fits the target's small ints. */
@@ -77,9 +79,13 @@ export abstract class NodeBuilder extends ParserState {
         }
         break;
       }
-      case Tok.BYTES:
-        pn = { kind: "const", line: lex.tokLine, value: { type: "bytes", value: lex.copyBytes() } };
+      case Tok.BYTES: {
+        const value = lex.copyBytes();
+        // short bytes literals are interned too (as the qstr of their bytes), which uses up a qstr number
+        if (value.length <= INTERN_STRING_LEN) this.intern(new TextDecoder().decode(value));
+        pn = { kind: "const", line: lex.tokLine, value: { type: "bytes", value } };
         break;
+      }
       default:
         pn = { kind: "token", tok: lex.kind };
     }

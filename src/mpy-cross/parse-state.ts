@@ -72,6 +72,8 @@ export abstract class ParserState {
   /** The last rule failed without consuming anything; the rule below decides what that means. */
   protected backtrack = false;
   protected readonly qstrs: Set<string>;
+  /** The strings interned so far, in order (see ParseTree.createdQstrs). */
+  protected readonly createdQstrs: string[] = [];
   /** `const()` names: the value, and whether it is an int the VM holds as a big-int object. */
   protected readonly consts = new Map<string, { value: PyConstant; mpz: boolean }>();
   /** Int constant nodes whose value the VM holds as a big-int object (see Num.mpz). */
@@ -87,7 +89,11 @@ export abstract class ParserState {
     this.dialect = selectDialect(opts);
     this.qstrs = new Set(this.dialect.longStaticQstrs);
     this.qstrs.add(opts.filename);
-    for (const n of opts.internedNames ?? []) this.qstrs.add(n);
+    this.createdQstrs.push(opts.filename);
+    for (const n of opts.internedNames ?? []) {
+      this.qstrs.add(n);
+      this.createdQstrs.push(n);
+    }
     this.lex = new Lexer(source, { optimize: opts.optimize ?? 0, dialect: this.dialect });
   }
 

@@ -54,4 +54,8 @@ export type InputKind = "single" | "file" | "eval";
 export interface ParseTree {
   readonly root: ParseNode;
   readonly inputKind: InputKind;
+  /** Every string the parse made a qstr, in the order mpy-cross would have created it (the file name
+   * and -s name first). Pre-1.12 .mpy files hold some qstrs as mpy-cross's own numbers, which follow
+   * this order for qstrs its binary does not contain. */
+  readonly createdQstrs?: readonly string[];
 }

@@ -4,7 +4,7 @@
 // simplifications (parentheses dropped around single expressions, constant folding, `const()` names,
 // docstrings and other lone constant statements turned into `pass`, tuples of constants built).
 import { CompileError } from "./compile-error.js";
-import { RULES, type GrammarRule } from "./grammar.js";
+import { RULES, ruleId, type GrammarRule } from "./grammar.js";
 import { NotImplementedEscape } from "./lexer.js";
 import { NodeBuilder } from "./parse-reduce.js";
 import { R, type ParseOptions } from "./parse-state.js";
@@ -14,13 +14,16 @@ import { Tok } from "./tokens.js";
 export type { ParseOptions } from "./parse-state.js";
 
 class Parser extends NodeBuilder {
+  /** Rule/token pairs of syntax this release lacks (rule id * 1024 + token). */
+  private readonly absent = new Set(this.dialect.absentSyntax.map(([rule, tok]) => ruleId(rule) * 1024 + tok));
+
   run(): ParseTree {
     const inputKind = this.opts.inputKind ?? "file";
     const top = inputKind === "single" ? R.single_input : inputKind === "eval" ? R.eval_input : R.file_input;
     this.pushPending(top, 0, this.lex.tokLine);
     while (this.ruleIds.length > 0) this.step();
     if (this.lex.kind !== Tok.END || this.stack.length === 0) this.syntaxError();
-    return { root: this.stack[0]!, inputKind };
+    return { root: this.stack[0]!, inputKind, createdQstrs: this.createdQstrs };
   }
 
   // --- the rule interpreter ---------------------------------------------------------------------
@@ -53,7 +56,7 @@ class Parser extends NodeBuilder {
     for (; i < args.length; i++) {
       const arg = args[i]!;
       if (arg.type === "tok") {
-        if (this.lex.kind === arg.tok) {
+        if (this.lex.kind === arg.tok && !this.absent.has(rule.id * 1024 + arg.tok)) {
           this.pushToken(rule.id);
           this.advance();
           return;
@@ -86,7 +89,7 @@ class Parser extends NodeBuilder {
     for (; i < args.length; i++) {
       const arg = args[i]!;
       if (arg.type === "tok") {
-        if (this.lex.kind === arg.tok) {
+        if (this.lex.kind === arg.tok && !(i === 0 && this.absent.has(rule.id * 1024 + arg.tok))) {
           if (arg.tok === Tok.NAME) this.pushToken(rule.id);
           this.advance();
         } else if (i === 0) {

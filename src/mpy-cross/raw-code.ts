@@ -34,6 +34,8 @@ export interface RawCodeV5 {
   qstrAt: Map<number, string>;
   /** Offset in funData of the prelude's simple-name and source-file placeholders. */
   preludeQstrOffset: number;
+  /** Offset in funData where the part after the code info starts (cell list, then opcodes). */
+  codeStart: number;
 }
 
 /** A compiled module: its outer raw code plus the module-wide qstr and constant tables. */
@@ -43,6 +45,8 @@ export interface CompiledModule {
   qstrs: string[];
   consts: import("./constants.js").ConstObj[];
   smallIntBits: number;
+  /** Pre-1.12 writers: the strings the parse made qstrs, in creation order (ParseTree.createdQstrs). */
+  createdQstrs?: readonly string[];
   /** The arch of the module's native code; absent when it is bytecode only (no arch in the header). */
   nativeArch?: import("./native/arch.js").NativeArch;
 }

@@ -1,0 +1,76 @@
+// The bytecode emitter of MicroPython before 1.12 (.mpy 4 = 1.11, .mpy 3 = 1.10, and the releases
+// built on them): the per-function tables and 2-byte qstr placeholders of the 1.12-1.18 emitter, but
+// with the older opcode numbers (opcodes-legacy.ts) and the plain prelude those releases used:
+//   uint n_state, uint n_exc_stack, byte scope_flags, byte n_pos_args, byte n_kwonly_args,
+//   byte n_def_pos_args, uint code_info_size, 2-byte simple name, 2-byte source file, line table, 0
+// and, before the opcodes, the list of locals that become cells ended by 255. The code-info size is
+// not known in the first sizing pass, so upstream reserves two bytes for it; when it then fits in
+// one, the code info keeps its reserved length and ends in a zero byte of padding.
+import { BuildKind, Pass, SetupBlockKind } from "./emitter.js";
+import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
+import { encodeUint } from "./emit-bytecode.js";
+import { IdKind, SCOPE_FLAG_HASCONSTS, type Scope } from "./scope.js";
+import { LEGACY_BUILD_OPS, LEGACY_OP, LEGACY_SETUP_OPS, legacyBinaryOp, type OpTable } from "./opcodes-legacy.js";
+import type { ConstObj } from "./constants.js";
+
+/** Marks the end of the cell list in front of the opcodes. */
+const CELL_LIST_END = 255;
+
+export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
+  protected override readonly op: OpTable = LEGACY_OP;
+  /** The code info's length as sized in the code-size pass (with two bytes for its own size). */
+  private plainCodeInfoSize = 0;
+
+  protected override writePreludeHead(pass: Pass, nState: number, nExc: number, scope: Scope): void {
+    encodeUint(this.codeInfo, nState);
+    encodeUint(this.codeInfo, nExc);
+    // the whole flags byte: these releases also keep the native emitter's REFGLOBALS/HASCONSTS bits here
+    this.ci(scope.scopeFlags);
+    this.ci(scope.numPosArgs);
+    this.ci(scope.numKwonlyArgs);
+    this.ci(scope.numDefPosArgs);
+    if (pass === Pass.Emit) {
+      encodeUint(this.codeInfo, this.plainCodeInfoSize - this.codeInfo.length);
+    } else {
+      this.ci(0); this.ci(0);
+    }
+  }
+
+  override startPass(pass: Pass, scope: Scope): void {
+    super.startPass(pass, scope);
+    for (const id of scope.ids) if (id.kind === IdKind.Cell) this.raw(id.localNum);
+    this.raw(CELL_LIST_END);
+  }
+
+  protected override closePrelude(): void {
+    this.ci(0); // end of the line-number table
+    if (this.pass === Pass.CodeSize) this.plainCodeInfoSize = this.codeInfo.length;
+    else if (this.pass === Pass.Emit) while (this.codeInfo.length < this.plainCodeInfoSize) this.ci(0);
+  }
+
+  protected override setupOpcode(kind: SetupBlockKind): number { return LEGACY_SETUP_OPS[kind]; }
+  protected override buildOpcode(kind: BuildKind): number { return LEGACY_BUILD_OPS[kind]; }
+  protected override binaryOpNumber(op: number): number { return legacyBinaryOp(op); }
+
+  override loadConstObj(obj: ConstObj): void {
+    // 1.10's compiler flagged every scope that loads a constant object (a leftover for the native emitter)
+    if (this.compat.constObjFlagsScope && obj.type !== "ellipsis") this.scope.scopeFlags |= SCOPE_FLAG_HASCONSTS;
+    super.loadConstObj(obj);
+  }
+
+  override raiseVarargs(nArgs: number): void {
+    this.byte(-nArgs, LEGACY_OP.RAISE_VARARGS);
+    this.raw(nArgs);
+    this.deadCodeFollows();
+  }
+
+  override popExceptJump(label: number, withinExcHandler: boolean): void {
+    if (this.compat.popExceptJump) {
+      super.popExceptJump(label, withinExcHandler);
+      return;
+    }
+    // before 1.11: leave the block (or the handler) with its own opcode, then an ordinary jump
+    this.byte(0, withinExcHandler ? LEGACY_OP.POP_EXCEPT : LEGACY_OP.POP_BLOCK);
+    this.jump(label);
+  }
+}

@@ -1,0 +1,98 @@
+// The .mpy containers before 1.12, whose bytecode still holds qstrs as the 2-byte numbers of the
+// mpy-cross process that wrote it (qstr-pool.ts gives those numbers):
+//  - .mpy 4 (1.11): as .mpy 5, each function's prelude, opcodes (qstrs spelled inline, by static number
+//    or through the 32-entry window), name and source file, then its argument names, constants and
+//    children; but the prelude is copied as it sits in RAM, so the name and source-file fields carry
+//    the raw numbers, and the two qstrs follow the opcodes.
+//  - .mpy 3 (1.10 and back to 1.9.3): each function's whole body as it sits in RAM (every qstr a raw
+//    number), then the text of its name, source file and each qstr of the opcodes in order, then its
+//    argument names, constants and children. No window and no static numbers.
+import type { CompiledModule, RawCode, RawCodeV5 } from "./raw-code.js";
+import { V5Sink, WINDOW_SIZE } from "./mpy-writer-v5.js";
+import type { NumberReprs } from "./mpy-writer.js";
+import { QstrPool } from "./qstr-pool.js";
+import { utf8Bytes } from "./utf8.js";
+
+export interface LegacyTarget {
+  /** .mpy version byte: 4 or 3. */
+  major: 3 | 4;
+  /** Header byte 2: bit 0 = map lookups cached in the bytecode, bit 1 = str is unicode. */
+  featureFlags: number;
+  /** The writing mpy-cross's own qstr pool, in number order. */
+  pool: readonly string[];
+  reprs: NumberReprs;
+}
+
+/** The function body with every qstr placeholder (and, for .mpy 3, every opcode's qstr) set to its raw number. */
+function bodyWithNumbers(rc: RawCode, v5: RawCodeV5, pool: QstrPool, opcodesToo: boolean): Uint8Array {
+  const data = Uint8Array.from(rc.funData);
+  const put = (at: number, q: string) => {
+    const n = pool.number(q);
+    data[at] = n & 0xff;
+    data[at + 1] = n >> 8;
+  };
+  put(v5.preludeQstrOffset, v5.simpleName);
+  put(v5.preludeQstrOffset + 2, v5.sourceFile);
+  if (opcodesToo) for (const [at, q] of [...v5.qstrAt].sort((a, b) => a[0] - b[0])) put(at + 1, q);
+  return data;
+}
+
+function writeRawCodeV4(out: V5Sink, rc: RawCode, pool: QstrPool): void {
+  const v5 = rc.v5!;
+  const data = bodyWithNumbers(rc, v5, pool, false);
+  out.uint(data.length << 2);
+  // the prelude and cell list, up to the first opcode (the cell list ends with 255)
+  let i = v5.codeStart;
+  while (data[i++] !== 255) { /* cell numbers */ }
+  out.raw(data.subarray(0, i));
+  while (i < data.length) {
+    const q = v5.qstrAt.get(i);
+    if (q !== undefined) {
+      out.bytes.push(data[i]);
+      out.qstr(q);
+      i += 3;
+    } else {
+      out.bytes.push(data[i++]);
+    }
+  }
+  out.qstr(v5.simpleName);
+  out.qstr(v5.sourceFile);
+  out.uint(v5.objects.length);
+  out.uint(rc.children.length);
+  for (const name of v5.argNames) out.qstr(name);
+  for (const o of v5.objects) out.obj(o);
+  for (const child of rc.children) writeRawCodeV4(out, child, pool);
+}
+
+function writeRawCodeV3(out: V5Sink, rc: RawCode, pool: QstrPool): void {
+  const v5 = rc.v5!;
+  const data = bodyWithNumbers(rc, v5, pool, true);
+  const text = (q: string) => {
+    const b = utf8Bytes(q);
+    out.uint(b.length);
+    out.raw(b);
+  };
+  out.uint(data.length);
+  out.raw(data);
+  text(v5.simpleName);
+  text(v5.sourceFile);
+  for (const [, q] of [...v5.qstrAt].sort((a, b) => a[0] - b[0])) text(q);
+  out.uint(v5.objects.length);
+  out.uint(rc.children.length);
+  for (const name of v5.argNames) text(name);
+  for (const o of v5.objects) out.obj(o);
+  for (const child of rc.children) writeRawCodeV3(out, child, pool);
+}
+
+export function writeMpyLegacy(cm: CompiledModule, target: LegacyTarget): Uint8Array {
+  const out = new V5Sink(target.reprs);
+  const pool = new QstrPool(target.pool, cm.createdQstrs ?? []);
+  out.raw([0x4d, target.major, target.featureFlags, cm.smallIntBits]);
+  if (target.major === 4) {
+    out.uint(WINDOW_SIZE);
+    writeRawCodeV4(out, cm.rc, pool);
+  } else {
+    writeRawCodeV3(out, cm.rc, pool);
+  }
+  return Uint8Array.from(out.bytes);
+}
