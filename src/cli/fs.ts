@@ -21,6 +21,7 @@ interface FsFlags {
   json: boolean;
   delete: boolean;
   dryRun: boolean;
+  compile: boolean;
   help: boolean;
   paths: string[];
 }
@@ -39,6 +40,7 @@ const FS_OPTIONS: OptionDef[] = [
   { flags: ["--json"], key: "json", help: "machine-readable output (ls, tree, df, sha256sum)" },
   { flags: ["--delete"], key: "delete", help: "remove board files that are not in LOCALDIR (sync)" },
   { flags: ["--dry-run", "-n"], key: "dryRun", help: "say what sync would do, do nothing" },
+  { flags: ["--compile"], key: "compile", help: "write .py files as .mpy compiled for the connected board (cp, sync; boot.py, main.py, code.py stay source)" },
 ];
 
 /** The usage block mpremote's argparse prints for `fs` (kept verbatim: scripts compare it). */
@@ -65,7 +67,7 @@ export function parseFsArgs(cmd: string, args: string[]): FsFlags {
     recursive: flag(p, "recursive"), force: flag(p, "force"),
     verbose: p.values.verbose === undefined ? undefined : flag(p, "verbose"),
     size: flag(p, "size"), human: flag(p, "human"), long: flag(p, "long"), json: flag(p, "json"),
-    delete: flag(p, "delete"), dryRun: flag(p, "dryRun"), help: p.help, paths: p.positionals,
+    delete: flag(p, "delete"), dryRun: flag(p, "dryRun"), compile: flag(p, "compile"), help: p.help, paths: p.positionals,
   };
   if (f.size && f.human) {
     throw new UsageBlockError(MPREMOTE_FS_USAGE, "fs: error: argument --human/-h: not allowed with argument --size/-s");
@@ -74,7 +76,7 @@ export function parseFsArgs(cmd: string, args: string[]): FsFlags {
 }
 
 const USAGE: Record<string, string> = {
-  cp: "cp [-r] [-f] [-v|--no-verbose] SRC... DEST   (`:path` is on the board, `:` its current directory)",
+  cp: "cp [-r] [-f] [--compile] [-v|--no-verbose] SRC... DEST   (`:path` is on the board, `:` its current directory)",
   ls: "ls [-l] [--json] [:PATH]...",
   cat: "cat :PATH...",
   rm: "rm [-r] [-v] :PATH...",
@@ -85,7 +87,7 @@ const USAGE: Record<string, string> = {
   df: "df [--json]",
   sha256sum: "sha256sum [--json] :PATH...",
   edit: "edit :PATH...",
-  sync: "sync [--delete] [--dry-run] LOCALDIR :DEST",
+  sync: "sync [--delete] [--dry-run] [--compile] LOCALDIR :DEST",
 };
 
 const SUMMARY: Record<string, string> = {
@@ -231,6 +233,7 @@ async function cp(f: FsFlags, ctx: CliContext): Promise<number> {
   const { progressBar } = await import("../fs/progress.js");
   // With `-` as the destination stdout carries the file's bytes alone: what cp says goes to stderr.
   const talk = dest === "-" ? ctx.err : ctx.out;
+  const prepare = f.compile ? await compilePrepare(ctx) : undefined;
   for (const src of sources) {
     if (verbose) talk.write(`cp ${src} ${dest}\n`);
     const opts = {
@@ -238,6 +241,7 @@ async function cp(f: FsFlags, ctx: CliContext): Promise<number> {
       say: (s: string) => talk.write(s + "\n"),
       progress: (op: string) => progressBar(talk, op),
       signal: ctx.signal,
+      prepare,
     };
     if (f.recursive) await copyRecursive(bfs, src, dest, sources.length > 1, opts);
     else await copyFile(bfs, src, dest, sources.length > 1, opts);
@@ -295,7 +299,9 @@ async function sync(f: FsFlags, ctx: CliContext): Promise<number> {
   const { runSync } = await import("../fs/sync-run.js");
   const bfs = await boardFs(ctx);
   const { progressBar } = await import("../fs/progress.js");
+  const prepare = f.compile ? await compileSyncPrepare(ctx) : undefined;
   await runSync(bfs, localDir, destArg.slice(1).replace(/\/+$/, ""), {
+    prepare,
     delete: f.delete,
     dryRun: f.dryRun,
     say: (s) => line(ctx, s),
@@ -303,6 +309,19 @@ async function sync(f: FsFlags, ctx: CliContext): Promise<number> {
     signal: ctx.signal,
   });
   return 0;
+}
+
+/** cp --compile: .py files bound for the board become .mpy for it (none when it takes only sources). */
+async function compilePrepare(ctx: CliContext) {
+  const [{ copyTarget }, { cpPrepare }] = await Promise.all([import("./compile-on-copy.js"), import("../compile/for-board.js")]);
+  const target = await copyTarget(ctx);
+  return target ? cpPrepare(target) : undefined;
+}
+
+async function compileSyncPrepare(ctx: CliContext) {
+  const [{ copyTarget }, { syncPrepare }] = await Promise.all([import("./compile-on-copy.js"), import("../compile/for-board.js")]);
+  const target = await copyTarget(ctx);
+  return target ? syncPrepare(target, (p) => fs.readFileSync(p)) : undefined;
 }
 
 function spec(name: string, summary: string): CommandSpec {

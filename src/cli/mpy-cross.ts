@@ -4,7 +4,7 @@ import fs from "node:fs";
 import v8 from "node:v8";
 import path from "node:path";
 import { flag, helpFor, parse, str, type CommandDef, type OptionDef } from "../args/index.js";
-import { UsageError } from "../errors.js";
+import { TspyError, UsageError } from "../errors.js";
 import type { CommandSpec, CliContext } from "./command.js";
 import { expandInputs, InputError, type BuildInput } from "../mpy-cross/batch/inputs.js";
 import { HostOutputError, writeHostFileSync } from "../fs/host-output.js";
@@ -19,6 +19,7 @@ const OPTIONS: OptionDef[] = [
   { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "target of native code (@native, @viper, @asm_*): x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc, host; each release accepts the names it knew" },
   { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode|native|viper (the module's default emitter), heapsize=N (ignored)" },
   { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18); cp7, cp8, cp9, cp10: CircuitPython 7.x-10.x's own .mpy" },
+  { flags: ["--board"], key: "board", help: "compile for the connected board (-d/--device or `connect`): its .mpy version and native arch, found by asking it" },
   { flags: ["--out-dir"], key: "outDir", takes: "value", metavar: "DIR", help: "write each FILE as DIR/<stem>.mpy (default: next to the source); files found through -r or a quoted glob keep their tree below DIR" },
   { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
   { flags: ["-j", "--jobs"], key: "jobs", takes: "value", glued: true, metavar: "N", help: "compile on N worker threads (default: by batch size, up to the cores; 0: none)" },
@@ -52,6 +53,9 @@ interface MpyCrossArgs {
   recursive: boolean;
   jobs?: number;
   cacheDir?: string;
+  board: boolean;
+  /** --mpy-version was given (it cannot be combined with --board). */
+  versionGiven: boolean;
 }
 
 function parseArgs(args: string[]): MpyCrossArgs {
@@ -71,7 +75,10 @@ function parseArgs(args: string[]): MpyCrossArgs {
     help: p.help,
     recursive: flag(p, "recursive"),
     cacheDir: str(p, "cacheDir"),
+    board: flag(p, "board"),
+    versionGiven: str(p, "mpyVersion") !== undefined,
   };
+  if (r.board && (r.versionGiven || r.march !== undefined)) throw new UsageError("mpy-cross: --board chooses the .mpy version and arch itself: leave out --mpy-version and -march");
   const o = p.values.optimize;
   // -O<digit> sets the level; -O, -OO, -OOO count the O's, as upstream does
   if (o === true) r.optimize = 1;
@@ -134,6 +141,14 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     return 0;
   }
   if (opts.files.length === 0) throw new UsageError("mpy-cross: no input files (see tspy mpy-cross --help)");
+  if (opts.board && !opts.dump) {
+    const { boardTarget } = await import("./compile-on-copy.js");
+    const t = await boardTarget(ctx);
+    if (t.kind !== "mpy") throw new TspyError(`mpy-cross: ${t.message}`);
+    ctx.err.write(`mpy-cross: compiling for ${t.describe}: .mpy ${t.options.mpyVersion}${t.options.arch ? `, -march=${t.options.arch}` : ""}\n`);
+    opts.mpyVersion = t.options.mpyVersion;
+    opts.march = t.options.arch;
+  }
   if (opts.dump) {
     const { runDump } = await import("../mpy-cross/dump.js");
     return runDump(opts.files, ctx.out, ctx.err);

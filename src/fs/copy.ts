@@ -21,6 +21,11 @@ export interface CopyOptions {
   /** A progress callback for one file, or none (e.g. not a TTY). */
   progress?: (label: string) => Progress | undefined;
   signal?: AbortSignal;
+  /**
+   * Called for each host file bound for the board, before the up-to-date check: may change what is
+   * written and where (compile-on-copy writes `x.mpy` for `x.py`). `dest` starts with `:`.
+   */
+  prepare?: (src: string, dest: string, data: Buffer) => Promise<{ dest: string; data: Uint8Array }>;
   /** Hashes of board destinations already known (a recursive copy asks for all at once). */
   knownHashes?: Map<string, FileHash>;
 }
@@ -114,13 +119,15 @@ export async function copyFile(bfs: BoardFiles, src: string, dest: string, multi
     data = readLocal(src);
   }
 
+  let out: Uint8Array = data;
+  if (isBoard(dest) && !isBoard(src) && o.prepare) ({ dest, data: out } = await o.prepare(src, dest, data));
   if (isBoard(dest)) {
     const target = dest.slice(1);
-    if (o.checkHash && (await sameOnBoard(bfs, target, data, o.knownHashes))) {
+    if (o.checkHash && (await sameOnBoard(bfs, target, out, o.knownHashes))) {
       o.say(`Up to date: ${target}`);
       return;
     }
-    await bfs.writeFileAtomic(target, data, { onProgress: o.progress?.("copying"), signal: o.signal });
+    await bfs.writeFileAtomic(target, out, { onProgress: o.progress?.("copying"), signal: o.signal });
   } else {
     await writeHostFile(dest, data, "cp");
   }

@@ -5,7 +5,7 @@ import type { Progress } from "./board-fs.js";
 import type { BoardFiles } from "./board-files.js";
 import { FsUnsupportedError } from "./errors.js";
 import { joinBoard } from "./paths.js";
-import { describeAction, listLocalTree, planSync, sha256File, type BoardFile } from "./sync.js";
+import { describeAction, listLocalTree, planSync, sha256Local, type BoardFile, type LocalFile } from "./sync.js";
 
 export interface SyncOptions {
   delete: boolean;
@@ -13,10 +13,13 @@ export interface SyncOptions {
   say: (line: string) => void;
   progress?: () => Progress | undefined;
   signal?: AbortSignal;
+  /** Replaces the local listing before planning (compile-on-copy turns .py files into .mpy ones). */
+  prepare?: (local: LocalFile[]) => Promise<LocalFile[]>;
 }
 
 export async function runSync(bfs: BoardFiles, localDir: string, dest: string, o: SyncOptions): Promise<void> {
-  const local = listLocalTree(localDir);
+  let local = listLocalTree(localDir);
+  if (o.prepare) local = await o.prepare(local);
   const caps = await bfs.caps();
   if (!caps.mkdir && (local.some((l) => l.isDir) || !["", "/", "."].includes(dest))) {
     throw new FsUnsupportedError("sync: this board's filesystem has no directories");
@@ -31,7 +34,7 @@ export async function runSync(bfs: BoardFiles, localDir: string, dest: string, o
   const hashes = await bfs.hashMany(sameSize.map(at));
   const digests = new Map(sameSize.map((p) => [p, hashes.get(at(p))?.digest ?? null]));
 
-  const plan = planSync(local, board, digests, (f) => sha256File(f.source!), { delete: o.delete });
+  const plan = planSync(local, board, digests, sha256Local, { delete: o.delete });
   for (const a of plan.actions) o.say(describeAction(a, dest));
   const copied = plan.actions.filter((a) => a.kind === "put").length;
   const removed = plan.actions.filter((a) => a.kind === "rm" || a.kind === "rmdir").length;
@@ -47,7 +50,7 @@ export async function runSync(bfs: BoardFiles, localDir: string, dest: string, o
         await bfs.makeDirs([at(a.path)]);
         break;
       case "put":
-        await bfs.writeFileAtomic(at(a.path), fs.readFileSync(a.source), { onProgress: o.progress?.(), signal: o.signal });
+        await bfs.writeFileAtomic(at(a.path), a.data ?? fs.readFileSync(a.source), { onProgress: o.progress?.(), signal: o.signal });
         break;
       case "rm":
         await bfs.remove(at(a.path));

@@ -11,6 +11,8 @@ export interface LocalFile {
   size: number;
   /** Host path of a file. */
   source?: string;
+  /** The bytes to write instead of the file's own (compile-on-copy: the .mpy); `size` is theirs. */
+  data?: Uint8Array;
 }
 
 export interface BoardFile {
@@ -21,7 +23,7 @@ export interface BoardFile {
 
 export type SyncAction =
   | { kind: "mkdir"; path: string }
-  | { kind: "put"; path: string; source: string; reason: "new" | "changed" }
+  | { kind: "put"; path: string; source: string; reason: "new" | "changed"; data?: Uint8Array }
   | { kind: "rm"; path: string }
   | { kind: "rmdir"; path: string };
 
@@ -52,6 +54,11 @@ export function listLocalTree(root: string): LocalFile[] {
 
 export function sha256File(file: string): string {
   return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+/** The SHA-256 of what a sync would write for a local file (its bytes, or the compiled ones). */
+export function sha256Local(f: LocalFile): string {
+  return f.data ? createHash("sha256").update(f.data).digest("hex") : sha256File(f.source!);
 }
 
 /**
@@ -93,16 +100,16 @@ export function planSync(
     }
     if (b && b.isDir) {
       clearTree(l.path);
-      actions.push({ kind: "put", path: l.path, source: l.source!, reason: "new" });
+      actions.push(put(l, "new"));
       continue;
     }
     if (!b) {
-      actions.push({ kind: "put", path: l.path, source: l.source!, reason: "new" });
+      actions.push(put(l, "new"));
       continue;
     }
     const digest = boardDigests.get(l.path);
     if (b.size === l.size && digest && digest === localDigest(l)) unchanged.push(l.path);
-    else actions.push({ kind: "put", path: l.path, source: l.source!, reason: "changed" });
+    else actions.push(put(l, "changed"));
   }
 
   if (opts.delete) {
@@ -114,6 +121,9 @@ export function planSync(
   }
   return { actions: [...removals.filter((r) => r.kind === "rm"), ...actions, ...removals.filter((r) => r.kind === "rmdir")], unchanged };
 }
+
+const put = (l: LocalFile, reason: "new" | "changed"): SyncAction =>
+  ({ kind: "put", path: l.path, source: l.source!, reason, ...(l.data ? { data: l.data } : {}) });
 
 const depth = (p: string) => p.split("/").length;
 

@@ -49,9 +49,14 @@ function notNewer(from: readonly number[], version: readonly number[]): boolean 
  * (an unknown implementation, a release older than every row, or a flavour this build lacks).
  */
 export function targetForBoard(board: BoardRelease): string | undefined {
+  const key = releaseTarget(board);
+  return key !== undefined && MPY_VERSIONS[key] !== undefined ? key : undefined;
+}
+
+/** The MPY_VERSIONS key a board's release loads, whether or not this build writes it yet. */
+export function releaseTarget(board: BoardRelease): string | undefined {
   const flavour = board.name.toLowerCase();
-  const row = TARGETS.find((r) => r.flavour === flavour && notNewer(r.from, board.version));
-  return row !== undefined && MPY_VERSIONS[row.mpyVersion] !== undefined ? row.mpyVersion : undefined;
+  return TARGETS.find((r) => r.flavour === flavour && notNewer(r.from, board.version))?.mpyVersion;
 }
 
 /** The CircuitPython major releases whose .mpy this build writes (e.g. for `bundle build --circuitpython`). */

@@ -154,7 +154,15 @@ def _tspy_firmware(p):
             return None
         with open(f, "rb") as h:
             head = h.read(4)
-        if len(head) < 4 or head[0] != 77 or head[1] != loader["version"] or head[2] != loader["flags"] or head[3] > loader["smallIntBits"]:
+        # From .mpy 4 on, byte 2 holds the arch above two flag bits; the arch is checked only when
+        # the file names one (it holds native code). Before that the whole byte must match.
+        flags = head[2] if len(head) > 2 else -1
+        if loader["version"] >= 4:
+            arch = flags >> 2
+            bad_flags = (flags & 3) != (loader["flags"] & 3) or (arch != 0 and arch != loader["flags"] >> 2)
+        else:
+            bad_flags = flags != loader["flags"]
+        if len(head) < 4 or head[0] != 77 or head[1] != loader["version"] or bad_flags or head[3] > loader["smallIntBits"]:
             raise ValueError("incompatible .mpy file")
         m = Module(name)
         m.__file__ = f
