@@ -48,6 +48,11 @@ const links = new WeakMap<Session, MountLink>();
 /** Run the mount program; a board without os.mount (a micro:bit, old firmware) says so in one line. */
 async function mountOnBoard(s: Session, program: string): Promise<void> {
   const repl = await s.repl();
+  // Asked first with a few bytes: the board program is too big to send a board that cannot use it.
+  const probe = await repl.execRaw("try:\n import os\nexcept ImportError:\n import uos as os\nprint(hasattr(os, 'mount'))");
+  if (Buffer.from(probe.stdout).toString().trim() !== "True") {
+    throw new TspyError("mount: this board cannot mount a host directory (its os module has no mount)");
+  }
   const r = await repl.execRaw(program);
   if (r.stderr) {
     const last = r.stderr.trim().split("\n").pop() ?? "";
@@ -61,9 +66,12 @@ export const mountCommand: CommandSpec = {
   summary: mountDef.summary,
   arity: 1,
   async run(args, ctx) {
-    const a = parseOrHelp(mountDef, args, ctx.out);
-    if (!a) return 0;
     const s = ctx as Session;
+    const a = parseOrHelp(mountDef, args, ctx.out);
+    if (!a) {
+      s.acted = true; // help only: no REPL afterwards
+      return 0;
+    }
     const dir = hostDirFor(a.positionals[0]!, flag(a, "unsafeLinks"));
     await s.repl();
     let link = links.get(s);
