@@ -966,11 +966,21 @@ describe("older releases' front ends", () => {
   it("picks the front end by release as well", () => {
     expect(tree("x = 1 / 2\n", { release: "1.22.2" })).toBe(tree("x = 1 / 2\n", { mpyVersion: "6.2" }));
     expect(tree("x = 1 / 2\n", { release: "1.27.0" })).toBe(tree("x = 1 / 2\n"));
-    expect(() => parse("x = 1\n", { filename: "a.py", release: "1.10" })).toThrow(RangeError);
+    expect(() => parse("x = 1\n", { filename: "a.py", release: "1.4" })).toThrow(RangeError);
+  });
+
+  it("has no `@` operator, `:=` or f-strings before 1.12 (decorators still parse)", () => {
+    for (const v of ["4", "3"]) {
+      for (const src of ["x = a @ b\n", "a @= b\n", "if (n := 1):\n    pass\n", "x = f'{a}'\n"]) {
+        expect(() => parse(src, { filename: "a.py", mpyVersion: v }), `${v}: ${src}`).toThrow(CompileError);
+      }
+      expect(() => parse("@d\ndef f():\n    pass\n", { filename: "a.py", mpyVersion: v })).not.toThrow();
+    }
+    expect(() => parse("x = a @ b\n", { filename: "a.py", mpyVersion: "5" })).not.toThrow();
   });
 
   it("refuses a version it has no front end for", () => {
-    expect(() => parse("x = 1\n", { filename: "a.py", mpyVersion: "4" })).toThrow(RangeError);
+    expect(() => parse("x = 1\n", { filename: "a.py", mpyVersion: "1" })).toThrow(RangeError);
   });
 });
 
