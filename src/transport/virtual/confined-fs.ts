@@ -126,6 +126,20 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
     }
   };
 
+  // A host write that fails (the directory is full or read-only) fails on the board too, as OSError
+  // with the host's errno, so the program (and cp's atomic write) sees it as firmware would have
+  // reported its own flash running out; only closing stays a warning.
+  const ErrnoError = (FS as unknown as { ErrnoError: new (errno: number) => Error }).ErrnoError;
+  // Other host errors (a symlink planted at the name: ELOOP, EEXIST) mean "not mirrored", as before.
+  const mirror = (fn: () => void): void => {
+    try {
+      fn();
+    } catch (e) {
+      if (HOST_REFUSALS.has((e as NodeJS.ErrnoException).code ?? "")) throw new ErrnoError(wasiErrnoOf(e));
+      warn((e as Error).message);
+    }
+  };
+
   const canonical = (p: string): string | null => {
     try {
       const { node } = FS.lookupPath(p, { follow: false });
@@ -135,15 +149,30 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
     }
   };
 
+  /** The canonical path `p` names (or would name once created: its parent's canonical path and name). */
+  const canonicalTarget = (p: string): string | null => {
+    const c = canonical(p);
+    if (c) return c;
+    try {
+      const { node } = FS.lookupPath(p, { parent: true });
+      const name = p.split("/").filter((x) => x.length > 0).pop();
+      if (!node || !name || name === "." || name === "..") return null;
+      const parent = FS.getPath(node);
+      return parent === "/" ? `/${name}` : `${parent}/${name}`;
+    } catch {
+      return null;
+    }
+  };
+
   const copyFileOut = (vmPath: string, node?: EmNode | null): void => {
     const host = hostPathOf(vmPath);
     if (!host) return;
-    guard(`write ${vmPath}`, () => {
+    mirror(() => {
       const data = fileContents(node ?? FS.lookupPath(vmPath).node);
       // O_NOFOLLOW: a symlink planted at this name must not redirect the write.
       const fd = fs.openSync(host, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, 0o644);
       try {
-        fs.writeSync(fd, data);
+        writeAll(fd, data, 0);
       } finally {
         fs.closeSync(fd);
       }
@@ -175,7 +204,7 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
     const vmPath = currentPath(stream);
     const host = vmPath && hostPathOf(vmPath);
     if (!host) return;
-    guard(`open ${vmPath}`, () => {
+    mirror(() => {
       const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
       // O_NOFOLLOW: a symlink planted at this name must not redirect the write.
       let fd: number;
@@ -189,7 +218,12 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
         }
       }
       fd = fs.openSync(host, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644);
-      fs.writeSync(fd, fileContents(stream.node));
+      try {
+        writeAll(fd, fileContents(stream.node), 0);
+      } catch (e) {
+        fs.closeSync(fd);
+        throw e;
+      }
       stream.tspyHostFd = fd;
     });
   };
@@ -207,9 +241,18 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
   };
 
   FS.open = (p, flags, mode) => {
+    const existed = canonical(p) !== null;
     const stream = orig.open(p, flags, mode);
     if (typeof flags === "number" && (flags & O_ACCMODE) !== 0 && FS.isFile(stream.node.mode)) {
-      attach(stream, (flags & (O_CREAT | O_TRUNC)) !== 0);
+      try {
+        attach(stream, (flags & (O_CREAT | O_TRUNC)) !== 0);
+      } catch (e) {
+        // The host refused the file: the board must not keep a file the directory does not have.
+        const vmPath = currentPath(stream);
+        orig.close(stream);
+        if (!existed && vmPath) orig.unlink(vmPath);
+        throw e;
+      }
     }
     return stream;
   };
@@ -220,7 +263,7 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
       // Without an explicit position the stream's own (already advanced, end of file when appending).
       const at = position ?? stream.position - n;
       const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, n).slice();
-      guard("write", () => fs.writeSync(fd, bytes, 0, n, at));
+      mirror(() => writeAll(fd, bytes, at));
     }
     return n;
   };
@@ -231,34 +274,56 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
   FS.mkdir = (p, mode) => {
     const node = orig.mkdir(p, mode);
     const host = hostPathOf(FS.getPath(node));
-    if (host) guard(`mkdir ${p}`, () => fs.mkdirSync(host));
+    if (host) {
+      try {
+        mirror(() => fs.mkdirSync(host));
+      } catch (e) {
+        orig.rmdir(FS.getPath(node));
+        throw e;
+      }
+    }
     return node;
   };
+  // Removals and renames go to the host first: one the host refuses (read-only) is not made on the
+  // board either. A name missing on the host (never mirrored) is no reason to refuse.
+  const hostFirst = (fn: () => void): void =>
+    mirror(() => {
+      try {
+        fn();
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      }
+    });
   FS.rmdir = (p) => {
     const vmPath = canonical(p);
-    orig.rmdir(p);
     const host = vmPath && hostPathOf(vmPath);
-    if (host) guard(`rmdir ${vmPath}`, () => fs.rmdirSync(host));
+    if (host && FS.isDir(FS.lstat(vmPath).mode) && FS.readdir(vmPath).length <= 2) hostFirst(() => fs.rmdirSync(host));
+    orig.rmdir(p);
   };
   FS.unlink = (p) => {
     const vmPath = canonical(p);
-    orig.unlink(p);
     // unlinkSync removes a symlink itself, never its target.
     const host = vmPath && hostPathOf(vmPath);
-    if (host) guard(`remove ${vmPath}`, () => fs.unlinkSync(host));
+    if (host && !FS.isDir(FS.lstat(vmPath).mode)) hostFirst(() => fs.unlinkSync(host));
+    orig.unlink(p);
   };
   FS.rename = (from, to) => {
     const fromVm = canonical(from);
+    const fromHost = fromVm && hostPathOf(fromVm);
+    const toBefore = canonicalTarget(to);
+    const toHostBefore = toBefore && hostPathOf(toBefore);
+    if (fromHost && toHostBefore) {
+      hostFirst(() => {
+        const existing = fs.lstatSync(toHostBefore, { throwIfNoEntry: false });
+        if (existing?.isSymbolicLink()) fs.unlinkSync(toHostBefore);
+        fs.renameSync(fromHost, toHostBefore);
+      });
+    }
     orig.rename(from, to);
     const toVm = canonical(to);
-    const fromHost = fromVm && hostPathOf(fromVm);
     const toHost = toVm && hostPathOf(toVm);
     if (fromHost && toHost) {
-      guard(`rename ${fromVm}`, () => {
-        const existing = fs.lstatSync(toHost, { throwIfNoEntry: false });
-        if (existing?.isSymbolicLink()) fs.unlinkSync(toHost);
-        fs.renameSync(fromHost, toHost);
-      });
+      // renamed on the host already
     } else if (toVm) {
       // Renamed onto a name that cannot be mirrored, or from one: mirror what can be.
       if (fromHost) guard(`remove ${fromVm}`, () => fs.rmSync(fromHost, { recursive: true }));
@@ -272,13 +337,37 @@ export function mountBoardDirectory(FS: EmFS, hostRoot: string): ConfinedFs {
   FS.ftruncate = (fd, len) => {
     orig.ftruncate(fd, len);
     const stream = FS.getStream(fd);
-    if (stream?.tspyHostFd !== undefined) guard("truncate", () => fs.ftruncateSync(stream.tspyHostFd!, len));
+    if (stream?.tspyHostFd !== undefined) mirror(() => fs.ftruncateSync(stream.tspyHostFd!, len));
     else if (stream) attach(stream, true);
   };
 
   translateErrnos(FS);
 
   return { warnings };
+}
+
+/** Write all of `data` at `at`: a full disk may take part of a write before it refuses the rest. */
+function writeAll(fd: number, data: Uint8Array, at: number): void {
+  let done = 0;
+  while (done < data.length) {
+    const n = fs.writeSync(fd, data, done, data.length - done, at + done);
+    if (n <= 0) throw Object.assign(new Error("no space left on device"), { code: "ENOSPC", errno: -28 });
+    done += n;
+  }
+}
+
+/** Host errors that say the directory will not take the write: the board program must hear of them. */
+const HOST_REFUSALS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO", "EFBIG"]);
+
+const LINUX_TO_WASI: Record<number, number> = {};
+
+/** The WASI errno (what Emscripten throws) for a host error; a quota counts as a full disk. */
+function wasiErrnoOf(e: unknown): number {
+  if (Object.keys(LINUX_TO_WASI).length === 0) for (const [w, l] of Object.entries(WASI_TO_LINUX)) LINUX_TO_WASI[l] = Number(w);
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === "EDQUOT") return 51;
+  const linux = -((e as NodeJS.ErrnoException)?.errno ?? 0);
+  return LINUX_TO_WASI[linux] ?? 29; // EIO
 }
 
 // Emscripten reports WASI errno numbers (ENOENT 44, EEXIST 20 ...) while the VM's own `errno` module
