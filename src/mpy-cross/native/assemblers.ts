@@ -4,11 +4,19 @@ import type { NativeArch, AsmKind } from "./arch.js";
 import type { NativeAssembler } from "./asm.js";
 import type { BackendCompat } from "../compat.js";
 import { AsmX64 } from "./asm-x64.js";
+import { AsmThumb } from "./asm-thumb.js";
+import { asmCompat, thumbAllowsArmv7m } from "./asm-compat.js";
 
 type Factory = (arch: NativeArch, compat: BackendCompat) => NativeAssembler;
 
 const FACTORIES: Partial<Record<AsmKind, Factory>> = {
   x64: () => new AsmX64(),
+  thumb: (arch, compat) => {
+    const ac = asmCompat(compat);
+    return new AsmThumb({
+      armv7m: thumbAllowsArmv7m(arch, ac), armEntryStub: false, loadStore: ac.thumbLoadStore, pcrelSxth: ac.thumbPcrelSxth,
+    });
+  },
 };
 
 export function createAssembler(arch: NativeArch, compat: BackendCompat): NativeAssembler | null {
