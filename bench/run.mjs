@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark in bench/, each printing its figures beside a reference measured in
-// the same run. `npm run bench -- NAME...` runs some (startup, short, repl, fs, mpy-cross, esp8266).
+// the same run. `npm run bench -- NAME...` runs some (startup, short, repl, fs, mount, mpy-cross, esp8266).
 import fs from "node:fs";
 import path from "node:path";
 import url from "node:url";
 
 const here = path.dirname(url.fileURLToPath(import.meta.url));
-const ALL = ["startup", "short", "repl", "fs", "mpy-cross", "esp8266"];
+const ALL = ["startup", "short", "repl", "fs", "mount", "mpy-cross", "esp8266"];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {

@@ -1,0 +1,92 @@
+// mount against copy, and against mpremote's mount, on the same board (the virtual board served on a
+// pty, a serial board to both tools): read a 100 KB file, and import a package of 50 modules, as
+// whole commands a user runs (`connect PTY mount DIR exec ...`). The `exec pass` row is each tool's
+// fixed cost (start-up, connect, soft reset) for reading the others.
+//   MPREMOTE=/path/to/mpremote   the peer (else `mpremote` on PATH, else tspy's rows alone)
+//   BENCH_RUNS=N                 runs per command (median; default 5)
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import url from "node:url";
+import { TSPY, median, printTable, timeProcess } from "./lib.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const MODULES = 50;
+
+function findOnPath(name) {
+  const r = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+async function servePty(dir) {
+  const child = spawn(process.execPath, [TSPY, "-d", `virtual:${dir}`, "virtual", "serve", "--pty"], { stdio: ["ignore", "pipe", "inherit"] });
+  const first = await new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.once("line", resolve);
+    child.once("exit", (c) => reject(new Error(`virtual serve --pty exited ${c}`)));
+  });
+  return { path: first.trim(), stop: () => child.kill() };
+}
+
+/** A package of MODULES modules of about 1 KB each; importing it imports all of them. */
+function writePackage(dir) {
+  const pkg = path.join(dir, "bench_pkg");
+  fs.mkdirSync(pkg, { recursive: true });
+  let init = "";
+  for (let i = 0; i < MODULES; i++) {
+    let src = `# module ${i}\nVALUE = ${i}\n\n`;
+    for (let f = 0; f < 6; f++) src += `def f${f}(x, y=${f}):\n    """Return a mix of x and y (${i}/${f})."""\n    total = x * ${f + 1} + y\n    for k in range(3):\n        total += k\n    return total\n\n`;
+    fs.writeFileSync(path.join(pkg, `m${i}.py`), src);
+    init += `from . import m${i}\n`;
+  }
+  fs.writeFileSync(path.join(pkg, "__init__.py"), init + `TOTAL = sum(getattr(globals()["m%d" % i], "VALUE") for i in range(${MODULES}))\n`);
+}
+
+export async function run() {
+  const mpremote = process.env.MPREMOTE || findOnPath("mpremote");
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-bench-mount-"));
+  const boardDir = path.join(work, "board");
+  const host = path.join(work, "host");
+  fs.mkdirSync(boardDir);
+  fs.mkdirSync(host);
+  fs.writeFileSync(path.join(host, "big.bin"), crypto.randomBytes(100 * 1024));
+  writePackage(host);
+  const board = await servePty(boardDir);
+  const readCode = "b = open('big.bin', 'rb').read(); assert len(b) == 102400";
+  const importCode = `import bench_pkg; assert bench_pkg.TOTAL == ${(MODULES * (MODULES - 1)) / 2}`;
+  const cases = [
+    ["fixed cost: exec pass", ["exec", "pass"]],
+    ["mount, read 100 KB", ["mount", host, "exec", readCode]],
+    [`mount, import ${MODULES} modules`, ["mount", host, "exec", importCode]],
+    ["copy then read 100 KB", ["cp", path.join(host, "big.bin"), ":big.bin", "+", "exec", readCode]],
+    [`copy then import ${MODULES} modules`, ["cp", "-r", path.join(host, "bench_pkg"), ":", "+", "exec", importCode]],
+  ];
+  const rows = [];
+  try {
+    for (const [label, words] of cases) {
+      const tools = [[process.execPath, [TSPY, "connect", board.path, ...words]]];
+      // mpremote chains with `+` too; its `cp -r` wants the same words.
+      if (mpremote) tools.push([mpremote, ["connect", board.path, ...words]]);
+      const times = tools.map(() => []);
+      for (let i = 0; i < RUNS; i++) {
+        for (const [k, [cmd, args]] of tools.entries()) times[k].push(await timeProcess(cmd, args, { cwd: work }));
+      }
+      const [ours, theirs] = times.map(median);
+      rows.push({
+        measure: label,
+        "tspy ms": ours.toFixed(0),
+        "mpremote ms": theirs === undefined ? "(no mpremote)" : theirs.toFixed(0),
+        "tspy ÷ mpremote": theirs === undefined ? "" : (ours / theirs).toFixed(2),
+      });
+    }
+  } finally {
+    board.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  printTable(`mount: whole commands on the virtual board over a pty (median of ${RUNS}); 100 KB random file, ${MODULES}-module package of ~1 KB modules`, rows);
+}
+
+if (process.argv[1] && url.pathToFileURL(process.argv[1]).href === import.meta.url) await run();
