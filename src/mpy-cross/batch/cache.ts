@@ -2,7 +2,7 @@
 // the key hashes every input that decides the output bytes — the source bytes, all compile options (the
 // .mpy version, -O, -s name, arch ...) and the compiler itself — so a hit is exactly what a compile
 // would write, and any change to one of them is a miss.
-import crypto from "node:crypto";
+import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,13 +10,20 @@ import type { CompileOptions } from "../index.js";
 import { writeAtomically } from "./write-atomically.js";
 import { currentBundle } from "./load-compiler.js";
 
+// node:crypto takes ~10 ms to load: only a run that uses the cache pays for it.
+let cryptoModule: typeof import("node:crypto") | undefined;
+function sha256() {
+  cryptoModule ??= createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
+  return cryptoModule.createHash("sha256");
+}
+
 /**
  * Hash of the compiler's own code: a new tspy (or a rebuilt one) never reuses an old entry. When the
  * bundled compiler is current (see load-compiler.ts), it is the code that compiles, and hashing its one
  * file is far quicker than reading every module.
  */
 function compilerFingerprint(): string {
-  const h = crypto.createHash("sha256");
+  const h = sha256();
   const bundle = currentBundle();
   if (bundle) return h.update("bundle\0").update(fs.readFileSync(bundle)).digest("hex");
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -42,7 +49,7 @@ export class CompileCache {
   constructor(readonly dir: string) {}
 
   key(source: Uint8Array, options: CompileOptions): string {
-    return crypto.createHash("sha256").update(this.fingerprint).update("\0").update(canonicalOptions(options))
+    return sha256().update(this.fingerprint).update("\0").update(canonicalOptions(options))
       .update("\0").update(source).digest("hex");
   }
 
