@@ -9,6 +9,8 @@ const CENTRAL_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
 /** End-of-central-directory record without its comment; the comment can add up to 64 KB before it. */
 const EOCD_SIZE = 22;
+/** No library file is this big; a member claiming more is refused before it is inflated (a zip bomb). */
+export const MAX_ENTRY_BYTES = 32 * 1024 * 1024;
 
 export interface ZipEntry {
   /** As stored, `/`-separated; directories end in `/`. */
@@ -90,6 +92,9 @@ export function readZip(input: Uint8Array, source: string): ZipArchive {
   }
 
   const read = (entry: ZipEntry): Uint8Array => {
+    if (entry.size > MAX_ENTRY_BYTES) {
+      throw new ZipError(`${source}: ${entry.name} claims ${entry.size} bytes, more than any board's filesystem (${MAX_ENTRY_BYTES} bytes)`);
+    }
     const lh = entry.localHeaderOffset;
     if (lh + 30 > data.length || view.getUint32(lh, true) !== LOCAL_SIG) {
       throw new ZipError(`${source}: damaged zip (no local header for ${entry.name})`);

@@ -6,6 +6,7 @@ import { UsageError } from "../errors.js";
 import type { CliContext, CommandSpec } from "./command.js";
 import {
   BoardTarget,
+  applyInstallRules,
   checkForUpip,
   formatReport,
   LocalDirTarget,
@@ -121,15 +122,17 @@ async function upipInstall(cmd: string, args: string[], ctx: CliContext): Promis
   }
   if (requests.length === 0) throw usageError(cmd, cmd === "install" ? "install" : "upip");
 
+  // The target first: its free space bounds how far an archive may inflate.
+  const target = await chooseTarget(ctx, values.path);
+  const installDir = values.target !== undefined ? normaliseTargetPath(values.target) : await target.libDir();
+  const freeBytes = target.freeBytes ? await target.freeBytes(installDir) : null;
   const spin = await spinner(ctx, "resolving");
   let packages: StagedPackage[];
   try {
-    packages = await stageUpip(requests, { ...(values.index ? { indexes: values.index } : {}), onStatus: spin.update });
+    packages = await stageUpip(requests, { ...(values.index ? { indexes: values.index } : {}), onStatus: spin.update, freeBytes });
   } finally {
     spin.stop();
   }
-  const target = await chooseTarget(ctx, values.path);
-  const installDir = values.target !== undefined ? normaliseTargetPath(values.target) : await target.libDir();
   return installStaged(ctx, target, installDir, packages);
 }
 
@@ -168,6 +171,9 @@ async function upipCheck(args: string[], ctx: CliContext): Promise<number> {
     const data = await readLocal("upip check", file);
     let result;
     try {
+      // Exactly what install would refuse first (members outside the package, links, devices, sizes) ...
+      await applyInstallRules(data, file);
+      // ... then what upip on the board itself needs.
       result = checkForUpip(data, file);
     } catch (err) {
       ctx.out.write(`${file}: ${(err as Error).message.replace(`${file}: `, "")}\n`);

@@ -3,6 +3,7 @@
 import type { RawRepl } from "../raw-repl/raw-repl.js";
 import { BoardFs } from "../fs/board-fs.js";
 import { parsePyLiteral } from "../fs/py-literal.js";
+import { TspyError } from "../errors.js";
 import { InstallError } from "./errors.js";
 import { mpyVersionFromSysMpy, type InstallTarget, type MpyVersion } from "./install-target.js";
 
@@ -65,6 +66,19 @@ export class BoardTarget implements InstallTarget {
       const h = found.get(p);
       return [p, h && h.size >= 0 ? h.digest : null];
     }));
+  }
+
+  /** `df` on the board: the free bytes of the filesystem mounted nearest above `dir`. */
+  async freeBytes(dir: string): Promise<number | null> {
+    try {
+      const rows = await this.fs.statvfs();
+      const under = rows.filter((r) => dir === r.mountedOn || dir.startsWith(r.mountedOn.endsWith("/") ? r.mountedOn : r.mountedOn + "/"));
+      const best = under.sort((a, b) => b.mountedOn.length - a.mountedOn.length)[0];
+      return best ? best.avail : null;
+    } catch (e) {
+      if (e instanceof TspyError) return null; // no os.statvfs on this firmware: cannot tell
+      throw e;
+    }
   }
 
   async writeFile(path: string, data: Uint8Array): Promise<void> {

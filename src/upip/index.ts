@@ -5,7 +5,7 @@ export { stageMip, parseMipSpec, rewriteMipUrl, DEFAULT_MIP_INDEX, type MipResol
 export { writeStaged, formatReport, type StagedPackage, type InstallReport } from "./staged.js";
 export { LocalDirTarget, normaliseTargetPath, type InstallTarget, type MpyVersion } from "./install-target.js";
 export { BoardTarget } from "./board-target.js";
-export { packForUpip, checkForUpip, type PackResult, type CheckResult } from "./pack.js";
+export { packForUpip, checkForUpip, applyInstallRules, type PackResult, type CheckResult } from "./pack.js";
 export { parseRequirement, parseRequirementsText, type Requirement } from "./requirement.js";
 export { DEFAULT_PYPI_INDEX } from "./pypi-index.js";
 export * from "./errors.js";

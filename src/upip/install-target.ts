@@ -28,6 +28,8 @@ export interface InstallTarget {
    * that are already up to date need not cross a slow link again. Optional.
    */
   sha256Many?(paths: string[]): Promise<Map<string, string | null>>;
+  /** Bytes free on the filesystem holding `dir`, or null when the target cannot tell. Optional. */
+  freeBytes?(dir: string): Promise<number | null>;
 }
 
 /** Decode `sys.implementation._mpy`. */
@@ -85,6 +87,15 @@ export class LocalDirTarget implements InstallTarget {
       }
     }
     return out;
+  }
+
+  async freeBytes(): Promise<number | null> {
+    try {
+      const st = await fs.statfs(this.root);
+      return st.bavail * st.bsize;
+    } catch {
+      return null; // the root does not exist yet: created on the first write
+    }
   }
 
   async writeFile(targetPath: string, data: Uint8Array): Promise<void> {

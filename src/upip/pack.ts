@@ -4,7 +4,7 @@ import pako from "pako";
 import { ArchiveError } from "./errors.js";
 import { measureGzipWindow, UPIP_WINDOW, type WindowReport } from "./deflate-window.js";
 import { readTarGzBytes, type ArchiveMember } from "./tar-gz.js";
-import { safeSegments } from "./upip-members.js";
+import { planUpipArchive, safeSegments } from "./upip-members.js";
 import { writePlainTar, type PlainTarFile } from "./upip-tar.js";
 
 export interface PackResult {
@@ -66,6 +66,15 @@ export interface CheckResult {
   fitsWindow: boolean;
   /** Tar features upip's reader does not understand, one line each. */
   tarProblems: string[];
+}
+
+/**
+ * Refuse (ArchiveError) what `install` refuses: members outside the package, links, devices and FIFOs,
+ * a size claim past the unpack limit, a damaged or cut-short archive. `check` runs it first, so that it
+ * never calls an archive fine that install would not take.
+ */
+export async function applyInstallRules(gz: Uint8Array, label: string): Promise<void> {
+  planUpipArchive(await readTarGzBytes(gz, label), label);
 }
 
 /** Integrity (pako inflate with its CRC check), window walk, and a look at the tar headers upip reads. */

@@ -9,6 +9,7 @@ export interface Requirement {
   ignoredConstraint?: string;
 }
 
+const CLAUSE = /^(?:===|==|>=|<=|~=|!=|>|<)\s*[A-Za-z0-9*][A-Za-z0-9.*+!_-]*$/;
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
 /** PEP 503 normalisation, so that `Foo_Bar` and `foo-bar` count as one package. */
@@ -31,7 +32,8 @@ export function parseRequirement(line: string): Requirement | null {
   if (!rest) return { name };
   const pin = /^==\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/.exec(rest);
   if (pin) return { name, version: pin[1]! };
-  if (/^(?:===|==|>=|<=|~=|!=|>|<)/.test(rest)) return { name, ignoredConstraint: rest };
+  // Every clause of a constraint must name a version: `okpkg===` or `x>=1,` is a typo, not "any version".
+  if (rest.split(",").every((c) => CLAUSE.test(c.trim()))) return { name, ignoredConstraint: rest };
   throw new UsageError(`cannot read the version in ${JSON.stringify(line.trim())}`);
 }
 

@@ -54,15 +54,29 @@ export async function writeStaged(
   const existing = target.sha256Many ? await target.sha256Many([...final.keys()]) : new Map<string, string | null>();
   const unchanged = new Set<string>();
   for (const [dest, data] of final) {
-    if (existing.get(dest) === createHash("sha256").update(data).digest("hex")) {
-      unchanged.add(dest);
-      continue;
-    }
+    if (existing.get(dest) === createHash("sha256").update(data).digest("hex")) unchanged.add(dest);
+  }
+  // Refused before the first write: a package that cannot fit must not half-fill the board.
+  await checkFits(target, installDir, [...final].filter(([dest]) => !unchanged.has(dest)), owner);
+  for (const [dest, data] of final) {
+    if (unchanged.has(dest)) continue;
     onFile?.(dest);
     await target.writeFile(dest, data);
   }
   const upToDate = packages.map((pkg) => pkg.files.filter((f) => unchanged.has(joinTargetPath(installDir, f.path))).length);
   return { installDir: target.where(installDir), packages, upToDate };
+}
+
+async function checkFits(target: InstallTarget, installDir: string, writes: [string, Uint8Array][], owner: Map<string, string>): Promise<void> {
+  if (!target.freeBytes || writes.length === 0) return;
+  const free = await target.freeBytes(installDir);
+  if (free === null) return;
+  const [largestPath, largest] = writes.reduce((a, b) => (b[1].length > a[1].length ? b : a));
+  if (largest.length > free) {
+    throw new InstallError(`${owner.get(largestPath)}: ${largestPath} is ${largest.length} bytes, more than the ${free} bytes free on the ${target.describe()}`);
+  }
+  const total = writes.reduce((n, [, d]) => n + d.length, 0);
+  if (total > free) throw new InstallError(`the packages need ${total} bytes, more than the ${free} bytes free on the ${target.describe()}`);
 }
 
 export function formatReport(report: InstallReport): string {

@@ -26,7 +26,16 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * Inflate and untar `source`. `label` names the archive in error messages.
  * Every member is returned, whatever its type: deciding what is safe to install is the caller's job.
  */
-export async function readTarGz(source: AsyncIterable<Uint8Array>, label: string): Promise<ArchiveMember[]> {
+export interface TarLimits {
+  /** Most bytes the archive may inflate to (default MAX_UNPACKED_BYTES): the target's free space, say. */
+  maxBytes?: number;
+  /** Words for that limit in messages ("the board's 1200000 free bytes"). */
+  limitName?: string;
+}
+
+export async function readTarGz(source: AsyncIterable<Uint8Array>, label: string, limits: TarLimits = {}): Promise<ArchiveMember[]> {
+  const maxBytes = Math.min(limits.maxBytes ?? MAX_UNPACKED_BYTES, MAX_UNPACKED_BYTES);
+  const limitName = limits.maxBytes !== undefined && limits.maxBytes < MAX_UNPACKED_BYTES ? limits.limitName ?? `${maxBytes} bytes` : `${MAX_UNPACKED_BYTES} bytes`;
   const members: ArchiveMember[] = [];
   const extract = tar.extract({ allowUnknownFormat: true });
   let unpacked = 0;
@@ -37,6 +46,14 @@ export async function readTarGz(source: AsyncIterable<Uint8Array>, label: string
 
   const finished = new Promise<void>((resolve) => {
     extract.on("entry", (header, body, next) => {
+      // The header's claim is refused before a byte of the body is inflated.
+      if ((header.size ?? 0) > maxBytes) {
+        fail(new ArchiveError(`${label}: member ${JSON.stringify(header.name)} claims ${header.size} bytes, more than ${limitName}`));
+        body.resume();
+        extract.destroy();
+        resolve();
+        return;
+      }
       const parts: Uint8Array[] = [];
       body.on("data", (chunk: Uint8Array) => parts.push(chunk));
       body.on("end", () => {
@@ -65,8 +82,9 @@ export async function readTarGz(source: AsyncIterable<Uint8Array>, label: string
   const gzipEnded = () => (inflator as unknown as { ended: boolean }).ended;
   inflator.onData = (chunk: Uint8Array) => {
     unpacked += chunk.length;
-    if (unpacked > MAX_UNPACKED_BYTES) {
-      fail(new ArchiveError(`${label}: unpacks to more than ${MAX_UNPACKED_BYTES} bytes`));
+    if (failure) return;
+    if (unpacked > maxBytes) {
+      fail(new ArchiveError(`${label}: unpacks to more than ${limitName}`));
       return;
     }
     // tar-stream works on Buffers and keeps slices of them across writes.
@@ -102,11 +120,12 @@ export async function readTarGz(source: AsyncIterable<Uint8Array>, label: string
 }
 
 /** Convenience for data already in memory. */
-export function readTarGzBytes(bytes: Uint8Array, label: string): Promise<ArchiveMember[]> {
+export function readTarGzBytes(bytes: Uint8Array, label: string, limits: TarLimits = {}): Promise<ArchiveMember[]> {
   return readTarGz(
     (async function* () {
       yield bytes;
     })(),
     label,
+    limits,
   );
 }

@@ -7,11 +7,15 @@ import { readTarGz } from "./tar-gz.js";
 import { planUpipArchive } from "./upip-members.js";
 import type { StagedPackage } from "./staged.js";
 
+const TAR_SLACK = 1 << 20;
+
 export interface UpipResolveOptions {
   /** Tried in order; default PyPI's JSON API. */
   indexes?: string[];
   /** Progress, for a spinner: "resolving foo", "downloading foo 1.0". */
   onStatus?: (text: string) => void;
+  /** The target's free bytes, when known: an archive inflating past them stops there (a gzip bomb). */
+  freeBytes?: number | null;
 }
 
 /**
@@ -44,7 +48,9 @@ export async function stageUpip(requests: Requirement[], options: UpipResolveOpt
     const release = await findRelease(req, indexes);
     options.onStatus?.(`downloading ${release.name} ${release.version}`);
     const label = `${release.name} ${release.version}`;
-    const members = await readTarGz(downloadRelease(release), label);
+    // Tar headers and padding count too: allow for them above the free space itself.
+    const limits = options.freeBytes != null ? { maxBytes: options.freeBytes + TAR_SLACK, limitName: `the ${options.freeBytes} bytes free on the target` } : {};
+    const members = await readTarGz(downloadRelease(release), label, limits);
     const plan = planUpipArchive(members, label);
     const deps = plan.requires ? parseRequirementsText(plan.requires) : [];
     const pkg: StagedPackage = {
