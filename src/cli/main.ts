@@ -57,6 +57,7 @@ export const COMMANDS: TableEntry[] = [
   { names: ["rtc"], summary: "print the board's RTC time (--set: set it to the host's local time)", group: BOARD, arity: 0, load: lazy("./board.js", "rtcCommand") },
   { names: ["sleep"], summary: "sleep SECONDS before the next command (mpremote's `sleep`)", group: BOARD, arity: 1, load: lazy("./board.js", "sleepCommand") },
   { names: ["mount"], summary: "mount the local directory DIR on the board at /remote [-l|--unsafe-links]", group: BOARD, arity: 1, load: lazy("./mount.js", "mountCommand") },
+  { names: ["romfs"], summary: "ROMFS partitions (1.25+): romfs query | build DIR [-o FILE] | deploy DIR|IMAGE [-p N]", group: BOARD, load: lazy("./romfs.js", "romfsCommand") },
   { names: ["umount"], summary: "unmount the local directory from /remote", group: BOARD, arity: 0, load: lazy("./mount.js", "umountCommand") },
   { names: ["pyboard"], summary: "run with pyboard.py's flags (-d -b -u -p -c -w --follow -f ...)", group: BOARD, greedy: true, load: lazy("./pyboard.js", "pyboardCommand") },
   { names: ["virtual"], summary: "the built-in virtual board: `virtual serve --tcp HOST:PORT | --pty`", group: BOARD, greedy: true, load: lazy("./virtual.js", "virtualCommand") },
