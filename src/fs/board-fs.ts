@@ -231,15 +231,22 @@ export class BoardFs {
         // Our snippets never raise it themselves: the user stopped tspy, which sent the board Ctrl-C.
         if (e instanceof DeviceError && e.exceptionName === "KeyboardInterrupt") throw new InterruptedError();
         if (attempt >= 4) throw e;
+        // Every retry below is for a program damaged on the way: plain raw mode sends slower from now on.
+        const damaged = () => this.repl.slowDown();
         // A guarded program that failed outside its exec() (no "<string>" frame): the wrapper
         // itself arrived damaged, so nothing ran.
-        if (sent !== code && e instanceof DeviceError && !e.traceback.includes('"<string>"')) continue;
+        if (sent !== code && e instanceof DeviceError && !e.traceback.includes('"<string>"')) {
+          damaged();
+          continue;
+        }
         if (e instanceof TimeoutError && /accept the code/.test(e.message)) {
           // The end-of-code byte or the board's OK was lost: back to a clean raw REPL prompt, again.
+          damaged();
           await this.repl.enter();
           continue;
         }
         if (!(e instanceof DeviceError) || !(NOT_COMPILED.has(e.exceptionName) || /tspy: garbled/.test(e.message))) throw e;
+        damaged();
       }
     }
   }

@@ -4,6 +4,7 @@
 import { TimeoutError } from "../errors.js";
 import type { ByteStream } from "../transport/byte-stream.js";
 import { DeviceError, RawReplError, UnsendableCodeError } from "./errors.js";
+import { pacingProbe, PACES, type Pace } from "./plain-pacing.js";
 
 const CTRL_A = 0x01;
 const CTRL_B = 0x02;
@@ -27,7 +28,10 @@ export interface ExecResult {
 }
 
 export interface RawReplOptions {
-  /** Plain raw mode: bytes per write, and the pause after each, so small UART buffers keep up. */
+  /**
+   * Plain raw mode: bytes per write, and the pause after each, so small UART buffers keep up. Given,
+   * they are used as they are; left out, the pace is found by a probe (plain-pacing.ts).
+   */
   chunkSize?: number;
   chunkDelayMs?: number;
   /** How long to wait for the board to answer the protocol (not for programs to finish). */
@@ -60,17 +64,20 @@ export class RawRepl {
   /** True while code sent by execRaw runs (so a host Ctrl-C knows there is a program to interrupt). */
   running = false;
   pasteMode: PasteMode = "unknown";
-  private readonly chunkSize: number;
-  private readonly chunkDelayMs: number;
+  /** Where in PACES this connection is; null until the probe has run. A fixed pace has no level. */
+  private paceLevel: number | null = null;
+  private readonly fixedPace: Pace | null;
   private readonly answerTimeoutMs: number;
   private readonly enterTimeoutMs: number;
 
   constructor(readonly stream: ByteStream, opts: RawReplOptions = {}) {
     // Plain raw mode has no flow control: boards that lack raw-paste (MicroPython before 1.14, the
-    // micro:bit) drop bytes once their small UART receive buffer overflows. 32-byte pieces 10 ms apart
-    // lost nothing on the micro:bit where 256-byte pieces lost bytes in ~30% of 600-byte programs.
-    this.chunkSize = opts.chunkSize ?? 32;
-    this.chunkDelayMs = opts.chunkDelayMs ?? 10;
+    // micro:bit) drop bytes once their small UART receive buffer overflows. Unless the caller fixes
+    // the pace, the first plain-raw program is preceded by a probe that finds it (plain-pacing.ts).
+    this.fixedPace =
+      opts.chunkSize !== undefined || opts.chunkDelayMs !== undefined
+        ? { chunkSize: opts.chunkSize ?? PACES[0].chunkSize, delayMs: opts.chunkDelayMs ?? 0 }
+        : null;
     this.answerTimeoutMs = opts.answerTimeoutMs ?? 5000;
     this.enterTimeoutMs = opts.enterTimeoutMs ?? 2 * this.answerTimeoutMs;
   }
@@ -245,11 +252,53 @@ export class RawRepl {
     }
   }
 
+  /** The plain-raw pace in use (the probe's choice, or the one given), null before the probe. */
+  get plainPace(): Pace | null {
+    return this.fixedPace ?? (this.paceLevel === null ? null : PACES[this.paceLevel]!);
+  }
+
+  /**
+   * The caller found a program damaged on the way (bytes lost): send slower from now on. False when
+   * the pace cannot go lower (or was fixed by the caller).
+   */
+  slowDown(): boolean {
+    if (this.fixedPace || this.paceLevel === null || this.paceLevel >= PACES.length - 1) return false;
+    this.paceLevel++;
+    return true;
+  }
+
+  /**
+   * Find the fastest pace at which the probe arrives whole. A failed try leaves the raw REPL in an
+   * unknown state (a lost end-of-code byte, a SyntaxError): enter it again before the next.
+   */
+  private async findPace(): Promise<void> {
+    const probe = pacingProbe();
+    for (let level = 0; level < PACES.length - 1; level++) {
+      try {
+        await this.sendPlainRawAt(probe.code, PACES[level]!);
+        const r = await this.follow({ timeoutMs: this.answerTimeoutMs });
+        if (!r.stderr && text(r.stdout).trim() === probe.answer) {
+          this.paceLevel = level;
+          return;
+        }
+      } catch (e) {
+        if (!(e instanceof TimeoutError || e instanceof RawReplError)) throw e;
+      }
+      await this.enter();
+    }
+    this.paceLevel = PACES.length - 1;
+  }
+
   private async sendPlainRaw(code: Uint8Array): Promise<void> {
+    if (!this.fixedPace && this.paceLevel === null) await this.findPace();
+    await this.sendPlainRawAt(code, this.plainPace!);
+  }
+
+  private async sendPlainRawAt(code: Uint8Array, pace: Pace): Promise<void> {
     const s = this.stream;
-    for (let i = 0; i < code.length; i += this.chunkSize) {
-      await s.write(code.subarray(i, Math.min(i + this.chunkSize, code.length)));
-      if (this.chunkDelayMs > 0 && i + this.chunkSize < code.length) await sleep(this.chunkDelayMs);
+    for (let i = 0; i < code.length; i += pace.chunkSize) {
+      await s.write(code.subarray(i, Math.min(i + pace.chunkSize, code.length)));
+      if (pace.delayMs > 0 && i + pace.chunkSize < code.length) await sleep(pace.delayMs);
     }
     await s.write(Uint8Array.of(CTRL_D));
     const ok = await s.read(2, this.answerTimeoutMs, "waiting for the board to accept the code");
