@@ -277,10 +277,13 @@ async function edit(f: FsFlags, ctx: CliContext): Promise<number> {
       const before = await bfs.readFile(src, { onProgress: progressBar(ctx.out) });
       fs.writeFileSync(local, before);
       const r = spawnSync(`${editor} "${local}"`, { shell: true, stdio: "inherit" });
-      if (r.status === 0) {
-        const after = fs.readFileSync(local);
-        if (Buffer.compare(after, before) !== 0) await bfs.writeFileAtomic(src, after, { onProgress: progressBar(ctx.out) });
+      // A failing editor (or one killed) is no go-ahead: the board file stays as it was, and we say so.
+      if (r.error) throw new TspyError(`edit: cannot run $EDITOR (${editor}): ${r.error.message}`);
+      if (r.status !== 0) {
+        throw new TspyError(`edit: ${editor} ${r.signal ? `was killed by ${r.signal}` : `exited with status ${r.status}`}; :${src} left unchanged`);
       }
+      const after = fs.readFileSync(local);
+      if (Buffer.compare(after, before) !== 0) await bfs.writeFileAtomic(src, after, { onProgress: progressBar(ctx.out) });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

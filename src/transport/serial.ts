@@ -20,7 +20,11 @@ export function explainOpenError(path: string, err: Error & { code?: string }): 
       `${path}: permission denied (join ${group}: \`sudo usermod -aG dialout $USER\`, then log in again)`,
     );
   }
-  return new TransportError(`${path}: ${msg}`);
+  // The terminal ioctls fail on anything that is not a tty: a regular file, /dev/null, a directory.
+  if (/Inappropriate ioctl|ENOTTY|EISDIR|Is a directory/i.test(msg)) {
+    return new TransportError(`${path}: not a serial port (\`tspy devs\` lists ports)`);
+  }
+  return new TransportError(`${path}: ${msg.replace(/^Error: /, "")}`);
 }
 
 export class SerialStream extends BufferedStream {

@@ -73,7 +73,13 @@ export interface BuildOptions {
 export function buildUf2(data: Uint8Array, opts: BuildOptions): Uint8Array {
   const payload = opts.payloadSize ?? 256;
   if (payload <= 0 || payload > DATA_MAX) throw new Uf2FormatError(`payload size ${payload} is not between 1 and ${DATA_MAX}`);
-  const count = Math.max(1, Math.ceil(data.length / payload));
+  // An empty image would be one block of zeros, and an image running past 4 GB would wrap to address 0:
+  // both would flash something nobody asked for.
+  if (data.length === 0) throw new Uf2FormatError("the input is empty: nothing to convert");
+  if (!Number.isInteger(opts.base) || opts.base < 0 || opts.base + data.length > 0x1_0000_0000) {
+    throw new Uf2FormatError(`${data.length} bytes from 0x${opts.base.toString(16)} run past the end of the 32-bit address space`);
+  }
+  const count = Math.ceil(data.length / payload);
   const out = Buffer.alloc(count * BLOCK_SIZE);
   for (let n = 0; n < count; n++) {
     const off = n * BLOCK_SIZE;
