@@ -6,7 +6,7 @@ import path from "node:path";
 import url from "node:url";
 
 const here = path.dirname(url.fileURLToPath(import.meta.url));
-const ALL = ["startup", "short", "repl", "fs", "mount", "mpy-cross", "esp8266"];
+const ALL = ["startup", "short", "repl", "fs", "plain-raw", "mount", "mpy-cross", "esp8266"];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {

@@ -65,8 +65,11 @@ async function serveParsed(a: Parsed, ctx: CliContext, stopped?: Promise<void>):
 
   const { openVirtualBoard, defaultBoardDir } = await import("../transport/virtual/index.js");
   const { serveBoard } = await import("../transport/virtual/board-server.js");
-  const dir = boardDirFrom(ctx, str(a, "dir")) ?? defaultBoardDir();
-  const board = await openVirtualBoard(dir, { onNotice: (msg) => ctx.err.write(`virtual board: ${msg}\n`) });
+  // `-d virtual:DIR?firmware=1.12 virtual serve` serves that old release (the query is not part of DIR)
+  const [given = "", query = ""] = (boardDirFrom(ctx, str(a, "dir")) ?? "").split("?");
+  const dir = given || defaultBoardDir();
+  const firmware = new URLSearchParams(query).get("firmware") ?? undefined;
+  const board = await openVirtualBoard(dir, { firmware, onNotice: (msg) => ctx.err.write(`virtual board: ${msg}\n`) });
   const closers: (() => Promise<void>)[] = [() => board.close()];
   try {
     const server = await serveBoard(board, listen.host, listen.port);

@@ -1,0 +1,71 @@
+// A 50 KB copy in plain raw mode (no raw-paste: MicroPython before 1.14) over a 115200-baud line:
+// the virtual board playing MicroPython 1.12 behind the rate-limited bridge, `tspy cp` as a user runs
+// it (the pacing probe included), beside mpremote's `cp` when mpremote is installed (it sends plain raw
+// code in 256-byte pieces 10 ms apart). Every copy is checked byte for byte.
+//   node bench/plain-raw.mjs        (BENCH_PLAIN_KB=20 for a quicker run)
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import url from "node:url";
+import { TSPY, printTable, timeProcess } from "./lib.mjs";
+import { startBridge } from "./rate-limited-bridge.mjs";
+
+const BAUD = 115200;
+const LINE = BAUD / 10;
+const KB = Number(process.env.BENCH_PLAIN_KB ?? 50);
+const FIRMWARE = "1.12";
+
+async function serve(dir) {
+  const child = spawn(process.execPath, [TSPY, "-d", `virtual:${dir}?firmware=${FIRMWARE}`, "virtual", "serve", "--tcp", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    const look = (d) => {
+      out += d;
+      const m = /tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    };
+    child.stdout.on("data", look);
+    child.stderr.on("data", look);
+    child.once("exit", (code) => reject(new Error(`tspy virtual serve exited (${code}): ${out}`)));
+  });
+  return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
+}
+
+const hasMpremote = () => spawnSync("mpremote", ["--version"], { stdio: "ignore" }).status === 0;
+
+export async function run() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-bench-plain-"));
+  const boardDir = path.join(dir, "board");
+  fs.mkdirSync(boardDir);
+  const server = await serve(boardDir);
+  const bridge = await startBridge({ targetPort: server.port, baud: BAUD });
+  const local = path.join(dir, "data.bin");
+  const data = crypto.randomBytes(KB * 1024);
+  fs.writeFileSync(local, data);
+  const device = `tcp://127.0.0.1:${bridge.port}`;
+  const rows = [];
+  const row = (tool, ms) => ({ tool, seconds: (ms / 1000).toFixed(2), "KB/s": (data.length / ms).toFixed(2), "% of line": ((100 * data.length) / (ms / 1000) / LINE).toFixed(1) });
+  try {
+    const t = await timeProcess(process.execPath, [TSPY, "-d", device, "cp", "-f", local, ":t.bin"]);
+    if (!fs.readFileSync(path.join(boardDir, "t.bin")).equals(data)) throw new Error("tspy cp: the copy differs");
+    rows.push(row(`tspy cp (MicroPython ${FIRMWARE}, plain raw)`, t));
+    if (hasMpremote()) {
+      // mpremote reaches a TCP board through pyserial's socket:// URL
+      const m = await timeProcess("mpremote", ["connect", `socket://127.0.0.1:${bridge.port}`, "cp", local, ":m.bin"]);
+      if (!fs.readFileSync(path.join(boardDir, "m.bin")).equals(data)) throw new Error("mpremote cp: the copy differs");
+      rows.push(row("mpremote cp", m));
+      rows.push({ tool: "tspy ÷ mpremote (time)", seconds: (t / m).toFixed(2) + "×", "KB/s": "", "% of line": "" });
+    } else {
+      rows.push({ tool: "mpremote cp: not installed (row skipped)", seconds: "", "KB/s": "", "% of line": "" });
+    }
+  } finally {
+    await bridge.close();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  printTable(`plain-raw: ${KB} KB copy over a ${BAUD}-baud line (${LINE} B/s payload), virtual board playing MicroPython ${FIRMWARE} (no raw-paste), whole commands`, rows);
+}
+
+if (process.argv[1] && url.pathToFileURL(process.argv[1]).href === import.meta.url) await run();
