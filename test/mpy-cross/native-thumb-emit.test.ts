@@ -1,4 +1,5 @@
-// The native emitter's Thumb back end (armv6m ... armv7emdp) byte-identical to upstream mpy-cross 1.27.
+// The native emitter's Thumb back end (armv6m ... armv7emdp) byte-identical to upstream mpy-cross 1.27,
+// and the older releases' native rows (asm-compat.ts) on the shared corpus.
 // The committed references (test/mpy-cross/native/, made by hand with upstream's binary, see
 // reference/README.md) cover ARMv7-M; the shared native corpus, when present, covers every Thumb arch.
 import { describe, expect, it } from "vitest";
@@ -6,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { compileToMpy } from "../../src/mpy-cross/index.js";
 import { sharedPath } from "../helpers/shared-corpus.js";
+import { AsmThumb } from "../../src/mpy-cross/native/asm-thumb.js";
 
 const dir = path.join(__dirname, "native");
 
@@ -29,19 +31,23 @@ describe("native Thumb code equals upstream mpy-cross 1.27", () => {
     expect(hasMovw(v7)).toBe(true);
   });
 
-  const root = sharedPath("conformance-native", "the shared native corpus for Thumb");
-  const arches = ["armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp"];
-  describe.runIf(root !== null)("shared native corpus, 6.3", () => {
-    for (const arch of arches) {
+  const root = sharedPath("conformance-native", "the shared native corpus for Thumb and older releases");
+  // golden directories this back end and the older-release rows make byte-identical
+  const dirs: [string, string][] = [
+    ...["armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp"].map((a): [string, string] => ["6.3", a]),
+    ...["6.2", "6.1"].flatMap((v) => ["x64", "armv6m", "armv7m"].map((a): [string, string] => [v, a])),
+  ];
+  describe.runIf(root !== null)("shared native corpus", () => {
+    for (const [ver, arch] of dirs) {
       for (const kind of ["", "-emitnative"]) {
-        const golden = root ? path.join(root, "golden", `6.3-${arch}${kind}`) : "";
-        it(`6.3-${arch}${kind}`, () => {
+        const golden = root ? path.join(root, "golden", `${ver}-${arch}${kind}`) : "";
+        it(`${ver}-${arch}${kind}`, () => {
           let n = 0;
           for (const f of fs.readdirSync(golden).filter((f) => f.endsWith(".default.mpy"))) {
             const stem = f.slice(0, -".default.mpy".length);
             const src = fs.readFileSync(path.join(root!, "corpus", `${stem}.py`));
             const got = compileToMpy(src, {
-              filename: `${stem}.py`, mpyVersion: "6.3", arch, emit: kind ? "native" : "bytecode",
+              filename: `${stem}.py`, mpyVersion: ver, arch, emit: kind ? "native" : "bytecode",
             });
             expect(Buffer.from(got).toString("hex"), f).toBe(fs.readFileSync(path.join(golden, f)).toString("hex"));
             n++;
@@ -50,5 +56,34 @@ describe("native Thumb code equals upstream mpy-cross 1.27", () => {
         });
       }
     }
+  });
+});
+
+// Encodings checked against the ARMv7-M Architecture Reference Manual by hand (not upstream output).
+describe("Thumb jumps of the releases before 1.27", () => {
+  const asm = (v6mJump: "fixed" | "short", armv7m: boolean) =>
+    new AsmThumb({ armv7m, armEntryStub: false, loadStore: "legacy", pcrelSxth: true, v6mJump, bccW: "legacy" });
+  const run = (a: AsmThumb, body: () => void) => {
+    for (const emit of [false, true]) {
+      a.startPass(emit);
+      body();
+    }
+    return Buffer.from(a.code()).toString("hex");
+  };
+
+  it("an ARMv6-M forward jump is one b.n (1.22), not the padded 1.27 form", () => {
+    const a = asm("short", false);
+    // b label; nop; nop; label: -> b.n +2 (rel = 6 - 0 - 4 = 2: 0xe001)
+    const hex = run(a, () => { a.jump(1); a.op16(0xbf00); a.op16(0xbf00); a.labelAssign(1); });
+    expect(hex).toBe("01e0" + "00bf00bf");
+    const b = asm("fixed", false);
+    expect(run(b, () => { b.jump(1); b.labelAssign(1); }).length).toBeGreaterThan(4);
+  });
+
+  it("an ARMv6-M conditional forward jump skips the b.n with the inverted condition", () => {
+    const a = asm("short", false);
+    // cmp r0, #0; bne skip (0xd100); b.n label (rel 0: 0xe000); nop; label:
+    const hex = run(a, () => { a.jumpIfRegZero(0, 1); a.op16(0xbf00); a.labelAssign(1); });
+    expect(hex).toBe("0028" + "00d1" + "00e0" + "00bf");
   });
 });

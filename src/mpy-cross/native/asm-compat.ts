@@ -17,18 +17,60 @@ export interface AsmCompat {
   readonly thumbLoadStore: "generic" | "legacy";
   /** ARMv7-M movRegPcrel sign-extends its 16-bit offset (1.19+). */
   readonly thumbPcrelSxth: boolean;
+  /**
+   * ARMv6-M jumps the emitter cannot size in advance: 1.27 pads to a fixed size with room for a long
+   * form; before, one `b.n` (and "native method too big" beyond 12 bits).
+   */
+  readonly thumbV6mJump: "fixed" | "short";
+  /** Encoding of the 32-bit b<cc>.w: 1.27's, or the older one (a different split of offsets beyond 4 KiB). */
+  readonly thumbBccW: "v127" | "legacy";
   /** data() takes only small-int parse nodes (1.18/1.19); later any integer constant. */
   readonly inlineDataSmallIntOnly: boolean;
   /** Which instructions the inline Xtensa assembler knows. */
   readonly xtensaInline: XtensaInlineSet;
+  /** What the native emitter (py/emitnative.c) of the release does differently. */
+  readonly emit: EmitNativeCompat;
 }
 
+/** Differences of py/emitnative.c between releases that change the machine code. */
+export interface EmitNativeCompat {
+  /**
+   * 1.27: a generator keeps a value thrown into it in a slot of its own (two more frame words), cleared
+   * once read, and a handler's entry clears nlr_buf.ret_val. Before: the thrown value sits in ret_val.
+   */
+  readonly throwValueSlot: boolean;
+  /**
+   * 1.27: every native function starts with the word indexing its prelude in the child table. Before,
+   * only generators have it; other functions set code_state.ip from the child table in their entry.
+   */
+  readonly preludeIndexWordAlways: boolean;
+  /**
+   * 1.27: the label of a finally block only reads the top of stack, which end_finally pops (and
+   * with_cleanup ends one deeper). Before: the label pops it and end_except_handler pops the exception.
+   */
+  readonly finallyPopsAtEnd: boolean;
+  /** 1.27: viper `-x`, `+x`, `~x` on ints; before, "unary op %q not implemented" with an empty name. */
+  readonly viperIntUnaryOps: boolean;
+  /**
+   * 1.27: viper subscripts use the assemblers' offset and register-indexed loads/stores. Before: the
+   * base plus scaled index, except Thumb's 5-bit immediate forms for 0 < index < 32 (thumbI5Access).
+   */
+  readonly accessWithOffsets: boolean;
+}
+
+const EMIT_127: EmitNativeCompat = {
+  throwValueSlot: true, preludeIndexWordAlways: true, finallyPopsAtEnd: true, viperIntUnaryOps: true, accessWithOffsets: true,
+};
+const EMIT_122: EmitNativeCompat = {
+  throwValueSlot: false, preludeIndexWordAlways: false, finallyPopsAtEnd: false, viperIntUnaryOps: false, accessWithOffsets: false,
+};
+
 const ROWS: Record<string, AsmCompat> = {
-  "1.27.0": { inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127" },
-  "1.22.2": { inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base" },
-  "1.20.0": { inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base" },
-  "1.19.1": { inlineDataSmallIntOnly: true, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base" },
-  "1.18.0": { inlineDataSmallIntOnly: true, thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base" },
+  "1.27.0": { thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
+  "1.22.2": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.20.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.19.1": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: true, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.18.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: true, thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_122 },
 };
 
 export function asmCompat(compat: BackendCompat): AsmCompat {

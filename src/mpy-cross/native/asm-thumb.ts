@@ -18,6 +18,10 @@ export interface ThumbTarget {
   loadStore: "generic" | "legacy";
   /** movRegPcrel sign-extends the 16-bit offset on ARMv7-M too (1.19+; 1.18 does not). */
   pcrelSxth: boolean;
+  /** ARMv6-M forward jumps: fixed-size with a long form (1.27), or one b.n (older). */
+  v6mJump?: "fixed" | "short";
+  /** b<cc>.w offset encoding: 1.27's or the older one. */
+  bccW?: "v127" | "legacy";
 }
 
 export const R = { r0: 0, r1: 1, r2: 2, r3: 3, r4: 4, r5: 5, r6: 6, r7: 7, r8: 8, sp: 13, lr: 14, pc: 15 } as const;
@@ -184,6 +188,13 @@ export class AsmThumb extends AsmBase implements NativeAssembler {
   }
 
   private bccW(cond: number, rel: number): void {
+    if (this.target.bccW === "legacy") {
+      this.op32(
+        0xf000 | (cond << 6) | ((rel >> 10) & 0x0400) | ((rel >> 14) & 0x003f),
+        0x8000 | (rel & 0x2000) | ((rel >> 1) & 0x0fff),
+      );
+      return;
+    }
     this.op32(
       0xf000 | (cond << 6) | ((rel >> 10) & 0x0400) | ((rel >> 12) & 0x003f),
       0x8000 | ((rel >> 5) & 0x2000) | ((rel >> 8) & 0x0800) | ((rel >> 1) & 0x07ff),
@@ -353,6 +364,13 @@ export class AsmThumb extends AsmBase implements NativeAssembler {
     }
     if (this.armv7m) {
       this.op32(0xf000 | ((rel >> 12) & 0x07ff), 0xb800 | ((rel >> 1) & 0x07ff));
+      return;
+    }
+    if (this.target.v6mJump === "short") {
+      // one b.n (a nop in its place when out of range, which only a compute pass may see)
+      if (fitsSigned(12, rel)) this.op16(0xe000 | ((rel >> 1) & 0x07ff));
+      else if (this.emitting) throw new NativeMethodTooBig();
+      else this.op16(OP_NOP);
       return;
     }
     // ARMv6-M: same size whatever the displacement
@@ -534,6 +552,12 @@ export class AsmThumb extends AsmBase implements NativeAssembler {
     else this.format910(size === 2 ? F9_STR : size === 1 ? F10_STRH : F9_STR | F9_BYTE, reg, base, offset);
   }
 
+  accessI5(load: boolean, size: 0 | 1 | 2, reg: number, base: number, offset: number): void {
+    const op = size === 0 ? F9_STR | F9_BYTE : size === 1 ? F10_STRH : F9_STR;
+    // the load of each form is its store with bit 11 set
+    this.format910(op | (load ? 0x0800 : 0), reg, base, offset);
+  }
+
   loadRegRegOffset(dest: number, base: number, wordOffset: number): void { this.load(dest, base, wordOffset, 2); }
   storeRegRegOffset(src: number, base: number, wordOffset: number): void { this.store(src, base, wordOffset, 2); }
   load8RegReg(dest: number, base: number): void { this.load(dest, base, 0, 0); }
@@ -570,6 +594,13 @@ export class AsmThumb extends AsmBase implements NativeAssembler {
     this.store8RegRegReg = (s, b, i) => this.format78(F7_STR | F7_BYTE, s, b, i);
     this.store16RegRegReg = (s, b, i) => { this.lslRloRloI5(i, i, 1); this.format78(F8_STRH, s, b, i); };
     this.store32RegRegReg = (s, b, i) => { this.lslRloRloI5(i, i, 2); this.format78(F7_STR, s, b, i); };
+  }
+}
+
+/** Before 1.27 an ARMv6-M jump beyond 12 bits raised NotImplementedError("native method too big"). */
+export class NativeMethodTooBig extends Error {
+  constructor() {
+    super("native method too big");
   }
 }
 

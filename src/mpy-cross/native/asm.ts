@@ -144,6 +144,11 @@ export interface NativeAssembler {
   store8RegRegReg?(src: number, base: number, index: number): void;
   store16RegRegReg?(src: number, base: number, index: number): void;
   store32RegRegReg?(src: number, base: number, index: number): void;
+  /**
+   * Thumb: the 16-bit load (or store) of 1 << size bytes at base + offset (a 5-bit count of accesses),
+   * which the emitter of 1.18-1.22 asked for directly.
+   */
+  accessI5?(load: boolean, size: 0 | 1 | 2, reg: number, base: number, offset: number): void;
 }
 
 /** An error in what the emitter asked of an assembler that upstream reports to the user. */

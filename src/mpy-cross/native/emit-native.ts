@@ -28,6 +28,7 @@ import { PendingTypedError } from "../compile-error.js";
 import type { NativeArch } from "./arch.js";
 import { CompareOp, type NativeAssembler } from "./asm.js";
 import { F } from "./fun-table.js";
+import { asmCompat, type EmitNativeCompat } from "./asm-compat.js";
 import { VType, nativeTypeFromName, NativeType, vtypeName } from "./types.js";
 
 const ITER_BUF_NSLOTS = 4;
@@ -98,6 +99,8 @@ export class NativeEmitter implements Emitter {
   private readonly r: NativeAssembler["regs"];
   private readonly regLocalTable: number[];
   private readonly nlrBufWords: number;
+  /** What the emulated release's emitter does differently (asm-compat.ts). */
+  private readonly nc: EmitNativeCompat;
   private pass: Pass = Pass.Scope;
   private scope!: Scope;
   private doViperTypes = false;
@@ -125,6 +128,7 @@ export class NativeEmitter implements Emitter {
     this.common = o.common;
     this.r = o.asm.regs;
     this.regLocalTable = [this.r.local1, this.r.local2];
+    this.nc = asmCompat(o.compat).emit;
     // nlr_buf_t: prev, ret_val, the saved registers, and one conservative extra word
     this.nlrBufWords = 2 + o.arch.nlrBufRegs + 1;
     this.loadId = {
@@ -168,7 +172,7 @@ export class NativeEmitter implements Emitter {
   private get localIdxExcVal(): number { return NLR_BUF_IDX_RET_VAL; }
   private get localIdxExcHandlerPc(): number { return this.as.nlrBufIdxLocal1; }
   private get localIdxExcHandlerUnwind(): number { return this.nlrBufWords + 1; }
-  private get localIdxThrowVal(): number { return this.nlrBufWords + 2; }
+  private get localIdxThrowVal(): number { return this.nc.throwValueSlot ? this.nlrBufWords + 2 : NLR_BUF_IDX_RET_VAL; }
   private get localIdxRetVal(): number { return this.nlrBufWords; }
   private get localIdxFunObj(): number { return this.codeStateStart + CODE_STATE_FUN_BC; }
   private get localIdxOldGlobals(): number { return this.codeStateStart + CODE_STATE_IP; }
@@ -260,7 +264,7 @@ export class NativeEmitter implements Emitter {
     this.codeStateStart = 0;
     if (this.needGlobalExcHandler) {
       this.codeStateStart = this.nlrBufWords + 1;
-      if (this.isGenerator) this.codeStateStart += 2;
+      if (this.isGenerator && this.nc.throwValueSlot) this.codeStateStart += 2;
       else if (scope.excStackSize > 0) this.codeStateStart += 1;
     }
 
@@ -327,7 +331,7 @@ export class NativeEmitter implements Emitter {
     } else {
       this.nState = scope.numLocals + scope.stackSize;
       // the first word indexes the child table entry that points at the prelude
-      as.data(as.wordSize, this.preludePtrIndex);
+      if (this.nc.preludeIndexWordAlways || this.isGenerator) as.data(as.wordSize, this.preludePtrIndex);
       if (this.isGenerator) {
         as.data(as.wordSize, this.startOffset);
         as.entry(this.codeStateStart);
@@ -356,6 +360,12 @@ export class NativeEmitter implements Emitter {
         as.loadRegRegOffset(r.funTable, r.funTable, MODULE_CONTEXT_OBJ_TABLE);
         as.loadRegRegOffset(r.funTable, r.funTable, funTableOff);
         as.movLocalReg(this.localIdxFunObj, r.parentArg1);
+        if (!this.nc.preludeIndexWordAlways) {
+          // code_state.ip: the prelude, found through the function's child table
+          as.loadRegRegOffset(r.parentArg1, r.parentArg1, FUN_BC_CHILD_TABLE);
+          if (this.preludePtrIndex !== 0) as.loadRegRegOffset(r.parentArg1, r.parentArg1, this.preludePtrIndex);
+          this.movStateReg(this.codeStateStart + CODE_STATE_IP, r.parentArg1);
+        }
         this.movStateImmVia(this.codeStateStart + CODE_STATE_N_STATE, this.nState, r.arg1);
         as.movRegLocalAddr(r.arg1, this.codeStateStart);
         if (r.arg2 !== r.parentArg2) as.movRegReg(r.arg2, r.parentArg2);
@@ -708,7 +718,8 @@ export class NativeEmitter implements Emitter {
     }
     if (isFinally) {
       // start of a finally handler: the top of stack goes to the exception slot
-      this.accessStack(1, this.r.temp0);
+      if (this.nc.finallyPopsAtEnd) this.accessStack(1, this.r.temp0);
+      else this.prePopReg(this.r.temp0);
       this.as.movLocalReg(this.localIdxExcVal, this.r.temp0);
     }
     this.needStackSettled();
@@ -746,7 +757,7 @@ export class NativeEmitter implements Emitter {
       as.clrReg(r.zero);
       as.movLocalReg(this.localIdxExcHandlerUnwind, r.zero);
       // nlr.ret_val reaches mp_native_raise whether or not there was an exception
-      as.movLocalReg(this.localIdxExcVal, r.zero);
+      if (this.nc.throwValueSlot) as.movLocalReg(this.localIdxExcVal, r.zero);
       as.movRegPcrel(r.local1, startLabel);
       this.labelAssign(nlrLabel);
       as.movRegLocalAddr(r.arg1, 0);
@@ -783,7 +794,7 @@ export class NativeEmitter implements Emitter {
       this.startOffset = as.codePos();
       // first entry of the generator: raise any value thrown in
       as.movRegLocal(r.arg1, this.localIdxThrowVal);
-      this.movLocalNull(this.localIdxThrowVal, r.arg2);
+      if (this.nc.throwValueSlot) this.movLocalNull(this.localIdxThrowVal, r.arg2);
       this.call(F.NATIVE_RAISE);
     }
   }
@@ -1018,11 +1029,15 @@ export class NativeEmitter implements Emitter {
       [vtypeBase, base] = this.prePopRegFlexible(r.arg1, regIndex, regIndex);
       this.needRegSingle(r.ret, 0);
       const scaled = (shift: number, withOffset: ((d: number, b: number, o: number) => void) | undefined, plain: (d: number, b: number) => void) => {
-        if (withOffset) {
+        if (withOffset && this.nc.accessWithOffsets) {
           withOffset.call(as, r.ret, base, index);
           return;
         }
         if (index !== 0) {
+          if (this.legacyI5(index)) {
+            as.accessI5!(true, shift as 0 | 1 | 2, r.ret, base, index);
+            return;
+          }
           this.needRegSingle(regIndex, 0);
           as.movRegImm(regIndex, index * (1 << shift));
           as.addRegReg(regIndex, base);
@@ -1042,7 +1057,7 @@ export class NativeEmitter implements Emitter {
       this.needRegSingle(r.ret, 0);
       if (vtypeIndex !== VType.Int && vtypeIndex !== VType.Uint) this.viperError(`can't load with '${vtypeName(vtypeIndex)}' index`);
       const indexed = (times: number, rrr: ((d: number, b: number, i: number) => void) | undefined, plain: (d: number, b: number) => void) => {
-        if (rrr) {
+        if (rrr && this.nc.accessWithOffsets) {
           rrr.call(as, r.ret, r.arg1, regIndex);
           return;
         }
@@ -1057,6 +1072,11 @@ export class NativeEmitter implements Emitter {
       }
     }
     this.postPushReg(VType.Int, r.ret);
+  }
+
+  /** Before 1.27 the emitter used Thumb's 5-bit offset loads/stores for small positive indexes itself. */
+  private legacyI5(index: number): boolean {
+    return !this.nc.accessWithOffsets && this.as.accessI5 !== undefined && index > 0 && index < 32;
   }
 
   private storeSubscr(): void {
@@ -1096,11 +1116,15 @@ export class NativeEmitter implements Emitter {
         this.viperError(`can't store '${vtypeName(vtypeValue)}'`);
       }
       const scaled = (shift: number, withOffset: ((s: number, b: number, o: number) => void) | undefined, plain: (s: number, b: number) => void) => {
-        if (withOffset) {
+        if (withOffset && this.nc.accessWithOffsets) {
           withOffset.call(as, value, base, index);
           return;
         }
         if (index !== 0) {
+          if (this.legacyI5(index)) {
+            as.accessI5!(false, shift as 0 | 1 | 2, value, base, index);
+            return;
+          }
           as.movRegImm(regIndex, index * (1 << shift));
           as.addRegReg(regIndex, base);
           base = regIndex;
@@ -1125,7 +1149,7 @@ export class NativeEmitter implements Emitter {
         this.viperError(`can't store '${vtypeName(vtypeValue)}'`);
       }
       const indexed = (times: number, rrr: ((s: number, b: number, i: number) => void) | undefined, plain: (s: number, b: number) => void) => {
-        if (rrr) {
+        if (rrr && this.nc.accessWithOffsets) {
           rrr.call(as, value, r.arg1, regIndex);
           return;
         }
@@ -1319,7 +1343,7 @@ export class NativeEmitter implements Emitter {
     this.movLocalNull(this.localIdxExcVal, r.temp0);
     this.labelAssign(slot + 1);
     // the exception is in nlr_buf.ret_val
-    this.adjustStack(1);
+    if (this.nc.finallyPopsAtEnd) this.adjustStack(1);
   }
 
   asyncWithSetupFinally(labelAexitNoExc: number, labelFinallyBlock: number, labelRetUnwindJump: number): void {
@@ -1342,7 +1366,7 @@ export class NativeEmitter implements Emitter {
     const as = this.as;
     const r = this.r;
     // mp_native_raise ignores a NULL exception
-    this.prePopDiscard();
+    if (this.nc.finallyPopsAtEnd) this.prePopDiscard();
     as.movRegLocal(r.arg1, this.localIdxExcVal);
     this.call(F.NATIVE_RAISE);
     const e = this.popExcStack();
@@ -1396,6 +1420,17 @@ export class NativeEmitter implements Emitter {
   unaryOp(op: number): void {
     const as = this.as;
     const r = this.r;
+    if (!this.nc.viperIntUnaryOps) {
+      // before 1.27 only objects have unary ops (the message's %q named the op by an empty qstr)
+      if (this.prePopReg(r.arg2) === VType.PyObj) {
+        this.callWithImmArg(F.UNARY_OP, op, r.arg1);
+        this.postPushReg(VType.PyObj, r.ret);
+      } else {
+        this.adjustStack(1);
+        this.viperError("unary op  not implemented");
+      }
+      return;
+    }
     let vtype = this.peekVtype(0);
     if (vtype === VType.Int || vtype === VType.Uint) {
       if (op === UnaryOp.POSITIVE) {
@@ -1729,15 +1764,18 @@ export class NativeEmitter implements Emitter {
     this.adjustStackSize(1);
     if (kind === YieldKind.Value) {
       as.movRegLocal(r.arg1, this.localIdxThrowVal);
-      this.movLocalNull(this.localIdxThrowVal, r.arg2);
+      if (this.nc.throwValueSlot) this.movLocalNull(this.localIdxThrowVal, r.arg2);
       this.call(F.NATIVE_RAISE);
     } else {
       this.labelAssign(slot + 2);
-      as.movRegLocal(r.arg3, this.localIdxThrowVal);
-      as.movRegImm(r.arg2, 0);
-      as.movLocalReg(this.localIdxThrowVal, r.arg2);
+      if (this.nc.throwValueSlot) {
+        as.movRegLocal(r.arg3, this.localIdxThrowVal);
+        as.movRegImm(r.arg2, 0);
+        as.movLocalReg(this.localIdxThrowVal, r.arg2);
+      }
       this.prePopReg(r.arg2);
       this.accessStack(1, r.arg1);
+      if (!this.nc.throwValueSlot) as.movRegLocal(r.arg3, this.localIdxThrowVal);
       this.postPushReg(VType.PyObj, r.arg3);
       this.stackPointerForPop(r.arg3, 1);
       this.call(F.NATIVE_YIELD_FROM);
@@ -1754,7 +1792,8 @@ export class NativeEmitter implements Emitter {
   }
 
   endExceptHandler(): void {
-    // nothing: the handler's exception slot is cleared where it is left
+    // 1.27: nothing, the handler's exception slot is cleared where it is left; before, the exception is popped
+    if (!this.nc.finallyPopsAtEnd) this.adjustStack(-1);
   }
 }
 
