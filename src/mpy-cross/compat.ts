@@ -39,6 +39,10 @@ export interface BackendCompat {
   readonly qstrPool?: readonly string[];
   /** 1.11+: a try block or handler is left with POP_EXCEPT_JUMP (before: POP_BLOCK or POP_EXCEPT, then JUMP). */
   readonly popExceptJump: boolean;
+  /** 1.12+: a lambda or comprehension starts its line table at its own line (before: only statements set lines). */
+  readonly lambdaCompLines: boolean;
+  /** Before 1.12: `async for` awaits what `__aiter__()` returns. */
+  readonly awaitAiter: boolean;
   /** 1.10 and earlier: loading a constant object sets the scope's HASCONSTS flag (seen in the .mpy 3 prelude). */
   readonly constObjFlagsScope: boolean;
   /** The -march= names this release's mpy-cross accepts (any other prints its usage and exits 1). */
@@ -66,7 +70,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
-  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popExceptJump: true, constObjFlagsScope: false,
+  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popExceptJump: true, constObjFlagsScope: false, lambdaCompLines: true, awaitAiter: false,
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -105,7 +109,7 @@ const PRE_112_MESSAGES: Record<string, string> = {
   "'continue' outside loop": "'continue' outside loop",
 };
 RELEASES["1.11.0"] = {
-  ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
+  ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
 };
 RELEASES["1.10.0"] = {
   ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popExceptJump: false, constObjFlagsScope: true,

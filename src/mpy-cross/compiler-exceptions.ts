@@ -145,8 +145,13 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
   const oldForm = !c.compat.asyncForIteratorOnStack;
   const context = oldForm ? asyncForContextName(pns.nodes[1]) : "";
   c.compileNode(pns.nodes[1]);
-  emit.loadMethod("__aiter__", false);
-  emit.callMethod(0, 0, 0);
+  // before 1.12 the result of __aiter__() was awaited too
+  if (c.compat.awaitAiter) {
+    awaitMethod(c, "__aiter__");
+  } else {
+    emit.loadMethod("__aiter__", false);
+    emit.callMethod(0, 0, 0);
+  }
   if (oldForm) c.storeId(context);
 
   const { save, breakLabel, continueLabel } = startLoop(c);

@@ -35,7 +35,7 @@ export function compileScopeBody(c: Compiler, scope: Scope): void {
     }
   } else if (scope.kind === ScopeKind.Lambda) {
     const pns = scope.pn as StructNode;
-    emit.setSourceLine(pns.line);
+    if (c.compat.lambdaCompLines) emit.setSourceLine(pns.line);
     if (c.pass === Pass.Scope) {
       c.haveStar = false;
       c.applyToSingleOrList(pns.nodes[0], "varargslist", (pn) =>
@@ -57,7 +57,7 @@ export function compileScopeBody(c: Compiler, scope: Scope): void {
       scope.findOrAdd(argName, IdKind.Local);
       scope.numPosArgs = 1;
     }
-    emit.setSourceLine(pns.line);
+    if (c.compat.lambdaCompLines) emit.setSourceLine(pns.line);
     if (scope.kind === ScopeKind.ListComp) emit.build(0, BuildKind.List);
     else if (scope.kind === ScopeKind.DictComp) emit.build(0, BuildKind.Map);
     else if (scope.kind === ScopeKind.SetComp) emit.build(0, BuildKind.Set);

@@ -9,12 +9,18 @@
 import { BuildKind, Pass, SetupBlockKind } from "./emitter.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
 import { encodeUint } from "./emit-bytecode.js";
-import { IdKind, SCOPE_FLAG_HASCONSTS, type Scope } from "./scope.js";
+import { IdKind, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_VARARGS, type Scope } from "./scope.js";
 import { LEGACY_BUILD_OPS, LEGACY_OP, LEGACY_SETUP_OPS, legacyBinaryOp, type OpTable } from "./opcodes-legacy.js";
 import type { ConstObj } from "./constants.js";
 
 /** Marks the end of the cell list in front of the opcodes. */
 const CELL_LIST_END = 255;
+
+/** The scope flags in pre-1.12 numbering, where VARARGS was bit 0 and GENERATOR bit 2 (1.12 swapped them). */
+function legacyScopeFlags(flags: number): number {
+  const f = flags & 0xff;
+  return (f & ~(SCOPE_FLAG_GENERATOR | SCOPE_FLAG_VARARGS)) | (f & SCOPE_FLAG_GENERATOR ? SCOPE_FLAG_VARARGS : 0) | (f & SCOPE_FLAG_VARARGS ? SCOPE_FLAG_GENERATOR : 0);
+}
 
 export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
   protected override readonly op: OpTable = LEGACY_OP;
@@ -25,7 +31,7 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
     encodeUint(this.codeInfo, nState);
     encodeUint(this.codeInfo, nExc);
     // the whole flags byte: these releases also keep the native emitter's REFGLOBALS/HASCONSTS bits here
-    this.ci(scope.scopeFlags);
+    this.ci(legacyScopeFlags(scope.scopeFlags));
     this.ci(scope.numPosArgs);
     this.ci(scope.numKwonlyArgs);
     this.ci(scope.numDefPosArgs);
@@ -46,6 +52,10 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
     this.ci(0); // end of the line-number table
     if (this.pass === Pass.CodeSize) this.plainCodeInfoSize = this.codeInfo.length;
     else if (this.pass === Pass.Emit) while (this.codeInfo.length < this.plainCodeInfoSize) this.ci(0);
+  }
+
+  protected override jumpIsSigned(b: number): boolean {
+    return (b >= LEGACY_OP.JUMP && b <= LEGACY_OP.JUMP_IF_FALSE_OR_POP) || b === LEGACY_OP.UNWIND_JUMP;
   }
 
   protected override setupOpcode(kind: SetupBlockKind): number { return LEGACY_SETUP_OPS[kind]; }

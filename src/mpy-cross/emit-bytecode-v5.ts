@@ -45,7 +45,7 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   protected override byteLabel(stackAdj: number, b: number, label: number): void {
     this.adjustStackSize(stackAdj);
     // 1.18 biased every jump that can go backwards (including the *_OR_POP ones) by 0x8000
-    const signed = b <= this.op.JUMP_IF_FALSE_OR_POP;
+    const signed = this.jumpIsSigned(b);
     let offset = 0;
     if (this.pass === Pass.Emit) {
       offset = this.labelOffsets[label] - this.bcOffset - 3;
@@ -54,6 +54,11 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
     this.raw(b);
     this.raw(offset & 0xff);
     this.raw((offset >> 8) & 0xff);
+  }
+
+  /** Whether a jump opcode's offset is stored biased by 0x8000 (it can go backwards). */
+  protected jumpIsSigned(b: number): boolean {
+    return b <= this.op.JUMP_IF_FALSE_OR_POP;
   }
 
   protected override callHelper(stackAdj: number, base: number, nPos: number, nKw: number, starFlags: number): void {

@@ -44,6 +44,8 @@ export interface ParserDialect {
   /** Syntax a release did not have yet, as [grammar rule, token] pairs the parser must not match there
    * (the `@` operator before 1.12, `:=` before 1.13). */
   readonly absentSyntax: readonly (readonly [string, Tok])[];
+  /** `**` of two ints is folded (1.12+). */
+  readonly foldPower: boolean;
 }
 
 export interface FrontEndDialect extends LexerDialect, ParserDialect {
@@ -69,6 +71,7 @@ const V1_27: FrontEndDialect = {
   constAnyObject: true,
   hostSmallIntLeaves: false,
   absentSyntax: [],
+  foldPower: true,
 };
 
 const V1_22: FrontEndDialect = {
@@ -117,6 +120,7 @@ const V1_11: FrontEndDialect = {
   fstrings: false,
   longStaticQstrs: longQstrsOf(MPY_CROSS_1_11_QSTRS),
   absentSyntax: [["term_op", Tok.OP_AT], ["augassign", Tok.DEL_AT_EQUAL], ["namedexpr_test_2", Tok.OP_ASSIGN]],
+  foldPower: false,
 };
 
 const V1_10: FrontEndDialect = { ...V1_11, release: "1.10.0", longStaticQstrs: longQstrsOf(MPY_CROSS_1_10_QSTRS) };

@@ -199,7 +199,7 @@ export abstract class NodeBuilder extends ParserState {
   private foldConstants(id: number, numArgs: number): boolean {
     let result: Num | null = null;
     const first = this.peek(numArgs - 1);
-    const bitwise = BITWISE_OP[id];
+    const bitwise = id === R.power && !this.dialect.foldPower ? undefined : BITWISE_OP[id];
     if (bitwise !== undefined) {
       result = this.foldable(first);
       for (let i = numArgs - 2; i >= 0 && result !== null; i--) {
