@@ -43,8 +43,9 @@ export interface BackendCompat {
   readonly lambdaCompLines: boolean;
   /** Before 1.12: `async for` awaits what `__aiter__()` returns. */
   readonly awaitAiter: boolean;
-  /** 1.10 and earlier: loading a constant object sets the scope's HASCONSTS flag (seen in the .mpy 3 prelude). */
-  readonly constObjFlagsScope: boolean;
+  /** The pre-1.12 prelude's flags byte carries the native emitter's REFGLOBALS/HASCONSTS bits (1.11's
+   * mpy-cross has native emitters; 1.10's has none, so they stay clear). */
+  readonly nativeScopeFlags: boolean;
   /** The -march= names this release's mpy-cross accepts (any other prints its usage and exits 1). */
   readonly marchNames: readonly string[];
   /** Whether -march=host (the machine mpy-cross runs on: x64 here) is accepted. */
@@ -70,7 +71,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
-  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popExceptJump: true, constObjFlagsScope: false, lambdaCompLines: true, awaitAiter: false,
+  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popExceptJump: true, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false,
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -112,7 +113,7 @@ RELEASES["1.11.0"] = {
   ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
 };
 RELEASES["1.10.0"] = {
-  ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popExceptJump: false, constObjFlagsScope: true,
+  ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popExceptJump: false, nativeScopeFlags: false, marchNames: [],
 };
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c

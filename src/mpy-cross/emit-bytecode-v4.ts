@@ -9,9 +9,8 @@
 import { BuildKind, Pass, SetupBlockKind } from "./emitter.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
 import { encodeUint } from "./emit-bytecode.js";
-import { IdKind, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_VARARGS, type Scope } from "./scope.js";
+import { IdKind, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, SCOPE_FLAG_VARARGS, type Scope } from "./scope.js";
 import { LEGACY_BUILD_OPS, LEGACY_OP, LEGACY_SETUP_OPS, legacyBinaryOp, type OpTable } from "./opcodes-legacy.js";
-import type { ConstObj } from "./constants.js";
 
 /** Marks the end of the cell list in front of the opcodes. */
 const CELL_LIST_END = 255;
@@ -31,7 +30,8 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
     encodeUint(this.codeInfo, nState);
     encodeUint(this.codeInfo, nExc);
     // the whole flags byte: these releases also keep the native emitter's REFGLOBALS/HASCONSTS bits here
-    this.ci(legacyScopeFlags(scope.scopeFlags));
+    const flags = this.compat.nativeScopeFlags ? scope.scopeFlags : scope.scopeFlags & ~(SCOPE_FLAG_REFGLOBALS | SCOPE_FLAG_HASCONSTS);
+    this.ci(legacyScopeFlags(flags));
     this.ci(scope.numPosArgs);
     this.ci(scope.numKwonlyArgs);
     this.ci(scope.numDefPosArgs);
@@ -61,12 +61,6 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
   protected override setupOpcode(kind: SetupBlockKind): number { return LEGACY_SETUP_OPS[kind]; }
   protected override buildOpcode(kind: BuildKind): number { return LEGACY_BUILD_OPS[kind]; }
   protected override binaryOpNumber(op: number): number { return legacyBinaryOp(op); }
-
-  override loadConstObj(obj: ConstObj): void {
-    // 1.10's compiler flagged every scope that loads a constant object (a leftover for the native emitter)
-    if (this.compat.constObjFlagsScope && obj.type !== "ellipsis") this.scope.scopeFlags |= SCOPE_FLAG_HASCONSTS;
-    super.loadConstObj(obj);
-  }
 
   override raiseVarargs(nArgs: number): void {
     this.byte(-nArgs, LEGACY_OP.RAISE_VARARGS);
