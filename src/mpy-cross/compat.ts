@@ -37,8 +37,9 @@ export interface BackendCompat {
   readonly layout: "v3" | "v4" | "v5" | "v6";
   /** Pre-1.12: the qstr pool compiled into that release's mpy-cross, in number order. */
   readonly qstrPool?: readonly string[];
-  /** 1.11+: a try block or handler is left with POP_EXCEPT_JUMP (before: POP_BLOCK or POP_EXCEPT, then JUMP). */
-  readonly popExceptJump: boolean;
+  /** 1.10 and earlier: try blocks end with POP_BLOCK (also before a finally or with cleanup) and handlers
+   * with POP_EXCEPT, then a JUMP; 1.11 has one POP_EXCEPT_JUMP, or nothing before a finally. */
+  readonly popBlockOpcodes: boolean;
   /** 1.12+: a lambda or comprehension starts its line table at its own line (before: only statements set lines). */
   readonly lambdaCompLines: boolean;
   /** Before 1.12: `async for` awaits what `__aiter__()` returns. */
@@ -71,7 +72,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
-  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popExceptJump: true, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false,
+  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false,
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -113,7 +114,7 @@ RELEASES["1.11.0"] = {
   ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
 };
 RELEASES["1.10.0"] = {
-  ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popExceptJump: false, nativeScopeFlags: false, marchNames: [],
+  ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, nativeScopeFlags: false, marchNames: [],
 };
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c

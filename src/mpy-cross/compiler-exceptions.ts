@@ -48,6 +48,12 @@ function tryExcept(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: P
       c.increaseExceptLevel(l3, SetupBlockKind.Finally);
     }
     c.compileNode(ex.nodes[1]);
+    // 1.10 and earlier left both blocks before clearing e (and jumped on after)
+    const leaveFirst = excLocal !== null && c.compat.popBlockOpcodes;
+    if (leaveFirst) {
+      emit.popBlock!();
+      emit.popExcept!();
+    }
     if (excLocal !== null) {
       emit.loadConstTok(Tok.KW_NONE);
       emit.labelAssign(l3);
@@ -58,7 +64,8 @@ function tryExcept(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: P
       if (c.compat.finallyReturnSlot) emit.adjustStackSize(-1);
       c.decreaseExceptLevel();
     }
-    emit.popExceptJump(l2, true);
+    if (leaveFirst) emit.jump(l2);
+    else emit.popExceptJump(l2, true);
     emit.labelAssign(endFinallyLabel);
     emit.adjustStackSize(1);
   }
@@ -80,6 +87,7 @@ function tryFinally(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: 
   } else {
     tryExcept(c, body, excepts, orElse);
   }
+  if (c.compat.popBlockOpcodes) emit.popBlock!();
   emit.loadConstTok(Tok.KW_NONE);
   emit.labelAssign(lFinally);
   if (c.compat.finallyReturnSlot) emit.adjustStackSize(1);
@@ -231,6 +239,7 @@ function asyncWithHelper(c: Compiler, items: ParseNode[], body: ParseNode): void
   emit.adjustStackSize(3);
   asyncWithHelper(c, items.slice(1), body);
   emit.adjustStackSize(-3);
+  if (c.compat.popBlockOpcodes) emit.popBlock!();
 
   emit.asyncWithSetupFinally(lAexitNoExc, lFinally, lRetUnwindJump);
 

@@ -69,12 +69,21 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
   }
 
   override popExceptJump(label: number, withinExcHandler: boolean): void {
-    if (this.compat.popExceptJump) {
+    if (!this.compat.popBlockOpcodes) {
       super.popExceptJump(label, withinExcHandler);
       return;
     }
     // before 1.11: leave the block (or the handler) with its own opcode, then an ordinary jump
-    this.byte(0, withinExcHandler ? LEGACY_OP.POP_EXCEPT : LEGACY_OP.POP_BLOCK);
+    if (withinExcHandler) this.popExcept();
+    else this.popBlock();
     this.jump(label);
+  }
+
+  popBlock(): void { this.byte(0, LEGACY_OP.POP_BLOCK); }
+  popExcept(): void { this.byte(0, LEGACY_OP.POP_EXCEPT); }
+
+  override withCleanup(label: number): void {
+    if (this.compat.popBlockOpcodes) this.popBlock();
+    super.withCleanup(label);
   }
 }

@@ -76,6 +76,9 @@ export interface Emitter {
   forIter(label: number): void;
   forIterEnd(): void;
   popExceptJump(label: number, withinExcHandler: boolean): void;
+  /** 1.10 and earlier only (compat.popBlockOpcodes): leave a try block / an exception handler. */
+  popBlock?(): void;
+  popExcept?(): void;
   unaryOp(op: number): void;
   binaryOp(op: number): void;
   build(nArgs: number, kind: BuildKind): void;
