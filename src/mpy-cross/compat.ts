@@ -42,6 +42,8 @@ export interface BackendCompat {
   readonly popBlockOpcodes: boolean;
   /** 1.12+: a lambda or comprehension starts its line table at its own line (before: only statements set lines). */
   readonly lambdaCompLines: boolean;
+  /** What an `async with` tells an exception from a return/unwind by: BaseException (1.11+) or Exception. */
+  readonly asyncWithCatches: "BaseException" | "Exception";
   /** Before 1.12: `async for` awaits what `__aiter__()` returns. */
   readonly awaitAiter: boolean;
   /** The pre-1.12 prelude's flags byte carries the native emitter's REFGLOBALS/HASCONSTS bits (1.11's
@@ -72,7 +74,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
-  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false,
+  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException",
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -114,7 +116,7 @@ RELEASES["1.11.0"] = {
   ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
 };
 RELEASES["1.10.0"] = {
-  ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, nativeScopeFlags: false, marchNames: [],
+  ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
 };
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c

@@ -455,7 +455,7 @@ export class BytecodeEmitter implements Emitter {
     this.jump(labelAexitNoExc);
     this.labelAssign(labelFinallyBlock);
     this.dupTop();
-    this.loadId.global("BaseException", GlobalOpKind.Global);
+    this.loadId.global(this.compat.asyncWithCatches, GlobalOpKind.Global);
     this.binaryOp(BinaryOp.EXCEPTION_MATCH);
     this.popJumpIf(false, labelRetUnwindJump);
   }
