@@ -35,7 +35,7 @@ describe("native Thumb code equals upstream mpy-cross 1.27", () => {
   // golden directories this back end and the older-release rows make byte-identical
   const dirs: [string, string][] = [
     ...["armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp"].map((a): [string, string] => ["6.3", a]),
-    ...["6.2", "6.1"].flatMap((v) => ["x64", "armv6m", "armv7m"].map((a): [string, string] => [v, a])),
+    ...["6.2", "6.1", "6"].flatMap((v) => ["x64", "armv6m", "armv7m"].map((a): [string, string] => [v, a])),
   ];
   describe.runIf(root !== null)("shared native corpus", () => {
     for (const [ver, arch] of dirs) {

@@ -56,21 +56,30 @@ export interface EmitNativeCompat {
    * base plus scaled index, except Thumb's 5-bit immediate forms for 0 < index < 32 (thumbI5Access).
    */
   readonly accessWithOffsets: boolean;
+  /** 1.20+: @native locals start as objects; before, unbound as in viper ("used before type known"). */
+  readonly nativeLocalsAreObjects: boolean;
+  /** 1.20+: storing a native value to an attribute converts it to an object first; before, it is stored raw. */
+  readonly storeAttrConverts: boolean;
+  /** 1.20+: a viper load with a constant index frees the index register before using it. */
+  readonly subscrFreesIndexReg: boolean;
 }
 
 const EMIT_127: EmitNativeCompat = {
   throwValueSlot: true, preludeIndexWordAlways: true, finallyPopsAtEnd: true, viperIntUnaryOps: true, accessWithOffsets: true,
+  nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true,
 };
 const EMIT_122: EmitNativeCompat = {
   throwValueSlot: false, preludeIndexWordAlways: false, finallyPopsAtEnd: false, viperIntUnaryOps: false, accessWithOffsets: false,
+  nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true,
 };
+const EMIT_119: EmitNativeCompat = { ...EMIT_122, nativeLocalsAreObjects: false, storeAttrConverts: false, subscrFreesIndexReg: false };
 
 const ROWS: Record<string, AsmCompat> = {
   "1.27.0": { thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
   "1.22.2": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
   "1.20.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.19.1": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: true, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.18.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: true, thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_122 },
+  "1.19.1": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: true, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
+  "1.18.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: true, thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_119 },
 };
 
 export function asmCompat(compat: BackendCompat): AsmCompat {

@@ -117,6 +117,8 @@ export class NativeEmitter implements Emitter {
   private stackStart = 0;
   private stackSize = 0;
   private nInfo = 0;
+  /** A return was the last thing emitted (upstream resets it wherever code for the next op starts). */
+  private lastWasReturn = false;
   private nCell = 0;
 
   readonly loadId: IdOps;
@@ -253,7 +255,8 @@ export class NativeEmitter implements Emitter {
         if (id.flags & ID_FLAG_IS_PARAM) this.localVtype[id.localNum] = (id.flags >> ID_FLAG_VIPER_TYPE_POS) as VType;
       }
     }
-    for (let i = numArgs; i < nLocals; i++) this.localVtype[i] = this.doViperTypes ? VType.Unbound : VType.PyObj;
+    const unbound = this.doViperTypes || !this.nc.nativeLocalsAreObjects ? VType.Unbound : VType.PyObj;
+    for (let i = numArgs; i < nLocals; i++) this.localVtype[i] = unbound;
     for (const si of this.stackInfo) {
       si.kind = Kind.Value;
       si.vtype = VType.Unbound;
@@ -430,7 +433,7 @@ export class NativeEmitter implements Emitter {
   }
 
   lastEmitWasReturnValue(): boolean {
-    return false;
+    return this.lastWasReturn;
   }
 
   // ---- the value stack ----
@@ -556,6 +559,7 @@ export class NativeEmitter implements Emitter {
 
   /** Pops the top into a register: the one it already sits in unless that is notR1/notR2, else `reg`. */
   private prePopRegFlexible(reg: number, notR1: number, notR2: number): [VType, number] {
+    this.lastWasReturn = false;
     const si = this.peekStack(0);
     let vtype: VType;
     let out = reg;
@@ -571,10 +575,12 @@ export class NativeEmitter implements Emitter {
   }
 
   private prePopDiscard(): void {
+    this.lastWasReturn = false;
     this.adjustStack(-1);
   }
 
   private prePopReg(reg: number): VType {
+    this.lastWasReturn = false;
     const vtype = this.accessStack(1, reg);
     this.adjustStack(-1);
     return vtype;
@@ -585,6 +591,7 @@ export class NativeEmitter implements Emitter {
   }
 
   private postPushReg(vtype: VType, reg: number): void {
+    this.lastWasReturn = false;
     this.ensureStack(this.stackSize + 1);
     const si = this.stackInfo[this.stackSize];
     si.vtype = vtype;
@@ -594,6 +601,7 @@ export class NativeEmitter implements Emitter {
   }
 
   private postPushImm(vtype: VType, imm: number): void {
+    this.lastWasReturn = false;
     this.ensureStack(this.stackSize + 1);
     const si = this.stackInfo[this.stackSize];
     si.vtype = vtype;
@@ -711,6 +719,7 @@ export class NativeEmitter implements Emitter {
   }
 
   labelAssign(label: number): void {
+    this.lastWasReturn = false;
     let isFinally = false;
     if (this.excStack.length > 0) {
       const e = this.excStack[this.excStack.length - 1];
@@ -974,7 +983,7 @@ export class NativeEmitter implements Emitter {
       this.postPushReg(VType.PyObj, r.ret);
     } else if (kind === AttrKind.Store) {
       const vtypeVal = this.peekVtype(1);
-      if (vtypeVal === VType.PyObj) {
+      if (vtypeVal === VType.PyObj || !this.nc.storeAttrConverts) {
         this.prePopReg(r.arg1);
         this.prePopReg(r.arg3);
       } else {
@@ -1038,7 +1047,7 @@ export class NativeEmitter implements Emitter {
             as.accessI5!(true, shift as 0 | 1 | 2, r.ret, base, index);
             return;
           }
-          this.needRegSingle(regIndex, 0);
+          if (this.nc.subscrFreesIndexReg) this.needRegSingle(regIndex, 0);
           as.movRegImm(regIndex, index * (1 << shift));
           as.addRegReg(regIndex, base);
           base = regIndex;
@@ -1205,6 +1214,7 @@ export class NativeEmitter implements Emitter {
   // ---- jumps ----
 
   jump(label: number): void {
+    this.lastWasReturn = false;
     this.needStackSettled();
     this.as.jump(label);
     if (this.o.compat.suppressDeadCode) this.as.suppressCode();
@@ -1690,6 +1700,12 @@ export class NativeEmitter implements Emitter {
   }
 
   returnValue(): void {
+    this.emitReturnValue();
+    // before 1.20 the compiler leaves out a jump straight after a return
+    this.lastWasReturn = true;
+  }
+
+  private emitReturnValue(): void {
     const as = this.as;
     const r = this.r;
     if (this.isGenerator) {
