@@ -1,11 +1,13 @@
 // `tspy mount [-l] DIR` and `tspy umount`: a host directory appears on the board at /remote (and
 // becomes its working directory) for the rest of the chain, served over the REPL link by src/mount.
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { flag, parseOrHelp, type CommandDef } from "../args/index.js";
 import { TspyError, UsageError } from "../errors.js";
-import { mountProgram, MOUNT_POINT, UMOUNT_PROGRAM, type BoardMountOptions } from "../mount/board-code.js";
+import { MOUNT_POINT, UMOUNT_PROGRAM, type BoardMountOptions } from "../mount/board-code.js";
 import { HostDir } from "../mount/host-dir.js";
 import { MountLink } from "../mount/mount-link.js";
+import { TOKEN_LENGTH } from "../mount/protocol.js";
 import type { CommandSpec } from "./command.js";
 import type { Session } from "./context.js";
 
@@ -25,11 +27,11 @@ export const umountDef: CommandDef = {
   maxPositionals: 0,
 };
 
-/** How the board side is tuned for a link: a fast in-process board takes big reads. */
+/** How the board side is tuned for a link (a fast in-process board takes big reads), with a fresh token. */
 export function boardOptions(description: string): BoardMountOptions {
   const fast = description.startsWith("virtual");
   // 249: what a board's 256-byte UART receive buffer holds with an answer's header (as mpremote uses).
-  return { waitMs: 2000, chunk: fast ? 4096 : 249 };
+  return { waitMs: 2000, chunk: fast ? 4096 : 249, token: randomBytes(TOKEN_LENGTH) };
 }
 
 function hostDirFor(dir: string, unsafeLinks: boolean): HostDir {
@@ -82,7 +84,7 @@ export const mountCommand: CommandSpec = {
       link = await s.interpose(
         (inner) =>
           new MountLink(inner, dir, {
-            remountProgram: () => mountProgram(opts),
+            board: opts,
             notice: (m) => ctx.err.write(`tspy: ${m}\n`),
           }),
       );
@@ -95,7 +97,7 @@ export const mountCommand: CommandSpec = {
         mounted.setDir(null);
       });
     }
-    await mountOnBoard(s, mountProgram(boardOptions(link.description)));
+    await mountOnBoard(s, link.program());
     ctx.out.write(`Local directory ${a.positionals[0]} is mounted at ${MOUNT_POINT}\n`);
     return 0;
   },

@@ -17,16 +17,17 @@ try:
 except ImportError:
     _tspy_raw = None
 class _TspyLink:
-    def __init__(self, wait_ms):
+    def __init__(self, wait_ms, token):
         self.i = sys.stdin.buffer
         self.o = sys.stdout.buffer
         self.wait_ms = wait_ms
+        self.head = b"\\x18M" + token
         self.p = select.poll()
         self.p.register(self.i, select.POLLIN)
         self.b4 = bytearray(4)
         self.m4 = memoryview(self.b4)
     def send(self, cmd, layout, args):
-        out = bytearray(b"\\x18M")
+        out = bytearray(self.head)
         out.append(cmd)
         for kind, a in zip(layout, args):
             if kind == "i":
@@ -218,12 +219,12 @@ class _TspyFS:
         self.l.simple(${Cmd.MKDIR}, "s", self._abs(p))
     def rmdir(self, p):
         self.l.simple(${Cmd.RMDIR}, "s", self._abs(p))
-def _tspy_mount(wait_ms, chunk):
+def _tspy_mount(wait_ms, chunk, token):
     try:
         os.umount("${MOUNT_POINT}")
     except OSError:
         pass
-    os.mount(_TspyFS(_TspyLink(wait_ms), chunk), "${MOUNT_POINT}")
+    os.mount(_TspyFS(_TspyLink(wait_ms, token), chunk), "${MOUNT_POINT}")
     os.chdir("${MOUNT_POINT}")
 `;
 
@@ -246,11 +247,14 @@ export interface BoardMountOptions {
   waitMs: number;
   /** Read size the board's importer uses (the file object's buffer-size ioctl). */
   chunk: number;
+  /** The request token (protocol.ts TOKEN_LENGTH bytes). */
+  token: Buffer;
 }
 
 /** The program that defines the board-side classes and mounts (unmounting a previous mount first). */
 export function mountProgram(opts: BoardMountOptions): string {
-  return `${SQUEEZED}\n_tspy_mount(${Math.round(opts.waitMs)}, ${Math.round(opts.chunk)})\n`;
+  const token = `b"${[...opts.token].map((b) => "\\x" + b.toString(16).padStart(2, "0")).join("")}"`;
+  return `${SQUEEZED}\n_tspy_mount(${Math.round(opts.waitMs)}, ${Math.round(opts.chunk)}, ${token})\n`;
 }
 
 export const UMOUNT_PROGRAM = `import os\ntry:\n os.umount("${MOUNT_POINT}")\nexcept OSError:\n pass\nos.chdir("/")\n`;

@@ -6,6 +6,7 @@ import { BufferedStream, type ByteStream } from "../transport/byte-stream.js";
 import { RawRepl } from "../raw-repl/raw-repl.js";
 import { ESC, NO_ANSWER, REQUEST_MARK, parseRequest, type Request } from "./protocol.js";
 import type { HostDir } from "./host-dir.js";
+import { mountProgram, type BoardMountOptions } from "./board-code.js";
 
 /** A request whose arguments stop arriving for this long is taken for ordinary output. */
 const REQUEST_STALL_MS = 3000;
@@ -18,8 +19,8 @@ const RAW_PROMPT = "raw REPL; CTRL-B to exit\r\n>";
 const FRIENDLY_PROMPT = ">>> ";
 
 export interface MountLinkOptions {
-  /** The Python that mounts again (board-code.ts), run after a soft reboot. */
-  remountProgram: () => string;
+  /** How the board side is set up (its request token, read size, deadline). */
+  board: BoardMountOptions;
   /** A line for the user (remount notices, failures). */
   notice: (msg: string) => void;
   /** Tests: alter an answer before it is sent (e.g. cut it short, as a broken link would). */
@@ -68,6 +69,11 @@ export class MountLink extends BufferedStream {
     this.description = inner.description;
     this.dir = dir;
     this.pumping = this.pump();
+  }
+
+  /** The board program that mounts this link's directory (board-code.ts). */
+  program(): string {
+    return mountProgram(this.opts.board);
   }
 
   get mountedDir(): HostDir | null {
@@ -131,7 +137,7 @@ export class MountLink extends BufferedStream {
         this.pending = this.pending.subarray(1);
         continue;
       }
-      const req = this.pending.length >= 2 ? parseRequest(this.pending) : null;
+      const req = this.pending.length >= 2 ? parseRequest(this.pending, this.opts.board.token) : null;
       if (req === "bad") {
         this.route(this.pending.subarray(0, 1));
         this.pending = this.pending.subarray(1);
@@ -229,7 +235,7 @@ export class MountLink extends BufferedStream {
         const repl = new RawRepl(view);
         if (mode === "raw") repl.inRawRepl = true;
         else await repl.enter();
-        const r = await repl.execRaw(this.opts.remountProgram());
+        const r = await repl.execRaw(this.program());
         ok = r.stderr === "";
         if (mode === "friendly") {
           await repl.exit();

@@ -1,5 +1,5 @@
 // The mount protocol: what a board-side request looks like on the wire, and how errors travel.
-// A request is ESC 'M' CMD followed by its arguments (int32 little-endian, or uint32 length + bytes);
+// A request is ESC 'M' TOKEN(2) CMD followed by its arguments (int32 little-endian, or uint32 length + bytes);
 // the host answers (except CLOSE) with ESC, an int32 result (negative errno on failure), then the
 // command's payload. One request is answered before the board sends the next.
 
@@ -7,6 +7,12 @@
 export const ESC = 0x18;
 /** Second byte of a request: a stray ESC in program output is passed through unless 'M' follows. */
 export const REQUEST_MARK = 0x4d;
+/**
+ * Bytes 3-4: a token chosen per mount, so that board output which happens to hold ESC 'M' (a binary
+ * file being copied, say) is not taken for a request: a false match needs these two bytes as well.
+ */
+export const TOKEN_LENGTH = 2;
+const HEAD = 2 + TOKEN_LENGTH + 1;
 
 export const Cmd = {
   STAT: 1,
@@ -55,14 +61,15 @@ export interface Request {
 
 /**
  * Parse one request at the start of `buf` (which begins with ESC 'M'). null: not all of it has
- * arrived yet; "bad": not a request after all (an unknown command byte, an absurd length).
+ * arrived yet; "bad": not a request after all (another token, an unknown command, an absurd length).
  */
-export function parseRequest(buf: Buffer, maxArg = 16 << 20): Request | null | "bad" {
-  if (buf.length < 3) return null;
-  const cmd = buf[2]!;
+export function parseRequest(buf: Buffer, token: Buffer, maxArg = 16 << 20): Request | null | "bad" {
+  for (let i = 0; i < TOKEN_LENGTH && 2 + i < buf.length; i++) if (buf[2 + i] !== token[i]) return "bad";
+  if (buf.length < HEAD) return null;
+  const cmd = buf[HEAD - 1]!;
   const layout = ARGS[cmd];
   if (layout === undefined) return "bad";
-  let at = 3;
+  let at = HEAD;
   const args: Arg[] = [];
   for (const kind of layout) {
     if (buf.length < at + 4) return null;

@@ -9,7 +9,6 @@ import { openStream } from "../../src/transport/connect.js";
 import { RawRepl } from "../../src/raw-repl/raw-repl.js";
 import { HostDir } from "../../src/mount/host-dir.js";
 import { MountLink, type MountLinkOptions } from "../../src/mount/mount-link.js";
-import { mountProgram } from "../../src/mount/board-code.js";
 import { boardOptions } from "../../src/cli/mount.js";
 import { Cmd } from "../../src/mount/protocol.js";
 
@@ -43,17 +42,16 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 async function mount(opts: { unsafeLinks?: boolean; alterAnswer?: MountLinkOptions["alterAnswer"] } = {}) {
   const stream = await openStream(`virtual:${board}`);
-  const program = mountProgram(boardOptions(stream.description));
   const notices: string[] = [];
   const link = new MountLink(stream, new HostDir(host, { unsafeLinks: opts.unsafeLinks }), {
-    remountProgram: () => program,
+    board: boardOptions(stream.description),
     notice: (m) => notices.push(m),
     alterAnswer: opts.alterAnswer,
   });
   open.push(link);
   const repl = new RawRepl(link);
   await repl.enter({ softReset: true });
-  await repl.exec(program);
+  await repl.exec(link.program());
   const run = async (code: string) => {
     const r = await repl.execRaw(code);
     return { out: Buffer.from(r.stdout).toString("utf8").replace(/\r\n/g, "\n"), err: r.stderr };
@@ -180,6 +178,15 @@ describe("mount on the virtual board", () => {
     const after = await run("print(len(open('long.txt').read()))");
     expect(after).toEqual({ out: "5000\n", err: "" });
     fs.rmSync(path.join(host, "long.txt"));
+  });
+
+  it("passes board output that looks like a request, but lacks the mount's token, through untouched", async () => {
+    const { repl, link } = await mount();
+    const before = link.served;
+    const r = await repl.execRaw("import sys\nsys.stdout.buffer.write(b'<\\x18M\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x18>')");
+    expect(r.stderr).toBe("");
+    expect([...r.stdout]).toEqual([0x3c, 0x18, 0x4d, 0, 0, 1, 0, 0, 0, 0, 0x18, 0x3e]);
+    expect(link.served).toBe(before);
   });
 
   it("board errors for missing files and directories are the host's errno", async () => {
