@@ -74,7 +74,7 @@ export class Session implements CliContext {
 
   /** The raw REPL, entered once per connection (with a soft reset unless `resume`). */
   async repl(): Promise<RawRepl> {
-    if (!this.rawRepl) this.rawRepl = new RawRepl(await this.stream());
+    if (!this.rawRepl) this.rawRepl = new RawRepl(await this.stream(), { signal: this.signal });
     if (!this.rawRepl.inRawRepl) {
       await this.rawRepl.enter({ softReset: !this.resume });
       this.resume = true; // once per connection
@@ -114,7 +114,7 @@ export class Session implements CliContext {
     const outer = wrap(await this.stream());
     this.openStreamPromise = Promise.resolve(outer);
     const old = this.rawRepl;
-    this.rawRepl = new RawRepl(outer);
+    this.rawRepl = new RawRepl(outer, { signal: this.signal });
     if (old) {
       this.rawRepl.inRawRepl = old.inRawRepl;
       this.rawRepl.pasteMode = old.pasteMode;

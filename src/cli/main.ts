@@ -336,7 +336,7 @@ function stopped(err: unknown, stopper: Stopper): number | undefined {
   if (stopper.reason !== "EPIPE") {
     const tb = (err as { traceback?: unknown }).traceback;
     if (typeof tb === "string" && err instanceof TspyError) writeError(err, process.stderr);
-    else process.stderr.write("tspy: interrupted\n");
+    else stopper.sayInterrupted();
   }
   return stopper.status;
 }

@@ -75,11 +75,20 @@ export class Stopper {
     this.forceTimer = setTimeout(() => void this.leave(), UNWIND_MS);
   }
 
+  private said = false;
+
+  /** "tspy: interrupted", once: the forced leave and the command's own unwinding may both get here. */
+  sayInterrupted(): void {
+    if (this.said) return;
+    this.said = true;
+    this.stderr.write("tspy: interrupted\n");
+  }
+
   /** Leave now: the board's program interrupted and the board at its prompt, as far as the link allows. */
   private async leave(): Promise<void> {
     clearTimeout(this.forceTimer);
     const status = STOP_STATUS[this.reason ?? "SIGINT"];
-    if (this.reason !== "EPIPE") this.stderr.write("tspy: interrupted\n");
+    if (this.reason !== "EPIPE") this.sayInterrupted();
     setTimeout(() => process.exit(status), 500).unref();
     const t = this.target();
     try {

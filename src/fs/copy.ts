@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { TspyError } from "../errors.js";
+import { InterruptedError, TspyError } from "../errors.js";
 import type { FileHash, Progress } from "./board-fs.js";
 import type { BoardFiles } from "./board-files.js";
 import { convertLocalError, FsError } from "./errors.js";
@@ -121,6 +121,8 @@ export async function copyFile(bfs: BoardFiles, src: string, dest: string, multi
 
   let out: Uint8Array = data;
   if (isBoard(dest) && !isBoard(src) && o.prepare) ({ dest, data: out } = await o.prepare(src, dest, data));
+  // Stopped while reading (between the board's last chunk and here): the host file is left as it was.
+  if (o.signal?.aborted) throw new InterruptedError();
   if (isBoard(dest)) {
     const target = dest.slice(1);
     if (o.checkHash && (await sameOnBoard(bfs, target, out, o.knownHashes))) {

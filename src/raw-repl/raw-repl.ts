@@ -1,7 +1,7 @@
 // The raw REPL client: enter/leave raw mode, execute code (raw-paste with flow control, falling back to
 // plain raw mode), separate stdout from the exception text, and turn tracebacks into typed errors.
 // It knows the protocol only; bytes travel through a ByteStream, and what the code does is the caller's.
-import { TimeoutError } from "../errors.js";
+import { InterruptedError, TimeoutError } from "../errors.js";
 import type { ByteStream } from "../transport/byte-stream.js";
 import { DeviceError, RawReplError, UnsendableCodeError } from "./errors.js";
 import { pacingProbe, PACES, type Pace } from "./plain-pacing.js";
@@ -38,6 +38,11 @@ export interface RawReplOptions {
   answerTimeoutMs?: number;
   /** The whole of entering the raw REPL, retries included. Default 10 s. */
   enterTimeoutMs?: number;
+  /**
+   * The command's stop signal (Ctrl-C, SIGTERM): once it fired no new program is sent, so a signal that
+   * came between two programs (or while connecting) stops the command as one during a program does.
+   */
+  signal?: AbortSignal;
 }
 
 /** How the board takes code: probed on first exec, then remembered for the connection. */
@@ -68,6 +73,7 @@ export class RawRepl {
   private paceLevel: number | null = null;
   private readonly fixedPace: Pace | null;
   private readonly answerTimeoutMs: number;
+  private readonly signal: AbortSignal | undefined;
   private readonly enterTimeoutMs: number;
 
   constructor(readonly stream: ByteStream, opts: RawReplOptions = {}) {
@@ -79,6 +85,7 @@ export class RawRepl {
         ? { chunkSize: opts.chunkSize ?? PACES[0].chunkSize, delayMs: opts.chunkDelayMs ?? 0 }
         : null;
     this.answerTimeoutMs = opts.answerTimeoutMs ?? 5000;
+    this.signal = opts.signal;
     this.enterTimeoutMs = opts.enterTimeoutMs ?? 2 * this.answerTimeoutMs;
   }
 
@@ -151,6 +158,7 @@ export class RawRepl {
 
   /** Run `code` and return its stdout and exception text, without throwing on a board exception. */
   async execRaw(code: string | Uint8Array, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.signal?.aborted) throw new InterruptedError();
     if (!this.inRawRepl) await this.enter();
     const bytes = typeof code === "string" ? Buffer.from(code, "utf8") : code;
     this.running = true;
@@ -174,6 +182,7 @@ export class RawRepl {
    * (`run --no-follow`, `reset`). The board stays busy; the next exec must interrupt it first.
    */
   async start(code: string | Uint8Array): Promise<void> {
+    if (this.signal?.aborted) throw new InterruptedError();
     if (!this.inRawRepl) await this.enter();
     await this.sendCode(typeof code === "string" ? Buffer.from(code, "utf8") : code);
     this.inRawRepl = false;
