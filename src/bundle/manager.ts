@@ -15,6 +15,9 @@ import { compareVersions, isValidVersion, majorOf } from "./versions.js";
 
 export type Say = (line: string) => void;
 
+/** Compiles a module's files for the board: `.py` ones become `.mpy` of the same name, the rest stay. */
+export type ModuleCompiler = (files: { path: string; data: Uint8Array }[]) => Promise<{ path: string; data: Uint8Array }[]>;
+
 export interface ModuleStatus {
   installed: InstalledModule;
   /** Null when no bundle offers it. */
@@ -119,7 +122,11 @@ export class CircupManager {
     for (const f of old.files) if (!keep.has(f.path)) await this.device.removeFile(f.path);
   }
 
-  async install(names: string[], library: Library, opts: { py?: boolean; upgrade?: boolean } = {}): Promise<void> {
+  /**
+   * `compiler` turns a module's .py files into .mpy for this board: used when the files come from the
+   * py bundle (no N.x-mpy bundle at hand, or `compile` asks for the py bundle on purpose), never with `py`.
+   */
+  async install(names: string[], library: Library, opts: { py?: boolean; upgrade?: boolean; compile?: boolean; compiler?: ModuleCompiler } = {}): Promise<void> {
     const requested = [...new Set(names.map(canonicalModuleName))].sort();
     this.say(`Searching for dependencies for: ${pyList(requested)}`);
     const { modules, unknownDependencies } = resolveDependencies(requested, library);
@@ -133,7 +140,9 @@ export class CircupManager {
         this.say(`'${name}' is already installed.`);
         continue;
       }
-      staged.push(this.stage(name, library, opts.py ?? false, have));
+      const s = this.stage(name, library, (opts.py ?? false) || (opts.compile ?? false), have);
+      if (opts.compiler && !opts.py && s.choice.bundle.name.flavour.kind === "py") s.writes = await opts.compiler(s.writes);
+      staged.push(s);
     }
     await this.apply(staged, "Installed");
   }

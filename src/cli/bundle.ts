@@ -5,7 +5,7 @@ import path from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.js";
 import type { CliContext, CommandSpec } from "./command.js";
-import type { CircuitPythonInfo, CircuitPyDevice, CircupManager, Library, ModuleStatus } from "../bundle/index.js";
+import type { CircuitPythonInfo, CircuitPyDevice, CircupManager, Library, ModuleCompiler, ModuleStatus } from "../bundle/index.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -18,7 +18,7 @@ const COMMON = {
 } as const satisfies Options;
 
 const USAGE = `usage: tspy circup [--path DIR] [--bundle ZIP|URL|github:OWNER/REPO[@TAG]]... [--cpy-version V] [--offline] COMMAND
-  install NAME... [--py] [-r requirements.txt] [-U]   install modules and their dependencies into /lib
+  install NAME... [--py|--compile] [-r requirements.txt] [-U]   install modules and their dependencies into /lib
           [--auto | --auto-file FILE]              ... and those code.py (or FILE) imports
   list                                             installed modules, their versions, and which are out of date
   update [NAME...] [--all]                         update out-of-date modules (--all: without asking)
@@ -30,7 +30,9 @@ const USAGE = `usage: tspy circup [--path DIR] [--bundle ZIP|URL|github:OWNER/RE
                   repeat for several (default: Adafruit's and the community bundle from GitHub)
   --cpy-version V the board's CircuitPython version when boot_out.txt cannot tell
   --offline       no network: github: bundles come from the cache of earlier downloads
-  --py            install .py sources instead of the .mpy build for the board's release`;
+  --py            install .py sources instead of the .mpy build for the board's release
+  --compile       install the py bundle compiled here for the board's exact release (the default when
+                  no N.x-mpy bundle for the board is at hand)`;
 
 function parse<const T extends Options>(cmd: string, args: string[], extra: T) {
   try {
@@ -109,6 +111,7 @@ async function readRequirementsFile(file: string): Promise<string[]> {
 async function install(args: string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parse("install", args, {
     py: { type: "boolean" },
+    compile: { type: "boolean" },
     requirement: { type: "string", short: "r", multiple: true },
     upgrade: { type: "boolean", short: "U" },
     auto: { type: "boolean", short: "a" },
@@ -133,8 +136,35 @@ async function install(args: string[], ctx: CliContext): Promise<number> {
       return 0;
     }
   }
-  await manager.install(names, lib, { py: values.py ?? false, upgrade: values.upgrade ?? false });
+  if (values.py && values.compile) throw new UsageError("circup install: --py and --compile exclude each other");
+  const compiler = values.py ? undefined : await moduleCompiler(info, values.compile ?? false, ctx);
+  await manager.install(names, lib, { py: values.py ?? false, upgrade: values.upgrade ?? false, compile: values.compile ?? false, compiler });
   return 0;
+}
+
+/**
+ * The py bundle's modules compiled here for the board's exact release, so one source bundle serves
+ * every major. Without --compile a release this build cannot write just gets the sources.
+ */
+async function moduleCompiler(info: CircuitPythonInfo, explicit: boolean, ctx: CliContext): Promise<ModuleCompiler | undefined> {
+  const { circuitPythonKey, compileFiles } = await import("../compile/for-board.js");
+  const version = info.version.split(/[.-]/).slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
+  let key: string;
+  try {
+    key = circuitPythonKey(version);
+  } catch (e) {
+    if (explicit) throw e;
+    return undefined;
+  }
+  let told = false;
+  return async (files) => {
+    const sources = files.filter((f) => f.path.endsWith(".py"));
+    if (!told && sources.length) ctx.out.write(`Compiling the py bundle's modules for CircuitPython ${info.version} (.mpy ${key}).\n`);
+    told = true;
+    const mpys = await compileFiles({ mpyVersion: key }, sources.map((f) => ({ file: f.path, source: f.data, boardName: f.path.replace(/^\/?lib\//, "") })));
+    const byPath = new Map(sources.map((f, i) => [f.path, mpys[i]!]));
+    return files.map((f) => (byPath.has(f.path) ? { path: f.path.slice(0, -3) + ".mpy", data: byPath.get(f.path)! } : f));
+  };
 }
 
 function table(rows: string[][]): string[] {

@@ -83,6 +83,7 @@ export const COMMANDS: TableEntry[] = [
   { names: ["install"], summary: "install a package and its dependencies (upip-compatible)", group: "Packages", greedy: true, load: lazy("./install.js", "installCommand") },
   { names: ["upip"], summary: "upip: install | pack DIST.tar.gz | check FILE.tar.gz", group: "Packages", greedy: true, load: lazy("./install.js", "upipCommand") },
   { names: ["circup"], summary: "CircuitPython library bundles: install | list | update | uninstall | freeze | show", group: "Packages", greedy: true, load: lazy("./bundle.js", "circupCommand") },
+  { names: ["bundle"], summary: "build CircuitPython library bundles: bundle build SRC_DIR... --circuitpython 9,10", group: "Packages", greedy: true, load: lazy("./bundle-build.js", "bundleCommand") },
   { names: ["mip"], summary: "mip install NAME[@VER] | github:org/repo | URL", group: "Packages", greedy: true, load: lazy("./install.js", "mipCommand") },
   { names: ["help"], summary: "print this help (with your shortcuts) and exit", group: "tspy", arity: 0, load: async () => helpCommand },
   { names: ["version"], summary: "print tspy's version and exit", group: "tspy", arity: 0, load: async () => versionCommand },

@@ -6,6 +6,7 @@ import { compileBatch } from "../mpy-cross/batch/index.js";
 import { TspyError } from "../errors.js";
 import type { LocalFile } from "../fs/sync.js";
 import { compiledName, isCompiled } from "./board-flavour.js";
+import { circuitPythonMajors, targetForBoard } from "../mpy-cross/target.js";
 import type { BoardTarget } from "./detect.js";
 
 /** A source that does not compile: upstream's message for it, as mpy-cross prints it. */
@@ -14,11 +15,24 @@ export class CompileOnCopyError extends TspyError {}
 type MpyTarget = Extract<BoardTarget, { kind: "mpy" }>;
 
 /** Compile sources for the board; `boardName` is the name stored in the .mpy (its path on the board). */
-export async function compileForBoard(target: MpyTarget, files: { file: string; source: Uint8Array; boardName: string }[]): Promise<Uint8Array[]> {
+export function compileForBoard(target: MpyTarget, files: { file: string; source: Uint8Array; boardName: string }[]): Promise<Uint8Array[]> {
+  return compileFiles(target.options, files);
+}
+
+/** The .mpy key of a CircuitPython major, or a one-line error naming the ones this build writes. */
+export function circuitPythonKey(version: number[]): string {
+  const key = targetForBoard({ name: "circuitpython", version });
+  if (key === undefined) {
+    throw new CompileOnCopyError(`this tspy cannot write CircuitPython ${version[0]}'s .mpy yet (it writes those of CircuitPython ${circuitPythonMajors().join(", ")})`);
+  }
+  return key;
+}
+
+export async function compileFiles(options: { mpyVersion: string; arch?: string }, files: { file: string; source: Uint8Array; boardName: string }[]): Promise<Uint8Array[]> {
   const jobs = files.map((f) => ({
     file: f.file,
     source: f.source,
-    options: { filename: f.file, sourceName: f.boardName, ...target.options },
+    options: { filename: f.file, sourceName: f.boardName, ...options },
   }));
   const outcomes = await compileBatch(jobs, { workers: jobs.length > 8 ? undefined : 0 });
   const i = outcomes.findIndex((o) => !o.ok);
