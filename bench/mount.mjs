@@ -3,7 +3,8 @@
 // whole commands a user runs (`connect PTY mount DIR exec ...`). The `exec pass` row is each tool's
 // fixed cost (start-up, connect, soft reset) for reading the others.
 //   MPREMOTE=/path/to/mpremote   the peer (else `mpremote` on PATH, else tspy's rows alone)
-//   BENCH_RUNS=N                 runs per command (median; default 5)
+//   BENCH_RUNS=N                 runs per command on the unpaced pty (median; default 5)
+//   BENCH_PACED_RUNS=N           runs per command on the 115200-baud pty (default 1; 0 skips it)
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -11,9 +12,12 @@ import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
 import url from "node:url";
-import { TSPY, median, printTable, timeProcess } from "./lib.mjs";
+import { ROOT, TSPY, median, printTable, timeProcess } from "./lib.mjs";
+import { startBridge } from "./rate-limited-bridge.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const PACED_RUNS = Number(process.env.BENCH_PACED_RUNS ?? 1);
+const BAUD = 115200;
 const MODULES = 50;
 
 function findOnPath(name) {
@@ -29,6 +33,31 @@ async function servePty(dir) {
     child.once("exit", (c) => reject(new Error(`virtual serve --pty exited ${c}`)));
   });
   return { path: first.trim(), stop: () => child.kill() };
+}
+
+/** The virtual board on TCP, behind a bridge paced like a 115200-baud line, on a pty (socat). */
+async function servePacedPty(dir) {
+  const child = spawn(process.execPath, [TSPY, "virtual", "serve", "--tcp", "0", "--dir", dir], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`tspy virtual serve exited (${code})`)));
+  });
+  const bridge = await startBridge({ targetPort: port, baud: BAUD });
+  const { openPtyBridge } = await import(url.pathToFileURL(path.join(ROOT, "dist", "src", "transport", "pty-bridge.js")).href);
+  const pty = await openPtyBridge(bridge.port);
+  return {
+    path: pty.path,
+    stop: async () => {
+      await pty.close();
+      await bridge.close();
+      child.kill();
+    },
+  };
 }
 
 /** A package of MODULES modules of about 1 KB each; importing it imports all of them. */
@@ -54,39 +83,47 @@ export async function run() {
   fs.mkdirSync(host);
   fs.writeFileSync(path.join(host, "big.bin"), crypto.randomBytes(100 * 1024));
   writePackage(host);
-  const board = await servePty(boardDir);
   const readCode = "b = open('big.bin', 'rb').read(); assert len(b) == 102400";
   const importCode = `import bench_pkg; assert bench_pkg.TOTAL == ${(MODULES * (MODULES - 1)) / 2}`;
   const cases = [
     ["fixed cost: exec pass", ["exec", "pass"]],
     ["mount, read 100 KB", ["mount", host, "exec", readCode]],
     [`mount, import ${MODULES} modules`, ["mount", host, "exec", importCode]],
-    ["copy then read 100 KB", ["cp", path.join(host, "big.bin"), ":big.bin", "+", "exec", readCode]],
-    [`copy then import ${MODULES} modules`, ["cp", "-r", path.join(host, "bench_pkg"), ":", "+", "exec", importCode]],
+    ["copy then read 100 KB", ["cp", "-f", path.join(host, "big.bin"), ":big.bin", "+", "exec", readCode]],
+    [`copy then import ${MODULES} modules`, ["cp", "-r", "-f", path.join(host, "bench_pkg"), ":", "+", "exec", importCode]],
   ];
+  const links = [["pty", servePty, RUNS]];
+  if (PACED_RUNS > 0) links.push([`pty at ${BAUD} baud`, servePacedPty, PACED_RUNS]);
   const rows = [];
   try {
-    for (const [label, words] of cases) {
-      const tools = [[process.execPath, [TSPY, "connect", board.path, ...words]]];
-      // mpremote chains with `+` too; its `cp -r` wants the same words.
-      if (mpremote) tools.push([mpremote, ["connect", board.path, ...words]]);
-      const times = tools.map(() => []);
-      for (let i = 0; i < RUNS; i++) {
-        for (const [k, [cmd, args]] of tools.entries()) times[k].push(await timeProcess(cmd, args, { cwd: work }));
+    for (const [linkName, serve, runs] of links) {
+      const board = await serve(boardDir);
+      try {
+        for (const [label, words] of cases) {
+          const tools = [[process.execPath, [TSPY, "connect", board.path, ...words]]];
+          // mpremote chains with `+` too and takes the same words.
+          if (mpremote) tools.push([mpremote, ["connect", board.path, ...words]]);
+          const times = tools.map(() => []);
+          for (let i = 0; i < runs; i++) {
+            for (const [k, [cmd, args]] of tools.entries()) times[k].push(await timeProcess(cmd, args, { cwd: work }));
+          }
+          const [ours, theirs] = times.map(median);
+          rows.push({
+            link: linkName,
+            measure: label,
+            "tspy ms": ours.toFixed(0),
+            "mpremote ms": theirs === undefined ? "(no mpremote)" : theirs.toFixed(0),
+            "tspy ÷ mpremote": theirs === undefined ? "" : (ours / theirs).toFixed(2),
+          });
+        }
+      } finally {
+        await board.stop();
       }
-      const [ours, theirs] = times.map(median);
-      rows.push({
-        measure: label,
-        "tspy ms": ours.toFixed(0),
-        "mpremote ms": theirs === undefined ? "(no mpremote)" : theirs.toFixed(0),
-        "tspy ÷ mpremote": theirs === undefined ? "" : (ours / theirs).toFixed(2),
-      });
     }
   } finally {
-    board.stop();
     fs.rmSync(work, { recursive: true, force: true });
   }
-  printTable(`mount: whole commands on the virtual board over a pty (median of ${RUNS}); 100 KB random file, ${MODULES}-module package of ~1 KB modules`, rows);
+  printTable(`mount: whole commands on the virtual board over a pty (median of ${RUNS}; ${PACED_RUNS} at ${BAUD} baud); 100 KB random file, ${MODULES}-module package of ~1 KB modules`, rows);
 }
 
 if (process.argv[1] && url.pathToFileURL(process.argv[1]).href === import.meta.url) await run();
