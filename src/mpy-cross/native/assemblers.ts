@@ -6,6 +6,7 @@ import type { BackendCompat } from "../compat.js";
 import { AsmX64 } from "./asm-x64.js";
 import { AsmThumb } from "./asm-thumb.js";
 import { asmCompat, thumbAllowsArmv7m } from "./asm-compat.js";
+import { AsmXtensa } from "./asm-xtensa.js";
 
 type Factory = (arch: NativeArch, compat: BackendCompat) => NativeAssembler;
 
@@ -18,6 +19,8 @@ const FACTORIES: Partial<Record<AsmKind, Factory>> = {
       v6mJump: ac.thumbV6mJump, bccW: ac.thumbBccW,
     });
   },
+  xtensa: () => new AsmXtensa(false),
+  xtensawin: () => new AsmXtensa(true),
 };
 
 export function createAssembler(arch: NativeArch, compat: BackendCompat): NativeAssembler | null {
