@@ -106,6 +106,7 @@ const OLD: [firmware: string, key: string][] = [
   ["1.9.4", "3"],
   ["1.8.4", "0"],
   ["cp-2.3.1", "cp2"],
+  ["cp-9.2.9", "cp9"],
   ["pycopy-3.6.1", "pycopy"],
 ];
 
@@ -128,5 +129,19 @@ describe.each(OLD)("cp --compile on scripted %s", (firmware, key) => {
       expect(lines[0]).toMatch(new RegExp(`loads \\.mpy ${what}, which this tspy cannot write yet; copying the sources$`));
       expect(listTree(board)).toEqual(["mod.py"]);
     }
+  });
+});
+
+describe("sync --compile on scripted CircuitPython 9.2.9", () => {
+  it("writes CircuitPython's own .mpy ('C', 6), which the board imports; code.py and boot.py stay source", async () => {
+    const { src, board } = await project();
+    fs.writeFileSync(path.join(src, "code.py"), "import mod\n");
+    const dev = `virtual:${board}?firmware=cp-9.2.9`;
+    const r = await tspy(["-d", dev, "sync", "--compile", src, ":", "+", "exec", "import sys; sys.path.append('/lib'); import mod, greet; print(mod.__file__, greet.__file__)"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("mod.mpy /lib/greet.mpy");
+    expect(listTree(board)).toEqual(["boot.py", "code.py", "lib/greet.mpy", "main.py", "mod.mpy", "notes.txt"]);
+    expect([...fs.readFileSync(path.join(board, "mod.mpy")).subarray(0, 4)]).toEqual([0x43, 6, 0, 31]);
   });
 });

@@ -34,7 +34,7 @@ export interface FirmwareProfile {
    * What the .mpy loader takes: the version byte, the feature-flag byte and the largest small-int
    * width in the header (bytes 1, 2, 3); null: the VM's own loader (1.27) is used.
    */
-  mpyLoader: { version: number; flags: number; smallIntBits: number } | null;
+  mpyLoader: { version: number; flags: number; smallIntBits: number; /** First header byte: 'M' (77) unless given; CircuitPython 7+ writes 'C' (67). */ magic?: number } | null;
 }
 
 const UNIX_OLD_UOS = ["stat", "statvfs", "mkdir", "rmdir", "ilistdir", "unlink"];
@@ -68,6 +68,12 @@ export const FIRMWARE_PROFILES: Record<string, FirmwareProfile> = {
     name: "1.18", implementation: "micropython", version: [1, 18, 0], platform: "rp2", rawPaste: true, inputEndsAtFF: false,
     osNames: ["os", "uos"], osFunctions: VFS_OS, listsDots: false, shortListEntries: false, renameKeepsTarget: false,
     missingModules: ["vfs", "deflate"], mpyField: { name: "mpy", value: 0x1205 }, mpyLoader: { version: 5, flags: 0x12, smallIntBits: 31 },
+  }),
+  // CircuitPython 9 loads only its own .mpy: 'C', version 6 (MicroPython's 'M' files are "incompatible")
+  "cp-9.2.9": row({
+    name: "cp-9.2.9", implementation: "circuitpython", version: [9, 2, 9], platform: "Espressif", rawPaste: true, inputEndsAtFF: false,
+    osNames: ["os"], osFunctions: VFS_OS, listsDots: false, shortListEntries: false, renameKeepsTarget: false,
+    missingModules: ["vfs", "deflate"], mpyField: null, mpyLoader: { version: 6, flags: 0, smallIntBits: 31, magic: 0x43 },
   }),
   "pycopy-3.6.1": row({
     name: "pycopy-3.6.1", implementation: "pycopy", version: [3, 6, 1], platform: "linux", rawPaste: false, inputEndsAtFF: false,
@@ -162,7 +168,7 @@ def _tspy_firmware(p):
             bad_flags = (flags & 3) != (loader["flags"] & 3) or (arch != 0 and arch != loader["flags"] >> 2)
         else:
             bad_flags = flags != loader["flags"]
-        if len(head) < 4 or head[0] != 77 or head[1] != loader["version"] or bad_flags or head[3] > loader["smallIntBits"]:
+        if len(head) < 4 or head[0] != loader.get("magic", 77) or head[1] != loader["version"] or bad_flags or head[3] > loader["smallIntBits"]:
             raise ValueError("incompatible .mpy file")
         m = Module(name)
         m.__file__ = f
