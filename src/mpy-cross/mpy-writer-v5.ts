@@ -95,7 +95,23 @@ export class V5Sink {
   }
 }
 
+/** MP_CODE_* kind minus MP_CODE_BYTECODE, in the low 2 bits of the length word. */
+const KIND_OFFSET = { native: 1, viper: 2, asm: 3 } as const;
+const SCOPE_FLAG_ALL_SIG = 0x0f;
+
+/** An inline-assembler function: its machine code and its signature, no constant table. */
+function writeAsmRawCode(out: V5Sink, rc: RawCode): void {
+  const nat = rc.native!;
+  out.uint((rc.funData.length << 2) | KIND_OFFSET.asm);
+  out.raw(rc.funData);
+  out.uint(rc.scopeFlags & SCOPE_FLAG_ALL_SIG);
+  out.uint(nat.asmNPosArgs ?? 0);
+  out.uint(nat.asmTypeSig ?? 0);
+}
+
 function writeRawCode(out: V5Sink, rc: RawCode): void {
+  if (rc.native?.kind === "asm") return writeAsmRawCode(out, rc);
+  if (rc.native) throw new Error("internal: @native/@viper code for .mpy v5 is not written yet");
   const v5 = rc.v5!;
   const data = rc.funData;
   out.uint(data.length << 2);
@@ -121,9 +137,10 @@ function writeRawCode(out: V5Sink, rc: RawCode): void {
 }
 
 /** `magic` is the header's first byte ("M", or "C" for CircuitPython); `reprs` print float constants. */
-export function writeMpyV5(rc: RawCode, smallIntBits: number, target: { magic: number; reprs: NumberReprs }): Uint8Array {
+export function writeMpyV5(rc: RawCode, smallIntBits: number, target: { magic: number; reprs: NumberReprs; archCode?: number }): Uint8Array {
   const out = new V5Sink(target.reprs);
-  out.raw([target.magic, 5, FEATURE_FLAGS, smallIntBits]);
+  // native code adds the arch (bits 2-7) to the feature flags
+  out.raw([target.magic, 5, FEATURE_FLAGS | ((target.archCode ?? 0) << 2), smallIntBits]);
   out.uint(WINDOW_SIZE);
   writeRawCode(out, rc);
   return Uint8Array.from(out.bytes);

@@ -164,7 +164,7 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   const v = MPY_VERSIONS[version];
   if (!v) throw new Error(`unsupported .mpy version ${version}`);
   const reprs = numberReprs(backendOf(v));
-  if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs });
+  if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code });
   if (v.major === 4 || v.major === 3) {
     const pool = backendOf(v).qstrPool;
     if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);

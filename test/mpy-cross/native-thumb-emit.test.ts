@@ -21,6 +21,22 @@ describe("native Thumb code equals upstream mpy-cross 1.27", () => {
     expect(got[2]).toBe((5 << 2) | 3);
   });
 
+  it("natasm.py (@asm_thumb) with -march=armv7m, .mpy 6.3 and .mpy v5 (1.18)", () => {
+    const src = fs.readFileSync(path.join(dir, "natasm.py"));
+    for (const [ver, ref] of [["6.3", "natasm.armv7m.mpy"], ["5", "natasm.v5.armv7m.mpy"]]) {
+      const got = compileToMpy(src, { filename: "natasm.py", mpyVersion: ver, arch: "armv7m" });
+      expect(Buffer.from(got).toString("hex"), ref).toBe(fs.readFileSync(path.join(dir, ref)).toString("hex"));
+    }
+  });
+
+  it("1.18 data() takes values up to 63 bits (its parser sized small ints by the host), 1.19 only 31", () => {
+    const src = "import micropython\n@micropython.asm_thumb\ndef f(r0):\n    data(4, 0x7FFFFFFF)\n";
+    expect(compileToMpy(src, { filename: "t.py", mpyVersion: "5", arch: "armv7m" }).length).toBeGreaterThan(0);
+    expect(() => compileToMpy(src, { filename: "t.py", mpyVersion: "6", arch: "armv7m" })).toThrow("'data' requires integer arguments");
+    const big = src.replace("0x7FFFFFFF", "0x7FFFFFFFFFFFFFFF");
+    expect(() => compileToMpy(big, { filename: "t.py", mpyVersion: "5", arch: "armv7m" })).toThrow("'data' requires integer arguments");
+  });
+
   it("armv6m code differs from armv7m code (no wide instructions)", () => {
     const src = "import micropython\n@micropython.viper\ndef f(x: int) -> int:\n    return x * 100000\n";
     const v6 = compileToMpy(src, { filename: "t.py", mpyVersion: "6.3", arch: "armv6m" });

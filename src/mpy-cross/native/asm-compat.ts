@@ -24,8 +24,11 @@ export interface AsmCompat {
   readonly thumbV6mJump: "fixed" | "short";
   /** Encoding of the 32-bit b<cc>.w: 1.27's, or the older one (a different split of offsets beyond 4 KiB). */
   readonly thumbBccW: "v127" | "legacy";
-  /** data() takes only small-int parse nodes (1.18/1.19); later any integer constant. */
-  readonly inlineDataSmallIntOnly: boolean;
+  /**
+   * Which integers data() takes: small-int parse nodes of the target (1.19), of the 64-bit host that
+   * 1.18's parser sized them by (63 bits), or any integer constant (1.20+).
+   */
+  readonly inlineDataInts: "target-small" | "host-small" | "any";
   /** Which instructions the inline Xtensa assembler knows. */
   readonly xtensaInline: XtensaInlineSet;
   /** What the native emitter (py/emitnative.c) of the release does differently. */
@@ -75,11 +78,11 @@ const EMIT_122: EmitNativeCompat = {
 const EMIT_119: EmitNativeCompat = { ...EMIT_122, nativeLocalsAreObjects: false, storeAttrConverts: false, subscrFreesIndexReg: false };
 
 const ROWS: Record<string, AsmCompat> = {
-  "1.27.0": { thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
-  "1.22.2": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.20.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: false, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.19.1": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: true, thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
-  "1.18.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataSmallIntOnly: true, thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_119 },
+  "1.27.0": { thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
+  "1.22.2": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.20.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.19.1": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
+  "1.18.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_119 },
 };
 
 export function asmCompat(compat: BackendCompat): AsmCompat {

@@ -9,7 +9,7 @@ import { ScopeKind } from "../scope.js";
 import type { ParseNode, StructNode } from "../parse-tree.js";
 import { extractList, isId, isSmallInt } from "../parse-node.js";
 import { NativeType } from "./types.js";
-import { asmCompat } from "./asm-compat.js";
+import { asmCompat, type AsmCompat } from "./asm-compat.js";
 import { InlineThumb } from "./inline-thumb.js";
 import { PendingTypedError } from "../compile-error.js";
 
@@ -42,6 +42,16 @@ export function intArg(pn: ParseNode): bigint | null {
   return null;
 }
 
+const HOST_SMALL_MIN = -(1n << 62n), HOST_SMALL_MAX = (1n << 62n) - 1n;
+
+/** A data() value as the release accepts it, or null ("'data' requires integer arguments"). */
+function dataInt(pn: ParseNode, ints: AsmCompat["inlineDataInts"]): bigint | null {
+  if (ints === "target-small") return isSmallInt(pn) ? BigInt(pn.value) : null;
+  const v = intArg(pn);
+  if (v !== null && ints === "host-small" && (v < HOST_SMALL_MIN || v > HOST_SMALL_MAX)) return null;
+  return v;
+}
+
 /** The name of an identifier argument, or "" (upstream's get_arg_str). */
 export function argStr(pn: ParseNode): string {
   return isId(pn) ? pn.name : "";
@@ -65,15 +75,15 @@ const lineOf = (pn: ParseNode): number => (pn !== null && (pn.kind === "struct" 
 export function compileInlineAsmScope(c: Compiler, scope: Scope, pass?: Pass): void {
   c.scopeCur = scope;
   if (pass === Pass.Scope) {
-    runPass(c, scope, Pass.Scope, null, false);
+    runPass(c, scope, Pass.Scope, null, "any");
     return;
   }
   const ia = createInlineAssembler(c);
-  const dataSmallIntOnly = asmCompat(c.compat).inlineDataSmallIntOnly;
+  const dataInts = asmCompat(c.compat).inlineDataInts;
   c.usedInlineAsm = true;
   let typeSig = NativeType.Int;
-  for (let i = 0; i < ia.codeSizePasses; i++) runPass(c, scope, Pass.CodeSize, ia, dataSmallIntOnly);
-  typeSig = runPass(c, scope, Pass.Emit, ia, dataSmallIntOnly);
+  for (let i = 0; i < ia.codeSizePasses; i++) runPass(c, scope, Pass.CodeSize, ia, dataInts);
+  typeSig = runPass(c, scope, Pass.Emit, ia, dataInts);
   const rc = scope.rawCode!;
   rc.funData = Uint8Array.from(ia.code());
   rc.children = [];
@@ -86,7 +96,7 @@ function fail(message: string, line: number): never {
 }
 
 /** One pass over the body; returns the type signature (the return annotation's native type). */
-function runPass(c: Compiler, scope: Scope, pass: Pass, ia: InlineAssembler | null, dataSmallIntOnly: boolean): number {
+function runPass(c: Compiler, scope: Scope, pass: Pass, ia: InlineAssembler | null, dataInts: AsmCompat["inlineDataInts"]): number {
   if (scope.kind !== ScopeKind.Function) fail("inline assembler must be a function", 0);
   const pns = scope.pn as StructNode;
   if (ia) ia.startPass(pass as Pass.CodeSize | Pass.Emit);
@@ -130,7 +140,7 @@ function runPass(c: Compiler, scope: Scope, pass: Pass, ia: InlineAssembler | nu
         if (ia) {
           const size = Number(args[0].value);
           for (const a of args.slice(1)) {
-            const v = dataSmallIntOnly ? (isSmallInt(a) ? BigInt(a.value) : null) : intArg(a);
+            const v = dataInt(a, dataInts);
             if (v === null) fail("'data' requires integer arguments", stmt.line);
             ia.data(size, v);
           }
