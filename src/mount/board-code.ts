@@ -25,6 +25,7 @@ class _TspyLink:
         self.p = select.poll()
         self.p.register(self.i, select.POLLIN)
         self.b4 = bytearray(4)
+        self.intr = False
         self.m4 = memoryview(self.b4)
     def send(self, cmd, layout, args):
         out = bytearray(self.head)
@@ -57,12 +58,18 @@ class _TspyLink:
                 self.i.readinto(self.b4, 1)
                 if self.b4[0] == 0x18:
                     return self.s32()
+                if self.b4[0] == 3:
+                    # Ctrl-C typed while Ctrl-C was off: raised once this request is done.
+                    self.intr = True
             raise OSError(5)
         except:
             self.end()
             raise
     def end(self):
         micropython.kbd_intr(3)
+        if self.intr:
+            self.intr = False
+            raise KeyboardInterrupt
     def wait(self):
         if not self.p.poll(self.wait_ms):
             raise OSError(110)

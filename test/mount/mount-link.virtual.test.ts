@@ -197,3 +197,19 @@ describe("mount on the virtual board", () => {
     expect(r).toEqual({ out: "2\n2\n39\n17\n21\n", err: "" });
   });
 });
+
+describe("Ctrl-C while mounted", () => {
+  it("stops a program that keeps reading through the mount (KeyboardInterrupt, the board stays usable)", async () => {
+    const { repl, run } = await mount();
+    const done = repl.execRaw("while True:\n open('greet.py').read()\n", { timeoutMs: 20_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 3; i++) {
+      await repl.interrupt();
+      const settled = await Promise.race([done.then(() => true), new Promise((r) => setTimeout(() => r(false), 700))]);
+      if (settled) break;
+    }
+    const r = await done;
+    expect(r.stderr).toMatch(/KeyboardInterrupt/);
+    expect(await run("import greet\nprint(greet.WORD)")).toEqual({ out: "hello\n", err: "" });
+  });
+});
