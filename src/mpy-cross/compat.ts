@@ -1,4 +1,6 @@
-import { MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS } from "./qstr-pools-legacy.js";
+import {
+  CIRCUITPY_3_1_2_QSTRS, CIRCUITPY_4_1_2_QSTRS, CIRCUITPY_5_3_1_QSTRS, CIRCUITPY_6_3_0_QSTRS, MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS,
+} from "./qstr-pools-legacy.js";
 
 // What the back end does differently for each emulated MicroPython release. Each .mpy version is
 // produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
@@ -130,6 +132,14 @@ const CIRCUITPY_7_MESSAGES: Record<string, string> = {
   "'continue' outside loop": "'continue' outside loop",
   "invalid arch": "invalid architecture",
   "async for/with outside async function": "'await', 'async for' or 'async with' outside async function",
+};
+// 3.x - 6.x: MicroPython 1.9.4 inside, whose bytecode is 1.10's (.mpy 3), each build with its own qstr pool;
+// 6.x also compiles `await` through __await__ and marks async functions in the prelude flags.
+RELEASES["circuitpython-3.1.2"] = { ...RELEASES["1.10.0"], release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS };
+RELEASES["circuitpython-4.1.2"] = { ...RELEASES["circuitpython-3.1.2"], release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS };
+RELEASES["circuitpython-5.3.1"] = { ...RELEASES["circuitpython-4.1.2"], release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS };
+RELEASES["circuitpython-6.3.0"] = {
+  ...RELEASES["circuitpython-5.3.1"], release: "CircuitPython 6.3.0", qstrPool: CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await",
 };
 RELEASES["circuitpython-7.3.3"] = {
   ...RELEASES["1.18.0"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 7.3.3", messages: CIRCUITPY_7_MESSAGES,

@@ -9,7 +9,7 @@
 import { BuildKind, Pass, SetupBlockKind } from "./emitter.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
 import { encodeUint } from "./emit-bytecode.js";
-import { IdKind, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, SCOPE_FLAG_VARARGS, type Scope } from "./scope.js";
+import { CIRCUITPY_SIG_FLAG_ASYNC, IdKind, SCOPE_FLAG_ASYNC, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, SCOPE_FLAG_VARARGS, type Scope } from "./scope.js";
 import { LEGACY_BUILD_OPS, LEGACY_OP, LEGACY_SETUP_OPS, legacyBinaryOp, type OpTable } from "./opcodes-legacy.js";
 
 /** Marks the end of the cell list in front of the opcodes. */
@@ -31,7 +31,9 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
     encodeUint(this.codeInfo, nExc);
     // the whole flags byte: these releases also keep the native emitter's REFGLOBALS/HASCONSTS bits here
     const flags = this.compat.nativeScopeFlags ? scope.scopeFlags : scope.scopeFlags & ~(SCOPE_FLAG_REFGLOBALS | SCOPE_FLAG_HASCONSTS);
-    this.ci(legacyScopeFlags(flags));
+    // CircuitPython 6 marks an async def with its own bit (0x10, free there: its mpy-cross has no native emitter)
+    const async = this.compat.awaitProtocol === "dunder-await" && (scope.scopeFlags & SCOPE_FLAG_ASYNC) !== 0;
+    this.ci(legacyScopeFlags(flags) | (async ? CIRCUITPY_SIG_FLAG_ASYNC : 0));
     this.ci(scope.numPosArgs);
     this.ci(scope.numKwonlyArgs);
     this.ci(scope.numDefPosArgs);
