@@ -53,7 +53,10 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
     inputKind: "file" as const,
     optimize,
     smallIntBits,
-    release: MPY_VERSIONS[version].emulates,
+    // CircuitPython builds name their own front end; MicroPython's follow the release they reproduce
+    ...(MPY_VERSIONS[version].frontEnd !== undefined
+      ? { mpyVersion: MPY_VERSIONS[version].frontEnd }
+      : { release: MPY_VERSIONS[version].emulates }),
     // upstream makes the -s name a qstr before parsing, which decides whether an equal literal is interned
     internedNames: opts.sourceName !== undefined ? [opts.sourceName] : [],
   };

@@ -477,7 +477,7 @@ export class Lexer {
         if (c === CH_DOT || c === 0x6a || c === 0x4a) this.kind = Tok.FLOAT_OR_IMAG;
         this.text.byte(c);
         this.advance();
-      } else if (c === CH_UNDERSCORE) {
+      } else if (c === CH_UNDERSCORE && this.dialect.numberUnderscores) {
         this.advance();
       } else {
         break;

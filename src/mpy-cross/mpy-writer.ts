@@ -30,6 +30,8 @@ export interface MpyVersionInfo {
   backend?: string;
   /** First header byte: "M" for MicroPython and Pycopy, "C" for CircuitPython 7+. */
   magic?: "M" | "C";
+  /** The front end (parse-dialect.ts DIALECTS key) when it is not the one of `emulates` (CircuitPython). */
+  frontEnd?: string;
   /** What that release's `mpy-cross --version` says after "emitting mpy v" (default: the version key). */
   banner?: string;
 }
@@ -45,10 +47,10 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   cp10: { major: 6, sub: 3, releases: "CircuitPython 10.x", emulates: "1.27.0", backend: "circuitpython-10.2.1", magic: "C", banner: "6.3" },
   cp9: { major: 6, sub: 3, releases: "CircuitPython 9.x", emulates: "1.22.2", backend: "circuitpython-9.2.9", magic: "C", banner: "6.3" },
   cp8: { major: 5, sub: 0, releases: "CircuitPython 8.x", emulates: "1.18.0", backend: "circuitpython-8.2.10", magic: "C", banner: "5-CircuitPython" },
-  cp6: { major: 3, sub: 0, releases: "CircuitPython 6.x", emulates: "1.10.0", backend: "circuitpython-6.3.0", banner: "3" },
-  cp5: { major: 3, sub: 0, releases: "CircuitPython 5.x", emulates: "1.10.0", backend: "circuitpython-5.3.1", banner: "3" },
-  cp4: { major: 3, sub: 0, releases: "CircuitPython 4.x", emulates: "1.10.0", backend: "circuitpython-4.1.2", banner: "3" },
-  cp3: { major: 3, sub: 0, releases: "CircuitPython 3.x", emulates: "1.10.0", backend: "circuitpython-3.1.2", banner: "3" },
+  cp6: { major: 3, sub: 0, releases: "CircuitPython 6.x", emulates: "1.10.0", backend: "circuitpython-6.3.0", frontEnd: "cp6", banner: "3" },
+  cp5: { major: 3, sub: 0, releases: "CircuitPython 5.x", emulates: "1.10.0", backend: "circuitpython-5.3.1", frontEnd: "cp5", banner: "3" },
+  cp4: { major: 3, sub: 0, releases: "CircuitPython 4.x", emulates: "1.10.0", backend: "circuitpython-4.1.2", frontEnd: "cp4", banner: "3" },
+  cp3: { major: 3, sub: 0, releases: "CircuitPython 3.x", emulates: "1.10.0", backend: "circuitpython-3.1.2", frontEnd: "cp3", banner: "3" },
   cp7: { major: 5, sub: 0, releases: "CircuitPython 7.x", emulates: "1.18.0", backend: "circuitpython-7.3.3", magic: "C", banner: "5-CircuitPython" },
 };
 

@@ -3,7 +3,9 @@
 // 6.2 → 1.22.2, 6.1 → 1.20.0, 6 → 1.19.1, 5 → 1.18.0. Only front-end differences live here (tree shape,
 // literal values, accepted syntax); bytecode and container differences belong to the back end.
 import { MPY_CROSS_LONG_STATIC_QSTRS } from "./parse-qstrs.js";
-import { MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS } from "./qstr-pools-legacy.js";
+import {
+  CIRCUITPY_3_1_2_QSTRS, CIRCUITPY_4_1_2_QSTRS, CIRCUITPY_5_3_1_QSTRS, CIRCUITPY_6_3_0_QSTRS, MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS,
+} from "./qstr-pools-legacy.js";
 import { Tok } from "./tokens.js";
 
 export interface LexerDialect {
@@ -19,6 +21,8 @@ export interface LexerDialect {
   readonly rawFstrings: boolean;
   /** NEWLINE sits at the end of its line (1.22+); before, at the first token of the next line. */
   readonly newlineAtLineEnd: boolean;
+  /** `_` may separate digits in a number (MicroPython 1.10+; not CircuitPython 3). */
+  readonly numberUnderscores: boolean;
 }
 
 export interface ParserDialect {
@@ -27,7 +31,7 @@ export interface ParserDialect {
   /** `01` is an error, reported as base 0 (1.25+); before it read as decimal 1. */
   readonly rejectLeadingZeros: boolean;
   /** How float literals are rounded: 80-bit scaling (1.26+), or double arithmetic (earlier). */
-  readonly floatLiterals: "extended" | "double" | "double-1.19";
+  readonly floatLiterals: "extended" | "double" | "double-1.19" | "frac-mult";
   /** Big-int arithmetic results that fit come back as small ints (1.24+), so they can become leaves. */
   readonly normaliseBigIntResults: boolean;
   /** `const()` values other than ints count as constant true/false in `and`/`or`/`not` (1.20+). */
@@ -61,6 +65,7 @@ const V1_27: FrontEndDialect = {
   joinAdjacentFstrings: true,
   rawFstrings: true,
   newlineAtLineEnd: true,
+  numberUnderscores: true,
   floatFolding: true,
   rejectLeadingZeros: true,
   floatLiterals: "extended",
@@ -125,6 +130,17 @@ const V1_11: FrontEndDialect = {
 
 const V1_10: FrontEndDialect = { ...V1_11, release: "1.10.0", longStaticQstrs: longQstrsOf(MPY_CROSS_1_10_QSTRS) };
 
+// CircuitPython 3.x - 6.x (MicroPython 1.9.4 inside, with CircuitPython's own changes): 3.x still reads
+// float literals digit by digit (fraction digits times 0.1, 0.01, ... then one pow(10, exp)) and has no
+// `_` in numbers; 5.x and 6.x have f-strings.
+const CP_3: FrontEndDialect = {
+  ...V1_10, release: "CircuitPython 3.1.2", numberUnderscores: false, floatLiterals: "frac-mult",
+  longStaticQstrs: longQstrsOf(CIRCUITPY_3_1_2_QSTRS),
+};
+const CP_4: FrontEndDialect = { ...V1_10, release: "CircuitPython 4.1.2", longStaticQstrs: longQstrsOf(CIRCUITPY_4_1_2_QSTRS) };
+const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
+const CP_6: FrontEndDialect = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrs: longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
+
 /** Front-end behaviour per .mpy version (the mpy-cross release that writes it). */
 export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   "6.3": V1_27,
@@ -134,6 +150,10 @@ export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   "5": V1_18,
   "4": V1_11,
   "3": V1_10,
+  cp3: CP_3,
+  cp4: CP_4,
+  cp5: CP_5,
+  cp6: CP_6,
 };
 
 export const DEFAULT_DIALECT = V1_27;

@@ -197,8 +197,51 @@ function parseDecimalDouble(text: string, from: number, deferZeros: boolean): { 
   return { value, end: scanned.end };
 }
 
+/**
+ * CircuitPython 3.x (MicroPython 1.9.4's reader): integer digits accumulate as 10·v + d, each fraction
+ * digit adds d times a multiplier that starts at 0.1 and is multiplied by 0.1 per digit (both rounded
+ * each step), then the value is multiplied by pow(10, exp). No `_` between digits.
+ */
+function parseDecimalFracMult(text: string, from: number): { value: number; end: number } | null {
+  const top = text.length;
+  let i = from;
+  let value = 0;
+  let fracMult = 0.1;
+  let expVal = 0;
+  let state = 0; // 0: integer part, 1: fraction, 2: exponent
+  let expNeg = false;
+  while (i < top) {
+    const c = text.charCodeAt(i++);
+    if (c >= 0x30 && c <= 0x39) {
+      const dig = c - 0x30;
+      if (state === 2) expVal = 10 * expVal + dig;
+      else if (state === 1) {
+        value += dig * fracMult;
+        fracMult *= 0.1;
+      } else value = 10 * value + dig;
+    } else if (state === 0 && c === 0x2e) {
+      state = 1;
+    } else if (state !== 2 && (c | 0x20) === 0x65) {
+      state = 2;
+      if (i < top) {
+        if (text.charCodeAt(i) === 0x2b) i++;
+        else if (text.charCodeAt(i) === 0x2d) {
+          i++;
+          expNeg = true;
+        }
+      }
+      if (i === top) return null;
+    } else {
+      i--;
+      break;
+    }
+  }
+  if (expNeg) expVal = -expVal;
+  return { value: value * pow10(expVal), end: i };
+}
+
 /** Which release's float reading to reproduce. */
-export type FloatLiteralMode = "extended" | "double" | "double-1.19";
+export type FloatLiteralMode = "extended" | "double" | "double-1.19" | "frac-mult";
 
 /** FLOAT_OR_IMAG literal text → float or imaginary constant. */
 export function parseFloatLiteral(text: string, mode: FloatLiteralMode = "extended"): PyConstant {
@@ -206,7 +249,9 @@ export function parseFloatLiteral(text: string, mode: FloatLiteralMode = "extend
   let i = 0;
   while (i < top && isSpace(text.charCodeAt(i))) i++;
   const start = i;
-  const parsed = mode === "extended" ? parseDecimal(text, i) : parseDecimalDouble(text, i, mode === "double");
+  const parsed = mode === "extended" ? parseDecimal(text, i)
+    : mode === "frac-mult" ? parseDecimalFracMult(text, i)
+    : parseDecimalDouble(text, i, mode === "double");
   if (parsed === null) throw new NumberSyntaxError("invalid syntax for number");
   let { value, end } = parsed;
   let imag = false;
