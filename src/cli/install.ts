@@ -1,7 +1,7 @@
 // `tspy install`, `tspy upip install|pack|check`, `tspy mip install`: parse the words, pick the target
 // (the board through the raw REPL, or a local directory with -p), call src/upip, print a summary.
 import { promises as fs } from "node:fs";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseOrHelp, str, type CommandDef, type Parsed } from "../args/index.js";
 import { UsageError } from "../errors.js";
 import type { CliContext, CommandSpec } from "./command.js";
 import {
@@ -23,16 +23,6 @@ import {
   type Requirement,
   type StagedPackage,
 } from "../upip/index.js";
-
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
-function parse<const T extends Options>(cmd: string, args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true } as const);
-  } catch (err) {
-    throw new UsageError(`${cmd}: ${(err as Error).message.split("\n")[0]}`);
-  }
-}
 
 /** A spinner on a terminal, nothing otherwise; returns the status callback and a stop function. */
 async function spinner(ctx: CliContext, first: string): Promise<{ update: (t: string) => void; stop: () => void }> {
@@ -64,48 +54,68 @@ async function installStaged(
   return 0;
 }
 
-const INSTALL_ARGS = "[-p DIR | --target PATH] [-i INDEX]... [-r requirements.txt] PACKAGE[==VERSION]...";
-const MIP_ARGS = "[--target PATH] [--index URL] [--no-mpy] [-p DIR [--mpy 6.3]] NAME[@VERSION] | github:ORG/REPO[/PATH][@REF] | URL ...";
+const INSTALL_OPTIONS: CommandDef["options"] = [
+  { flags: ["-p"], key: "path", takes: "value", metavar: "DIR", help: "install into DIR on this computer instead of the board" },
+  { flags: ["--target"], key: "target", takes: "value", metavar: "PATH", help: "install into PATH on the board, or below DIR with -p (default: the board's first .../lib on sys.path)" },
+  { flags: ["-i", "--index"], key: "index", takes: "value", repeat: true, metavar: "URL", help: "index to ask (repeat to try several in order; default https://pypi.org/pypi)" },
+  { flags: ["-r"], key: "requirement", takes: "value", repeat: true, metavar: "FILE", help: "also install the packages listed in FILE" },
+];
 
-const USAGE: Record<string, string> = {
-  install: `usage: tspy install ${INSTALL_ARGS}
-Installs packages and their dependencies (from requires.txt) as upip would, from a PyPI-style index
-(JSON API, or a PEP 503 .../simple index), onto the board's lib directory or into a local directory.
-  -p DIR          install into DIR on this computer instead of the board
-  --target PATH   install into PATH on the board, or below DIR with -p (default: the board's first .../lib on sys.path)
-  -i, --index URL index to ask (repeat to try several in order; default https://pypi.org/pypi)
-  -r FILE         also install the packages listed in FILE`,
-  upip: `usage: tspy upip install ${INSTALL_ARGS}
-       tspy upip pack DIST.tar.gz [-o OUT.tar.gz]   keep what upip installs, recompress with a 4 KB window
-                                                  (in place, original kept as .orig, unless -o)
-       tspy upip check FILE.tar.gz...              can upip on a small board inflate and read it?`,
-  mip: `usage: tspy mip install ${MIP_ARGS}
-  --target PATH   install into PATH (default: the board's first .../lib on sys.path)
-  --index URL     mip index (default https://micropython.org/pi/v2)
-  --no-mpy        install .py sources instead of .mpy built for the board's .mpy version
-  -p DIR          install into DIR on this computer; --mpy VERSION picks .mpy builds for it`,
+const INSTALL_SUMMARY =
+  "Install packages and their dependencies (from requires.txt) as upip would, from a PyPI-style index\n" +
+  "(JSON API, or a PEP 503 .../simple index), onto the board's lib directory or into a local directory.";
+
+export const installDef: CommandDef = {
+  name: "install",
+  summary: INSTALL_SUMMARY,
+  usage: "[-p DIR | --target PATH] [-i INDEX]... [-r requirements.txt] PACKAGE[==VERSION]...",
+  options: INSTALL_OPTIONS,
 };
 
-function wantsHelp(args: string[]): boolean {
-  return args.includes("-h") || args.includes("--help");
-}
+export const upipDef: CommandDef = {
+  name: "upip",
+  summary: "upip's jobs: install packages, repack archives for small boards, check archives.",
+  usage: "install|pack|check ...",
+  subcommands: [
+    { ...installDef, name: "upip install" },
+    {
+      name: "upip pack",
+      summary: "Keep what upip installs and recompress with a 4 KB window (in place, original kept as .orig, unless -o).",
+      usage: "DIST.tar.gz [-o OUT.tar.gz]",
+      options: [{ flags: ["-o", "--output"], key: "output", takes: "value", metavar: "OUT", help: "write here instead of in place" }],
+      minPositionals: 1,
+      maxPositionals: 1,
+    },
+    { name: "upip check", summary: "Can upip on a small board inflate and read these archives?", usage: "FILE.tar.gz...", minPositionals: 1 },
+  ],
+};
 
-function showHelp(ctx: CliContext, which: string): number {
-  ctx.out.write(USAGE[which] + "\n");
-  return 0;
-}
+export const mipDef: CommandDef = {
+  name: "mip",
+  summary: "mip, as mpremote's `mip install`.",
+  usage: "install ...",
+  subcommands: [
+    {
+      name: "mip install",
+      summary: "Install packages from the mip index, GitHub or a URL, with their dependencies.",
+      usage: "[--target PATH] [--index URL] [--no-mpy] [-p DIR [--mpy 6.3]] NAME[@VERSION] | github:ORG/REPO[/PATH][@REF] | URL ...",
+      minPositionals: 1,
+      options: [
+        { flags: ["--target"], key: "target", takes: "value", metavar: "PATH", help: "install into PATH (default: the board's first .../lib on sys.path)" },
+        { flags: ["--index"], key: "index", takes: "value", metavar: "URL", help: "mip index (default https://micropython.org/pi/v2)" },
+        { flags: ["--no-mpy"], key: "no-mpy", help: "install .py sources instead of .mpy built for the board's .mpy version" },
+        { flags: ["-p"], key: "path", takes: "value", metavar: "DIR", help: "install into DIR on this computer" },
+        { flags: ["--mpy"], key: "mpy", takes: "value", metavar: "VERSION", help: "with -p: pick .mpy builds for this .mpy version" },
+      ],
+    },
+  ],
+};
 
-function usageError(cmd: string, which: string): UsageError {
-  return new UsageError(`${cmd}: ${USAGE[which]!.split("\n")[0]}`);
-}
+const list = (p: Parsed, key: string) => (p.values[key] as string[] | undefined) ?? [];
 
-async function upipInstall(cmd: string, args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse(cmd, args, {
-    path: { type: "string", short: "p" },
-    target: { type: "string" },
-    index: { type: "string", short: "i", multiple: true },
-    requirement: { type: "string", short: "r", multiple: true },
-  });
+async function upipInstall(cmd: string, a: Parsed, ctx: CliContext): Promise<number> {
+  const positionals = a.positionals;
+  const values = { path: str(a, "path"), target: str(a, "target"), index: a.values.index as string[] | undefined, requirement: list(a, "requirement") };
   const requests: Requirement[] = [];
   for (const p of positionals) {
     const req = parseRequirement(p);
@@ -120,7 +130,7 @@ async function upipInstall(cmd: string, args: string[], ctx: CliContext): Promis
     }
     requests.push(...parseRequirementsText(text));
   }
-  if (requests.length === 0) throw usageError(cmd, cmd === "install" ? "install" : "upip");
+  if (requests.length === 0) throw new UsageError(`${cmd}: no packages named; usage: tspy ${cmd} ${installDef.usage}`);
 
   // The target first: its free space bounds how far an archive may inflate.
   const target = await chooseTarget(ctx, values.path);
@@ -136,13 +146,11 @@ async function upipInstall(cmd: string, args: string[], ctx: CliContext): Promis
   return installStaged(ctx, target, installDir, packages);
 }
 
-async function upipPack(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse("upip pack", args, { output: { type: "string", short: "o" } });
-  if (positionals.length !== 1) throw new UsageError("upip pack: usage: tspy upip pack DIST.tar.gz [-o OUT.tar.gz]");
-  const input = positionals[0]!;
+async function upipPack(a: Parsed, ctx: CliContext): Promise<number> {
+  const input = a.positionals[0]!;
   const data = await readLocal("upip pack", input);
   const result = await packForUpip(data, input);
-  let output = values.output;
+  let output = str(a, "output");
   if (output === undefined) {
     // In place, keeping the original beside it, as sdist_upip did; never over an earlier original.
     const orig = `${input}.orig`;
@@ -163,9 +171,8 @@ async function upipPack(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
-async function upipCheck(args: string[], ctx: CliContext): Promise<number> {
-  const { positionals } = parse("upip check", args, {});
-  if (positionals.length === 0) throw new UsageError("upip check: usage: tspy upip check FILE.tar.gz...");
+async function upipCheck(a: Parsed, ctx: CliContext): Promise<number> {
+  const positionals = a.positionals;
   let status = 0;
   for (const file of positionals) {
     const data = await readLocal("upip check", file);
@@ -207,15 +214,9 @@ function parseMpyOption(text: string): MpyVersion {
   return { major: Number(m[1]), minor: Number(m[2] ?? 0), arch: 0 };
 }
 
-async function mipInstall(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse("mip install", args, {
-    target: { type: "string" },
-    index: { type: "string" },
-    "no-mpy": { type: "boolean" },
-    path: { type: "string", short: "p" },
-    mpy: { type: "string" },
-  });
-  if (positionals.length === 0) throw usageError("mip", "mip");
+async function mipInstall(a: Parsed, ctx: CliContext): Promise<number> {
+  const positionals = a.positionals;
+  const values = { target: str(a, "target"), index: str(a, "index"), "no-mpy": a.values["no-mpy"] === true, path: str(a, "path"), mpy: str(a, "mpy") };
   if (values.mpy !== undefined && values.path === undefined) throw new UsageError("mip: --mpy is for -p DIR; a board reports its own .mpy version");
   const specs = positionals.map(parseMipSpec);
   const target = await chooseTarget(ctx, values.path, values.mpy !== undefined ? parseMpyOption(values.mpy) : null);
@@ -235,9 +236,10 @@ export const installCommand: CommandSpec = {
   name: "install",
   summary: "install a package and its dependencies (upip-compatible)",
   greedy: true,
-  run(args, ctx) {
+  async run(args, ctx) {
     markActed(ctx);
-    return wantsHelp(args) ? Promise.resolve(showHelp(ctx, "install")) : upipInstall("install", args, ctx);
+    const a = parseOrHelp(installDef, args, ctx.out);
+    return a ? upipInstall("install", a, ctx) : 0;
   },
 };
 
@@ -246,13 +248,12 @@ export const upipCommand: CommandSpec = {
   summary: "upip: install | pack DIST.tar.gz | check FILE.tar.gz",
   greedy: true,
   async run(args, ctx) {
-    const [sub, ...rest] = args;
     markActed(ctx);
-    if (wantsHelp(args)) return showHelp(ctx, "upip");
-    if (sub === "install") return upipInstall("upip install", rest, ctx);
-    if (sub === "pack") return upipPack(rest, ctx);
-    if (sub === "check") return upipCheck(rest, ctx);
-    throw usageError("upip", "upip");
+    const a = parseOrHelp(upipDef, args, ctx.out);
+    if (!a) return 0;
+    const sub = a.sub!.name;
+    if (sub === "upip install") return upipInstall("upip install", a, ctx);
+    return sub === "upip pack" ? upipPack(a, ctx) : upipCheck(a, ctx);
   },
 };
 
@@ -261,10 +262,8 @@ export const mipCommand: CommandSpec = {
   summary: "mip install NAME[@VER] | github:org/repo | URL",
   greedy: true,
   async run(args, ctx) {
-    const [sub, ...rest] = args;
     markActed(ctx);
-    if (wantsHelp(args)) return showHelp(ctx, "mip");
-    if (sub === "install") return mipInstall(rest, ctx);
-    throw usageError("mip", "mip");
+    const a = parseOrHelp(mipDef, args, ctx.out);
+    return a ? mipInstall(a, ctx) : 0;
   },
 };

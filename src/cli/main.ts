@@ -241,12 +241,14 @@ function writeError(err: unknown, stderr: NodeJS.WritableStream): number {
   return 1;
 }
 
+const isHelpWord = (a: string) => a === "--help" || a === "-h";
+
 const helpCommand: CommandSpec = {
   name: "help",
   summary: "print help and exit",
   async run(args, ctx) {
-    if (args.length) throw new UsageError("help: takes no arguments (each command answers --help)");
-    ctx.out.write(helpText(loadShortcuts()));
+    if (args.length && !args.every(isHelpWord)) throw new UsageError("help: takes no arguments (each command answers --help)");
+    ctx.out.write(args.length ? "usage: tspy help\n\nPrint the list of commands (and your shortcuts) and exit.\n" : helpText(loadShortcuts()));
     (ctx as Session).acted = true;
     return 0;
   },
@@ -256,7 +258,7 @@ const versionCommand: CommandSpec = {
   name: "version",
   summary: "print tspy's version and exit",
   async run(args, ctx) {
-    if (args.length && !args.every((a) => a === "--help" || a === "-h")) throw new UsageError("version: takes no arguments");
+    if (args.length && !args.every(isHelpWord)) throw new UsageError("version: takes no arguments");
     ctx.out.write(args.length ? "usage: tspy version\n\nPrint tspy's version and exit.\n" : (await version()) + "\n");
     (ctx as Session).acted = true;
     return 0;
@@ -311,7 +313,7 @@ export async function main(argv: string[]): Promise<number> {
       if (status !== 0 || stopper.reason) break;
     }
     // mpremote: a chain that only chose a device (or resumed) opens the REPL.
-    if (status === 0 && !stopper.reason && !session.acted && segments.every((s) => ["connect", "resume", "mount"].includes(s.entry.names[0]))) {
+    if (status === 0 && !stopper.reason && !session.acted && segments.every((s) => ["connect", "resume", "mount"].includes(s.entry.names[0]) && !s.args.some(isHelpWord))) {
       const { replCommand } = await import("./repl.js");
       status = await replCommand.run([], session);
     }

@@ -1,6 +1,7 @@
 // `tspy pyboard …`: pyboard.py's command line, verbatim, so documented invocations work after `tspy`:
 //   tspy pyboard -d /dev/ttyACM0 -b 115200 -c "print(1)" script.py
 //   tspy pyboard -f cp main.py :main.py
+import { flag, helpFor, parse, str, type CommandDef } from "../args/index.js";
 import { UsageError } from "../errors.js";
 import { readLocalScript } from "./board.js";
 import type { CliContext, CommandSpec } from "./command.js";
@@ -19,43 +20,49 @@ interface PyboardArgs {
   files: string[];
 }
 
-const VALUED = new Set(["-d", "--device", "-b", "--baudrate", "-u", "--user", "-p", "--password", "-c", "--command", "-w", "--wait"]);
+/** pyboard.py's argparse options; short valued ones also glued (`-d/dev/ttyACM0`), as argparse allows. */
+export const pyboardDef: CommandDef = {
+  name: "pyboard",
+  summary: "Run scripts or filesystem commands with pyboard.py's command line.",
+  usage: "[-d DEVICE] [-b BAUDRATE] [-u USER] [-p PASSWORD] [-c COMMAND] [-w WAIT] [--follow|--no-follow] [-f CMD ARGS...] [FILES...]",
+  options: [
+    { flags: ["-d", "--device"], key: "device", takes: "value", glued: true, help: "the serial device or IP address of the board" },
+    { flags: ["-b", "--baudrate"], key: "baud", takes: "value", glued: true, metavar: "BAUDRATE", help: "the baud rate of the serial device" },
+    { flags: ["-u", "--user"], key: "user", takes: "value", glued: true, help: "the telnet login username" },
+    { flags: ["-p", "--password"], key: "password", takes: "value", glued: true, help: "the telnet login password" },
+    { flags: ["-c", "--command"], key: "command", takes: "value", glued: true, help: "program passed in as string" },
+    { flags: ["-w", "--wait"], key: "wait", takes: "value", glued: true, metavar: "SECONDS", help: "seconds to wait for USB connected board to become available" },
+    { flags: ["--soft-reset"], key: "softReset", help: "whether to perform a soft reset when connecting (default)" },
+    { flags: ["--no-soft-reset"], key: "softReset", set: false, help: "do not soft-reset when connecting" },
+    { flags: ["--follow"], key: "follow", help: "follow the output after running the scripts (default if no scripts given)" },
+    { flags: ["--no-follow"], key: "follow", set: false, help: "start the last script and return at once" },
+    { flags: ["--exclusive"], key: "exclusive", help: "open the serial device exclusively (always done)" },
+    { flags: ["--no-exclusive"], key: "exclusive", set: false, help: "accepted; tspy always opens exclusively" },
+    { flags: ["-f", "--filesystem"], key: "filesystem", help: "perform a filesystem action: cp, ls, cat, rm, mkdir, rmdir, touch" },
+  ],
+};
 
-export function parsePyboardArgs(args: string[]): PyboardArgs {
-  const p: PyboardArgs = { wait: 0, softReset: true, filesystem: false, files: [] };
-  for (let i = 0; i < args.length; i++) {
-    let a = args[i];
-    let value: string | undefined;
-    if (a.startsWith("--") && a.includes("=")) {
-      value = a.slice(a.indexOf("=") + 1);
-      a = a.slice(0, a.indexOf("="));
-    } else if (/^-[dbupcw]./.test(a)) {
-      value = a.slice(2); // argparse's -d/dev/ttyACM0 form
-      a = a.slice(0, 2);
-    }
-    if (VALUED.has(a)) {
-      value ??= args[++i];
-      if (value === undefined) throw new UsageError(`pyboard: ${a} needs a value`);
-    }
-    switch (a) {
-      case "-d": case "--device": p.device = value; break;
-      case "-b": case "--baudrate": p.baud = Number(value); break;
-      case "-u": case "--user": p.user = value; break;
-      case "-p": case "--password": p.password = value; break;
-      case "-c": case "--command": p.command = value; break;
-      case "-w": case "--wait": p.wait = Number(value); break;
-      case "--soft-reset": p.softReset = true; break;
-      case "--no-soft-reset": p.softReset = false; break;
-      case "--follow": p.follow = true; break;
-      case "--no-follow": p.follow = false; break;
-      case "--exclusive": case "--no-exclusive": break; // we always open exclusively
-      case "-f": case "--filesystem": p.filesystem = true; break;
-      default:
-        if (a.startsWith("-") && a !== "-" && !p.filesystem) throw new UsageError(`pyboard: unknown option ${a}`);
-        p.files.push(args[i]);
-    }
-  }
+export function parsePyboardArgs(args: string[]): PyboardArgs | null {
+  // With -f, everything from the filesystem verb on belongs to that verb (`-f cp -r dir :`).
+  const fIndex = args.findIndex((a) => a === "-f" || a === "--filesystem");
+  const verbAt = fIndex < 0 ? -1 : args.findIndex((a, i) => i > fIndex && !a.startsWith("-"));
+  const own = verbAt < 0 ? args : args.slice(0, verbAt);
+  const parsed = parse(pyboardDef, own);
+  if (parsed.help) return null;
+  const p: PyboardArgs = {
+    device: str(parsed, "device"),
+    baud: str(parsed, "baud") === undefined ? undefined : Number(str(parsed, "baud")),
+    user: str(parsed, "user"),
+    password: str(parsed, "password"),
+    command: str(parsed, "command"),
+    wait: Number(str(parsed, "wait") ?? 0),
+    softReset: flag(parsed, "softReset", true),
+    follow: parsed.values.follow === undefined ? undefined : flag(parsed, "follow"),
+    filesystem: flag(parsed, "filesystem"),
+    files: verbAt < 0 ? parsed.positionals : [...parsed.positionals, ...args.slice(verbAt)],
+  };
   if (p.baud !== undefined && !(Number.isInteger(p.baud) && p.baud > 0)) throw new UsageError("pyboard: -b needs a baud rate");
+  if (!(Number.isFinite(p.wait) && p.wait >= 0)) throw new UsageError("pyboard: -w needs a number of seconds");
   return p;
 }
 
@@ -77,6 +84,11 @@ export const pyboardCommand: CommandSpec = {
   greedy: true,
   async run(args, ctx: CliContext) {
     const p = parsePyboardArgs(args);
+    if (!p) {
+      ctx.out.write(helpFor(pyboardDef));
+      (ctx as Session).acted = true;
+      return 0;
+    }
     const s = ctx as Session;
     // pyboard.py's default device is /dev/ttyACM0 when neither -d nor the environment names one.
     if (p.device) await s.reconnect(p.device);

@@ -47,7 +47,8 @@ describe("tspy install / upip / mip", () => {
       [["install", "-p", dir], 2, /usage/],
       [["install", "--bogus", "x"], 2, /bogus/],
       [["mip", "install", "--index", index.mipIndex, "-p", dir, "nothing-here"], 1, /not found/],
-      [["upip", "frobnicate"], 2, /usage/],
+      [["upip", "frobnicate"], 2, /unknown command "frobnicate"/],
+      [["upip", "chek", "x.tar.gz"], 2, /did you mean `check`/],
     ] as const) {
       const r = await tspy([...args]);
       expect(r.status, args.join(" ")).toBe(status);
