@@ -2,45 +2,47 @@
 // them. The device is the board behind the raw REPL, or a mounted CIRCUITPY drive with --path DIR.
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { flag, parseOrHelp, str, type CommandDef, type OptionDef, type Parsed } from "../args/index.js";
 import { UsageError } from "../errors.js";
 import type { CliContext, CommandSpec } from "./command.js";
 import type { CircuitPythonInfo, CircuitPyDevice, CircupManager, Library, ModuleCompiler, ModuleStatus } from "../bundle/index.js";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
-const COMMON = {
-  path: { type: "string" },
-  bundle: { type: "string", multiple: true },
-  "cpy-version": { type: "string" },
-  offline: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies Options;
-
-const USAGE = `usage: tspy circup [--path DIR] [--bundle ZIP|URL|github:OWNER/REPO[@TAG]]... [--cpy-version V] [--offline] COMMAND
-  install NAME... [--py|--compile] [-r requirements.txt] [-U]   install modules and their dependencies into /lib
-          [--auto | --auto-file FILE]              ... and those code.py (or FILE) imports
-  list                                             installed modules, their versions, and which are out of date
-  update [NAME...] [--all]                         update out-of-date modules (--all: without asking)
-  uninstall NAME...                                remove modules from /lib
-  freeze [-r]                                      print NAME==VERSION for each module (-r: write requirements.txt)
-  show [MATCH]                                     list the modules the bundles offer
-  --path DIR      a mounted CIRCUITPY drive instead of the board on -d/--device
-  --bundle SRC    a bundle zip (NAME-py-TAG.zip, NAME-9.x-mpy-TAG.zip), a URL to one, or github:OWNER/REPO[@TAG];
-                  repeat for several (default: Adafruit's and the community bundle from GitHub)
-  --cpy-version V the board's CircuitPython version when boot_out.txt cannot tell
-  --offline       no network: github: bundles come from the cache of earlier downloads
-  --py            install .py sources instead of the .mpy build for the board's release
-  --compile       install the py bundle compiled here for the board's exact release (the default when
-                  no N.x-mpy bundle for the board is at hand)`;
-
-function parse<const T extends Options>(cmd: string, args: string[], extra: T) {
-  try {
-    return parseArgs({ args, options: { ...COMMON, ...extra }, allowPositionals: true, strict: true } as const);
-  } catch (err) {
-    throw new UsageError(`circup ${cmd}: ${(err as Error).message.split("\n")[0]!.replace(/\. To specify .*$/, ".")}`);
-  }
+/** One option of circup's table: a flag or a valued option, spelled `--KEY` unless `flags` says otherwise. */
+function value(key: string, takes: "value" | "flag", help: string, flags = [`--${key}`], extra: Partial<OptionDef> = {}): OptionDef {
+  return { flags, key, takes, help, ...extra };
 }
+
+export const circupDef: CommandDef = {
+  name: "circup",
+  summary: "CircuitPython library bundles, as circup handles them: on the board behind -d/--device, or a CIRCUITPY drive (--path).",
+  usage: "[--path DIR] [--bundle ZIP|URL|github:OWNER/REPO[@TAG]]... [--cpy-version V] [--offline] COMMAND",
+  options: [
+    value("path", "value", "a mounted CIRCUITPY drive instead of the board on -d/--device", ["--path"], { metavar: "DIR" }),
+    value("bundle", "value", "a bundle zip, a URL to one, or github:OWNER/REPO[@TAG]; repeat for several (default: Adafruit's and the community bundle)", ["--bundle"], { repeat: true, metavar: "SRC" }),
+    value("cpy-version", "value", "the board's CircuitPython version when boot_out.txt cannot tell", ["--cpy-version"], { metavar: "V" }),
+    value("offline", "flag", "no network: github: bundles come from the cache of earlier downloads"),
+  ],
+  subcommands: [
+    {
+      name: "circup install",
+      summary: "Install modules and their dependencies into /lib (--auto: those code.py imports).",
+      usage: "[--py|--compile] [-r requirements.txt] [-U] [--auto | --auto-file FILE] NAME...",
+      options: [
+        value("py", "flag", "install .py sources instead of the .mpy build for the board's release"),
+        value("compile", "flag", "install the py bundle compiled here for the board's exact release (the default when no N.x-mpy bundle for the board is at hand)"),
+        value("requirement", "value", "also install the modules listed in FILE", ["-r", "--requirement"], { repeat: true, metavar: "FILE" }),
+        value("upgrade", "flag", "upgrade modules that are already installed", ["-U", "--upgrade"]),
+        value("auto", "flag", "install the modules code.py imports", ["-a", "--auto"]),
+        value("auto-file", "value", "install the modules FILE (on the device) imports", ["--auto-file"], { metavar: "FILE" }),
+      ],
+    },
+    { name: "circup list", summary: "Installed modules, their versions, and which are out of date.", maxPositionals: 0 },
+    { name: "circup update", summary: "Update out-of-date modules (--all: without asking).", usage: "[--all] [NAME...]", options: [value("all", "flag", "update every out-of-date module without asking")] },
+    { name: "circup uninstall", summary: "Remove modules from /lib.", usage: "NAME...", minPositionals: 1 },
+    { name: "circup freeze", summary: "Print NAME==VERSION for each module (-r: write requirements.txt).", maxPositionals: 0, options: [value("requirement", "flag", "also write requirements.txt", ["-r", "--requirement"])] },
+    { name: "circup show", summary: "List the modules the bundles offer (those containing MATCH).", usage: "[MATCH]", maxPositionals: 1 },
+  ],
+};
 
 function markActed(ctx: CliContext): void {
   const s = ctx as CliContext & { acted?: boolean };
@@ -48,6 +50,10 @@ function markActed(ctx: CliContext): void {
 }
 
 type Common = { path?: string; bundle?: string[]; "cpy-version"?: string; offline?: boolean };
+
+function common(a: Parsed): Common {
+  return { path: str(a, "path"), bundle: a.values.bundle as string[] | undefined, "cpy-version": str(a, "cpy-version"), offline: flag(a, "offline") };
+}
 
 interface Connected {
   device: CircuitPyDevice;
@@ -108,15 +114,9 @@ async function readRequirementsFile(file: string): Promise<string[]> {
   }
 }
 
-async function install(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse("install", args, {
-    py: { type: "boolean" },
-    compile: { type: "boolean" },
-    requirement: { type: "string", short: "r", multiple: true },
-    upgrade: { type: "boolean", short: "U" },
-    auto: { type: "boolean", short: "a" },
-    "auto-file": { type: "string" },
-  });
+async function install(a: Parsed, ctx: CliContext): Promise<number> {
+  const positionals = a.positionals;
+  const values = { ...common(a), py: flag(a, "py"), compile: a.values.compile === true ? true : undefined, requirement: a.values.requirement as string[] | undefined, upgrade: flag(a, "upgrade"), auto: flag(a, "auto"), "auto-file": str(a, "auto-file") };
   const auto = values.auto === true || values["auto-file"] !== undefined;
   const names = [...positionals];
   for (const f of values.requirement ?? []) names.push(...(await readRequirementsFile(f)));
@@ -172,9 +172,8 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("").trimEnd());
 }
 
-async function list(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse("list", args, {});
-  if (positionals.length) throw new UsageError("circup list: takes no arguments");
+async function list(a: Parsed, ctx: CliContext): Promise<number> {
+  const values = common(a);
   const { manager, info } = await connect(ctx, values);
   const lib = await library(ctx, values, info.major);
   const statuses = await manager.list(lib);
@@ -210,8 +209,9 @@ async function ask(ctx: CliContext, question: string): Promise<boolean> {
   }
 }
 
-async function update(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse("update", args, { all: { type: "boolean" } });
+async function update(a: Parsed, ctx: CliContext): Promise<number> {
+  const positionals = a.positionals;
+  const values = { ...common(a), all: flag(a, "all") };
   const { manager, info } = await connect(ctx, values);
   const lib = await library(ctx, values, info.major);
   const interactive = process.stdin.isTTY === true;
@@ -228,17 +228,16 @@ async function update(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
-async function uninstall(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse("uninstall", args, {});
-  if (positionals.length === 0) throw new UsageError("circup uninstall: name at least one module");
+async function uninstall(a: Parsed, ctx: CliContext): Promise<number> {
+  const positionals = a.positionals;
+  const values = common(a);
   const { manager } = await connect(ctx, values);
   const { missing } = await manager.uninstall(positionals);
   return missing.length ? 1 : 0;
 }
 
-async function freeze(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse("freeze", args, { requirement: { type: "boolean", short: "r" } });
-  if (positionals.length) throw new UsageError("circup freeze: takes no arguments");
+async function freeze(a: Parsed, ctx: CliContext): Promise<number> {
+  const values = { ...common(a), requirement: flag(a, "requirement") };
   const { manager } = await connect(ctx, values);
   const lines = await manager.freezeLines();
   if (lines.length === 0) {
@@ -259,9 +258,9 @@ async function freeze(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
-async function show(args: string[], ctx: CliContext): Promise<number> {
-  const { values, positionals } = parse("show", args, {});
-  if (positionals.length > 1) throw new UsageError("circup show: at most one MATCH");
+async function show(a: Parsed, ctx: CliContext): Promise<number> {
+  const positionals = a.positionals;
+  const values = common(a);
   const lib = await library(ctx, values, null, true);
   const all = lib.names();
   const match = positionals[0]?.toLowerCase();
@@ -271,7 +270,7 @@ async function show(args: string[], ctx: CliContext): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, (args: string[], ctx: CliContext) => Promise<number>> = { install, list, update, uninstall, freeze, show };
+const SUBCOMMANDS: Record<string, (a: Parsed, ctx: CliContext) => Promise<number>> = { install, list, update, uninstall, freeze, show };
 
 export const circupCommand: CommandSpec = {
   name: "circup",
@@ -279,28 +278,8 @@ export const circupCommand: CommandSpec = {
   greedy: true,
   async run(args, ctx) {
     markActed(ctx);
-    // Options common to every subcommand may come before it: pull them out to find the subcommand word.
-    const before: string[] = [];
-    let i = 0;
-    for (; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === "-h" || a === "--help") {
-        ctx.out.write(USAGE + "\n");
-        return 0;
-      }
-      if (!a.startsWith("-")) break;
-      before.push(a);
-      if (["--path", "--bundle", "--cpy-version"].includes(a) && i + 1 < args.length) before.push(args[++i]!);
-    }
-    const sub = args[i];
-    if (sub === undefined || !SUBCOMMANDS[sub]) {
-      throw new UsageError(sub === undefined ? `circup: ${USAGE.split("\n")[0]}` : `circup: unknown command '${sub}' (install, list, update, uninstall, freeze, show)`);
-    }
-    const rest = [...before, ...args.slice(i + 1)];
-    if (rest.includes("-h") || rest.includes("--help")) {
-      ctx.out.write(USAGE + "\n");
-      return 0;
-    }
-    return SUBCOMMANDS[sub]!(rest, ctx);
+    const a = parseOrHelp(circupDef, args, ctx.out);
+    if (!a) return 0;
+    return SUBCOMMANDS[a.sub!.name.split(" ")[1]!]!(a, ctx);
   },
 };

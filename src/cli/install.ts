@@ -77,7 +77,7 @@ export const upipDef: CommandDef = {
   summary: "upip's jobs: install packages, repack archives for small boards, check archives.",
   usage: "install|pack|check ...",
   subcommands: [
-    { ...installDef, name: "upip install" },
+    { ...installDef, name: "upip install", summary: "Install packages and their dependencies, as upip would." },
     {
       name: "upip pack",
       summary: "Keep what upip installs and recompress with a 4 KB window (in place, original kept as .orig, unless -o).",
