@@ -8,6 +8,9 @@ import { loadCompiler, saveCodeCache } from "./load-compiler.js";
 export { CompileCache, defaultWorkers, loadCompiler };
 export type { BatchJob, CompileOutcome };
 
+/** The stack of the retry thread for deep sources (Node's default is under 1 MB). */
+const DEEP_STACK_MB = 512;
+
 export interface BatchOptions {
   /** Worker threads; 0 compiles on this thread. Default: by batch size and cores (defaultWorkers). */
   workers?: number;
@@ -39,6 +42,14 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions = {}): P
     const { compileOne } = await loadCompiler();
     compiled = todo.map((i) => compileOne(jobs[i].file, jobs[i].source, jobs[i].options));
     saveCodeCache();
+  }
+  // Deeply nested source (f(f(...3000...)), thousands of nested brackets) overflows the recursive
+  // parser and compiler stages on Node's default stack, where upstream's compiler still succeeds: those
+  // files get one more try on a thread with a stack large enough for the nesting upstream accepts.
+  const deep = compiled.flatMap((r, n) => (!r.ok && r.tooDeep ? [n] : []));
+  if (deep.length > 0) {
+    const again = await compileInWorkers(deep.map((n) => jobs[todo[n]]), 1, DEEP_STACK_MB);
+    deep.forEach((n, k) => (compiled[n] = again[k]));
   }
   todo.forEach((i, n) => {
     results[i] = compiled[n];

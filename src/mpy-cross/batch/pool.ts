@@ -25,7 +25,7 @@ export function defaultWorkers(files: number): number {
 }
 
 /** Compiles `jobs` on `workers` threads (at least 1); outcomes are returned in the order of `jobs`. */
-export async function compileInWorkers(jobs: BatchJob[], workers: number): Promise<CompileOutcome[]> {
+export async function compileInWorkers(jobs: BatchJob[], workers: number, stackSizeMb?: number): Promise<CompileOutcome[]> {
   // Loaded here, not at the top: a one-file compile never starts a thread and skips its cost (~4 ms).
   const { Worker: WorkerThread } = await import("node:worker_threads");
   const results: CompileOutcome[] = new Array(jobs.length);
@@ -47,7 +47,7 @@ export async function compileInWorkers(jobs: BatchJob[], workers: number): Promi
       w.postMessage({ index: i, file, source, options });
     };
     for (let n = 0; n < Math.max(1, Math.min(workers, jobs.length)); n++) {
-      const w = new WorkerThread(url);
+      const w = new WorkerThread(url, stackSizeMb ? { resourceLimits: { stackSizeMb } } : {});
       pool.push(w);
       w.on("message", (m: { index: number; outcome: CompileOutcome }) => {
         results[m.index] = m.outcome;
