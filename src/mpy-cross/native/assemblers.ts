@@ -5,6 +5,7 @@ import type { NativeAssembler } from "./asm.js";
 import type { BackendCompat } from "../compat.js";
 import { AsmX64 } from "./asm-x64.js";
 import { AsmThumb } from "./asm-thumb.js";
+import { AsmArm } from "./asm-arm.js";
 import { asmCompat, thumbAllowsArmv7m } from "./asm-compat.js";
 import { AsmXtensa } from "./asm-xtensa.js";
 
@@ -12,6 +13,7 @@ type Factory = (arch: NativeArch, compat: BackendCompat) => NativeAssembler;
 
 const FACTORIES: Partial<Record<AsmKind, Factory>> = {
   x64: () => new AsmX64(),
+  arm: () => new AsmArm(),
   thumb: (arch, compat) => {
     const ac = asmCompat(compat);
     return new AsmThumb({
