@@ -119,7 +119,10 @@ export class Session implements CliContext {
       this.rawRepl.inRawRepl = old.inRawRepl;
       this.rawRepl.pasteMode = old.pasteMode;
     }
+    // File access opened earlier (over the old layer, or FTP) is closed and opened again when next used.
+    const files = this.openedFiles;
     this.openedFiles = null;
+    if (files) await files.then((f) => f.close()).catch(() => undefined);
     return outer;
   }
 
