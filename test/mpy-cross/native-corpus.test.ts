@@ -16,6 +16,10 @@ const DIRS: Record<string, (stem: string) => boolean> = {
   "6.3-xtensa-emitnative": () => true,
   "6.3-xtensawin": () => true,
   "6.3-xtensawin-emitnative": () => true,
+  "6.2-xtensa": (s) => !s.startsWith("asmxtensa_"),
+  "6.2-xtensa-emitnative": () => true,
+  "6.1-xtensa": (s) => !s.startsWith("asmxtensa_"),
+  "6-xtensa": (s) => !s.startsWith("asmxtensa_"),
 };
 
 describe.runIf(root !== null)("native corpus: upstream bytes for xtensa, x86, rv32imc", () => {

@@ -2,6 +2,7 @@
 // per release, keyed like compat.ts). Only differences that change output bytes or error texts are here.
 import type { BackendCompat } from "../compat.js";
 import type { NativeArch } from "./arch.js";
+import type { XtensaGen } from "./asm-xtensa.js";
 
 export type XtensaInlineSet = "base" | "v127";
 
@@ -31,6 +32,8 @@ export interface AsmCompat {
   readonly inlineDataInts: "target-small" | "host-small" | "any";
   /** Which instructions the inline Xtensa assembler knows. */
   readonly xtensaInline: XtensaInlineSet;
+  /** Which release's Xtensa code generator (asm-xtensa.ts) to reproduce. */
+  readonly xtensaGen: XtensaGen;
   /** What the native emitter (py/emitnative.c) of the release does differently. */
   readonly emit: EmitNativeCompat;
 }
@@ -78,11 +81,11 @@ const EMIT_122: EmitNativeCompat = {
 const EMIT_119: EmitNativeCompat = { ...EMIT_122, nativeLocalsAreObjects: false, storeAttrConverts: false, subscrFreesIndexReg: false };
 
 const ROWS: Record<string, AsmCompat> = {
-  "1.27.0": { thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
-  "1.22.2": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.20.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.19.1": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
-  "1.18.0": { thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_119 },
+  "1.27.0": { xtensaGen: "v127", thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
+  "1.22.2": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.20.0": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.19.1": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
+  "1.18.0": { xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_119 },
 };
 
 export function asmCompat(compat: BackendCompat): AsmCompat {

@@ -60,8 +60,19 @@ const REGS_WIN: NativeRegs = {
 const SAVED_CALL0 = 5;
 const SAVED_WIN = 1;
 
+/**
+ * Which release's asmxtensa.c to reproduce: "v127" (1.27), "v119" (1.19-1.22: always a literal-table
+ * jump, branches only in their short form, no movi.n for constants, l32i/s32i "optimised" word access),
+ * "v118" (1.18: word access always through the narrow l32i.n/s32i.n).
+ */
+export type XtensaGen = "v127" | "v119" | "v118";
+
 /** Instruction encoders and the label-relative forms, shared by the native and the inline assembler. */
 export class XtensaEncoder extends AsmBase {
+  constructor(readonly gen: XtensaGen = "v127") {
+    super();
+  }
+
   /** Literals used by the last finished pass (laid out in front of the code in the next). */
   protected numConst = 0;
   protected curConst = 0;
@@ -128,6 +139,11 @@ export class XtensaEncoder extends AsmBase {
   /** Compare with zero and branch; forward or far targets: the inverted branch over a `j`. */
   bcczLabel(cond: number, reg: number, label: number): void {
     const [rel, backward] = this.branchRel(label);
+    if (this.gen !== "v127") {
+      // before 1.27: the 12-bit form only (upstream printed an error when it did not fit)
+      this.bccz(cond, reg, rel);
+      return;
+    }
     if (backward && fitsSigned(rel, 12)) {
       this.bccz(cond, reg, rel);
       return;
@@ -139,6 +155,10 @@ export class XtensaEncoder extends AsmBase {
 
   bccLabel(cond: number, a: number, b: number, label: number): void {
     const [rel, backward] = this.branchRel(label);
+    if (this.gen !== "v127") {
+      this.bcc(cond, a, b, rel);
+      return;
+    }
     if (backward && fitsSigned(rel, 8)) {
       this.bcc(cond, a, b, rel);
       return;
@@ -166,7 +186,7 @@ export class XtensaEncoder extends AsmBase {
 
   movRegI32Optimised(d: number, value: number): void {
     const v = value | 0;
-    if (v >= -32 && v <= 95) this.moviN(d, v);
+    if (this.gen === "v127" && v >= -32 && v <= 95) this.moviN(d, v);
     else if (fitsSigned(v, 12)) this.movi(d, v);
     else this.movRegI32(d, v);
   }
@@ -196,8 +216,8 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
   private readonly temp: number;
   private stackAdjust = 0;
 
-  constructor(readonly windowed: boolean) {
-    super();
+  constructor(readonly windowed: boolean, gen: XtensaGen = "v127") {
+    super(gen);
     this.regs = windowed ? REGS_WIN : REGS_CALL0;
     this.nlrSetjmp = windowed;
     // the nlr_buf_t word holding a12 (call0) or a4 (windowed)
@@ -215,7 +235,7 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
       this.s32iN(A0, A1, 0);
       return;
     }
-    if (this.numConst > 0) this.literalTable();
+    if (this.numConst > 0 || this.gen !== "v127") this.literalTable();
     this.stackAdjust = (((SAVED_CALL0 + numLocals) * WORD) + 15) & ~15;
     if (fitsSigned(-this.stackAdjust, 8)) {
       this.addi(A1, A1, -this.stackAdjust);
@@ -270,6 +290,7 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
     } else if (wordOff < 256) {
       this.l32i(d, base, wordOff);
     } else {
+      if (this.gen !== "v127") throw new XtensaRangeError("asm overflow");
       this.movRegI32Optimised(d, wordOff * 4);
       this.addN(d, base, d);
       this.l32iN(d, d, 0);
@@ -371,11 +392,21 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
   }
 
   loadRegRegOffset(dest: number, base: number, wordOffset: number): void {
-    this.loadOffset(dest, base, wordOffset, 2);
+    if (this.gen === "v118") this.l32iN(dest, base, wordOffset);
+    else if (this.gen === "v119") this.l32iOptimised(dest, base, wordOffset);
+    else this.loadOffset(dest, base, wordOffset, 2);
   }
 
   storeRegRegOffset(src: number, base: number, wordOffset: number): void {
-    this.storeOffset(src, base, wordOffset, 2);
+    if (this.gen === "v118") {
+      this.s32iN(src, base, wordOffset);
+    } else if (this.gen === "v119") {
+      if (wordOffset >= 0 && wordOffset < 16) this.s32iN(src, base, wordOffset);
+      else if (wordOffset >= 0 && wordOffset < 256) this.s32i(src, base, wordOffset);
+      else throw new XtensaRangeError("asm overflow");
+    } else {
+      this.storeOffset(src, base, wordOffset, 2);
+    }
   }
 
   /** l8ui/l16ui/l32i (size 0/1/2) with an offset in units of the access. */
@@ -415,7 +446,11 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
   load16RegReg(dest: number, base: number): void { this.loadOffset(dest, base, 0, 1); }
   load32RegReg(dest: number, base: number): void { this.loadOffset(dest, base, 0, 2); }
   load8RegRegOffset(dest: number, base: number, offset: number): void { this.loadOffset(dest, base, offset, 0); }
-  load16RegRegOffset(dest: number, base: number, offset: number): void { this.loadOffset(dest, base, offset, 1); }
+  load16RegRegOffset(dest: number, base: number, offset: number): void {
+    // before 1.27 a plain l16ui, its offset cut to 8 bits
+    if (this.gen !== "v127") this.op24(rri8(2, 1, base, dest, offset));
+    else this.loadOffset(dest, base, offset, 1);
+  }
   load32RegRegOffset(dest: number, base: number, offset: number): void { this.loadOffset(dest, base, offset, 2); }
   store8RegReg(src: number, base: number): void { this.storeOffset(src, base, 0, 0); }
   store16RegReg(src: number, base: number): void { this.storeOffset(src, base, 0, 1); }

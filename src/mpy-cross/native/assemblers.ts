@@ -21,8 +21,8 @@ const FACTORIES: Partial<Record<AsmKind, Factory>> = {
       v6mJump: ac.thumbV6mJump, bccW: ac.thumbBccW,
     });
   },
-  xtensa: () => new AsmXtensa(false),
-  xtensawin: () => new AsmXtensa(true),
+  xtensa: (_arch, compat) => new AsmXtensa(false, asmCompat(compat).xtensaGen),
+  xtensawin: (_arch, compat) => new AsmXtensa(true, asmCompat(compat).xtensaGen),
 };
 
 export function createAssembler(arch: NativeArch, compat: BackendCompat): NativeAssembler | null {
