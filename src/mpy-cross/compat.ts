@@ -5,6 +5,8 @@ import {
 // What the back end does differently for each emulated MicroPython release. Each .mpy version is
 // produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
 // below are the compiler/emitter/writer changes between those releases that change output bytes.
+import { OPCODES_MICROPYTHON, OPCODES_PYCOPY, type OpcodeDialect } from "./opcodes.js";
+
 export interface BackendCompat {
   /** Release whose mpy-cross this reproduces, e.g. "1.27.0" or "CircuitPython 8.2.10". */
   readonly release: string;
@@ -66,6 +68,8 @@ export interface BackendCompat {
   /** Syntax error texts this release words differently, keyed by MicroPython 1.27's text. A key of
    * the form "'break' outside loop" / "'continue' outside loop" splits upstream's shared message. */
   readonly messages: Readonly<Record<string, string>>;
+  /** Opcode numbers and forms that differ from MicroPython's (Pycopy's bytecode). */
+  readonly opcodes: OpcodeDialect;
   /** Line end of the traceback's translatable lines: CircuitPython's translation layer prints "\r\n". */
   readonly translatedNewline: "\n" | "\r\n";
 }
@@ -76,7 +80,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
-  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException",
+  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", opcodes: OPCODES_MICROPYTHON,
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -147,6 +151,11 @@ RELEASES["circuitpython-7.3.3"] = {
 RELEASES["circuitpython-8.2.10"] = { ...RELEASES["circuitpython-7.3.3"], release: "CircuitPython 8.2.10", floatFormat: "table-exact" };
 RELEASES["circuitpython-9.2.9"] = { ...RELEASES["1.22.2"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 9.2.9" };
 RELEASES["circuitpython-10.2.1"] = { ...RELEASES["1.27.0"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 10.2.1" };
+
+// Pycopy 3.6.1 (pfalcon/pycopy at v3.6.1; MicroPython 1.17 inside, plus Pycopy's own compiler and
+// bytecode changes): raise takes its argument count as a byte, so the yield and import-star opcodes
+// moved down; def/class/import names are stored with the *_CONST store opcodes.
+RELEASES["pycopy-3.6.1"] = { ...RELEASES["1.18.0"], release: "Pycopy 3.6.1", opcodes: OPCODES_PYCOPY, ifParenTupleIsConst: false };
 
 export const LATEST_COMPAT = RELEASES["1.27.0"];
 

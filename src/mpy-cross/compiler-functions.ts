@@ -150,12 +150,12 @@ function decorated(c: Compiler, pns: StructNode): void {
     scope = classdefHelper(c, body, opts.emitOptions);
   }
   for (let i = 0; i < decorators.length - numBuiltin; i++) c.emit.callFunction(1, 0, 0);
-  c.storeId(scope.simpleName);
+  c.storeId(scope.simpleName, true);
 }
 
 function funcdef(c: Compiler, pns: StructNode): Scope {
   const scope = funcdefHelper(c, pns, c.scopeCur.emitOptions);
-  c.storeId(scope.simpleName);
+  c.storeId(scope.simpleName, true);
   return scope;
 }
 
@@ -166,7 +166,7 @@ function lambdef(c: Compiler, pns: StructNode): void {
 
 function classdef(c: Compiler, pns: StructNode): void {
   const scope = classdefHelper(c, pns, c.scopeCur.emitOptions);
-  c.storeId(scope.simpleName);
+  c.storeId(scope.simpleName, true);
 }
 
 function asyncStmt(c: Compiler, pns: StructNode): void {

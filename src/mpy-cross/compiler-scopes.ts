@@ -79,9 +79,9 @@ export function compileScopeBody(c: Compiler, scope: Scope): void {
     const pns = scope.pn as StructNode;
     if (c.pass === Pass.Scope) scope.findOrAdd("__class__", IdKind.Local);
     c.loadId("__name__");
-    c.storeId("__module__");
+    c.storeId("__module__", true);
     emit.loadConstStr(idName(pns.nodes[0]));
-    c.storeId("__qualname__");
+    c.storeId("__qualname__", true);
     c.compileNode(pns.nodes[2]);
     const id = scope.find("__class__")!;
     if (id.kind === IdKind.Local) emit.loadConstTok(Tok.KW_NONE);

@@ -220,7 +220,7 @@ function importNameStmt(c: Compiler, pns: StructNode): void {
   c.applyToSingleOrList(pns.nodes[0], "dotted_as_names", (pn) => {
     c.emit.loadConstSmallInt(0);
     c.emit.loadConstTok(Tok.KW_NONE);
-    c.storeId(importName(c, pn));
+    c.storeId(importName(c, pn), true);
   });
 }
 
@@ -262,7 +262,7 @@ function importFromStmt(c: Compiler, pns: StructNode): void {
     const s = n as StructNode;
     const name = idName(s.nodes[0]);
     c.emit.importOp(name, ImportKind.From);
-    c.storeId(s.nodes[1] === null ? name : idName(s.nodes[1]));
+    c.storeId(s.nodes[1] === null ? name : idName(s.nodes[1]), true);
   }
   c.emit.popTop();
 }

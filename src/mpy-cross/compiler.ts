@@ -175,13 +175,13 @@ export class Compiler {
 
   // ---- identifiers ----
 
-  private idOp(ops: Emitter["loadId"], name: string): void {
+  private idOp(ops: Emitter["loadId"], name: string, isConst = false): void {
     const id = this.scopeCur.find(name);
     if (!id) throw new Error(`internal: identifier ${name} not in scope`);
     if (id.kind === IdKind.GlobalImplicit || id.kind === IdKind.GlobalImplicitAssigned) {
-      ops.global(name, GlobalOpKind.Name);
+      ops.global(name, GlobalOpKind.Name, isConst);
     } else if (id.kind === IdKind.GlobalExplicit) {
-      ops.global(name, GlobalOpKind.Global);
+      ops.global(name, GlobalOpKind.Global, isConst);
     } else if (id.kind === IdKind.Local) {
       ops.local(name, id.localNum, IdOpKind.Fast);
     } else {
@@ -194,9 +194,10 @@ export class Compiler {
     else this.idOp(this.emit.loadId, name);
   }
 
-  storeId(name: string): void {
+  /** `isConst`: the name is bound by def, class or import (Pycopy stores those with their own opcode). */
+  storeId(name: string, isConst = false): void {
     if (this.pass === Pass.Scope) this.scopeCur.idForModification(name, this.compat.assignedNamesCloseOver);
-    else this.idOp(this.emit.storeId, name);
+    else this.idOp(this.emit.storeId, name, isConst);
   }
 
   deleteId(name: string): void {

@@ -9,7 +9,7 @@ import {
 } from "./emitter.js";
 import { EmitCommon } from "./emit-common.js";
 import { IdKind, ID_FLAG_IS_PARAM, Scope, ScopeKind, SCOPE_FLAG_ALL_SIG, SCOPE_FLAG_ASYNC, CIRCUITPY_SIG_FLAG_ASYNC, SCOPE_FLAG_GENERATOR } from "./scope.js";
-import { Op, BinaryOp, UnaryOp, SMALL_INT_MULTI_EXCESS, SMALL_INT_MULTI_NUM } from "./opcodes.js";
+import { Op, BinaryOp, UnaryOp, SMALL_INT_MULTI_EXCESS, SMALL_INT_MULTI_NUM, type OpName } from "./opcodes.js";
 import type { OpTable } from "./opcodes-legacy.js";
 import type { ConstObj } from "./constants.js";
 import { Tok } from "./tokens.js";
@@ -110,7 +110,10 @@ export class BytecodeEmitter implements Emitter {
         if (kind === IdOpKind.Fast && num <= 15) this.byte(-1, this.op.STORE_FAST_MULTI + num);
         else this.byteUint(-1, this.op.STORE_FAST_N + kind, num);
       },
-      global: (name, kind) => this.byteQstr(-1, this.op.STORE_NAME + kind, name),
+      global: (name, kind, isConst) => {
+        const constOp = this.compat.opcodes.storeNameConst;
+        this.byteQstr(-1, (isConst && constOp !== null ? constOp : this.op.STORE_NAME) + kind, name);
+      },
     };
     this.deleteId = {
       local: (_n, num, kind) => this.byteUint(0, this.op.DELETE_FAST + kind, num),
@@ -335,6 +338,8 @@ export class BytecodeEmitter implements Emitter {
 
   // ---- opcodes ----
 
+  /** An opcode's number: the firmware's own where it renumbered it (Pycopy), else this bytecode's. */
+  protected opcode(name: OpName): number { return this.compat.opcodes.renumbered[name] ?? this.op[name]; }
   /** SETUP_WITH / SETUP_EXCEPT / SETUP_FINALLY for a block kind. */
   protected setupOpcode(kind: SetupBlockKind): number { return this.op.SETUP_WITH + kind; }
   /** BUILD_TUPLE / LIST / MAP / SET / SLICE for a build kind. */
@@ -344,7 +349,7 @@ export class BytecodeEmitter implements Emitter {
 
   importOp(name: string, kind: ImportKind): void {
     const adj = kind === ImportKind.From ? 1 : -1;
-    if (kind === ImportKind.Star) this.byte(adj, this.op.IMPORT_STAR);
+    if (kind === ImportKind.Star) this.byte(adj, this.opcode("IMPORT_STAR"));
     else this.byteQstr(adj, this.op.IMPORT_NAME + kind, name);
   }
 
@@ -552,12 +557,18 @@ export class BytecodeEmitter implements Emitter {
   }
 
   raiseVarargs(nArgs: number): void {
-    this.byte(-nArgs, this.op.RAISE_LAST + nArgs);
+    const withCount = this.compat.opcodes.raiseWithCountByte;
+    if (withCount === null) {
+      this.byte(-nArgs, this.op.RAISE_LAST + nArgs);
+    } else {
+      this.byte(-nArgs, withCount);
+      this.raw(nArgs);
+    }
     this.deadCodeFollows();
   }
 
   yieldOp(kind: YieldKind): void {
-    this.byte(-kind, this.op.YIELD_VALUE + kind);
+    this.byte(-kind, this.opcode("YIELD_VALUE") + kind);
     this.scope.scopeFlags |= SCOPE_FLAG_GENERATOR;
   }
 

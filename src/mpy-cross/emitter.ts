@@ -32,7 +32,8 @@ export enum YieldKind { Value = 0, From = 1 }
 
 export interface IdOps {
   local(name: string, localNum: number, kind: IdOpKind): void;
-  global(name: string, kind: GlobalOpKind): void;
+  /** `isConst`: a store of a name that a def, class or import binds (only Pycopy tells these apart). */
+  global(name: string, kind: GlobalOpKind, isConst?: boolean): void;
 }
 
 export interface Emitter {

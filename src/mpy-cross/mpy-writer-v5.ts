@@ -3,7 +3,7 @@
 // used window) and its own table of argument names, constant objects and child raw codes.
 import type { RawCode } from "./raw-code.js";
 import type { ConstObj } from "./constants.js";
-import { staticQstrNumber } from "./static-qstrs.js";
+import { staticQstrNumber, STATIC_QSTRS } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
 import type { NumberReprs } from "./mpy-writer.js";
 import { utf8Bytes } from "./utf8.js";
@@ -51,12 +51,12 @@ class QstrWindow {
 export class V5Sink {
   readonly bytes: number[] = [];
   readonly window = new QstrWindow();
-  constructor(private readonly reprs: NumberReprs) {}
+  constructor(private readonly reprs: NumberReprs, private readonly staticQstrs: readonly string[] = STATIC_QSTRS) {}
   uint(n: number): void { encodeUint(this.bytes, n); }
   raw(data: Iterable<number>): void { for (const b of data) this.bytes.push(b); }
 
   qstr(q: string): void {
-    const n = staticQstrNumber(q);
+    const n = staticQstrNumber(q, this.staticQstrs);
     if (n !== undefined) {
       this.bytes.push(0, n & 0xff);
       return;
@@ -136,9 +136,13 @@ function writeRawCode(out: V5Sink, rc: RawCode): void {
   for (const child of rc.children) writeRawCode(out, child);
 }
 
-/** `magic` is the header's first byte ("M", or "C" for CircuitPython); `reprs` print float constants. */
-export function writeMpyV5(rc: RawCode, smallIntBits: number, target: { magic: number; reprs: NumberReprs; archCode?: number }): Uint8Array {
-  const out = new V5Sink(target.reprs);
+/** `magic` is the header's first byte ("M", or "C" for CircuitPython); `reprs` print float constants;
+ * `staticQstrs` is the firmware's numbered qstr list (MicroPython's unless given). */
+export function writeMpyV5(
+  rc: RawCode, smallIntBits: number,
+  target: { magic: number; reprs: NumberReprs; archCode?: number; staticQstrs?: readonly string[] },
+): Uint8Array {
+  const out = new V5Sink(target.reprs, target.staticQstrs ?? STATIC_QSTRS);
   // native code adds the arch (bits 2-7) to the feature flags
   out.raw([target.magic, 5, FEATURE_FLAGS | ((target.archCode ?? 0) << 2), smallIntBits]);
   out.uint(WINDOW_SIZE);

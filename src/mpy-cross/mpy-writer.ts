@@ -3,7 +3,7 @@
 import type { CompiledModule, RawCode } from "./raw-code.js";
 import type { ConstObj } from "./constants.js";
 import { complexRepr127, floatRepr127 } from "./float-format.js";
-import { staticQstrNumber } from "./static-qstrs.js";
+import { staticQstrNumber, PYCOPY_STATIC_QSTRS } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
 import { utf8Bytes } from "./utf8.js";
 import { writeMpyV5 } from "./mpy-writer-v5.js";
@@ -32,6 +32,8 @@ export interface MpyVersionInfo {
   magic?: "M" | "C";
   /** The front end (parse-dialect.ts DIALECTS key) when it is not the one of `emulates` (CircuitPython). */
   frontEnd?: string;
+  /** The firmware's numbered qstr list, when it is not MicroPython's (Pycopy). */
+  staticQstrs?: readonly string[];
   /** What that release's `mpy-cross --version` says after "emitting mpy v" (default: the version key). */
   banner?: string;
 }
@@ -51,6 +53,7 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   cp5: { major: 3, sub: 0, releases: "CircuitPython 5.x", emulates: "1.10.0", backend: "circuitpython-5.3.1", frontEnd: "cp5", banner: "3" },
   cp4: { major: 3, sub: 0, releases: "CircuitPython 4.x", emulates: "1.10.0", backend: "circuitpython-4.1.2", frontEnd: "cp4", banner: "3" },
   cp3: { major: 3, sub: 0, releases: "CircuitPython 3.x", emulates: "1.10.0", backend: "circuitpython-3.1.2", frontEnd: "cp3", banner: "3" },
+  pycopy: { major: 5, sub: 0, releases: "Pycopy 3.x", emulates: "1.18.0", backend: "pycopy-3.6.1", staticQstrs: PYCOPY_STATIC_QSTRS },
   cp7: { major: 5, sub: 0, releases: "CircuitPython 7.x", emulates: "1.18.0", backend: "circuitpython-7.3.3", magic: "C", banner: "5-CircuitPython" },
 };
 
@@ -170,7 +173,7 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   const v = MPY_VERSIONS[version];
   if (!v) throw new Error(`unsupported .mpy version ${version}`);
   const reprs = numberReprs(backendOf(v));
-  if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code });
+  if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code, staticQstrs: v.staticQstrs });
   if (v.major === 4 || v.major === 3) {
     const pool = backendOf(v).qstrPool;
     if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);

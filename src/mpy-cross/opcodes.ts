@@ -207,3 +207,21 @@ export function opcodeName(op: number): string {
   }
   return NAME_BY_OPCODE.get(op) ?? `INVALID_0x${op.toString(16).padStart(2, "0")}`;
 }
+
+/** Opcodes whose number or form a firmware changed from MicroPython's. */
+export interface OpcodeDialect {
+  /** Opcodes the firmware numbers differently (by name). */
+  readonly renumbered: Readonly<Partial<Record<OpName, number>>>;
+  /** raise: one opcode per argument count (RAISE_LAST + n), or this opcode followed by the count byte. */
+  readonly raiseWithCountByte: number | null;
+  /** STORE_NAME_CONST (STORE_GLOBAL_CONST = +1): a store of a def/class/import name, or null when the
+   * firmware has none and stores those like any other name. */
+  readonly storeNameConst: number | null;
+}
+
+export const OPCODES_MICROPYTHON: OpcodeDialect = { renumbered: {}, raiseWithCountByte: null, storeNameConst: null };
+
+/** Pycopy 3.x (its py/bc0.h): RAISE_VARARGS n at 0x60 frees 0x64-0x66 for the yields and import *. */
+export const OPCODES_PYCOPY: OpcodeDialect = {
+  renumbered: { YIELD_VALUE: 0x64, YIELD_FROM: 0x65, IMPORT_STAR: 0x66 }, raiseWithCountByte: 0x60, storeNameConst: 0x1d,
+};

@@ -29,10 +29,19 @@ export const STATIC_QSTRS: readonly string[] = [
 /** The highest static qstr number: anything above it lives in the file's own qstr data. */
 export const LAST_STATIC_QSTR = STATIC_QSTRS.length - 1;
 
-let byText: Map<string, number> | undefined;
+/** Pycopy 3.x (its py/makeqstrdata.py) numbers the same qstrs, but puts "__dir__" after "<module>". */
+export const PYCOPY_STATIC_QSTRS: readonly string[] = [
+  "<null>", "", "\n", " ", "*", "/", "<module>", "__dir__", ...STATIC_QSTRS.slice(8),
+];
 
-/** The static number of a qstr text, or undefined when it must be stored in the file. */
-export function staticQstrNumber(text: string): number | undefined {
-  if (!byText) byText = new Map(STATIC_QSTRS.map((s, i) => [s, i] as [string, number]).slice(1));
+const byTable = new Map<readonly string[], Map<string, number>>();
+
+/** The static number of a qstr text in `table` (default: MicroPython's), or undefined when it must be stored in the file. */
+export function staticQstrNumber(text: string, table: readonly string[] = STATIC_QSTRS): number | undefined {
+  let byText = byTable.get(table);
+  if (!byText) {
+    byText = new Map(table.map((s, i) => [s, i] as [string, number]).slice(1));
+    byTable.set(table, byText);
+  }
   return byText.get(text);
 }
