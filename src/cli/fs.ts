@@ -233,7 +233,8 @@ async function cp(f: FsFlags, ctx: CliContext): Promise<number> {
   const { progressBar } = await import("../fs/progress.js");
   // With `-` as the destination stdout carries the file's bytes alone: what cp says goes to stderr.
   const talk = dest === "-" ? ctx.err : ctx.out;
-  const prepare = f.compile ? await compilePrepare(ctx) : undefined;
+  const compiled: string[] = [];
+  const prepare = f.compile ? await compilePrepare(ctx, compiled) : undefined;
   for (const src of sources) {
     if (verbose) talk.write(`cp ${src} ${dest}\n`);
     const opts = {
@@ -246,6 +247,7 @@ async function cp(f: FsFlags, ctx: CliContext): Promise<number> {
     if (f.recursive) await copyRecursive(bfs, src, dest, sources.length > 1, opts);
     else await copyFile(bfs, src, dest, sources.length > 1, opts);
   }
+  await warnShadowed(bfs, compiled, ctx);
   return 0;
 }
 
@@ -302,8 +304,10 @@ async function sync(f: FsFlags, ctx: CliContext): Promise<number> {
   const { runSync } = await import("../fs/sync-run.js");
   const bfs = await boardFs(ctx);
   const { progressBar } = await import("../fs/progress.js");
-  const prepare = f.compile ? await compileSyncPrepare(ctx) : undefined;
-  await runSync(bfs, localDir, destArg.slice(1).replace(/\/+$/, ""), {
+  const compiled: string[] = [];
+  const prepare = f.compile ? await compileSyncPrepare(ctx, compiled) : undefined;
+  const destDir = destArg.slice(1).replace(/\/+$/, "");
+  await runSync(bfs, localDir, destDir, {
     prepare,
     delete: f.delete,
     dryRun: f.dryRun,
@@ -311,20 +315,31 @@ async function sync(f: FsFlags, ctx: CliContext): Promise<number> {
     progress: () => progressBar(ctx.out),
     signal: ctx.signal,
   });
+  if (!f.dryRun) {
+    const { joinBoard } = await import("../fs/paths.js");
+    await warnShadowed(bfs, compiled.map((p) => (destDir ? joinBoard(destDir, p) : p)), ctx);
+  }
   return 0;
 }
 
 /** cp --compile: .py files bound for the board become .mpy for it (none when it takes only sources). */
-async function compilePrepare(ctx: CliContext) {
+async function compilePrepare(ctx: CliContext, written: string[]) {
   const [{ copyTarget }, { cpPrepare }] = await Promise.all([import("./compile-on-copy.js"), import("../compile/for-board.js")]);
   const target = await copyTarget(ctx);
-  return target ? cpPrepare(target) : undefined;
+  return target ? cpPrepare(target, written) : undefined;
 }
 
-async function compileSyncPrepare(ctx: CliContext) {
+async function compileSyncPrepare(ctx: CliContext, written: string[]) {
   const [{ copyTarget }, { syncPrepare }] = await Promise.all([import("./compile-on-copy.js"), import("../compile/for-board.js")]);
   const target = await copyTarget(ctx);
-  return target ? syncPrepare(target, (p) => fs.readFileSync(p)) : undefined;
+  return target ? syncPrepare(target, (p) => fs.readFileSync(p), written) : undefined;
+}
+
+/** After a compiled copy: sources left beside the new .mpy files would still be the ones imported. */
+async function warnShadowed(bfs: BoardFiles, written: string[], ctx: CliContext): Promise<void> {
+  if (written.length === 0) return;
+  const { warnShadowed } = await import("./compile-on-copy.js");
+  await warnShadowed(bfs, written, ctx);
 }
 
 function spec(name: string, summary: string): CommandSpec {

@@ -52,22 +52,24 @@ function oneLine(file: string, message: string): string {
   return line ? `${file}, line ${line}: ${last}` : last;
 }
 
-/** The `cp` hook: a .py bound for the board is written as the .mpy of the same name. */
-export function cpPrepare(target: MpyTarget) {
+/** The `cp` hook: a .py bound for the board is written as the .mpy of the same name (listed in `written`). */
+export function cpPrepare(target: MpyTarget, written: string[] = []) {
   return async (src: string, dest: string, data: Buffer): Promise<{ dest: string; data: Uint8Array }> => {
     if (!isCompiled(path.basename(src)) || !isCompiled(path.posix.basename(dest))) return { dest, data };
     const boardPath = dest.slice(1).replace(/^\/+/, "");
     const [mpy] = await compileForBoard(target, [{ file: src, source: data, boardName: boardPath }]);
+    written.push(compiledName(dest.slice(1)));
     return { dest: ":" + compiledName(dest.slice(1)), data: mpy! };
   };
 }
 
-/** The `sync` hook: the local listing with each compiled .py replaced by its .mpy (bytes and size). */
-export function syncPrepare(target: MpyTarget, readFile: (p: string) => Uint8Array) {
+/** The `sync` hook: the local listing with each compiled .py replaced by its .mpy (bytes and size; names in `written`). */
+export function syncPrepare(target: MpyTarget, readFile: (p: string) => Uint8Array, written: string[] = []) {
   return async (local: LocalFile[]): Promise<LocalFile[]> => {
     const chosen = local.filter((l) => !l.isDir && isCompiled(path.posix.basename(l.path)));
     const mpys = await compileForBoard(target, chosen.map((l) => ({ file: l.source!, source: readFile(l.source!), boardName: l.path })));
     const byPath = new Map(chosen.map((l, i) => [l.path, mpys[i]!]));
+    written.push(...chosen.map((l) => compiledName(l.path)));
     return local.map((l) => {
       const mpy = byPath.get(l.path);
       return mpy ? { ...l, path: compiledName(l.path), size: mpy.length, data: mpy } : l;

@@ -72,9 +72,13 @@ describe("compile-on-copy on MicroPython 1.27", () => {
     fs.appendFileSync(path.join(src, "mod.py"), "# a comment\n");
     r = await tspy(["-d", dev, "sync", "--compile", src, ":"]);
     expect(r.stdout).toContain("sync: 0 copied, 5 unchanged, 0 removed");
+    // A source left on the board beside its .mpy would still be imported first: one line says so
+    fs.writeFileSync(path.join(board, "mod.py"), "X = 0\n");
     fs.writeFileSync(path.join(src, "mod.py"), "X = 43\n");
     r = await tspy(["-d", dev, "sync", "--compile", src, ":", "+", "exec", "import mod; print(mod.X)"]);
     expect(r.stdout).toContain("sync: 1 copied, 4 unchanged, 0 removed");
+    expect(r.stderr).toBe("tspy: :mod.py is still on the board and is imported before :mod.mpy (tspy rm :mod.py to use the compiled one)\n");
+    r = await tspy(["-d", dev, "rm", ":mod.py", "+", "exec", "import mod; print(mod.X)"]);
     expect(r.stdout).toContain("43");
   });
 
