@@ -133,11 +133,14 @@ async function runFs(cmd: string, args: string[], ctx: CliContext): Promise<numb
     ctx.out.write(helpFor(fsDef(cmd)));
     return 0;
   }
-  const { FsError } = await import("../fs/errors.js");
+  const [{ FsError }, { DeviceError }] = await Promise.all([import("../fs/errors.js"), import("../raw-repl/errors.js")]);
   try {
     return await dispatch(cmd, f, ctx);
   } catch (e) {
     if (e instanceof FsError) throw e.forCommand(cmd);
+    // An exception other than OSError from the board's filesystem (a user VFS raising anything): mpremote
+    // heads the traceback with this line, and scripts that keep only the first line of stderr see it.
+    if (e instanceof DeviceError) throw new DeviceError(`tspy: Error with transport:\n${e.traceback}`, e.stdout);
     throw e;
   }
 }

@@ -225,11 +225,18 @@ async function mipInstall(a: Parsed, ctx: CliContext): Promise<number> {
   const spin = await spinner(ctx, "resolving");
   let packages: StagedPackage[];
   try {
+    // mpremote's progress lines: `Install SPEC` per package named, `Installing: PATH` per file, `Done`.
+    for (const p of positionals) ctx.out.write(`Install ${p}\n`);
     packages = await stageMip(specs, { ...(values.index ? { index: values.index } : {}), mpy, onStatus: spin.update });
   } finally {
     spin.stop();
   }
-  return installStaged(ctx, target, installDir, packages);
+  const report = await writeStaged(target, installDir, packages, (dest) => ctx.out.write(`Installing: ${dest}\n`));
+  const same = report.upToDate.reduce((n, k) => n + k, 0);
+  if (same) ctx.out.write(`(${same} file${same === 1 ? "" : "s"} already up to date)\n`);
+  for (const note of packages.flatMap((p) => p.notes)) ctx.out.write(`note: ${note}\n`);
+  ctx.out.write("Done\n");
+  return 0;
 }
 
 export const installCommand: CommandSpec = {

@@ -54,7 +54,8 @@ describe("tspy install / upip / mip", () => {
       expect(r.status, args.join(" ")).toBe(status);
       expect(r.stderr).toMatch(pattern);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
-      expect(r.stdout).toBe("");
+      // mip names what it is about to install first, as mpremote does; nothing else reaches stdout.
+      expect(r.stdout).toBe(args[0] === "mip" ? `Install ${args.at(-1)}\n` : "");
     }
     expect(await listTree(dir)).toEqual({});
   });
@@ -65,6 +66,7 @@ describe("tspy install / upip / mip", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(await listTree(dir)).toEqual({ "lib/ssd1306.py": "class SSD1306: pass\n" });
+    expect(r.stdout).toBe("Install ssd1306\nInstalling: /lib/ssd1306.py\nDone\n"); // mpremote's progress lines
   });
 
   it("upip pack repacks in place keeping the original; check tells the two apart", async () => {
