@@ -8,7 +8,7 @@ import { TspyError } from "../errors.js";
  * such errors have line 0 and print without the "File ..." lines. So do the OverflowErrors that constant
  * folding raised before 1.26.
  */
-export type CompileErrorKind = "SyntaxError" | "IndentationError" | "NotImplementedError" | "OverflowError" | "ViperTypeError";
+export type CompileErrorKind = "SyntaxError" | "IndentationError" | "NotImplementedError" | "OverflowError" | "ViperTypeError" | "MemoryError";
 
 export class CompileError extends TspyError {
   readonly kind: CompileErrorKind;

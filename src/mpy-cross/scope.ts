@@ -5,6 +5,7 @@
 import type { ParseNode, StructNode } from "./parse-tree.js";
 import type { RawCode } from "./raw-code.js";
 
+import { CompileError } from "./compile-error.js";
 import { NativeType, nativeTypeFromName } from "./native/types.js";
 
 export enum ScopeKind {
@@ -55,6 +56,15 @@ export const SCOPE_FLAG_ASYNC = 0x10000;
 /** CircuitPython's MP_SCOPE_FLAG_ASYNC, the fifth signature bit of its prelude. */
 export const CIRCUITPY_SIG_FLAG_ASYNC = 0x10;
 
+/**
+ * Upstream mpy-cross compiles in a fixed heap (2 MB on a 64-bit host) and a scope's id table is one
+ * block in it: with short names the heap runs out between 21000 identifiers in one scope (compiled)
+ * and 23000 (MemoryError), measured with upstream 1.27. tspy stops at the same point, at once,
+ * instead of modelling the heap (or spending a minute on 70000 locals to produce a file upstream
+ * would not).
+ */
+export const MAX_SCOPE_IDS = 22000;
+
 export interface IdInfo {
   kind: IdKind;
   flags: number;
@@ -95,6 +105,8 @@ export class Scope {
   stackSize = 0;
   excStackSize = 0;
   readonly ids: IdInfo[] = [];
+  /** The same identifiers by name: a scope with tens of thousands of names is looked up in O(1). */
+  private readonly byName = new Map<string, IdInfo>();
 
   constructor(kind: ScopeKind, pn: ParseNode, parent: Scope | null, emitOptions: number) {
     this.kind = kind;
@@ -111,15 +123,19 @@ export class Scope {
   }
 
   find(name: string): IdInfo | undefined {
-    for (const id of this.ids) if (id.name === name) return id;
-    return undefined;
+    return this.byName.get(name);
   }
 
   findOrAdd(name: string, kind: IdKind): IdInfo {
     const found = this.find(name);
     if (found) return found;
+    if (this.ids.length >= MAX_SCOPE_IDS) {
+      // Upstream grows a scope's id table 6 entries at a time, 16 bytes each on a 64-bit host.
+      throw new CompileError("MemoryError", `memory allocation failed, allocating ${(this.ids.length + 6) * 16} bytes`, "", 0);
+    }
     const id: IdInfo = { kind, flags: 0, localNum: 0, name };
     this.ids.push(id);
+    this.byName.set(name, id);
     return id;
   }
 

@@ -15,6 +15,7 @@ const CASES: [string, string, string][] = [
   ["dicts-3000", "/tmp/n2.py", "x = " + "{1:".repeat(3000) + "1" + "}".repeat(3000)],
   ["lists-5000", "/tmp/n3.py", "x = " + "[".repeat(5000) + "]".repeat(5000)],
   ["power-5000", "/tmp/n4.py", "x = 2" + "**2".repeat(5000)],
+  ["locals-5000", "/tmp/l5000.py", "def f():\n" + Array.from({ length: 5000 }, (_, i) => `    v${i} = 1\n`).join("")],
 ];
 
 let dir: string;
@@ -23,6 +24,15 @@ beforeAll(async () => {
 });
 
 describe("deeply nested source", () => {
+  it("70000 locals in one function: upstream's MemoryError line, not a minute of work", async () => {
+    const src = path.join(dir, "locals.py");
+    fs.writeFileSync(src, "def f():\n" + Array.from({ length: 70000 }, (_, i) => `    v${i} = 1\n`).join("") + "\n");
+    const r = await tspy(["mpy-cross", "-o", path.join(dir, "locals.mpy"), src]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^MemoryError: memory allocation failed, allocating \d+ bytes\n$/);
+    expect(fs.existsSync(path.join(dir, "locals.mpy"))).toBe(false);
+  });
+
   for (const [name, sourceName, text] of CASES) {
     it(`${name}: compiles to upstream's bytes`, async () => {
       const src = path.join(dir, `${name}.py`);
