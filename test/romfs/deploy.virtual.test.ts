@@ -114,6 +114,17 @@ describe("romfs on the virtual board", () => {
     expect(r.status).toBe(0);
   });
 
+  it("deploy on firmware without ROMFS: the image is built, then one error line", async () => {
+    const src = path.join(work, "..", `${path.basename(work)}-src`);
+    fs.mkdirSync(src, { recursive: true });
+    fs.writeFileSync(path.join(src, "a.txt"), "a");
+    const r = await tspy(["-d", `virtual:${work}`, "romfs", "deploy", src]);
+    fs.rmSync(src, { recursive: true, force: true });
+    expect(lf(r.stdout)).toBe(`Building romfs filesystem, source directory: ${src}/\n/\n\\-- a.txt\nImage size is 16 bytes\n`);
+    expect(r.stderr).toBe("tspy: ROMFS is not enabled on this device\n");
+    expect(r.status).toBe(1);
+  });
+
   it("deploys into a memoryview partition (erase, write, finish) and query reads it back", async () => {
     const repl = await board(MEMORYVIEW_PARTITION);
     const img = image(6000);
