@@ -22,6 +22,9 @@ export class UsageError extends TspyError {
 /** The link to a board failed: no such port, busy, permission, connection refused, link lost. */
 export class TransportError extends TspyError {}
 
+/** The link has no DTR/RTS to set (a pty, a network bridge): resets through them cannot happen. */
+export class NoModemLinesError extends TransportError {}
+
 /** Nothing (or not the expected thing) arrived in time. `message` says what was awaited. */
 export class TimeoutError extends TransportError {}
 

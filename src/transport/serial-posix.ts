@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { TransportError } from "../errors.js";
+import { NoModemLinesError, TransportError } from "../errors.js";
 import { BufferedStream, type ModemSignals } from "./byte-stream.js";
 
 /** The part of the addon's surface this file uses (see bindings-cpp's src/serialport.cpp). */
@@ -148,8 +148,10 @@ export class PosixSerialStream extends BufferedStream {
     // The addon sets every line at once; unnamed lines take the usual idle state (asserted).
     const flags = { brk: false, cts: false, dsr: false, lowLatency: false, dtr: signals.dtr ?? true, rts: signals.rts ?? true };
     await callNative((cb) => this.native.set(this.fd, flags, cb)).catch((e: Error) => {
-      const noLines = /Inappropriate ioctl|ENOTTY/i.test(e.message);
-      throw new TransportError(`${this.description}: ${noLines ? "this port has no DTR/RTS lines (a pty or a network bridge?)" : e.message}`);
+      if (/Inappropriate ioctl|ENOTTY/i.test(e.message)) {
+        throw new NoModemLinesError(`${this.description}: this port has no DTR/RTS lines (a pty or a network bridge?)`);
+      }
+      throw new TransportError(`${this.description}: ${e.message}`);
     });
   }
 

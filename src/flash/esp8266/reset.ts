@@ -3,6 +3,7 @@
 // the serial loader). Links without modem lines (TCP) skip these silently; ports whose driver
 // refuses them (ptys, some bridges) get one warning and no reset.
 import type { ByteStream, ModemSignals } from "../../transport/byte-stream.js";
+import { NoModemLinesError } from "../../errors.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -13,6 +14,8 @@ export function canReset(stream: ByteStream): boolean {
 }
 
 function isUnsupported(e: unknown): boolean {
+  if (e instanceof NoModemLinesError) return true;
+  // Other transports' drivers word it their own way.
   return /inappropriate ioctl|ENOTTY|EINVAL|not supported|invalid argument/i.test(String((e as Error)?.message ?? e));
 }
 
