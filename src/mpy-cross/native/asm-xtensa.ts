@@ -168,6 +168,37 @@ export class XtensaEncoder extends AsmBase {
     this.j(rel - 3);
   }
 
+  /** bbci/bbsi (condition 6/14): branch on one bit, 8-bit displacement only. */
+  bitBranchLabel(reg: number, bit: number, label: number, cond: number): void {
+    const rel = (this.labelDest(label) - this.offset - 4) | 0;
+    this.checkRange(fitsSigned(rel, 8), "bit_branch");
+    this.op24(rri8(7, cond | ((bit >> 4) & 1), reg, bit & 0xf, rel));
+  }
+
+  /** call0 to a label, which (like the call) must be word-aligned. */
+  call0Label(label: number): void {
+    const dest = this.labelDest(label);
+    const rel = (dest - this.offset - 3) | 0;
+    if (this.emitting) {
+      if ((dest & 3) !== 0) throw new XtensaRangeError("ERROR: call0 target not word-aligned");
+      if ((rel & 3) !== 0) throw new XtensaRangeError("ERROR: call0 location not word-aligned");
+    }
+    this.checkRange(fitsSigned(rel, 18), "call0");
+    this.call0(rel);
+  }
+
+  /** l32r from a labelled word, which must lie before the instruction. */
+  l32rLabel(reg: number, label: number): void {
+    const dest = this.labelDest(label);
+    const rel = (dest - this.offset) | 0;
+    if (this.emitting) {
+      if ((dest & 3) !== 0) throw new XtensaRangeError("ERROR: l32r target not word-aligned");
+      if ((rel & 3) !== 0) throw new XtensaRangeError("ERROR: l32r location not word-aligned");
+    }
+    this.checkRange(fitsSigned(rel, 18) && rel < 0, "l32r");
+    this.l32rTo(reg, this.offset, dest);
+  }
+
   /** Upstream raises this RuntimeError in its emit pass only. */
   protected checkRange(ok: boolean, what: string): void {
     if (this.emitting && !ok) throw new XtensaRangeError(`ERROR: xtensa ${what} out of range`);

@@ -11,6 +11,7 @@ import { extractList, isId, isSmallInt } from "../parse-node.js";
 import { NativeType } from "./types.js";
 import { asmCompat, type AsmCompat } from "./asm-compat.js";
 import { InlineThumb } from "./inline-thumb.js";
+import { InlineXtensa } from "./inline-xtensa.js";
 import { PendingTypedError } from "../compile-error.js";
 
 /** What the driver asks of an arch's inline assembler (upstream's emit_inline_asm_method_table_t). */
@@ -62,6 +63,7 @@ function createInlineAssembler(c: Compiler): InlineAssembler {
   const ac = asmCompat(c.compat);
   switch (arch.inlineAsm) {
     case "thumb": return new InlineThumb(arch, ac);
+    case "xtensa": return new InlineXtensa(ac);
     default: throw new PendingTypedError("NotImplementedError", `inline ${arch.inlineAsm} assembler not available in tspy yet`);
   }
 }
