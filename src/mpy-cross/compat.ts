@@ -68,6 +68,17 @@ export interface BackendCompat {
   /** Syntax error texts this release words differently, keyed by MicroPython 1.27's text. A key of
    * the form "'break' outside loop" / "'continue' outside loop" splits upstream's shared message. */
   readonly messages: Readonly<Record<string, string>>;
+  /** `a, b = c, d` (and 3 items) is compiled without a tuple (MICROPY_COMP_DOUBLE_TUPLE_ASSIGN; Pycopy: off). */
+  readonly doubleTupleAssign: boolean;
+  /** How *args is put after the other parameters: swapped with the last plain one (MicroPython), or moved
+   * behind it with the ones between shifting up (Pycopy, to match pycopy-lib's compiler). */
+  readonly starParamPlacement: "swap" | "move";
+  /** Pycopy: no jump to the end after the last elif body when there is no else (it would be the next label). */
+  readonly noJumpAfterLastElif: boolean;
+  /** Pycopy: `a if True else b` (a constant condition) compiles only the branch taken. */
+  readonly constIfExpr: boolean;
+  /** A lambda that yields returns None, not its expression's value (MicroPython; not Pycopy). */
+  readonly generatorLambdaReturnsNone: boolean;
   /** Opcode numbers and forms that differ from MicroPython's (Pycopy's bytecode). */
   readonly opcodes: OpcodeDialect;
   /** Line end of the traceback's translatable lines: CircuitPython's translation layer prints "\r\n". */
@@ -81,6 +92,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
   awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", opcodes: OPCODES_MICROPYTHON,
+  doubleTupleAssign: true, starParamPlacement: "swap", noJumpAfterLastElif: false, constIfExpr: false, generatorLambdaReturnsNone: true,
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -155,7 +167,9 @@ RELEASES["circuitpython-10.2.1"] = { ...RELEASES["1.27.0"], ...CIRCUITPY_DEFAULT
 // Pycopy 3.6.1 (pfalcon/pycopy at v3.6.1; MicroPython 1.17 inside, plus Pycopy's own compiler and
 // bytecode changes): raise takes its argument count as a byte, so the yield and import-star opcodes
 // moved down; def/class/import names are stored with the *_CONST store opcodes.
-RELEASES["pycopy-3.6.1"] = { ...RELEASES["1.18.0"], release: "Pycopy 3.6.1", opcodes: OPCODES_PYCOPY, ifParenTupleIsConst: false };
+RELEASES["pycopy-3.6.1"] = { ...RELEASES["1.18.0"], release: "Pycopy 3.6.1", opcodes: OPCODES_PYCOPY, ifParenTupleIsConst: false,
+  doubleTupleAssign: false, starParamPlacement: "move", noJumpAfterLastElif: true, constIfExpr: true, generatorLambdaReturnsNone: false,
+};
 
 export const LATEST_COMPAT = RELEASES["1.27.0"];
 

@@ -17,6 +17,8 @@ function genericTuple(c: Compiler, pns: StructNode): void {
 
 function testIfExpr(c: Compiler, pns: StructNode): void {
   const ifElse = pns.nodes[1] as StructNode;
+  if (c.compat.constIfExpr && c.isConstTrue(ifElse.nodes[0])) return c.compileNode(pns.nodes[0]);
+  if (c.compat.constIfExpr && c.isConstFalse(ifElse.nodes[0])) return c.compileNode(ifElse.nodes[1]);
   const lFail = c.newLabel();
   const lEnd = c.newLabel();
   c.ifCond(ifElse.nodes[0], false, lFail);

@@ -43,7 +43,7 @@ export function compileScopeBody(c: Compiler, scope: Scope): void {
     }
     c.compileNode(pns.nodes[1]);
     // a generator lambda returns None, not the value of its expression
-    if (scope.scopeFlags & SCOPE_FLAG_GENERATOR) {
+    if (scope.scopeFlags & SCOPE_FLAG_GENERATOR && c.compat.generatorLambdaReturnsNone) {
       emit.popTop();
       emit.loadConstTok(Tok.KW_NONE);
     }

@@ -64,7 +64,7 @@ function plainAssign(c: Compiler, pns: StructNode, rhs: ParseNode): void {
     // 1.18 did not fold tuples: `a, b = 1, 2` was still a bare tuple display on the right
     rhs = constTupleAsDisplay(rhs.value.items, rhs.line, c.opts.smallIntBits);
   }
-  if (isStruct(rhs, "testlist_star_expr") && isStruct(lhs, "testlist_star_expr")) {
+  if (c.compat.doubleTupleAssign && isStruct(rhs, "testlist_star_expr") && isStruct(lhs, "testlist_star_expr")) {
     const n = lhs.nodes.length;
     if (n === rhs.nodes.length && (n === 2 || n === 3) && !lhs.nodes.some((x) => isStruct(x, "star_expr"))) {
       // a, b = c, d (and the 3-item form) without building a tuple
@@ -325,14 +325,16 @@ function ifStmt(c: Compiler, pns: StructNode): void {
       if (!(pns.nodes[2] === null && pns.nodes[3] === null) && !afterReturn(c)) emit.jump(lEnd);
       emit.labelAssign(lFail);
     }
-    for (const elif of extractList(pns.nodes[2], "if_stmt_elif_list")) {
+    const elifs = extractList(pns.nodes[2], "if_stmt_elif_list");
+    for (const [i, elif] of elifs.entries()) {
       const e = elif as StructNode;
+      const lastBeforeNoElse = c.compat.noJumpAfterLastElif && pns.nodes[3] === null && i === elifs.length - 1;
       if (c.isConstFalse(e.nodes[0])) continue;
       const lFail = c.newLabel();
       c.ifCond(e.nodes[0], false, lFail);
       c.compileNode(e.nodes[1]);
       if (c.isConstTrue(e.nodes[0])) break done;
-      if (!afterReturn(c)) emit.jump(lEnd);
+      if (!afterReturn(c) && !lastBeforeNoElse) emit.jump(lEnd);
       emit.labelAssign(lFail);
     }
     c.compileNode(pns.nodes[3]);

@@ -501,7 +501,7 @@ export class Compiler {
         this.compileScope(s, Pass.Scope);
         for (const id of s.ids) if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
       }
-      for (const s of this.scopes) s.finish();
+      for (const s of this.scopes) s.finish(this.compat.starParamPlacement);
       for (const s of this.scopes) {
         if (s.emitOptions === EmitOpt.Asm) {
           compileInlineAsmScope(this, s);

@@ -141,6 +141,9 @@ const CP_4: FrontEndDialect = { ...V1_10, release: "CircuitPython 4.1.2", longSt
 const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
 const CP_6: FrontEndDialect = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrs: longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
 
+// Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.
+const PYCOPY_3_6: FrontEndDialect = { ...V1_18, release: "Pycopy 3.6.1", fstrings: false };
+
 /** Front-end behaviour per .mpy version (the mpy-cross release that writes it). */
 export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   "6.3": V1_27,
@@ -154,6 +157,7 @@ export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   cp4: CP_4,
   cp5: CP_5,
   cp6: CP_6,
+  pycopy: PYCOPY_3_6,
 };
 
 export const DEFAULT_DIALECT = V1_27;

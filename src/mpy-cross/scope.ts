@@ -193,16 +193,19 @@ export class Scope {
    * globals of functions become explicit, cells follow the fast locals, and free variables (in the
    * parent's order) come first of all and count as positional args for the VM.
    */
-  finish(): void {
+  finish(starParamPlacement: "swap" | "move" = "swap"): void {
     if (this.scopeFlags & SCOPE_FLAG_VARARGS) {
       let lastPlainParam = -1;
       for (let i = this.ids.length - 1; i >= 0; i--) {
         const id = this.ids[i];
         if (id.flags & ID_FLAG_IS_STAR_PARAM) {
-          if (lastPlainParam >= 0) {
+          if (lastPlainParam >= 0 && starParamPlacement === "swap") {
             const t = this.ids[lastPlainParam];
             this.ids[lastPlainParam] = id;
             this.ids[i] = t;
+          } else if (lastPlainParam >= 0) {
+            this.ids.splice(i, 1);
+            this.ids.splice(lastPlainParam, 0, id);
           }
           break;
         } else if (lastPlainParam < 0 && id.flags === ID_FLAG_IS_PARAM) {

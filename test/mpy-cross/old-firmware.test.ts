@@ -10,13 +10,7 @@ const conformance = sharedPath("conformance", "old-firmware .mpy goldens");
 
 /** Corpus files whose output does not match yet, per version (what is left to reproduce). */
 const NOT_YET: Record<string, readonly string[]> = {
-  pycopy: [
-    "03_str_bytes_literals", "04_fstring_specs", "06_constfold", "08_binary_operators", "10_compare_chains",
-    "11_bool_logic", "13_call_star_kwargs", "15_closures_nonlocal", "18_generators", "19_yield_from",
-    "22_class_inheritance", "24_dunder_methods", "29_del_targets", "30_asserts", "31_slicing", "32_unpacking",
-    "38_long_function", "44_unicode_identifiers", "p03_operators", "p04_functions", "p08_classes", "p10_with",
-    "p12_unpacking",
-  ],
+  pycopy: [],
 };
 
 const OPTION_SETS: Record<string, { optimize?: number; sourceName?: string }> = {
