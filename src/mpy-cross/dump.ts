@@ -3,6 +3,7 @@
 // use to show where our output first departs from upstream's.
 import { readFile } from "node:fs/promises";
 import { OpFormat, Op } from "./opcodes.js";
+import { rawByteOf } from "./utf8.js";
 import { readMpy, MpyFormatError, SCOPE_FLAG, type MpyConst, type MpyFile, type RawCode, type Instruction } from "./mpy-reader.js";
 
 export interface DumpOptions {
@@ -189,6 +190,7 @@ function pyStr(s: string): string {
     else if (ch === "\r") body += "\\r";
     else if (ch === "\t") body += "\\t";
     else if (cp < 0x20 || cp === 0x7f) body += "\\x" + cp.toString(16).padStart(2, "0");
+    else if (rawByteOf(cp) !== undefined) body += "\\x" + rawByteOf(cp)!.toString(16).padStart(2, "0"); // a byte that is not UTF-8
     else body += ch;
   }
   return q + body + q;

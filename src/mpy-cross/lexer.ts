@@ -5,7 +5,9 @@
 // "{}{!r:>4}".format((a),(b),)), by splicing the argument text back into the character stream.
 import { DEFAULT_DIALECT, type LexerDialect } from "./parse-dialect.js";
 import { Tok } from "./tokens.js";
-import { isRawByteCodePoint, rawByteChar } from "./utf8.js";
+import { decodeUtf8 } from "./utf8.js";
+
+export { decodeUtf8 };
 
 const TAB_SIZE = 8;
 const EOF = -1;
@@ -77,67 +79,6 @@ const isNameHead = (c: number): boolean => isAlpha(c) || c === CH_UNDERSCORE || 
 const isNameTail = (c: number): boolean => isNameHead(c) || isDigit(c);
 
 const utf8 = new TextEncoder();
-
-/**
- * Decodes token bytes; ASCII (the usual case) skips the decoder. Upstream's lexer works on bytes and
- * never checks UTF-8, so a name or str literal may hold any bytes (a Latin-1 source: `'caf\xe9'`).
- * Those must reach the .mpy unchanged, so every byte that is not part of a well-formed sequence comes
- * back as a "raw byte" character (see utf8.ts) that utf8Bytes() turns back into that one byte. A
- * surrogate escape (`'\ud800'`), stored by upstream as its own 3-byte sequence, comes back as that
- * lone UTF-16 unit.
- */
-export function decodeUtf8(bytes: Uint8Array): string {
-  let ascii = true;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i]! >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (!ascii) return decodeBytes(bytes);
-  let s = "";
-  if (bytes.length <= 32) {
-    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-    return s;
-  }
-  for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return s;
-}
-
-const isCont = (b: number | undefined): boolean => b !== undefined && (b & 0xc0) === 0x80;
-
-/** Bytes → string, one sequence at a time: well-formed UTF-8 and encoded surrogates as text, anything else as raw bytes. */
-function decodeBytes(bytes: Uint8Array): string {
-  let out = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    let cp = -1;
-    let n = 1;
-    if (b < 0x80) cp = b;
-    else if (b >= 0xc2 && b <= 0xdf && isCont(bytes[i + 1])) {
-      cp = ((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
-      n = 2;
-    } else if (b >= 0xe0 && b <= 0xef && isCont(bytes[i + 1]) && isCont(bytes[i + 2])) {
-      const c = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
-      // surrogates (ED A0..BF xx) are kept as lone units, as upstream writes them for escapes
-      if (c >= 0x800) {
-        cp = c;
-        n = 3;
-      }
-    } else if (b >= 0xf0 && b <= 0xf4 && isCont(bytes[i + 1]) && isCont(bytes[i + 2]) && isCont(bytes[i + 3])) {
-      const c = ((b & 0x07) << 18) | ((bytes[i + 1]! & 0x3f) << 12) | ((bytes[i + 2]! & 0x3f) << 6) | (bytes[i + 3]! & 0x3f);
-      // the code points that stand for raw bytes are themselves read as raw bytes, so the round trip stays exact
-      if (c >= 0x10000 && c <= 0x10ffff && !isRawByteCodePoint(c)) {
-        cp = c;
-        n = 4;
-      }
-    }
-    out += cp < 0 ? rawByteChar(b) : String.fromCodePoint(cp);
-    i += n;
-  }
-  return out;
-}
 
 /** A growable byte buffer (upstream's vstr). */
 class ByteBuilder {

@@ -12,6 +12,7 @@
 import { TspyError } from "../errors.js";
 import { Op, OpFormat, opcodeFormat, opcodeName, jumpIsSigned } from "./opcodes.js";
 import { STATIC_QSTRS } from "./static-qstrs.js";
+import { decodeUtf8 } from "./utf8.js";
 
 /** The file is not a .mpy we can read: truncated, corrupt, or a version we do not know. */
 export class MpyFormatError extends TspyError {}
@@ -235,14 +236,12 @@ class Cursor {
   }
 }
 
-const textDecoder = new TextDecoder("utf-8", { fatal: true });
-
-function utf8(b: Uint8Array, what: string): string {
-  try {
-    return textDecoder.decode(b);
-  } catch {
-    throw new MpyFormatError(`corrupt .mpy file: ${what} is not valid UTF-8`);
-  }
+/**
+ * Names and strings as the compiler holds them: UTF-8, with any byte that is not (upstream compiles
+ * Latin-1 sources byte for byte) as a raw byte character, so nothing in a valid file is refused.
+ */
+function utf8(b: Uint8Array, _what: string): string {
+  return decodeUtf8(b);
 }
 
 function hex2(n: number): string {

@@ -78,6 +78,14 @@ describe("tspy mpy-cross", () => {
     expect(existsSync(path.join(dir, "m01_numbers.mpy"))).toBe(true);
   });
 
+  it("--dump lists the bytes of a Latin-1 string that are not UTF-8 as \\x escapes", async () => {
+    writeFileSync(path.join(dir, "l2.py"), Buffer.from("x = 'caf\xe9'\n", "latin1"));
+    expect((await tspy(["mpy-cross", "l2.py"], { cwd: dir })).status).toBe(0);
+    const d = await tspy(["mpy-cross", "--dump", "l2.mpy"], { cwd: dir });
+    expect(d.status).toBe(0);
+    expect(d.stdout).toContain("    2 'caf\\xe9'\n");
+  });
+
   it("reports a syntax error in a non-UTF-8 source with its line, as for ASCII text", async () => {
     writeFileSync(path.join(dir, "l1.py"), Buffer.from("x = 1\n\xe9 = (\n", "latin1"));
     const r = await tspy(["mpy-cross", "l1.py"], { cwd: dir });
