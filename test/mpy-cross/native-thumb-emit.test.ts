@@ -96,6 +96,13 @@ describe("Thumb jumps of the releases before 1.27", () => {
     expect(run(b, () => { b.jump(1); b.labelAssign(1); }).length).toBeGreaterThan(4);
   });
 
+  it("a jump beyond 12 bits on ARMv6-M is upstream's NotImplementedError before 1.27, a long form in 1.27", () => {
+    const body = Array.from({ length: 300 }, (_, i) => `        x = x + ${i}\n`).join("");
+    const src = `import micropython\n@micropython.native\ndef f(x):\n    while x:\n${body}    return x\n`;
+    expect(() => compileToMpy(src, { filename: "t.py", mpyVersion: "6.2", arch: "armv6m" })).toThrow("native method too big");
+    expect(compileToMpy(src, { filename: "t.py", mpyVersion: "6.3", arch: "armv6m" }).length).toBeGreaterThan(2048);
+  });
+
   it("an ARMv6-M conditional forward jump skips the b.n with the inverted condition", () => {
     const a = asm("short", false);
     // cmp r0, #0; bne skip (0xd100); b.n label (rel 0: 0xe000); nop; label:

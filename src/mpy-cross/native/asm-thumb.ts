@@ -3,6 +3,7 @@
 // entry stub, for the inline assembler of armv6). Which instructions a target may use is data passed
 // in (`ThumbTarget`), never a test of the arch name.
 import { AsmBase } from "./asm-base.js";
+import { PendingTypedError } from "../compile-error.js";
 import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
 
 export interface ThumbTarget {
@@ -598,15 +599,15 @@ export class AsmThumb extends AsmBase implements NativeAssembler {
 }
 
 /** Before 1.27 an ARMv6-M jump beyond 12 bits raised NotImplementedError("native method too big"). */
-export class NativeMethodTooBig extends Error {
+export class NativeMethodTooBig extends PendingTypedError {
   constructor() {
-    super("native method too big");
+    super("NotImplementedError", "native method too big");
   }
 }
 
 /** Upstream raises NotImplementedError("too many locals for native method") from the assembler. */
-export class NativeTooManyLocals extends Error {
+export class NativeTooManyLocals extends PendingTypedError {
   constructor() {
-    super("too many locals for native method");
+    super("NotImplementedError", "too many locals for native method");
   }
 }
