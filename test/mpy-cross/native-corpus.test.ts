@@ -32,6 +32,8 @@ const DIRS: Record<string, (stem: string) => boolean> = {
   "6.2-xtensa-emitnative": () => true,
   "6.1-xtensa": () => true,
   "6-xtensa": () => true,
+  "6.3-x86": () => true,
+  "6.3-x86-emitnative": () => true,
 };
 
 describe.runIf(root !== null)("native corpus: upstream bytes for xtensa, x86, rv32imc", () => {
