@@ -59,11 +59,11 @@ export class Session implements CliContext {
 
   stream(): Promise<ByteStream> {
     if (!this.openStreamPromise) {
-      this.openStreamPromise = openStream(this.device, {
-        baud: this.baud,
-        ...this.credentials,
-        onNotice: (m) => this.err.write(`tspy: ${m}\n`),
-      });
+      // A close still under way (disconnect, connect) must release the port (and its lock) first, or the
+      // reopen finds the port busy: mpremote's resume test flaked on exactly that.
+      const released = this.closing ?? Promise.resolve();
+      const opts = { baud: this.baud, ...this.credentials, onNotice: (m: string) => this.err.write(`tspy: ${m}\n`) };
+      this.openStreamPromise = released.then(() => openStream(this.device, opts));
       // A failed open must not be cached: a later `connect` may fix the spec.
       this.openStreamPromise.catch(() => {
         this.openStreamPromise = null;
@@ -137,8 +137,21 @@ export class Session implements CliContext {
     this.resume = false;
   }
 
+  private closing: Promise<void> | null = null;
+
   /** Leave the board in its friendly REPL and close the link. */
   async close(): Promise<void> {
+    const done = this.closeNow();
+    const released = done.catch(() => undefined);
+    this.closing = released;
+    try {
+      await done;
+    } finally {
+      if (this.closing === released) this.closing = null;
+    }
+  }
+
+  private async closeNow(): Promise<void> {
     for (const fn of this.beforeClose.splice(0).reverse()) {
       try {
         if (!this.leaveRunning) await fn();

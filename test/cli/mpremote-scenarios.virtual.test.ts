@@ -219,3 +219,32 @@ describe("mpremote's test scenarios against the served virtual board", () => {
     );
   }, RESET.timeout);
 });
+
+describe("test_resume.sh's disconnect step over a real pty (the serial transport and its port lock)", () => {
+  it("eval, disconnect, eval: the reopened port is never busy (ten times)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-mpremote-pty-"));
+    const serve = spawn(process.execPath, [TSPY, "virtual", "serve", "--pty", "--dir", dir], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const tty = await new Promise<string>((resolve, reject) => {
+        let text = "";
+        const timer = setTimeout(() => reject(new Error(`virtual serve --pty did not start: ${text}`)), 30_000);
+        serve.stdout!.on("data", (d) => {
+          text += d;
+          if (text.includes("\n")) {
+            clearTimeout(timer);
+            resolve(text.split("\n")[0]!.trim());
+          }
+        });
+        serve.on("exit", () => reject(new Error(`virtual serve --pty exited: ${text}`)));
+      });
+      expect(tty).toMatch(/^\/dev\//);
+      for (let i = 0; i < 10; i++) {
+        const r = await tspy(["-d", tty, "eval", "1+2", "disconnect", "eval", "2+3"]);
+        expect({ out: lf(r.stdout), err: r.stderr, status: r.status }, `round ${i}`).toEqual({ out: "3\n5\n", err: "", status: 0 });
+      }
+    } finally {
+      serve.kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
