@@ -15,12 +15,14 @@ it("the pypi fixture runs standalone and serves its sample index", async () => {
       });
       child.on("exit", (code) => reject(new Error(`fixture exited with ${code}`)));
     });
-    expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const json = (await (await fetch(`${firstLine}/pypi/pycopy-greet/json`)).json()) as { info: { version: string }; releases: Record<string, Array<{ url: string }>> };
+    // Where it listens, then what it serves.
+    expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+ serving upip: pycopy-colours, pycopy-greet; mip: greet \(py\)$/);
+    const url = firstLine.split(" ")[0]!;
+    const json = (await (await fetch(`${url}/pypi/pycopy-greet/json`)).json()) as { info: { version: string }; releases: Record<string, Array<{ url: string }>> };
     const file = await fetch(json.releases[json.info.version]![0]!.url);
     expect(file.status).toBe(200);
     expect(new Uint8Array(await file.arrayBuffer()).subarray(0, 2)).toEqual(new Uint8Array([0x1f, 0x8b]));
-    expect((await fetch(`${firstLine}/pypi/nothing/json`)).status).toBe(404);
+    expect((await fetch(`${url}/pypi/nothing/json`)).status).toBe(404);
   } finally {
     child.kill();
   }
