@@ -113,9 +113,14 @@ describe("tspy esptool against the simulator", () => {
     expect(f.subarray(0x20000, 0x23000).every((b) => b === 0xff)).toBe(true);
     expect(f[0x1ffff]).toBe(0);
     expect(f[0x24000]).toBe(0);
+    // Alignment is checked before anything reaches the board (no sync, no stub upload), exit 2 as esptool.
+    const before = sim.server.sim.events.length;
     const bad = await runCli("esptool", ["--port", sim.url, "erase_region", "0x10001", "0x1000"]);
-    expect(bad.code).not.toBe(0);
-    expect(bad.error?.message).toMatch(/multiples of 4096/);
+    expect(bad.code).toBe(2);
+    expect(bad.error?.message).toBe("A fatal error occurred: Offset to erase from must be a multiple of 4096");
+    const badSize = await runCli("esptool", ["--port", sim.url, "erase_region", "0x10000", "0x1001"]);
+    expect([badSize.code, badSize.error?.message]).toEqual([2, "A fatal error occurred: Size of data to erase must be a multiple of 4096"]);
+    expect(sim.server.sim.events.length).toBe(before);
     const all = await runCli("esptool", ["--port", sim.url, "erase_flash"]);
     expect(all.error).toBeUndefined();
     expect(all.out).toContain("Chip erase completed successfully");
@@ -154,8 +159,8 @@ describe("tspy esptool against the simulator", () => {
   it("refuses an ESP32 with a clear message", async () => {
     sim = await startSim({ sim: { chip: "esp32" } });
     const r = await runCli("esptool", ["--port", sim.url, "write_flash", "0", fwPath]);
-    expect(r.code).not.toBe(0);
-    expect(r.error?.message).toMatch(/ESP32, not an ESP8266/);
+    expect(r.code).toBe(2); // esptool's FatalError status
+    expect(r.error?.message).toMatch(/^A fatal error occurred: .*ESP32, not an ESP8266/);
   });
 
   it("a link lost mid-write names the last acknowledged address and reports nothing as done", async () => {
@@ -174,7 +179,7 @@ describe("tspy esptool against the simulator", () => {
   it("a link lost during a compressed write fails too", async () => {
     sim = await startSim({ dropAfterBytes: 60 * 1024 });
     const r = await runCli("esptool", ["--port", sim.url, "write_flash", "0", fwPath]);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
     expect(r.error?.message).toMatch(/link lost while writing .* up to 0x000[0-9a-f]{5}/);
     expect(r.out).not.toMatch(/Wrote|verified/);
     // The acknowledged blocks decode to the named address; the stub writes whole 32 KB pieces of it.

@@ -84,7 +84,29 @@ The flasher stub raises the link to 460800 baud unless --baud says otherwise.
 `;
 
 /** `tspy esptool ARGS…`: resolves to the exit status. */
+/** esptool's FatalError: its "A fatal error occurred: ..." line and exit status 2. */
+export class EsptoolFatalError extends TspyError {
+  constructor(message: string) {
+    super(`A fatal error occurred: ${message}`, 2);
+  }
+}
+
+/**
+ * esptool ends every failure that is not the user's words (no answer, bad reply, flash error) with exit
+ * status 2; tspy's one-line errors from the loader and the link get that status here.
+ */
 export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<number> {
+  try {
+    return await runEsptoolCommand(argv, env);
+  } catch (e) {
+    if (e instanceof TspyError && !(e instanceof UsageError) && !(e instanceof EsptoolFatalError) && e.exitCode === 1) {
+      throw new EsptoolFatalError(e.message.replace(/^tspy: /, ""));
+    }
+    throw e;
+  }
+}
+
+async function runEsptoolCommand(argv: string[], env: EsptoolEnv): Promise<number> {
   if (argv.length === 0 || argv.includes("-h") || argv.includes("--help")) {
     env.out.write(ESPTOOL_HELP);
     return argv.length === 0 ? 2 : 0;
@@ -102,6 +124,12 @@ export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<numbe
   // Reading a flash takes minutes: a destination that cannot be written fails before the board is touched.
   if (a.command === "read_flash") checkHostOutput(a.positionals[2]!, "read_flash");
   if (a.command === "erase_region" && a.positionals.length !== 2) throw new UsageError("erase_region: expected <address> <size>");
+  if (a.command === "erase_region") {
+    // Before the port is opened and the stub uploaded: a misaligned region fails in a blink, as in esptool.
+    const [address, size] = [parseInteger(a.positionals[0]!, "address"), parseInteger(a.positionals[1]!, "size")];
+    if (address % 0x1000) throw new EsptoolFatalError("Offset to erase from must be a multiple of 4096");
+    if (size % 0x1000) throw new EsptoolFatalError("Size of data to erase must be a multiple of 4096");
+  }
   return withBoard(a, env, io, async (c) => {
     switch (a.command) {
       case "chip_id":
