@@ -33,16 +33,18 @@ const STRERROR: Record<number, string> = {
   28: "No space left on device",
   30: "Read-only file system",
   36: "File name too long",
+  40: "Too many levels of symbolic links",
   39: "Directory not empty",
   95: "Operation not supported",
   110: "Connection timed out",
+  122: "Disk quota exceeded",
 };
 
 /** The errno names MicroPython prints (`OSError: [Errno 2] ENOENT`), for boards that print only names. */
-const ERRNO_BY_NAME: Record<string, number> = {
+export const ERRNO_BY_NAME: Record<string, number> = {
   EPERM: 1, ENOENT: 2, EIO: 5, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EBUSY: 16, EEXIST: 17,
   EXDEV: 18, ENODEV: 19, ENOTDIR: 20, EISDIR: 21, EINVAL: 22, EMFILE: 24, EFBIG: 27, ENOSPC: 28,
-  EROFS: 30, ENAMETOOLONG: 36, ENOTEMPTY: 39, EOPNOTSUPP: 95, ETIMEDOUT: 110,
+  EROFS: 30, ENAMETOOLONG: 36, ENOTEMPTY: 39, ELOOP: 40, EOPNOTSUPP: 95, ETIMEDOUT: 110, EDQUOT: 122,
 };
 
 const ERRNO_BY_WORDS: [RegExp, number][] = [

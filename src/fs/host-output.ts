@@ -11,7 +11,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { TspyError } from "../errors.js";
-import { strerror } from "./errors.js";
+import { ERRNO_BY_NAME, strerror } from "./errors.js";
 
 /** The output path cannot be written: `cmd: path: reason` in one line. */
 export class HostOutputError extends TspyError {
@@ -26,18 +26,13 @@ export class HostOutputError extends TspyError {
 
 export const STDOUT = "-";
 
-const ERRNO: Record<string, number> = {
-  EPERM: 1, ENOENT: 2, EIO: 5, EACCES: 13, EBUSY: 16, EEXIST: 17, EXDEV: 18, ENODEV: 19, ENOTDIR: 20,
-  EISDIR: 21, EINVAL: 22, EFBIG: 27, ENOSPC: 28, EROFS: 30, ENAMETOOLONG: 36, ELOOP: 40, EDQUOT: 122,
-};
-
 /** A Node file error as the reason a user reads ("Read-only file system"), never a stack. */
 export function outputError(e: unknown, cmd: string, file: string): unknown {
   if (e instanceof TspyError) return e;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (typeof code !== "string") return e;
-  const errno = ERRNO[code];
-  const reason = code === "EDQUOT" ? "Disk quota exceeded" : errno !== undefined ? strerror(errno) : code;
+  const errno = ERRNO_BY_NAME[code];
+  const reason = errno !== undefined ? strerror(errno) : code;
   return new HostOutputError(cmd, file, reason);
 }
 

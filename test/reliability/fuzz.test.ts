@@ -18,21 +18,11 @@ import { planUpipArchive } from "../../src/upip/upip-members.js";
 import { readTarGzBytes } from "../../src/upip/tar-gz.js";
 import { writeZip } from "../../fixtures/bundle/zip-writer.js";
 import { ScriptedDevice } from "../helpers/scripted-device.js";
+import { seeded } from "../helpers/seeded.js";
 import { tarGz } from "../helpers/tar-gz.js";
 
 const SEED = 0xf022;
 const CASES = 300;
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (rand: () => number, n: number) => Math.floor(rand() * n);
 

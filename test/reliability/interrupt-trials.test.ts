@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, TSPY, tspy } from "../helpers/cli.js";
+import { seeded } from "../helpers/seeded.js";
 import { removeTempDirs, tempDir } from "../helpers/temp-dirs.js";
 
 afterAll(removeTempDirs);
@@ -15,18 +16,6 @@ afterAll(removeTempDirs);
 const TRIALS = 50;
 const SIZE = 100 * 1024;
 const LATEST_SIGNAL_MS = 2000; // past the end of most copies, so some finish before the signal
-
-/** mulberry32: a small seeded generator, so every run sends the same signals at the same offsets. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bytes(rand: () => number): Buffer {
   const b = Buffer.alloc(SIZE);
