@@ -158,7 +158,7 @@ export class CircupManager {
    * source, a .mpy comes from the bundle for the board's release. `confirm` decides for each module
    * when not all are wanted.
    */
-  async update(library: Library, opts: { all?: boolean; names?: string[]; confirm?: (s: ModuleStatus, question: string) => Promise<boolean> } = {}): Promise<string[]> {
+  async update(library: Library, opts: { all?: boolean; names?: string[]; confirm?: (s: ModuleStatus, question: string) => Promise<boolean>; compiler?: ModuleCompiler } = {}): Promise<string[]> {
     const wanted = opts.names?.length ? new Set(opts.names.map(canonicalModuleName)) : null;
     const statuses = (await this.list(library)).filter((s) => s.outdated && (!wanted || wanted.has(s.installed.name)));
     if (statuses.length === 0) {
@@ -187,6 +187,10 @@ export class CircupManager {
       if (opts.confirm && (await opts.confirm(s, question))) chosen.push(s);
     }
     const staged = chosen.map((s) => this.stage(s.installed.name, library, !s.installed.mpy, s.installed));
+    // An installed .mpy stays one: from the py bundle it is compiled here when a compiler is given.
+    for (const s of staged) {
+      if (opts.compiler && s.replacing?.mpy && s.choice.bundle.name.flavour.kind === "py") s.writes = await opts.compiler(s.writes);
+    }
     await this.apply(staged, "Updated");
     const updated = staged.map((s) => s.name);
     if (updated.length === 0) return [];

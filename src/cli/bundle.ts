@@ -215,10 +215,12 @@ async function update(a: Parsed, ctx: CliContext): Promise<number> {
   const { manager, info } = await connect(ctx, values);
   const lib = await library(ctx, values, info.major);
   const interactive = process.stdin.isTTY === true;
+  const compiler = await moduleCompiler(info, false, ctx);
   if (!values.all && positionals.length === 0) ctx.out.write("Please indicate which module[s] you wish to update:\n\n");
   await manager.update(lib, {
     all: values.all ?? false,
     names: positionals,
+    compiler,
     confirm: async (_s: ModuleStatus, question: string) => {
       if (interactive) return ask(ctx, question);
       ctx.out.write(`${question} no (not a terminal: use --all or name the modules)\n`);

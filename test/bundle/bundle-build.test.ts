@@ -76,6 +76,18 @@ describe("tspy bundle build", () => {
     expect(i.stdout).toContain("Compiling the py bundle's modules for CircuitPython 9.2.1 (.mpy cp9).");
     const files2 = await listFiles(board2);
     expect(files2).toEqual(files);
+    // A newer release of the library, again only as the py bundle: update keeps the module compiled
+    const [thingSrc] = await sources();
+    await fs.writeFile(path.join(thingSrc!, "adafruit_thing.py"), (await fs.readFile(path.join(thingSrc!, "adafruit_thing.py"), "utf8")).replace('"1.1.0"', '"1.2.0"'));
+    const out2 = await tempDir("bundles-out2");
+    expect((await tspy(["bundle", "build", thingSrc!, "--circuitpython", "9", "--out", out2, "--tag", "20250201", "--name", "test-bundle"])).status).toBe(0);
+    i = await tspy(["-d", `virtual:${board2}`, "circup", "--bundle", path.join(out2, "test-bundle-py-20250201.zip"), "update", "--all"]);
+    expect(i.status).toBe(0);
+    expect(i.stdout).toContain("Updated adafruit_thing");
+    const files3 = await listFiles(board2);
+    expect(Object.keys(files3).filter((f) => f.startsWith("lib/adafruit_thing"))).toEqual(["lib/adafruit_thing.mpy"]);
+    const updated = Bundle.fromZip(new Uint8Array(await fs.readFile(path.join(out2, "test-bundle-9.x-mpy-20250201.zip"))), "9", "test-bundle-9.x-mpy-20250201.zip");
+    expect(files3["lib/adafruit_thing.mpy"]).toEqual(Buffer.from(updated.modules.get("adafruit_thing")!.files[0]!.data));
 
     // --py: the sources, which the (MicroPython) VM behind the board imports and runs
     const board3 = await circuitPythonDir(BOOT_OUT_9);
