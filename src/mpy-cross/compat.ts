@@ -48,6 +48,9 @@ export interface BackendCompat {
   readonly lambdaCompLines: boolean;
   /** What an `async with` tells an exception from a return/unwind by: BaseException (1.11+) or Exception. */
   readonly asyncWithCatches: "BaseException" | "Exception";
+  /** How `async with` is built: a try/finally that also runs __aexit__ on return/break (1.10+), or the
+   * try/except of MicroPython 1.9.4 that CircuitPython 3-6 kept. */
+  readonly asyncWithForm: "try-finally" | "try-except";
   /** Before 1.12: `async for` awaits what `__aiter__()` returns. */
   readonly awaitAiter: boolean;
   /** The pre-1.12 prelude's flags byte carries the native emitter's REFGLOBALS/HASCONSTS bits (1.11's
@@ -91,7 +94,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
-  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", opcodes: OPCODES_MICROPYTHON,
+  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", asyncWithForm: "try-finally", opcodes: OPCODES_MICROPYTHON,
   doubleTupleAssign: true, starParamPlacement: "swap", noJumpAfterLastElif: false, constIfExpr: false, generatorLambdaReturnsNone: true,
 } as const;
 
@@ -151,7 +154,9 @@ const CIRCUITPY_7_MESSAGES: Record<string, string> = {
 };
 // 3.x - 6.x: MicroPython 1.9.4 inside, whose bytecode is 1.10's (.mpy 3), each build with its own qstr pool;
 // 6.x also compiles `await` through __await__ and marks async functions in the prelude flags.
-RELEASES["circuitpython-3.1.2"] = { ...RELEASES["1.10.0"], release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS };
+RELEASES["circuitpython-3.1.2"] = {
+  ...RELEASES["1.10.0"], release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS, asyncWithForm: "try-except",
+};
 RELEASES["circuitpython-4.1.2"] = { ...RELEASES["circuitpython-3.1.2"], release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS };
 RELEASES["circuitpython-5.3.1"] = { ...RELEASES["circuitpython-4.1.2"], release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS };
 RELEASES["circuitpython-6.3.0"] = {

@@ -213,6 +213,67 @@ function asyncForContextName(pn: ParseNode): string {
   return name;
 }
 
+/**
+ * `async with` as MicroPython 1.9.4 (and so CircuitPython 3-6) compiled it: the context manager kept in
+ * a local named after the expression (as the old `async for`), __aexit__ called from a try/except
+ * handler with the exception, or after the body with three Nones; a return or break out of the body
+ * skips __aexit__ there.
+ */
+function asyncWithHelperTryExcept(c: Compiler, items: ParseNode[], body: ParseNode): void {
+  const emit = c.emit;
+  if (items.length === 0) {
+    c.compileNode(body);
+    return;
+  }
+  const tryExceptionLabel = c.newLabel();
+  const noReraiseLabel = c.newLabel();
+  const tryElseLabel = c.newLabel();
+  const endLabel = c.newLabel();
+  const item = items[0];
+  const expr = isStruct(item, "with_item") ? item.nodes[0] : item;
+  const context = asyncForContextName(expr);
+  c.compileNode(expr);
+  c.storeId(context);
+  c.loadId(context);
+  awaitMethod(c, "__aenter__");
+  if (isStruct(item, "with_item")) c.assign(item.nodes[1], AssignKind.Store);
+  else emit.popTop();
+  c.loadId(context);
+  emit.loadMethod("__aexit__", false);
+
+  c.increaseExceptLevel(tryExceptionLabel, SetupBlockKind.Except);
+  asyncWithHelperTryExcept(c, items.slice(1), body);
+  emit.popBlock!();
+  emit.jump(tryElseLabel);
+
+  emit.labelAssign(tryExceptionLabel);
+  emit.startExceptHandler();
+  // stack: ..., __aexit__, self, exc
+  emit.dupTop();
+  emit.attr("__class__", AttrKind.Load);
+  emit.rotTwo();
+  emit.loadConstTok(Tok.KW_NONE);
+  emit.callMethod(3, 0, 0);
+  compileYieldFrom(c);
+  emit.popJumpIf(true, noReraiseLabel);
+  emit.raiseVarargs(0);
+  emit.labelAssign(noReraiseLabel);
+  emit.popExcept!();
+  emit.jump(endLabel);
+  emit.adjustStackSize(3);
+  c.decreaseExceptLevel();
+  emit.endExceptHandler();
+
+  emit.labelAssign(tryElseLabel);
+  emit.loadConstTok(Tok.KW_NONE);
+  emit.dupTop();
+  emit.dupTop();
+  emit.callMethod(3, 0, 0);
+  compileYieldFrom(c);
+  emit.popTop();
+  emit.labelAssign(endLabel);
+}
+
 function asyncWithHelper(c: Compiler, items: ParseNode[], body: ParseNode): void {
   const emit = c.emit;
   if (items.length === 0) {
@@ -279,7 +340,8 @@ function asyncWithHelper(c: Compiler, items: ParseNode[], body: ParseNode): void
 }
 
 export function compileAsyncWith(c: Compiler, pns: StructNode): void {
-  asyncWithHelper(c, extractList(pns.nodes[0], "with_stmt_list"), pns.nodes[1]);
+  const helper = c.compat.asyncWithForm === "try-except" ? asyncWithHelperTryExcept : asyncWithHelper;
+  helper(c, extractList(pns.nodes[0], "with_stmt_list"), pns.nodes[1]);
 }
 
 
