@@ -160,7 +160,7 @@ RELEASES["circuitpython-3.1.2"] = {
 RELEASES["circuitpython-4.1.2"] = { ...RELEASES["circuitpython-3.1.2"], release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS };
 RELEASES["circuitpython-5.3.1"] = { ...RELEASES["circuitpython-4.1.2"], release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS };
 RELEASES["circuitpython-6.3.0"] = {
-  ...RELEASES["circuitpython-5.3.1"], release: "CircuitPython 6.3.0", qstrPool: CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await",
+  ...RELEASES["circuitpython-5.3.1"], release: "CircuitPython 6.3.0", qstrPool: CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await", awaitAiter: false,
 };
 RELEASES["circuitpython-7.3.3"] = {
   ...RELEASES["1.18.0"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 7.3.3", messages: CIRCUITPY_7_MESSAGES,

@@ -572,6 +572,7 @@ export class Lexer {
       this.text.byte(CH_LBRACE);
       this.advance();
     } else {
+      if (this.dialect.fstringFieldCharsChecked && this.fieldHasForbiddenChar()) return;
       const args = this.fstringArgs;
       const parens = this.dialect.fstringParenthesised;
       if (parens) args.byte(0x28); // '('
@@ -600,6 +601,18 @@ export class Lexer {
       args.byte(0x2c); // ','
     }
     this.text.byte(CH_LBRACE);
+  }
+
+  /** CircuitPython 5-6: a `#` or backslash before the field's first `}` makes the token an error. */
+  private fieldHasForbiddenChar(): boolean {
+    for (let i = 0; ; i++) {
+      const c = this.chr(i);
+      if (c === EOF || c === CH_RBRACE || c === CH_NL) return false;
+      if (c === 0x23) this.kind = Tok.FSTRING_COMMENT;
+      else if (c === CH_BACKSLASH) this.kind = Tok.FSTRING_BACKSLASH;
+      else continue;
+      return true;
+    }
   }
 
   private lexEscape(raw: boolean): void {

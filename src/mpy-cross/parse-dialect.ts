@@ -21,6 +21,9 @@ export interface LexerDialect {
   readonly rawFstrings: boolean;
   /** NEWLINE sits at the end of its line (1.22+); before, at the first token of the next line. */
   readonly newlineAtLineEnd: boolean;
+  /** CircuitPython 5-6: a `#` or backslash anywhere between `{` and the next `}` of an f-string (format
+   * spec included) is an error of its own. */
+  readonly fstringFieldCharsChecked: boolean;
   /** `_` may separate digits in a number (MicroPython 1.10+; not CircuitPython 3). */
   readonly numberUnderscores: boolean;
 }
@@ -66,6 +69,7 @@ const V1_27: FrontEndDialect = {
   rawFstrings: true,
   newlineAtLineEnd: true,
   numberUnderscores: true,
+  fstringFieldCharsChecked: false,
   floatFolding: true,
   rejectLeadingZeros: true,
   floatLiterals: "extended",
@@ -138,7 +142,7 @@ const CP_3: FrontEndDialect = {
   longStaticQstrs: longQstrsOf(CIRCUITPY_3_1_2_QSTRS),
 };
 const CP_4: FrontEndDialect = { ...V1_10, release: "CircuitPython 4.1.2", longStaticQstrs: longQstrsOf(CIRCUITPY_4_1_2_QSTRS) };
-const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
+const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, fstringFieldCharsChecked: true, longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
 const CP_6: FrontEndDialect = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrs: longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
 
 // Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.

@@ -107,6 +107,10 @@ export abstract class ParserState {
       throw this.error("IndentationError", "unindent doesn't match any outer indent level", tokLine);
     }
     if (kind === Tok.MALFORMED_FSTRING) throw this.error("SyntaxError", "malformed f-string", tokLine);
+    if (kind === Tok.FSTRING_COMMENT) throw this.error("SyntaxError", "f-string expression part cannot include a '#'", tokLine);
+    if (kind === Tok.FSTRING_BACKSLASH) {
+      throw this.error("SyntaxError", "f-string expression part cannot include a backslash", tokLine);
+    }
     if (kind === Tok.FSTRING_RAW) throw this.error("SyntaxError", "raw f-strings are not supported", tokLine);
     throw this.error("SyntaxError", "invalid syntax", tokLine);
   }

@@ -101,4 +101,7 @@ export enum Tok {
   // Not in 1.27's list. Upstream 1.20-1.23 had it after MALFORMED_FSTRING (the lexer's answer to rf"…");
   // it comes last here so that every 1.27 number stays as upstream's.
   FSTRING_RAW,
+  /** CircuitPython 5-6: a `#` or a backslash between an f-string's braces (its own error tokens). */
+  FSTRING_COMMENT,
+  FSTRING_BACKSLASH,
 }

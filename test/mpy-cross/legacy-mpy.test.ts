@@ -13,10 +13,6 @@ const OPTION_SETS: Record<string, { optimize?: number; sourceName?: string }> = 
 
 /** The .mpy versions checked here: every golden of each must be byte-identical. */
 const VERSIONS = ["4", "3", "cp3", "cp4", "cp5", "cp6"];
-/** Stems CircuitPython 3-6 still compile differently (their async statements are MicroPython 1.9.4's). */
-const CP_ASYNC_TODO = new Set(["34_async_gather", "35_async_protocols", "p14_async"]);
-const CP_REJECT_TODO = new Set(["04_fstring_specs"]);
-const todo = (version: string, stem: string, set: Set<string>) => version.startsWith("cp") && set.has(stem);
 
 function compileCase(version: string, stem: string, opt: string): Uint8Array | CompileError {
   const src = fs.readFileSync(path.join(conformance!, "corpus", `${stem}.py`));
@@ -35,7 +31,6 @@ describe.runIf(conformance !== null)("pre-1.12 .mpy equals upstream mpy-cross 1.
     it(`${version}: has goldens`, () => expect(goldens.length).toBeGreaterThan(100));
     for (const g of goldens) {
       const [stem, opt] = g.slice(0, -4).split(".");
-      if (todo(version, stem!, CP_ASYNC_TODO)) continue;
       it(`${version}/${stem}.${opt}`, () => {
         const got = compileCase(version, stem!, opt!);
         expect(got).toBeInstanceOf(Uint8Array);
@@ -46,7 +41,6 @@ describe.runIf(conformance !== null)("pre-1.12 .mpy equals upstream mpy-cross 1.
       const failed = fs.readFileSync(path.join(dir, "FAILED.txt"), "utf8");
       for (const line of failed.split("\n").filter(Boolean)) {
         const stem = line.split(":")[0]!.replace(/\.py$/, "");
-        if (todo(version, stem, CP_REJECT_TODO)) continue;
         expect(compileCase(version, stem, "default"), stem).toBeInstanceOf(CompileError);
       }
     });
