@@ -5,6 +5,8 @@ import {
 // What the back end does differently for each emulated MicroPython release. Each .mpy version is
 // produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
 // below are the compiler/emitter/writer changes between those releases that change output bytes.
+import { MPY_CROSS_1_9_2_QSTRS } from "./qstr-pools-1-9.js";
+import { OPERATORS_1_9_2, type OperatorNumbers } from "./opcodes-1-9.js";
 import { OPCODES_MICROPYTHON, OPCODES_PYCOPY, type OpcodeDialect } from "./opcodes.js";
 
 export interface BackendCompat {
@@ -82,6 +84,8 @@ export interface BackendCompat {
   readonly constIfExpr: boolean;
   /** A lambda that yields returns None, not its expression's value (MicroPython; not Pycopy). */
   readonly generatorLambdaReturnsNone: boolean;
+  /** Operator numbers of 1.9.2 and older (opcodes-1-9.ts); absent: the numbering of 1.9.3+. */
+  readonly operators?: OperatorNumbers;
   /** Opcode numbers and forms that differ from MicroPython's (Pycopy's bytecode). */
   readonly opcodes: OpcodeDialect;
   /** Line end of the traceback's translatable lines: CircuitPython's translation layer prints "\r\n". */
@@ -139,6 +143,9 @@ RELEASES["1.11.0"] = {
 RELEASES["1.10.0"] = {
   ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
 };
+// 1.9.2 (.mpy 2; CircuitPython 2.x writes the same bytes): 1.10's compiler with the old operator numbers.
+RELEASES["1.9.2"] = { ...RELEASES["1.10.0"], release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS };
+RELEASES["circuitpython-2.3.1"] = { ...RELEASES["1.9.2"], release: "CircuitPython 2.3.1" };
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c
 // compiles `await` through __await__ and flags async functions (runtime0.h MP_SCOPE_FLAG_ASYNC);

@@ -479,9 +479,18 @@ export class BytecodeEmitter implements Emitter {
     this.deadCodeFollows();
   }
 
-  unaryOp(op: number): void { this.byte(0, this.op.UNARY_OP_MULTI + op); }
+  unaryOp(op: number): void { this.byte(0, this.op.UNARY_OP_MULTI + this.unaryOpNumber(op)); }
+
+  /** The number a unary operator has in this bytecode (1.9.2 and older number them differently). */
+  protected unaryOpNumber(op: number): number { return this.compat.operators?.unary[op as UnaryOp] ?? op; }
 
   binaryOp(op: number): void {
+    const own = this.compat.operators?.binary[op as BinaryOp];
+    if (own !== undefined) {
+      // 1.9.2 and older: every operator, `not in` and `is not` too, has its own number
+      this.byte(-1, this.op.BINARY_OP_MULTI + own);
+      return;
+    }
     let invert = false;
     if (op === BinaryOp.NOT_IN) {
       invert = true;
@@ -491,7 +500,7 @@ export class BytecodeEmitter implements Emitter {
       op = BinaryOp.IS;
     }
     this.byte(-1, this.op.BINARY_OP_MULTI + this.binaryOpNumber(op));
-    if (invert) this.byte(0, this.op.UNARY_OP_MULTI + UnaryOp.NOT);
+    if (invert) this.byte(0, this.op.UNARY_OP_MULTI + this.unaryOpNumber(UnaryOp.NOT));
   }
 
   build(nArgs: number, kind: BuildKind): void {

@@ -15,7 +15,7 @@ import { utf8Bytes } from "./utf8.js";
 
 export interface LegacyTarget {
   /** .mpy version byte: 4 or 3. */
-  major: 3 | 4;
+  major: 2 | 3 | 4;
   /** Header byte 2: bit 0 = map lookups cached in the bytecode, bit 1 = str is unicode. */
   featureFlags: number;
   /** The writing mpy-cross's own qstr pool, in number order. */

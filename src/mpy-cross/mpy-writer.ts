@@ -46,6 +46,8 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   "5": { major: 5, sub: 0, releases: "1.12 - 1.18", emulates: "1.18.0" },
   "4": { major: 4, sub: 0, releases: "1.11", emulates: "1.11.0" },
   "3": { major: 3, sub: 0, releases: "1.9.3 - 1.10", emulates: "1.10.0" },
+  "2": { major: 2, sub: 0, releases: "1.9 - 1.9.2", emulates: "1.10.0", backend: "1.9.2", frontEnd: "3" },
+  cp2: { major: 2, sub: 0, releases: "CircuitPython 2.x", emulates: "1.10.0", backend: "circuitpython-2.3.1", frontEnd: "3", banner: "2" },
   cp10: { major: 6, sub: 3, releases: "CircuitPython 10.x", emulates: "1.27.0", backend: "circuitpython-10.2.1", magic: "C", banner: "6.3" },
   cp9: { major: 6, sub: 3, releases: "CircuitPython 9.x", emulates: "1.22.2", backend: "circuitpython-9.2.9", magic: "C", banner: "6.3" },
   cp8: { major: 5, sub: 0, releases: "CircuitPython 8.x", emulates: "1.18.0", backend: "circuitpython-8.2.10", magic: "C", banner: "5-CircuitPython" },
@@ -174,7 +176,7 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   if (!v) throw new Error(`unsupported .mpy version ${version}`);
   const reprs = numberReprs(backendOf(v));
   if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code, staticQstrs: v.staticQstrs });
-  if (v.major === 4 || v.major === 3) {
+  if (v.major === 4 || v.major === 3 || v.major === 2) {
     const pool = backendOf(v).qstrPool;
     if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);
     return writeMpyLegacy(cm, { major: v.major, featureFlags: LEGACY_FEATURE_UNICODE, pool, reprs });
