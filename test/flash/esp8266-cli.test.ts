@@ -61,6 +61,11 @@ describe("tspy esptool against the simulator", () => {
     expect(r.out).toContain("Auto-detected Flash size: 4MB");
     expect(r.out).toMatch(/Compressed \d+ bytes to \d+/);
     expect(r.out).toContain("Hash of data verified.");
+    // The progress names the address reached, as esptool's does: it moves from the start to the end.
+    const at = [...r.err.matchAll(/Writing at 0x([0-9a-f]{8})/g)].map((m) => parseInt(m[1]!, 16));
+    expect(at.length).toBeGreaterThanOrEqual(3);
+    expect(at.every((a, i) => i === 0 || a > at[i - 1]!)).toBe(true);
+    expect(at.at(-1)).toBe(fw.file.length);
     const want = expectedInFlash(2, 0x40); // dio; 4MB, frequency kept (40m)
     expect(md5(sim.server.sim.flash.subarray(0, want.length))).toBe(md5(want));
     const out = path.join(dir, "readback.bin");

@@ -252,7 +252,7 @@ async function writeOne(loader: Esp8266Loader, f: FileAt, image: Buffer, compres
     blocks = await loader.flashBegin(uncompressed, f.address);
   }
   const block = loader.flashBlockSize;
-  const bar = new ProgressBar(io.progress, `Writing at 0x${f.address.toString(16).padStart(8, "0")}`, uncompressed);
+  const bar = new ProgressBar(io.progress, (done) => `Writing at ${hex8(f.address + done)}`, uncompressed);
   const t = Date.now();
   let acked = 0; // bytes of `payload` the board has acknowledged
   try {
@@ -332,7 +332,7 @@ export async function verifyFlash(c: Connected, files: FileAt[], flash: FlashPar
 }
 
 export async function readFlash(c: Connected, address: number, size: number, io: Io): Promise<Buffer> {
-  const bar = new ProgressBar(io.progress, `Reading at 0x${address.toString(16).padStart(8, "0")}`, size);
+  const bar = new ProgressBar(io.progress, (done) => `Reading at ${hex8(address + done)}`, size);
   const t = Date.now();
   let data: Buffer;
   try {

@@ -24,7 +24,8 @@ export class ProgressBar {
 
   constructor(
     private readonly out: ProgressSink,
-    private readonly label: string,
+    /** Fixed, or worked out from the bytes done (esptool's `Writing at 0x…` names the address reached). */
+    private readonly label: string | ((done: number) => string),
     private readonly total: number,
     private readonly width = 30,
   ) {}
@@ -36,8 +37,9 @@ export class ProgressBar {
     const secs = Math.max(0.001, (now - this.started) / 1000);
     const rate = done / secs;
     const eta = rate > 0 ? (this.total - done) / rate : Infinity;
+    const label = typeof this.label === "string" ? this.label : this.label(done);
     return (
-      `${this.label} [${"#".repeat(filled)}${".".repeat(this.width - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}%  ` +
+      `${label} [${"#".repeat(filled)}${".".repeat(this.width - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}%  ` +
       `${kb(done)}/${kb(this.total)} KB  ${kb(rate)} KB/s  ETA ${clock(eta)}`
     );
   }
