@@ -210,13 +210,18 @@ async function withBoard(
   }
 }
 
+const CHANGES_FLASH = new Set(["write_flash", "erase_flash", "erase_region", "flash"]);
+let modemNoteShown = false;
+
 async function finish(c: ops.Connected, after: string, command: string, io: ops.Io): Promise<void> {
   if (command === "run") return;
   if (after === "hard_reset") {
     if (canReset(c.loader.stream)) {
       io.out("Hard resetting via RTS pin...");
       await c.loader.hardReset();
-    } else {
+    } else if (CHANGES_FLASH.has(command) && !modemNoteShown) {
+      // Said once, and only where there is new firmware to run: after chip_id or read_flash it is noise.
+      modemNoteShown = true;
       io.out("Note: this link has no modem lines; reset the board yourself to run the new firmware.");
     }
   } else if (after === "soft_reset") {
