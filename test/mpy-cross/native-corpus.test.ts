@@ -34,7 +34,12 @@ const DIRS: Record<string, (stem: string) => boolean> = {
   "6-xtensa": () => true,
   "6.3-x86": () => true,
   "6.3-x86-emitnative": () => true,
+  "6.3-rv32imc": () => true,
+  "6.3-rv32imc-emitnative": () => true,
 };
+
+/** Directories whose rejections need the inline RV32 assembler (not written yet): messages not compared. */
+const MESSAGES_OPEN = new Set(["6.3-rv32imc"]);
 
 describe.runIf(root !== null)("native corpus: upstream bytes for xtensa, x86, rv32imc", () => {
   for (const [dir, expected] of Object.entries(DIRS)) {
@@ -58,7 +63,7 @@ describe.runIf(root !== null)("native corpus: upstream bytes for xtensa, x86, rv
         if (!got || !Buffer.from(got).equals(want)) wrong.push(stem);
       }
       // the inline assembler's (and viper's) rejections carry upstream's message
-      for (const [stem, msg] of rejections(golden)) {
+      for (const [stem, msg] of MESSAGES_OPEN.has(dir) ? [] : rejections(golden)) {
         const src = fs.readFileSync(path.join(root!, "corpus", `${stem}.py`));
         let text = "(compiled)";
         try {

@@ -9,12 +9,14 @@ import { AsmArm } from "./asm-arm.js";
 import { asmCompat, thumbAllowsArmv7m } from "./asm-compat.js";
 import { AsmXtensa } from "./asm-xtensa.js";
 import { AsmX86 } from "./asm-x86.js";
+import { AsmRv32 } from "./asm-rv32.js";
 
 type Factory = (arch: NativeArch, compat: BackendCompat) => NativeAssembler;
 
 const FACTORIES: Partial<Record<AsmKind, Factory>> = {
   x64: () => new AsmX64(),
   x86: () => new AsmX86(),
+  rv32: () => new AsmRv32(),
   arm: () => new AsmArm(),
   thumb: (arch, compat) => {
     const ac = asmCompat(compat);
