@@ -2,6 +2,7 @@
 // reproduces. Each .mpy version is tied to the release that made the reference files: 6.3 → 1.27.0,
 // 6.2 → 1.22.2, 6.1 → 1.20.0, 6 → 1.19.1, 5 → 1.18.0. Only front-end differences live here (tree shape,
 // literal values, accepted syntax); bytecode and container differences belong to the back end.
+import { MPY_CROSS_1_9_2_QSTRS } from "./qstr-pools-1-9.js";
 import { MPY_CROSS_LONG_STATIC_QSTRS } from "./parse-qstrs.js";
 import {
   CIRCUITPY_3_1_2_QSTRS, CIRCUITPY_4_1_2_QSTRS, CIRCUITPY_5_3_1_QSTRS, CIRCUITPY_6_3_0_QSTRS, MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS,
@@ -145,6 +146,12 @@ const CP_4: FrontEndDialect = { ...V1_10, release: "CircuitPython 4.1.2", longSt
 const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, fstringFieldCharsChecked: true, longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
 const CP_6: FrontEndDialect = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrs: longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
 
+// 1.9.2 (and CircuitPython 2.x): no `_` in numbers yet, float literals read digit by digit (before
+// 1.9.4's parsenum rework), its own mpy-cross qstr pool.
+const V1_9_2: FrontEndDialect = {
+  ...V1_10, release: "1.9.2", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrs: longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
+};
+
 // Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.
 const PYCOPY_3_6: FrontEndDialect = { ...V1_18, release: "Pycopy 3.6.1", fstrings: false };
 
@@ -162,6 +169,7 @@ export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   cp5: CP_5,
   cp6: CP_6,
   pycopy: PYCOPY_3_6,
+  "2": V1_9_2,
 };
 
 export const DEFAULT_DIALECT = V1_27;
