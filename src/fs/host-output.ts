@@ -39,8 +39,14 @@ export function outputError(e: unknown, cmd: string, file: string): unknown {
 /** How a destination is written; decided from what is there now. */
 type Plan = { kind: "stdout" } | { kind: "replace"; file: string; mode?: number } | { kind: "through"; file: string };
 
+/**
+ * Names of this process's stdout: written to the descriptor itself, because opening them again fails
+ * where stdout is a socket (ENXIO), as it is under many process managers and Node's own spawn.
+ */
+const STDOUT_NAMES = new Set([STDOUT, "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"]);
+
 function plan(dest: string): Plan {
-  if (dest === STDOUT) return { kind: "stdout" };
+  if (STDOUT_NAMES.has(dest)) return { kind: "stdout" };
   let st: fs.Stats;
   try {
     st = fs.statSync(dest); // follows symlinks
@@ -52,9 +58,10 @@ function plan(dest: string): Plan {
     return { kind: "replace", file: dest };
   }
   if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-  const file = isSymlink(dest) ? fs.realpathSync(dest) : dest;
-  if (st.isFile() && st.nlink === 1) return { kind: "replace", file, mode: st.mode & 0o7777 };
-  return { kind: "through", file };
+  // Opening follows links by itself; only a rename needs the real name (beside the target, not the link).
+  // (/dev/stdout's target may not even be a path: /proc/self/fd/1 -> "pipe:[1234]".)
+  if (st.isFile() && st.nlink === 1) return { kind: "replace", file: isSymlink(dest) ? fs.realpathSync(dest) : dest, mode: st.mode & 0o7777 };
+  return { kind: "through", file: dest };
 }
 
 function isSymlink(p: string): boolean {
@@ -70,7 +77,7 @@ function isSymlink(p: string): boolean {
  * Nothing is created.
  */
 export function checkHostOutput(dest: string, cmd: string): void {
-  if (dest === STDOUT) return;
+  if (STDOUT_NAMES.has(dest)) return;
   try {
     const p = plan(dest);
     if (p.kind === "stdout") return;

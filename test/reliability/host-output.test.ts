@@ -79,6 +79,12 @@ describe("cp :f DEST on the host", () => {
     expect(fs.statSync("/dev/full").isCharacterDevice()).toBe(true);
   });
 
+  it("/dev/stdout (a link to a pipe) gets the bytes", async () => {
+    const r = await cp("/dev/stdout");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(NEW);
+  });
+
   it("`-` is stdout", async () => {
     const r = await cp("-");
     expect(r.status).toBe(0);
