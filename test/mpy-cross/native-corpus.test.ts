@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
 import { compileToMpy } from "../../src/mpy-cross/index.js";
+import { dumpMpy } from "../../src/mpy-cross/dump.js";
 import { sharedPath } from "../helpers/shared-corpus.js";
 
 /** Upstream's one-line rejections of a golden dir: stem -> "Kind: message". */
@@ -75,6 +76,21 @@ describe.runIf(root !== null)("native corpus: upstream bytes for xtensa, x86, rv
         if (text !== msg) wrong.push(`${stem}: ${text} (want ${msg})`);
       }
       expect(wrong).toEqual([]);
+    });
+  }
+});
+
+describe.runIf(root !== null)("--dump of upstream's native .mpy for xtensa, xtensawin, x86, rv32imc", () => {
+  for (const arch of ["xtensa", "xtensawin", "x86", "rv32imc"]) {
+    it(arch, () => {
+      const want = fs.readFileSync(path.join(root!, "golden", `6.3-${arch}`, "viper_ptr8.default.mpy"));
+      const text = dumpMpy(want);
+      expect(text.split("\n")[0]).toBe(`mpy version 6.3, arch ${arch}, small int bits 31`);
+      // every viper function's machine code, as hex rows of 16 bytes that are the file's own bytes
+      const rows = text.split("\n").filter((l) => /^\s+\d+ {2}([0-9a-f]{2} ){15}[0-9a-f]{2}$/.test(l));
+      expect(rows.length).toBeGreaterThan(0);
+      const first = Buffer.from(rows[0].trim().split(/\s+/).slice(1).join(""), "hex");
+      expect(want.indexOf(first)).toBeGreaterThan(0);
     });
   }
 });
