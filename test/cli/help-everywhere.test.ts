@@ -84,6 +84,7 @@ describe("unknown commands and options suggest the nearest", () => {
       [["mip", "install", "--no-mp", "x"], "--no-mpy"],
       [["circup", "install", "--upgrad", "x"], "--upgrade"],
       [["--devce", "virtual", "ls"], "--device"],
+      [["flash", "--prot", "x", "f.bin"], "--port"],
     ] as const) {
       const r = await tspy([...args]);
       expect(r.status, args.join(" ")).toBe(2);

@@ -2,6 +2,7 @@
 // short path `tspy flash FIRMWARE.bin`. The CLI layer hands over argv and output streams.
 import { readFile } from "node:fs/promises";
 import { checkHostOutput, writeHostFile } from "../../fs/host-output.js";
+import { parse, type CommandDef } from "../../args/index.js";
 import { TspyError, UsageError } from "../../errors.js";
 import type { ByteStream } from "../../transport/byte-stream.js";
 import { OFFLINE, addrFilePairs, normaliseFlashSize, parseEsptoolArgs, parseInteger, type EsptoolArgs } from "./args.js";
@@ -298,39 +299,47 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
   throw new UsageError(`esptool: ${a.command} needs a board`);
 }
 
+/** `tspy flash`'s options, on the shared parser; they are handed on to esptool's as its spellings. */
+const FLASH_DEF: CommandDef = {
+  name: "flash",
+  summary: "Detect the ESP8266, write FIRMWARE.bin, verify it, and reset the board.",
+  usage: "[options] FIRMWARE.bin",
+  options: [
+    { flags: ["--port", "-p"], key: "port", takes: "value", help: "serial port, tcp://host:port or socket://host:port" },
+    { flags: ["--baud", "-b"], key: "baud", takes: "value", help: "baud rate after the stub is up (default 460800)" },
+    { flags: ["--before"], key: "before", takes: "value", help: "reset before connecting (default_reset, no_reset)" },
+    { flags: ["--after"], key: "after", takes: "value", help: "reset afterwards (hard_reset, soft_reset, no_reset)" },
+    { flags: ["--no-stub"], key: "no-stub", help: "talk to the ROM loader only" },
+    { flags: ["--trace"], key: "trace", help: "show the frames" },
+    { flags: ["--erase"], key: "erase", help: "erase the whole flash first" },
+    { flags: ["--address"], key: "address", takes: "value", metavar: "ADDR", help: "where to write (default 0)" },
+    { flags: ["-fm", "--flash_mode", "--flash-mode"], key: "-fm", takes: "value", metavar: "MODE", help: "flash mode (qio, qout, dio, dout)" },
+    { flags: ["-ff", "--flash_freq", "--flash-freq"], key: "-ff", takes: "value", metavar: "FREQ", help: "flash frequency" },
+    { flags: ["-fs", "--flash_size", "--flash-size"], key: "-fs", takes: "value", metavar: "SIZE", help: "flash size (default detect)" },
+  ],
+};
+
 /**
  * `tspy flash [--port P] [--baud B] [--no-stub] FIRMWARE.bin`: detect the chip, write at 0 with
  * flash-size detection, verify, reset — the seeds' two esptool commands in one.
  */
 export async function runFlash(argv: string[], env: EsptoolEnv): Promise<number> {
-  if (argv.includes("-h") || argv.includes("--help")) {
+  const p = parse(FLASH_DEF, argv);
+  if (p.help) {
     env.out.write(FLASH_HELP);
     return 0;
   }
-  const global: string[] = [];
-  const flashOpts: string[] = [];
-  const files: string[] = [];
-  let erase = false;
-  let address = "0";
-  const valueOf = (i: number, opt: string): string => {
-    const v = argv[i];
-    if (v === undefined) throw new UsageError(`${opt} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (["--port", "-p", "--baud", "-b", "--before", "--after"].includes(a)) global.push(a, valueOf(++i, a));
-    else if (a === "--no-stub" || a === "--trace") global.push(a);
-    else if (a === "--erase") erase = true;
-    else if (a === "--address") address = valueOf(++i, a);
-    else if (["-fm", "--flash_mode", "--flash-mode", "-ff", "--flash_freq", "--flash-freq", "-fs", "--flash_size", "--flash-size"].includes(a)) {
-      flashOpts.push(a, valueOf(++i, a));
-    } else if (a.startsWith("-")) throw new UsageError(`flash: unknown option ${a}`);
-    else files.push(a);
-  }
+  // Handed on to esptool's own parser as esptool spellings.
+  const pass = (keys: string[], spell: (k: string) => string) =>
+    keys.flatMap((k) => (p.values[k] === undefined ? [] : p.values[k] === true ? [spell(k)] : [spell(k), String(p.values[k])]));
+  const global = pass(["port", "baud", "before", "after", "no-stub", "trace"], (k) => `--${k}`);
+  const flashOpts = pass(["-fm", "-ff", "-fs"], (k) => k);
+  const files = p.positionals;
+  const erase = p.values.erase === true;
+  const address = (p.values.address as string | undefined) ?? "0";
   if (files.length !== 1) throw new UsageError("flash: expected one firmware file (tspy flash FIRMWARE.bin)");
   // The seeds' guide flashes at 460800; the stub switches to it after syncing at 115200.
-  if (!global.includes("--baud") && !global.includes("-b")) global.push("--baud", "460800");
+  if (!global.includes("--baud")) global.push("--baud", "460800");
   return runEsptool(
     [...global, "write_flash", "--flash_size", "detect", ...flashOpts, ...(erase ? ["--erase-all"] : []), address, files[0]!],
     env,
