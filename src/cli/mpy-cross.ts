@@ -18,7 +18,7 @@ const OPTIONS: OptionDef[] = [
   { flags: ["-msmall-int-bits="], key: "smallIntBits", takes: "value", glued: true, metavar: "N", help: "small-int width of the target (default 31)" },
   { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "target of native code (@native, @viper, @asm_*): x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc, host; each release accepts the names it knew" },
   { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode|native|viper (the module's default emitter), heapsize=N (ignored)" },
-  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18); cp7, cp8, cp9, cp10: CircuitPython 7.x-10.x's own .mpy" },
+  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18), 4, 3, 2 (1.9-1.9.2); pycopy: Pycopy 3.x's own .mpy; cp2-cp10: CircuitPython's own .mpy" },
   { flags: ["--board"], key: "board", help: "compile for the connected board (-d/--device or `connect`): its .mpy version and native arch, found by asking it" },
   { flags: ["--out-dir"], key: "outDir", takes: "value", metavar: "DIR", help: "write each FILE as DIR/<stem>.mpy (default: next to the source); files found through -r or a quoted glob keep their tree below DIR" },
   { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
