@@ -89,6 +89,12 @@ function toEntry(v: PyValue): Entry {
 
 const NOT_COMPILED = new Set(["SyntaxError", "IndentationError"]);
 
+/** A data chunk of a write ("_d=..."): it carries its own length and sum check. */
+function isDataChunk(code: string | Uint8Array): boolean {
+  const head = typeof code === "string" ? code.slice(0, 3) : Buffer.from(code.subarray(0, 3)).toString("latin1");
+  return head === "_d=";
+}
+
 /** Board exceptions that mean the code arrived damaged (nothing was written): send it again. */
 const GARBLED = new Set(["SyntaxError", "IndentationError", "UnicodeError", "ValueError", "NameError"]);
 
@@ -226,7 +232,7 @@ export class BoardFs {
     for (let attempt = 1; ; attempt++) {
       const sent = guarded ? this.guard(code) : code;
       try {
-        return await this.repl.exec(sent, opts);
+        return await this.repl.exec(sent, { ...opts, selfChecking: guarded && (sent !== code || isDataChunk(code)) });
       } catch (e) {
         // Our snippets never raise it themselves: the user stopped tspy, which sent the board Ctrl-C.
         if (e instanceof DeviceError && e.exceptionName === "KeyboardInterrupt") throw new InterruptedError();
@@ -260,7 +266,7 @@ export class BoardFs {
   private guard(code: string | Uint8Array): string | Uint8Array {
     if (this.repl.pasteMode !== "plain") return code;
     const bytes = typeof code === "string" ? Buffer.from(code, "utf8") : code;
-    if (bytes.length < 48 || Buffer.from(bytes.subarray(0, 3)).toString() === "_d=") return code; // data chunks check themselves
+    if (bytes.length < 48 || isDataChunk(bytes)) return code; // data chunks check themselves
     const sum = bytes.reduce((a, b) => a + b, 0);
     return Buffer.concat([
       Buffer.from("_c="),

@@ -1,7 +1,8 @@
 // Plain raw mode paced by what the board shows it can take: a scripted board without raw-paste whose
 // UART receive buffer holds `capacity` bytes and empties at `bytesPerMs`, dropping whatever arrives
 // while it is full (as a real UART overrun does). The probe must settle on a pace at which programs
-// arrive whole, and a board that keeps up must get the fastest pace.
+// arrive whole, and a board that keeps up must get the fastest pace. Only programs that check themselves
+// (tspy's file snippets) take the probed pace; anything else goes at the slowest.
 import { describe, expect, it } from "vitest";
 import { RawRepl } from "../../src/raw-repl/raw-repl.js";
 import { PACES } from "../../src/raw-repl/plain-pacing.js";
@@ -75,7 +76,7 @@ describe("plain raw pacing", () => {
     const repl = new RawRepl(board, { answerTimeoutMs: 300 });
     await repl.enter();
     const p = program(3000);
-    const out = Buffer.from(await repl.exec(p.code)).toString().trim();
+    const out = Buffer.from(await repl.exec(p.code, { selfChecking: true })).toString().trim();
     expect(out).toBe(p.answer);
     expect(repl.pasteMode).toBe("plain");
     expect(repl.plainPace).toEqual(PACES[2]);
@@ -84,9 +85,20 @@ describe("plain raw pacing", () => {
     const dropped = board.dropped;
     for (const n of [10, 700, 2048]) {
       const q = program(n);
-      expect(Buffer.from(await repl.exec(q.code)).toString().trim()).toBe(q.answer);
+      expect(Buffer.from(await repl.exec(q.code, { selfChecking: true })).toString().trim()).toBe(q.answer);
     }
     expect(board.dropped).toBe(dropped);
+  });
+
+  it("sends a program that cannot check itself at the slowest pace, without a probe", async () => {
+    const board = new OverrunBoard(128, 24);
+    const repl = new RawRepl(board, { answerTimeoutMs: 300 });
+    await repl.enter();
+    const p = program(3000);
+    expect(Buffer.from(await repl.exec(p.code)).toString().trim()).toBe(p.answer);
+    expect(board.dropped).toBe(0);
+    expect(board.programs).toBe(1); // no probe
+    expect(repl.plainPace).toBeNull();
   });
 
   it("gives a board that keeps up the fastest pace, after one probe", async () => {
@@ -94,7 +106,7 @@ describe("plain raw pacing", () => {
     const repl = new RawRepl(board);
     await repl.enter();
     const p = program(5000);
-    expect(Buffer.from(await repl.exec(p.code)).toString().trim()).toBe(p.answer);
+    expect(Buffer.from(await repl.exec(p.code, { selfChecking: true })).toString().trim()).toBe(p.answer);
     expect(repl.plainPace).toEqual(PACES[0]);
     expect(board.programs).toBe(2); // the probe and the program
   });
@@ -102,7 +114,7 @@ describe("plain raw pacing", () => {
   it("steps down when the caller finds a program damaged, never below the floor; a given pace stays", async () => {
     const repl = new RawRepl(new OverrunBoard(1 << 20, 1e6));
     await repl.enter();
-    await repl.exec(program(10).code);
+    await repl.exec(program(10).code, { selfChecking: true });
     const steps: boolean[] = [];
     for (let i = 0; i < PACES.length; i++) steps.push(repl.slowDown());
     expect(steps).toEqual([true, true, true, false]);
