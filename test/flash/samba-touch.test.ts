@@ -69,7 +69,7 @@ describe("bossac arguments", () => {
     expect(() => parseBossacArgs(["-r", "-w", "x"])).toThrow("bossac: read option is exclusive of write or verify");
     expect(() => parseBossacArgs(["-w"])).toThrow("bossac: missing file");
     expect(() => parseBossacArgs(["-i", "x.bin"])).toThrow("bossac: extra arguments found");
-    expect(() => parseBossacArgs(["-q"])).toThrow("bossac: invalid option -- 'q'");
+    expect(() => parseBossacArgs(["-q"])).toThrow(/^bossac: unknown option -q/);
     expect(() => parseBossacArgs(["--offset=zz", "-w", "x"])).toThrow(/bad offset "zz"/);
   });
 

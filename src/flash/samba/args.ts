@@ -1,5 +1,7 @@
 // bossac's command line (BOSSA 1.9's getopt_long options): short flags may be bundled (-ewv), optional
 // arguments must be attached (-r0x1000, --read=0x1000, -U1), required ones may follow (-o 0x2000).
+// Parsed by the shared parser (src/args) from the table below.
+import { parse, type CommandDef } from "../../args/index.js";
 import { UsageError } from "../../errors.js";
 
 export interface BossacArgs {
@@ -59,55 +61,38 @@ const SPECS: Spec[] = [
   { short: "s", long: "security", kind: "none", set: (a) => (a.security = true) },
   { short: "i", long: "info", kind: "none", set: (a) => (a.info = true) },
   { short: "d", long: "debug", kind: "none", set: (a) => (a.debug = true) },
-  { short: "h", long: "help", kind: "none", set: (a) => (a.help = true) },
   { short: "U", long: "usb-port", kind: "optional", set: (a, v) => (a.usbPort = v ? parseNumber(v, "usb-port value") : 1) },
   { short: "R", long: "reset", kind: "none", set: (a) => (a.reset = true) },
   { short: "a", long: "arduino-erase", kind: "none", set: (a) => (a.arduinoErase = true) },
   { long: "force", kind: "none", set: (a) => (a.force = true) },
 ];
 
+/** The table above as the shared parser's options: getopt bundles, optional values attached only. */
+const BOSSAC_DEF: CommandDef = {
+  name: "bossac",
+  summary: "bossac-compatible flasher for SAMD21 boards in their SAM-BA bootloader.",
+  usage: "[OPTION...] [FILE]",
+  bundling: true,
+  options: SPECS.map((s) => ({
+    flags: [...(s.short ? [`-${s.short}`] : []), `--${s.long}`],
+    key: s.long,
+    takes: s.kind === "none" ? "flag" : s.kind === "optional" ? "optional" : "value",
+    help: s.long,
+  })),
+};
+
 export function parseBossacArgs(argv: string[]): BossacArgs {
   const a: BossacArgs = {
     erase: false, write: false, read: false, readSize: 0, verify: false, security: false, info: false,
     debug: false, help: false, reset: false, arduinoErase: false, force: false,
   };
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") {
-      files.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = arg.slice(2, eq < 0 ? undefined : eq);
-      const spec = SPECS.find((s) => s.long === name);
-      if (!spec) throw new UsageError(`bossac: unrecognized option '--${name}'`);
-      let value = eq < 0 ? undefined : arg.slice(eq + 1);
-      if (spec.kind === "none" && value !== undefined) throw new UsageError(`bossac: option '--${name}' doesn't allow an argument`);
-      if (spec.kind === "required" && value === undefined) {
-        value = argv[++i];
-        if (value === undefined) throw new UsageError(`bossac: option '--${name}' requires an argument`);
-      }
-      spec.set(a, value);
-    } else if (arg.startsWith("-") && arg.length > 1) {
-      for (let k = 1; k < arg.length; k++) {
-        const spec = SPECS.find((s) => s.short === arg[k]);
-        if (!spec) throw new UsageError(`bossac: invalid option -- '${arg[k]}'`);
-        if (spec.kind === "none") {
-          spec.set(a, undefined);
-          continue;
-        }
-        let value: string | undefined = arg.slice(k + 1) || undefined;
-        if (spec.kind === "required" && value === undefined) {
-          value = argv[++i];
-          if (value === undefined) throw new UsageError(`bossac: option requires an argument -- '${arg[k]}'`);
-        }
-        spec.set(a, value);
-        break;
-      }
-    } else files.push(arg);
+  const p = parse(BOSSAC_DEF, argv);
+  a.help = p.help;
+  for (const spec of SPECS) {
+    const v = p.values[spec.long];
+    if (v !== undefined) spec.set(a, v === true ? undefined : String(v));
   }
+  const files = p.positionals;
   if (a.help) return a;
   // These rewrite the user row (fuses) or lock the chip; tspy leaves them alone rather than half-doing them.
   for (const [set, name] of [[a.lock !== undefined, "--lock"], [a.unlock !== undefined, "--unlock"], [a.security, "--security"], [a.bod !== undefined, "--bod"], [a.bor !== undefined, "--bor"]] as const) {
