@@ -1,7 +1,7 @@
 // Native code of the Xtensa, x86 and RISC-V code generators against the shared native corpus
-// (../shared/conformance-native: programs and the .mpy upstream's mpy-cross wrote for them). Every golden
+// (the shared conformance-native corpus: programs and the .mpy upstream's mpy-cross wrote for them). Every golden
 // file of the listed directories must come out byte-identical; files upstream rejects are left to the
-// conformance runner. Skips with a note on a clone without ../shared.
+// conformance runner. Skips with a note on a clone without the shared corpora.
 import { describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
