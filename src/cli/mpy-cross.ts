@@ -16,9 +16,13 @@ const OPTIONS: OptionDef[] = [
   { flags: ["-s"], key: "sourceName", takes: "value", metavar: "NAME", help: "source name stored in the .mpy (default: the input path)" },
   { flags: ["-O"], key: "optimize", takes: "optional", glued: true, metavar: "N", help: "optimisation level: 1+ drops assert, 3 also drops line numbers (-OO, -OOO count)" },
   { flags: ["-msmall-int-bits="], key: "smallIntBits", takes: "value", glued: true, metavar: "N", help: "small-int width of the target (default 31)" },
+  { flags: ["-mcache-lookup-bc"], key: "cacheLookupBc", help: "cache map lookups in the bytecode (.mpy 5 and older: MicroPython up to 1.18, CircuitPython up to 6)" },
+  { flags: ["-mno-cache-lookup-bc"], key: "noCacheLookupBc", help: "do not cache map lookups in the bytecode (the default)" },
+  { flags: ["-mno-unicode"], key: "noUnicode", help: "target without unicode str (.mpy 5 and older): \\x escapes store one byte" },
+  { flags: ["-municode"], key: "unicode", help: "target with unicode str (the default)" },
   { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "target of native code (@native, @viper, @asm_*): x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc, host; each release accepts the names it knew" },
   { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode|native|viper (the module's default emitter), heapsize=N (ignored)" },
-  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18), 4, 3, 2 (1.9-1.9.2); pycopy: Pycopy 3.x's own .mpy; cp2-cp10: CircuitPython's own .mpy" },
+  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18), 4 (1.11), 3 (1.9.3-1.10), 2 (1.9-1.9.2); pycopy: Pycopy 3.x's own .mpy; cp2-cp10: CircuitPython's own .mpy" },
   { flags: ["--board"], key: "board", help: "compile for the connected board (-d/--device or `connect`): its .mpy version and native arch, found by asking it" },
   { flags: ["--out-dir"], key: "outDir", takes: "value", metavar: "DIR", help: "write each FILE as DIR/<stem>.mpy (default: next to the source); files found through -r or a quoted glob keep their tree below DIR" },
   { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
@@ -54,6 +58,9 @@ interface MpyCrossArgs {
   jobs?: number;
   cacheDir?: string;
   board: boolean;
+  /** -mcache-lookup-bc / -mno-unicode: header feature flags of the older formats (last one given wins). */
+  cacheLookupBc?: boolean;
+  unicode?: boolean;
   /** --mpy-version was given (it cannot be combined with --board). */
   versionGiven: boolean;
 }
@@ -78,6 +85,13 @@ function parseArgs(args: string[]): MpyCrossArgs {
     board: flag(p, "board"),
     versionGiven: str(p, "mpyVersion") !== undefined,
   };
+  // as upstream's argv loop: the later of a pair wins
+  for (const a of args) {
+    if (a === "-mcache-lookup-bc") r.cacheLookupBc = true;
+    else if (a === "-mno-cache-lookup-bc") r.cacheLookupBc = false;
+    else if (a === "-mno-unicode") r.unicode = false;
+    else if (a === "-municode") r.unicode = true;
+  }
   if (r.board && (r.versionGiven || r.march !== undefined)) throw new UsageError("mpy-cross: --board chooses the .mpy version and arch itself: leave out --mpy-version and -march");
   const o = p.values.optimize;
   // -O<digit> sets the level; -O, -OO, -OOO count the O's, as upstream does
@@ -164,6 +178,10 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   if (!MPY_VERSIONS[opts.mpyVersion]) {
     throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
   }
+  if ((opts.cacheLookupBc !== undefined || opts.unicode !== undefined) && !MPY_VERSIONS[opts.mpyVersion].featureFlagOptions) {
+    const flag = opts.cacheLookupBc !== undefined ? "-mcache-lookup-bc" : "-mno-unicode";
+    throw new UsageError(`mpy-cross: ${flag} exists only for .mpy 5 and older (MicroPython up to 1.18, CircuitPython up to 6), not --mpy-version ${opts.mpyVersion}`);
+  }
   const { resolveArch } = await import("../mpy-cross/native/target.js");
   const nativeTarget = resolveArch(MPY_VERSIONS[opts.mpyVersion].emulates, opts.march, opts.emit);
   if (nativeTarget.problem === "unknown-arch") {
@@ -227,6 +245,8 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         optimize: opts.optimize,
         smallIntBits: opts.smallIntBits,
         mpyVersion: opts.mpyVersion,
+        cacheLookupBc: opts.cacheLookupBc,
+        unicode: opts.unicode,
         arch: nativeTarget.arch,
         emit: opts.emit,
       },

@@ -59,6 +59,8 @@ export interface CompileOptions {
   arch?: NativeArch;
   /** Emitter of the module scope (-X emit=), inherited by its functions. */
   defaultEmit?: EmitOpt;
+  /** -mcache-lookup-bc (.mpy 5 and older). */
+  cacheLookupBc?: boolean;
 }
 
 
@@ -95,6 +97,7 @@ export class Compiler {
         ? new BytecodeEmitterV5(this.common, opts.optimize, this.compat)
         : new BytecodeEmitterV4(this.common, opts.optimize, this.compat);
       v5.sourceFile = opts.sourceFile;
+      v5.cacheLookups = opts.cacheLookupBc === true;
       this.emit = v5;
     } else {
       this.emit = new BytecodeEmitter(this.common, opts.optimize, this.compat);

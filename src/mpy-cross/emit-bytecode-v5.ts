@@ -19,6 +19,8 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   protected argNames: string[] = [];
   protected preludeQstrOffset = 0;
   sourceFile = "";
+  /** -mcache-lookup-bc: name and attribute lookups are followed by a byte the VM caches a map slot in. */
+  cacheLookups = false;
 
   protected override byteQstr(stackAdj: number, b: number, s: string): void {
     this.adjustStackSize(stackAdj);
@@ -26,6 +28,8 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
     this.raw(b);
     this.raw(0);
     this.raw(0);
+    const op = this.op;
+    if (this.cacheLookups && (b === op.LOAD_NAME || b === op.LOAD_GLOBAL || b === op.LOAD_ATTR || b === op.STORE_ATTR)) this.raw(0);
   }
 
   protected override byteObj(stackAdj: number, b: number, obj: ConstObj): void {

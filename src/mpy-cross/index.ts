@@ -7,6 +7,10 @@ import { CompileError } from "./compile-error.js";
 import { nativeArch } from "./native/arch.js";
 import { EmitOpt } from "./scope.js";
 
+/** Header feature bits of .mpy 5 and older. */
+const FEATURE_CACHE_LOOKUP_BC = 0x01;
+const FEATURE_UNICODE = 0x02;
+
 const EMIT_BY_NAME = { bytecode: EmitOpt.None, native: EmitOpt.NativePython, viper: EmitOpt.Viper } as const;
 
 export { CompileError, MPY_VERSIONS, DEFAULT_MPY_VERSION };
@@ -27,6 +31,10 @@ export interface CompileOptions {
   mpyVersion?: string;
   /** Native arch (-march name, already resolved: see native/target.ts); none means bytecode only. */
   arch?: string;
+  /** -mcache-lookup-bc: LOAD_NAME/LOAD_GLOBAL/LOAD_ATTR/STORE_ATTR carry a cache byte (header bit 0). */
+  cacheLookupBc?: boolean;
+  /** false for -mno-unicode: a str escape is one byte (header bit 1 clear). */
+  unicode?: boolean;
   /** Default emitter of the module (-X emit=), default "bytecode". */
   emit?: "bytecode" | "native" | "viper";
 }
@@ -59,17 +67,23 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
       : { release: MPY_VERSIONS[version].emulates }),
     // upstream makes the -s name a qstr before parsing, which decides whether an equal literal is interned
     internedNames: opts.sourceName !== undefined ? [opts.sourceName] : [],
+    unicode: opts.unicode !== false,
   };
   const compat = backendOf(MPY_VERSIONS[version]);
+  // these flags exist only in the mpy-cross of releases whose .mpy header records them
+  for (const [given, flag] of [[opts.cacheLookupBc !== undefined, "-mcache-lookup-bc"], [opts.unicode !== undefined, "-mno-unicode"]] as const) {
+    if (given && !MPY_VERSIONS[version].featureFlagOptions) throw new RangeError(`${flag} is not an option of ${compat.release}'s mpy-cross`);
+  }
   const arch = opts.arch !== undefined ? nativeArch(opts.arch) : undefined;
   if (opts.arch !== undefined && !arch) throw new RangeError(`unknown native arch ${opts.arch}`);
   try {
     const tree = parse(source, parseOptions);
     const compiler = new Compiler({
-      sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat, arch, defaultEmit: EMIT_BY_NAME[opts.emit ?? "bytecode"],
+      sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat, arch, cacheLookupBc: opts.cacheLookupBc === true, defaultEmit: EMIT_BY_NAME[opts.emit ?? "bytecode"],
     });
     const compiled = compiler.run(tree);
     compiled.createdQstrs = tree.createdQstrs;
+    compiled.featureFlags = (opts.cacheLookupBc ? FEATURE_CACHE_LOOKUP_BC : 0) | (opts.unicode === false ? 0 : FEATURE_UNICODE);
     return writeMpy(compiled, version);
   } catch (e) {
     if (e instanceof CompileError) e.translatedNewline = compat.translatedNewline;

@@ -166,9 +166,12 @@ export interface LexerOptions {
   optimize?: number;
   /** Which release's lexer to be (default: 1.27's). */
   dialect?: LexerDialect;
+  /** false (mpy-cross -mno-unicode): an escape in a str adds one byte, and must be below 0x100. */
+  unicode?: boolean;
 }
 
 export class Lexer {
+  private readonly unicode: boolean;
   // The character stream: the source, or while an f-string's arguments are being replayed, those
   // (replayed straight from fstringArgs, so an f-string nested in the replayed text appends to the
   // replay, as upstream's does).
@@ -199,6 +202,7 @@ export class Lexer {
     this.main = normaliseSource(source);
     this.debugTok = (opts.optimize ?? 0) === 0 ? Tok.KW_TRUE : Tok.KW_FALSE;
     this.dialect = opts.dialect ?? DEFAULT_DIALECT;
+    this.unicode = opts.unicode !== false;
     this.next();
     // Upstream turns a first token that is not in column 1 into INDENT, so the parser reports it.
     if (this.tokColumn !== 1 && (this.kind !== Tok.NEWLINE || !this.dialect.newlineAtLineEnd)) this.kind = Tok.INDENT;
@@ -668,7 +672,10 @@ export class Lexer {
       }
     }
     if (c === EOF) return;
-    if (this.kind === Tok.STRING && c < 0x110000) text.char(c);
+    if (this.kind === Tok.STRING && !this.unicode) {
+      if (c < 0x100) text.byte(c);
+      else this.kind = Tok.INVALID;
+    } else if (this.kind === Tok.STRING && c < 0x110000) text.char(c);
     else if (this.kind === Tok.BYTES && c < 0x100) text.byte(c);
     else this.kind = Tok.INVALID;
   }

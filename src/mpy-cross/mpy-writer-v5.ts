@@ -9,8 +9,6 @@ import type { NumberReprs } from "./mpy-writer.js";
 import { utf8Bytes } from "./utf8.js";
 
 export const WINDOW_SIZE = 32;
-/** Feature flags mpy-cross 1.18 writes: bit 1 = str is unicode. */
-const FEATURE_FLAGS = 0x02;
 
 /** Upstream's qstr window: a ring of recently written qstrs, moved to the head on each use. */
 class QstrWindow {
@@ -140,11 +138,11 @@ function writeRawCode(out: V5Sink, rc: RawCode): void {
  * `staticQstrs` is the firmware's numbered qstr list (MicroPython's unless given). */
 export function writeMpyV5(
   rc: RawCode, smallIntBits: number,
-  target: { magic: number; reprs: NumberReprs; archCode?: number; staticQstrs?: readonly string[] },
+  target: { magic: number; reprs: NumberReprs; archCode?: number; staticQstrs?: readonly string[]; featureFlags: number },
 ): Uint8Array {
   const out = new V5Sink(target.reprs, target.staticQstrs ?? STATIC_QSTRS);
   // native code adds the arch (bits 2-7) to the feature flags
-  out.raw([target.magic, 5, FEATURE_FLAGS | ((target.archCode ?? 0) << 2), smallIntBits]);
+  out.raw([target.magic, 5, target.featureFlags | ((target.archCode ?? 0) << 2), smallIntBits]);
   out.uint(WINDOW_SIZE);
   writeRawCode(out, rc);
   return Uint8Array.from(out.bytes);

@@ -9,7 +9,7 @@ import { utf8Bytes } from "./utf8.js";
 import { writeMpyV5 } from "./mpy-writer-v5.js";
 import { writeMpyLegacy } from "./mpy-writer-v4.js";
 
-/** Header feature bit of .mpy 2-4 for a unicode str (bit 0 would say map lookups are cached in the bytecode). */
+/** The header feature bits when none are given: unicode str, map lookups not cached. */
 const LEGACY_FEATURE_UNICODE = 0x02;
 import { compatForRelease, type BackendCompat } from "./compat.js";
 import {
@@ -34,6 +34,9 @@ export interface MpyVersionInfo {
   frontEnd?: string;
   /** The firmware's numbered qstr list, when it is not MicroPython's (Pycopy). */
   staticQstrs?: readonly string[];
+  /** Its mpy-cross takes -mcache-lookup-bc and -mno-unicode, recorded in the header's feature bits
+   * (MicroPython up to 1.18, CircuitPython up to 6). */
+  featureFlagOptions?: true;
   /** What that release's `mpy-cross --version` says after "emitting mpy v" (default: the version key). */
   banner?: string;
 }
@@ -43,18 +46,18 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   "6.2": { major: 6, sub: 2, releases: "1.22", emulates: "1.22.2" },
   "6.1": { major: 6, sub: 1, releases: "1.20 - 1.21", emulates: "1.20.0" },
   "6": { major: 6, sub: 0, releases: "1.19", emulates: "1.19.1" },
-  "5": { major: 5, sub: 0, releases: "1.12 - 1.18", emulates: "1.18.0" },
-  "4": { major: 4, sub: 0, releases: "1.11", emulates: "1.11.0" },
-  "3": { major: 3, sub: 0, releases: "1.9.3 - 1.10", emulates: "1.10.0" },
-  "2": { major: 2, sub: 0, releases: "1.9 - 1.9.2", emulates: "1.10.0", backend: "1.9.2", frontEnd: "2" },
-  cp2: { major: 2, sub: 0, releases: "CircuitPython 2.x", emulates: "1.10.0", backend: "circuitpython-2.3.1", frontEnd: "2", banner: "2" },
+  "5": { major: 5, sub: 0, releases: "1.12 - 1.18", emulates: "1.18.0", featureFlagOptions: true },
+  "4": { major: 4, sub: 0, releases: "1.11", emulates: "1.11.0", featureFlagOptions: true },
+  "3": { major: 3, sub: 0, releases: "1.9.3 - 1.10", emulates: "1.10.0", featureFlagOptions: true },
+  "2": { major: 2, sub: 0, releases: "1.9 - 1.9.2", emulates: "1.10.0", backend: "1.9.2", frontEnd: "2", featureFlagOptions: true },
+  cp2: { major: 2, sub: 0, releases: "CircuitPython 2.x", emulates: "1.10.0", backend: "circuitpython-2.3.1", frontEnd: "2", banner: "2", featureFlagOptions: true },
   cp10: { major: 6, sub: 3, releases: "CircuitPython 10.x", emulates: "1.27.0", backend: "circuitpython-10.2.1", magic: "C", banner: "6.3" },
   cp9: { major: 6, sub: 3, releases: "CircuitPython 9.x", emulates: "1.22.2", backend: "circuitpython-9.2.9", magic: "C", banner: "6.3" },
   cp8: { major: 5, sub: 0, releases: "CircuitPython 8.x", emulates: "1.18.0", backend: "circuitpython-8.2.10", magic: "C", banner: "5-CircuitPython" },
-  cp6: { major: 3, sub: 0, releases: "CircuitPython 6.x", emulates: "1.10.0", backend: "circuitpython-6.3.0", frontEnd: "cp6", banner: "3" },
-  cp5: { major: 3, sub: 0, releases: "CircuitPython 5.x", emulates: "1.10.0", backend: "circuitpython-5.3.1", frontEnd: "cp5", banner: "3" },
-  cp4: { major: 3, sub: 0, releases: "CircuitPython 4.x", emulates: "1.10.0", backend: "circuitpython-4.1.2", frontEnd: "cp4", banner: "3" },
-  cp3: { major: 3, sub: 0, releases: "CircuitPython 3.x", emulates: "1.10.0", backend: "circuitpython-3.1.2", frontEnd: "cp3", banner: "3" },
+  cp6: { major: 3, sub: 0, releases: "CircuitPython 6.x", emulates: "1.10.0", backend: "circuitpython-6.3.0", frontEnd: "cp6", banner: "3", featureFlagOptions: true },
+  cp5: { major: 3, sub: 0, releases: "CircuitPython 5.x", emulates: "1.10.0", backend: "circuitpython-5.3.1", frontEnd: "cp5", banner: "3", featureFlagOptions: true },
+  cp4: { major: 3, sub: 0, releases: "CircuitPython 4.x", emulates: "1.10.0", backend: "circuitpython-4.1.2", frontEnd: "cp4", banner: "3", featureFlagOptions: true },
+  cp3: { major: 3, sub: 0, releases: "CircuitPython 3.x", emulates: "1.10.0", backend: "circuitpython-3.1.2", frontEnd: "cp3", banner: "3", featureFlagOptions: true },
   pycopy: { major: 5, sub: 0, releases: "Pycopy 3.x", emulates: "1.18.0", backend: "pycopy-3.6.1", frontEnd: "pycopy", staticQstrs: PYCOPY_STATIC_QSTRS },
   cp7: { major: 5, sub: 0, releases: "CircuitPython 7.x", emulates: "1.18.0", backend: "circuitpython-7.3.3", magic: "C", banner: "5-CircuitPython" },
 };
@@ -175,11 +178,14 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   const v = MPY_VERSIONS[version];
   if (!v) throw new Error(`unsupported .mpy version ${version}`);
   const reprs = numberReprs(backendOf(v));
-  if (v.major === 5) return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code, staticQstrs: v.staticQstrs });
+  const featureFlags = cm.featureFlags ?? LEGACY_FEATURE_UNICODE;
+  if (v.major === 5) {
+    return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code, staticQstrs: v.staticQstrs, featureFlags });
+  }
   if (v.major === 4 || v.major === 3 || v.major === 2) {
     const pool = backendOf(v).qstrPool;
     if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);
-    return writeMpyLegacy(cm, { major: v.major, featureFlags: LEGACY_FEATURE_UNICODE, pool, reprs });
+    return writeMpyLegacy(cm, { major: v.major, featureFlags, pool, reprs });
   }
   const out = new ByteSink();
   // native code puts the sub-version and the arch in the feature byte; bytecode alone leaves it 0

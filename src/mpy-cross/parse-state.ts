@@ -16,6 +16,8 @@ export interface ParseOptions {
   optimize?: number;
   /** Bits of the target's small ints (mpy-cross -msmall-int-bits, default 31). */
   smallIntBits?: number;
+  /** false for mpy-cross -mno-unicode: a str escape stores one byte (and must be below 0x100). */
+  unicode?: boolean;
   /** Other strings that are qstrs before parsing (mpy-cross interns the -s source name too). */
   internedNames?: readonly string[];
   /**
@@ -94,7 +96,7 @@ export abstract class ParserState {
       this.qstrs.add(n);
       this.createdQstrs.push(n);
     }
-    this.lex = new Lexer(source, { optimize: opts.optimize ?? 0, dialect: this.dialect });
+    this.lex = new Lexer(source, { optimize: opts.optimize ?? 0, dialect: this.dialect, unicode: opts.unicode });
   }
 
 

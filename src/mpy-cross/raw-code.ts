@@ -45,6 +45,8 @@ export interface CompiledModule {
   qstrs: string[];
   consts: import("./constants.js").ConstObj[];
   smallIntBits: number;
+  /** .mpy 5 and older: header feature bits (bit 0 cached map lookups, bit 1 unicode str). */
+  featureFlags?: number;
   /** Pre-1.12 writers: the strings the parse made qstrs, in creation order (ParseTree.createdQstrs). */
   createdQstrs?: readonly string[];
   /** The arch of the module's native code; absent when it is bytecode only (no arch in the header). */
