@@ -12,7 +12,7 @@ export class BoardDetectError extends TspyError {}
 
 /** What to write to this board: .mpy compiled with `options`, or its sources (and why). */
 export type BoardTarget =
-  | { kind: "mpy"; /** e.g. "MicroPython 1.27.0 (rp2)" */ describe: string; options: { mpyVersion: string; arch?: string } }
+  | { kind: "mpy"; /** e.g. "MicroPython 1.27.0 (rp2)" */ describe: string; options: MpyOptions }
   | { kind: "source"; describe: string; reason: "no-mpy-import" | "flavour-missing" | "unknown"; message: string };
 
 const text = (b: Uint8Array) => Buffer.from(b).toString("latin1");
@@ -31,11 +31,34 @@ export async function readBoardInfo(repl: RawRepl): Promise<BoardInfo> {
   };
 }
 
+/** The compile options a board needs: version, and for the older formats the header's feature flags. */
+export interface MpyOptions {
+  mpyVersion: string;
+  arch?: string;
+  cacheLookupBc?: boolean;
+  unicode?: boolean;
+}
+
+/** The mpy-cross options that write feature `flags` (header byte 2, low bits). */
+function flagOptions(flags: number): Pick<MpyOptions, "cacheLookupBc" | "unicode"> {
+  return { cacheLookupBc: (flags & FLAG_CACHE_LOOKUP) !== 0, unicode: (flags & FLAG_UNICODE) !== 0 };
+}
+
 /** The header flags (byte 2, low bits) the compiler writes for a version, from an empty module's header. */
 function emptyModule(api: CompilerApi, mpyVersion: string): Uint8Array {
   const r = api.compileOne("_tspy_probe.py", new Uint8Array(0), { filename: "_tspy_probe.py", mpyVersion });
   if (!r.ok) throw new BoardDetectError(`cannot build the .mpy probe: ${r.message.trim()}`);
   return r.mpy;
+}
+
+/** Whether this compiler writes `flags` for the version (only the older formats' mpy-cross has the options). */
+function writesFlags(api: CompilerApi, mpyVersion: string, flags: number): boolean {
+  try {
+    const r = api.compileOne("_tspy_probe.py", new Uint8Array(0), { filename: "_tspy_probe.py", mpyVersion, ...flagOptions(flags) });
+    return r.ok && (r.mpy[2]! & 3) === flags;
+  } catch {
+    return false; // the version has no such options
+  }
 }
 
 const pyBytes = (b: Uint8Array) => "b'" + Array.from(b, (x) => "\\x" + x.toString(16).padStart(2, "0")).join("") + "'";
@@ -125,14 +148,19 @@ async function resolveFlavour(repl: RawRepl, api: CompilerApi, f: Flavour): Prom
     if (last === "I") return noImport(f);
     if (last === "K") {
       if (r.length === 1) return mpyTarget(api, f);
-      return missing(`.mpy ${f.mpyVersion} with ${flagWords(tries[r.length - 1]!)}`);
+      const flags = tries[r.length - 1]!;
+      if (writesFlags(api, f.mpyVersion, flags)) return mpyTarget(api, f, flags);
+      return missing(`.mpy ${f.mpyVersion} with ${flagWords(flags)}`);
     }
     return { kind: "source", describe: f.describe, reason: "unknown", message: `${f.describe} refused every .mpy header tspy tried (.mpy ${f.mpyVersion})` };
   }
   if (!have) return missing(`.mpy ${f.mpyVersion}`);
   if (f.flags !== undefined) {
     const written = emptyModule(api, f.mpyVersion)[2]! & 3;
-    if (written !== f.flags) return missing(`.mpy ${f.mpyVersion} with ${flagWords(f.flags)}`);
+    if (written !== f.flags) {
+      if (writesFlags(api, f.mpyVersion, f.flags)) return mpyTarget(api, f, f.flags);
+      return missing(`.mpy ${f.mpyVersion} with ${flagWords(f.flags)}`);
+    }
   }
   return mpyTarget(api, f);
 }
@@ -141,7 +169,7 @@ function noImport(f: Flavour): BoardTarget {
   return { kind: "source", describe: f.describe, reason: "no-mpy-import", message: `${f.describe} cannot import .mpy files` };
 }
 
-function mpyTarget(api: CompilerApi, f: Flavour): BoardTarget {
+function mpyTarget(api: CompilerApi, f: Flavour, flags?: number): BoardTarget {
   // The board's arch is passed on only where the emulated release knows its name (it matters for
   // @native/@viper code; bytecode alone is the same either way).
   let arch: string | undefined;
@@ -149,5 +177,8 @@ function mpyTarget(api: CompilerApi, f: Flavour): BoardTarget {
     const r = resolveArch(api.MPY_VERSIONS[f.mpyVersion]!.emulates, f.arch, "bytecode");
     if (r.problem === undefined) arch = r.arch;
   }
-  return { kind: "mpy", describe: f.describe, options: { mpyVersion: f.mpyVersion, ...(arch ? { arch } : {}) } };
+  return {
+    kind: "mpy", describe: f.describe,
+    options: { mpyVersion: f.mpyVersion, ...(arch ? { arch } : {}), ...(flags !== undefined ? flagOptions(flags) : {}) },
+  };
 }

@@ -7,7 +7,7 @@ import { TspyError } from "../errors.js";
 import type { LocalFile } from "../fs/sync.js";
 import { compiledName, isCompiled } from "./board-flavour.js";
 import { circuitPythonMajors, targetForBoard } from "../mpy-cross/target.js";
-import type { BoardTarget } from "./detect.js";
+import type { BoardTarget, MpyOptions } from "./detect.js";
 
 /** A source that does not compile: upstream's message for it, as mpy-cross prints it. */
 export class CompileOnCopyError extends TspyError {}
@@ -28,7 +28,7 @@ export function circuitPythonKey(version: number[]): string {
   return key;
 }
 
-export async function compileFiles(options: { mpyVersion: string; arch?: string }, files: { file: string; source: Uint8Array; boardName: string }[]): Promise<Uint8Array[]> {
+export async function compileFiles(options: MpyOptions, files: { file: string; source: Uint8Array; boardName: string }[]): Promise<Uint8Array[]> {
   const jobs = files.map((f) => ({
     file: f.file,
     source: f.source,

@@ -121,10 +121,15 @@ describe.each(OLD)("cp --compile on scripted %s", (firmware, key) => {
     const { src, board } = await project();
     const r = await tspy(["-d", `virtual:${board}?firmware=${firmware}`, "cp", "--compile", path.join(src, "mod.py"), ":", "+", "exec", "import mod; print(mod.__file__)"]);
     expect(r.status).toBe(0);
-    if (MPY_VERSIONS[key] !== undefined && !needsCacheLookup) {
+    // cached lookups need the -mcache-lookup-bc option, which only the older formats' mpy-cross has
+    const writable = MPY_VERSIONS[key] !== undefined && (!needsCacheLookup || MPY_VERSIONS[key]!.featureFlagOptions === true);
+    if (writable) {
       expect(r.stderr).toBe("");
       expect(listTree(board)).toEqual(["mod.mpy"]);
       expect(r.stdout).toContain("mod.mpy");
+      // the loader took it, and the flag bits are the board's
+      const loaderFlags = FIRMWARE_PROFILES[firmware]!.mpyLoader!.flags;
+      expect(fs.readFileSync(path.join(board, "mod.mpy"))[2]! & 3).toBe(loaderFlags & 3);
     } else {
       const lines = r.stderr.trim().split("\n");
       expect(lines).toHaveLength(1);
