@@ -1,7 +1,8 @@
 // How a tspy command is stopped from outside: Ctrl-C (SIGINT), SIGTERM, or a reader that went away
 // (EPIPE on stdout, `tspy ls | head -1`). All three end the same way: the command's abort signal fires,
-// a program running on the board gets Ctrl-C, and the command has one second to unwind by itself
-// (temporary files removed, the board back at its prompt). After that, or at a second signal, the
+// a program running on the board gets Ctrl-C, and the command has 0.6 s to unwind by itself
+// (temporary files removed, the board back at its prompt), so that with the 0.3 s the leaving gets the
+// whole stop stays under a second. After that, or at a second signal, the
 // process leaves anyway: the board is sent Ctrl-C and Ctrl-B, and host temporary files are removed by
 // their own exit hook (src/host-output.ts).
 import type { RawRepl } from "../raw-repl/raw-repl.js";
@@ -12,7 +13,7 @@ export type StopReason = "SIGINT" | "SIGTERM" | "EPIPE";
 export const STOP_STATUS: Record<StopReason, number> = { SIGINT: 130, SIGTERM: 143, EPIPE: 141 };
 
 /** How long a stopped command may take to unwind before the process leaves without it. */
-export const UNWIND_MS = 1000;
+export const UNWIND_MS = 600;
 
 export interface StopTarget {
   /** The raw REPL of the open connection, if any. */
@@ -89,7 +90,7 @@ export class Stopper {
     clearTimeout(this.forceTimer);
     const status = STOP_STATUS[this.reason ?? "SIGINT"];
     if (this.reason !== "EPIPE") this.sayInterrupted();
-    setTimeout(() => process.exit(status), 500).unref();
+    setTimeout(() => process.exit(status), 300).unref();
     const t = this.target();
     try {
       const repl = t?.currentRepl();

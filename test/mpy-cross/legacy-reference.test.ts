@@ -1,6 +1,6 @@
 // tspy's .mpy 4 / .mpy 3 output equals what upstream mpy-cross 1.11 / 1.10 wrote for the same programs
 // (./reference-legacy, made outside this repository; see its README), with and without the header
-// feature flags -mcache-lookup-bc and -mno-unicode. Needs no ../shared corpus.
+// feature flags -mcache-lookup-bc and -mno-unicode. Needs none of the shared corpora.
 import { describe, expect, it } from "vitest";
 import fs from "node:fs";
 import path from "node:path";
