@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import url from "node:url";
-import { ROOT, TSPY, printTable } from "./lib.mjs";
+import { ROOT, TSPY, printTable, serveTcp } from "./lib.mjs";
 import { startBridge } from "./rate-limited-bridge.mjs";
 
 const dist = (p) => url.pathToFileURL(path.join(ROOT, "dist", "src", p)).href;
@@ -48,20 +48,6 @@ function pythonSource(size) {
   return Buffer.from(out.slice(0, size));
 }
 
-async function startVirtualServer(dir) {
-  const child = spawn(process.execPath, [TSPY, "virtual", "serve", "--tcp", "0", "--dir", dir], { stdio: ["ignore", "pipe", "pipe"] });
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`tspy virtual serve exited (${code})`)));
-  });
-  return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
-}
-
 async function timed(fn) {
   const t0 = process.hrtime.bigint();
   const v = await fn();
@@ -95,7 +81,7 @@ export async function run() {
   const { pyBytesRepr, parsePyLiteral } = await import(dist("fs/py-literal.js"));
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-bench-fs-"));
-  const server = await startVirtualServer(dir);
+  const server = await serveTcp(`virtual:${dir}`);
   const bridge = await startBridge({ targetPort: server.port, baud: BAUD });
   const stream = await openStream(`tcp://127.0.0.1:${bridge.port}`);
   const rows = [];

@@ -1,5 +1,6 @@
 // Small shared pieces for the benchmarks: timing, medians, table printing, the tspy entry.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import readline from "node:readline";
 import path from "node:path";
 import url from "node:url";
 
@@ -35,4 +36,38 @@ export function timeProcess(cmd, args, opts = {}) {
       else resolve(ms);
     });
   });
+}
+
+/** The path of `name` on PATH, or null. */
+export function findOnPath(name) {
+  const r = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** The virtual board on a pty (a serial board for any tool): `{ path, stop }`. */
+export async function servePty(dir) {
+  const child = spawn(process.execPath, [TSPY, "-d", `virtual:${dir}`, "virtual", "serve", "--pty"], { stdio: ["ignore", "pipe", "inherit"] });
+  const first = await new Promise((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout });
+    rl.once("line", resolve);
+    child.once("exit", (c) => reject(new Error(`virtual serve --pty exited ${c}`)));
+  });
+  return { path: first.trim(), stop: () => child.kill() };
+}
+
+/** The virtual board (`virtual:DIR[?firmware=...]`) on a TCP port: `{ port, stop }`. */
+export async function serveTcp(device) {
+  const child = spawn(process.execPath, [TSPY, "-d", device, "virtual", "serve", "--tcp", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  const port = await new Promise((resolve, reject) => {
+    let out = "";
+    const look = (d) => {
+      out += d;
+      const m = /tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    };
+    child.stdout.on("data", look);
+    child.stderr.on("data", look);
+    child.once("exit", (code) => reject(new Error(`tspy virtual serve exited (${code}): ${out}`)));
+  });
+  return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
 }

@@ -5,14 +5,12 @@
 //   MPREMOTE=/path/to/mpremote   the peer (else `mpremote` on PATH, else tspy's rows alone)
 //   BENCH_RUNS=N                 runs per command on the unpaced pty (median; default 5)
 //   BENCH_PACED_RUNS=N           runs per command on the 115200-baud pty (default 1; 0 skips it)
-import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
 import url from "node:url";
-import { ROOT, TSPY, median, printTable, timeProcess } from "./lib.mjs";
+import { ROOT, TSPY, findOnPath, median, printTable, servePty, serveTcp, timeProcess } from "./lib.mjs";
 import { startBridge } from "./rate-limited-bridge.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -20,33 +18,10 @@ const PACED_RUNS = Number(process.env.BENCH_PACED_RUNS ?? 1);
 const BAUD = 115200;
 const MODULES = 50;
 
-function findOnPath(name) {
-  const r = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-async function servePty(dir) {
-  const child = spawn(process.execPath, [TSPY, "-d", `virtual:${dir}`, "virtual", "serve", "--pty"], { stdio: ["ignore", "pipe", "inherit"] });
-  const first = await new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout });
-    rl.once("line", resolve);
-    child.once("exit", (c) => reject(new Error(`virtual serve --pty exited ${c}`)));
-  });
-  return { path: first.trim(), stop: () => child.kill() };
-}
-
 /** The virtual board on TCP, behind a bridge paced like a 115200-baud line, on a pty (socat). */
 async function servePacedPty(dir) {
-  const child = spawn(process.execPath, [TSPY, "virtual", "serve", "--tcp", "0", "--dir", dir], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once("exit", (code) => reject(new Error(`tspy virtual serve exited (${code})`)));
-  });
+  const server = await serveTcp(`virtual:${dir}`);
+  const port = server.port;
   const bridge = await startBridge({ targetPort: port, baud: BAUD });
   const { openPtyBridge } = await import(url.pathToFileURL(path.join(ROOT, "dist", "src", "transport", "pty-bridge.js")).href);
   const pty = await openPtyBridge(bridge.port);
@@ -55,7 +30,7 @@ async function servePacedPty(dir) {
     stop: async () => {
       await pty.close();
       await bridge.close();
-      child.kill();
+      await server.stop();
     },
   };
 }

@@ -3,13 +3,13 @@
 // it (the pacing probe included), beside mpremote's `cp` when mpremote is installed (it sends plain raw
 // code in 256-byte pieces 10 ms apart). Every copy is checked byte for byte.
 //   node bench/plain-raw.mjs        (BENCH_PLAIN_KB=20 for a quicker run)
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import url from "node:url";
-import { TSPY, printTable, timeProcess } from "./lib.mjs";
+import { TSPY, printTable, serveTcp, timeProcess } from "./lib.mjs";
 import { startBridge } from "./rate-limited-bridge.mjs";
 
 const BAUD = 115200;
@@ -17,29 +17,13 @@ const LINE = BAUD / 10;
 const KB = Number(process.env.BENCH_PLAIN_KB ?? 50);
 const FIRMWARE = "1.12";
 
-async function serve(dir) {
-  const child = spawn(process.execPath, [TSPY, "-d", `virtual:${dir}?firmware=${FIRMWARE}`, "virtual", "serve", "--tcp", "0"], { stdio: ["ignore", "pipe", "pipe"] });
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    const look = (d) => {
-      out += d;
-      const m = /tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    };
-    child.stdout.on("data", look);
-    child.stderr.on("data", look);
-    child.once("exit", (code) => reject(new Error(`tspy virtual serve exited (${code}): ${out}`)));
-  });
-  return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
-}
-
 const hasMpremote = () => spawnSync("mpremote", ["--version"], { stdio: "ignore" }).status === 0;
 
 export async function run() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-bench-plain-"));
   const boardDir = path.join(dir, "board");
   fs.mkdirSync(boardDir);
-  const server = await serve(boardDir);
+  const server = await serveTcp(`virtual:${boardDir}?firmware=${FIRMWARE}`);
   const bridge = await startBridge({ targetPort: server.port, baud: BAUD });
   const local = path.join(dir, "data.bin");
   const data = crypto.randomBytes(KB * 1024);

@@ -8,30 +8,13 @@
 //                                show tspy alone)
 //   MPY_CROSS=/path/to/mpy-cross upstream's compiler for the compile rows
 //   MPY_LIB=/path/to/dir         the build tree (every .py below it); else 100 generated modules
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import readline from "node:readline";
-import { TSPY, median, printTable, timeProcess } from "./lib.mjs";
+import { TSPY, findOnPath, median, printTable, servePty, timeProcess } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
-
-function findOnPath(name) {
-  const r = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
-/** The virtual board on a pty, as a serial board for both tools. */
-async function servePty(dir) {
-  const child = spawn(process.execPath, [TSPY, "-d", `virtual:${dir}`, "virtual", "serve", "--pty"], { stdio: ["ignore", "pipe", "inherit"] });
-  const first = await new Promise((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout });
-    rl.once("line", resolve);
-    child.once("exit", (c) => reject(new Error(`virtual serve --pty exited ${c}`)));
-  });
-  return { path: first.trim(), stop: () => child.kill() };
-}
 
 /** Median ms of each command, runs interleaved so both see the same machine load. */
 async function sideBySide(commands) {
