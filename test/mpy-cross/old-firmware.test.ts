@@ -35,7 +35,8 @@ function compileOrError(src: Buffer, stem: string, version: string, opts: { opti
 
 describe.runIf(conformance !== null)("old-firmware goldens", () => {
   for (const version of Object.keys(NOT_YET)) {
-    const goldenDir = path.join(conformance!, "golden", version);
+    // (computed here even when the describe is skipped: vitest still collects its body)
+    const goldenDir = path.join(conformance ?? "", "golden", version);
     it(`${version}: every corpus file not listed as pending is byte-identical, in every option set`, () => {
       const failures: string[] = [];
       let compared = 0;
