@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { TspyError } from "../errors.js";
 import { ERRNO_BY_NAME, strerror } from "./errors.js";
+import { alreadyHolds } from "../mpy-cross/batch/write-atomically.js";
 
 /** The output path cannot be written: `cmd: path: reason` in one line. */
 export class HostOutputError extends TspyError {
@@ -121,6 +122,9 @@ export function writeHostFileSync(dest: string, data: Uint8Array, cmd: string): 
       }
       return;
     }
+    // A plain file that already holds these bytes (a rebuild with unchanged output) is left as it is,
+    // with fresh times: a read instead of a write and a rename.
+    if (p.mode !== undefined && alreadyHolds(p.file, data)) return;
     const tmp = tempBeside(p.file);
     try {
       const fd = fs.openSync(tmp, "w", p.mode ?? 0o666);

@@ -40,3 +40,21 @@ describe("writeAtomically", () => {
     expect(fs.readdirSync(dir)).toEqual(["n.mpy"]);
   });
 });
+
+describe("writeHostFileSync (mpy-cross -o/--out-dir and other host outputs)", () => {
+  it("leaves a plain file that already holds the bytes in place, with fresh times", async () => {
+    const { writeHostFileSync } = await import("../../src/fs/host-output.js");
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-wa-"));
+    const f = path.join(dir, "m.mpy");
+    fs.writeFileSync(f, Buffer.from([0x4d, 6, 0, 31, 1]));
+    const old = new Date("2001-01-01T00:00:00Z");
+    fs.utimesSync(f, old, old);
+    const ino = fs.statSync(f).ino;
+    writeHostFileSync(f, Buffer.from([0x4d, 6, 0, 31, 1]), "mpy-cross");
+    expect(fs.statSync(f).ino).toBe(ino);
+    expect(fs.statSync(f).mtimeMs).toBeGreaterThan(old.getTime() + 1000);
+    writeHostFileSync(f, Buffer.from([0x4d, 6, 0, 31, 2]), "mpy-cross");
+    expect([...fs.readFileSync(f)]).toEqual([0x4d, 6, 0, 31, 2]);
+    expect(fs.readdirSync(dir)).toEqual(["m.mpy"]);
+  });
+});

@@ -9,7 +9,7 @@ import path from "node:path";
  * unchanged results (a cache hit, mostly) then costs a read instead of a write and a rename — a tenth of
  * the time for a tree of small files — and build tools still see a fresh target.
  */
-function alreadyHolds(target: string, data: Uint8Array): boolean {
+export function alreadyHolds(target: string, data: Uint8Array): boolean {
   let st: fs.Stats;
   try {
     st = fs.statSync(target);
