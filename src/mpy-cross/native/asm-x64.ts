@@ -2,6 +2,7 @@
 // py/asmx64.c chooses (so output is byte-identical): System V calling convention, locals in a frame
 // addressed from RSP, mp_fun_table in RBP, the qstr table in R13.
 import { AsmBase } from "./asm-base.js";
+import { MOD_DISP0, MOD_DISP8, MOD_DISP32, MOD_REG, modrmDisp, modrmReg, signedFit8 } from "./x86-modrm.js";
 import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
@@ -26,14 +27,6 @@ const COMPARE_CC: Record<CompareOp, [number, number]> = {
 const REX = 0x40, REX_W = 0x08, REX_B = 0x01;
 const rexR = (r: number) => (r >> 1) & 0x04;
 const rexB = (r: number) => (r >> 3) & 0x01;
-const modrmReg = (r: number) => (r & 7) << 3;
-const MOD_DISP0 = 0x00, MOD_DISP8 = 0x40, MOD_DISP32 = 0x80, MOD_REG = 0xc0;
-
-/** Upstream's 8-bit test looks at the low 32 bits only. */
-function signedFit8(x: number): boolean {
-  const lo = x & 0xffffff80;
-  return lo === 0 || lo === (0xffffff80 | 0);
-}
 
 const REGS: NativeRegs = {
   ret: RAX, arg1: RDI, arg2: RSI, arg3: RDX, arg4: RCX,
@@ -67,15 +60,7 @@ export class AsmX64 extends AsmBase implements NativeAssembler {
   }
 
   private rmDisp(r: number, base: number, disp: number): void {
-    let mod: number;
-    if (disp === 0 && (base & 7) !== RBP) mod = MOD_DISP0;
-    else if (signedFit8(disp)) mod = MOD_DISP8;
-    else mod = MOD_DISP32;
-    this.bytes(modrmReg(r) | mod | (base & 7));
-    // rsp and r12 as a base need a SIB byte
-    if ((base & 7) === RSP) this.bytes(0x24);
-    if (mod === MOD_DISP8) this.bytes(disp & 0xff);
-    else if (mod === MOD_DISP32) this.word32(disp);
+    this.bytes(...modrmDisp(r, base, disp));
   }
 
   /** op r/m64 (dest), r64 (src) in register form. */

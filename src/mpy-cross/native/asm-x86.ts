@@ -3,6 +3,7 @@
 // an mp_fun_table entry pushes its arguments (how many each entry takes is the table below), padding
 // the stack to 16 bytes. Locals in a frame addressed from ESP, mp_fun_table in EBP.
 import { AsmBase } from "./asm-base.js";
+import { MOD_DISP0, MOD_DISP8, MOD_DISP32, MOD_REG, modrmDisp, modrmReg, signedFit8 } from "./x86-modrm.js";
 import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
 import { F } from "./fun-table.js";
 
@@ -37,13 +38,6 @@ const FUN_N_ARGS: Partial<Record<number, number>> = {
   [F.SETJMP]: 1,
 };
 
-const MOD_DISP0 = 0x00, MOD_DISP8 = 0x40, MOD_DISP32 = 0x80, MOD_REG = 0xc0;
-const modrmReg = (r: number) => (r & 7) << 3;
-
-function signedFit8(x: number): boolean {
-  const lo = x & 0xffffff80;
-  return lo === 0 || lo === (0xffffff80 | 0);
-}
 
 const REGS: NativeRegs = {
   ret: EAX, arg1: EAX, arg2: ECX, arg3: EDX, arg4: EBX,
@@ -77,14 +71,7 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
   }
 
   private rmDisp(r: number, base: number, disp: number): void {
-    let mod: number;
-    if (disp === 0 && base !== EBP) mod = MOD_DISP0;
-    else if (signedFit8(disp)) mod = MOD_DISP8;
-    else mod = MOD_DISP32;
-    this.bytes(modrmReg(r) | mod | base);
-    if (base === ESP) this.bytes(0x24);
-    if (mod === MOD_DISP8) this.bytes(disp & 0xff);
-    else if (mod === MOD_DISP32) this.word32(disp);
+    this.bytes(...modrmDisp(r, base, disp));
   }
 
   /** op r/m32 (dest), r32 (src) in register form. */
