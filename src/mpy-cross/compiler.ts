@@ -57,6 +57,8 @@ export interface CompileOptions {
   compat?: BackendCompat;
   /** Target of @native/@viper/@asm_* code (-march); none: such decorators are "invalid arch". */
   arch?: NativeArch;
+  /** -march-flags: extensions the target has beyond its base arch (rv32imc: RV32_EXT_* bits). */
+  archFlags?: number;
   /** Emitter of the module scope (-X emit=), inherited by its functions. */
   defaultEmit?: EmitOpt;
   /** -mcache-lookup-bc (.mpy 5 and older). */
@@ -68,6 +70,8 @@ export class Compiler {
   pass: Pass = Pass.Scope;
   scopeCur!: Scope;
   nextLabel = 0;
+  /** The most labels a scope of the module took in the scope pass (upstream sizes label tables by it). */
+  maxNumLabels = 0;
   haveStar = false;
   numDictParams = 0;
   numDefaultParams = 0;
@@ -499,10 +503,11 @@ export class Compiler {
         // an inline-asm body is checked as instructions, never scanned for Python names
         if (s.emitOptions === EmitOpt.Asm) {
           compileInlineAsmScope(this, s, Pass.Scope);
-          continue;
+        } else {
+          this.compileScope(s, Pass.Scope);
+          for (const id of s.ids) if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
         }
-        this.compileScope(s, Pass.Scope);
-        for (const id of s.ids) if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
+        this.maxNumLabels = Math.max(this.maxNumLabels, this.nextLabel);
       }
       for (const s of this.scopes) s.finish(this.compat.starParamPlacement);
       for (const s of this.scopes) {

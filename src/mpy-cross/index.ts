@@ -35,6 +35,8 @@ export interface CompileOptions {
   cacheLookupBc?: boolean;
   /** false for -mno-unicode: a str escape is one byte (header bit 1 clear). */
   unicode?: boolean;
+  /** -march-flags as a number (rv32imc: 1 = Zba); stored in the header when not 0. */
+  archFlags?: number;
   /** Default emitter of the module (-X emit=), default "bytecode". */
   emit?: "bytecode" | "native" | "viper";
 }
@@ -79,7 +81,7 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
   try {
     const tree = parse(source, parseOptions);
     const compiler = new Compiler({
-      sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat, arch, cacheLookupBc: opts.cacheLookupBc === true, defaultEmit: EMIT_BY_NAME[opts.emit ?? "bytecode"],
+      sourceFile: opts.sourceName ?? opts.filename, optimize, smallIntBits, compat, arch, archFlags: opts.archFlags, cacheLookupBc: opts.cacheLookupBc === true, defaultEmit: EMIT_BY_NAME[opts.emit ?? "bytecode"],
     });
     const compiled = compiler.run(tree);
     compiled.createdQstrs = tree.createdQstrs;

@@ -4,6 +4,7 @@
 // needs them) and, as upstream keeps one assembler per module, carries over to later functions.
 import { AsmBase } from "./asm-base.js";
 import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
+import { cbOffset, spOffset, typeB, typeCB, typeCI, typeCIW, typeCJ, typeCL, typeCR, typeCSS, typeI, typeR, typeS, typeU } from "./rv32-formats.js";
 
 const ZERO = 0, RA = 1, SP = 2, T1 = 6, T2 = 7, S0 = 8, S1 = 9, A0 = 10, A1 = 11, A2 = 12, A3 = 13;
 const S3 = 19, S4 = 20, S5 = 21, T3 = 28;
@@ -20,38 +21,13 @@ const inCWindow = (r: number): boolean => r >= 8 && r <= 15;
 const cReg = (r: number): number => r - 8;
 
 /** Upper part (for lui/auipc; may reach 2^32) and lower 12 bits, rounded so lower reads signed. */
-function split(imm: number): [number, number] {
+export function split(imm: number): [number, number] {
   const u = imm >>> 0;
   let upper = (u & 0xfffff000) >>> 0;
   const lower = u & 0xfff;
   if (lower & 0x800) upper += 0x1000;
   return [upper, lower];
 }
-
-// ---- instruction formats ----
-const typeI = (op: number, f3: number, rd: number, rs: number, imm: number) => (op | (rd << 7) | (f3 << 12) | (rs << 15) | ((imm & 0xfff) << 20)) >>> 0;
-const typeR = (op: number, f3: number, f7: number, rd: number, rs1: number, rs2: number) =>
-  (op | (rd << 7) | (f3 << 12) | (rs1 << 15) | (rs2 << 20) | (f7 << 25)) >>> 0;
-const typeS = (op: number, f3: number, rs1: number, rs2: number, imm: number) =>
-  (op | ((imm & 0x1f) << 7) | (f3 << 12) | (rs1 << 15) | (rs2 << 20) | ((imm & 0xfe0) << 20)) >>> 0;
-const typeB = (op: number, f3: number, rs1: number, rs2: number, imm: number) =>
-  (op | (f3 << 12) | ((imm & 0x800) >> 4) | ((imm & 0x1e) << 7) | (rs1 << 15) | (rs2 << 20) | ((imm & 0x7e0) << 20) | ((imm & 0x1000) << 19)) >>> 0;
-const typeU = (op: number, rd: number, imm: number) => (op | (rd << 7) | (imm & 0xfffff000)) >>> 0;
-const typeCR = (op: number, f4: number, rs1: number, rs2: number) => op | ((rs2 & 0x1f) << 2) | ((rs1 & 0x1f) << 7) | (f4 << 12);
-const typeCI = (op: number, f3: number, rd: number, imm: number) => op | (f3 << 13) | ((rd & 0x1f) << 7) | ((imm & 0x20) << 7) | ((imm & 0x1f) << 2);
-const typeCIW = (op: number, f3: number, rd: number, imm: number) =>
-  op | (f3 << 13) | ((rd & 7) << 2) | ((imm & 0x3c0) << 1) | ((imm & 0x30) << 7) | ((imm & 8) << 2) | ((imm & 4) << 4);
-const typeCJ = (op: number, f3: number, imm: number) =>
-  op | (f3 << 13) | ((imm & 0xe) << 2) | ((imm & 0x300) << 1) | ((imm & 0x800) << 1) | ((imm & 0x400) >> 2) |
-  ((imm & 0x80) >> 1) | ((imm & 0x40) << 1) | ((imm & 0x20) >> 3) | ((imm & 0x10) << 7);
-const typeCL = (op: number, f3: number, rd: number, rs: number, imm: number) =>
-  op | (f3 << 13) | ((rd & 7) << 2) | ((rs & 7) << 7) | ((imm & 0x40) >> 1) | ((imm & 0x38) << 7) | ((imm & 4) << 4);
-const typeCSS = (op: number, f3: number, rs: number, imm: number) => op | (f3 << 13) | ((rs & 0x1f) << 2) | ((imm & 0x3f) << 7);
-const typeCB = (op: number, f3: number, rs: number, imm: number) => op | (f3 << 13) | ((rs & 7) << 7) | ((imm & 0xe0) << 5) | ((imm & 0x1f) << 2);
-/** The offset bits of c.beqz/c.bnez in CB order. */
-const cbOffset = (o: number) => ((o & 0x100) >> 1) | ((o & 0xc0) >> 3) | ((o & 0x20) >> 5) | ((o & 0x18) << 2) | (o & 6);
-/** The offset bits of c.lwsp/c.swsp. */
-const spOffset = (o: number) => ((o & 0xc0) >> 6) | (o & 0x3c);
 
 const LOAD_F3 = [4, 5, 2];
 
@@ -83,6 +59,12 @@ export class AsmRv32 extends AsmBase implements NativeAssembler {
 
   private w(op: number): void { this.le(4, op); }
   private h(op: number): void { this.le(2, op); }
+
+  // ---- for the inline assembler ----
+  op32(word: number): void { this.w(word); }
+  op16(half: number): void { this.h(half); }
+  /** Offset of a label assigned in this pass or the last compute pass, else -1. */
+  labelPos(label: number): number { return this.labelOffset(label); }
 
   // ---- single instructions ----
   private addi(rd: number, rs: number, imm: number): void { this.w(typeI(0x13, 0, rd, rs, imm)); }

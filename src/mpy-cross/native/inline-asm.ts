@@ -12,7 +12,7 @@ import { NativeType } from "./types.js";
 import { asmCompat, type AsmCompat } from "./asm-compat.js";
 import { InlineThumb } from "./inline-thumb.js";
 import { InlineXtensa } from "./inline-xtensa.js";
-import { PendingTypedError } from "../compile-error.js";
+import { InlineRv32 } from "./inline-rv32.js";
 
 /** What the driver asks of an arch's inline assembler (upstream's emit_inline_asm_method_table_t). */
 export interface InlineAssembler {
@@ -64,7 +64,8 @@ function createInlineAssembler(c: Compiler): InlineAssembler {
   switch (arch.inlineAsm) {
     case "thumb": return new InlineThumb(arch, ac);
     case "xtensa": return new InlineXtensa(ac);
-    default: throw new PendingTypedError("NotImplementedError", `inline ${arch.inlineAsm} assembler not available in tspy yet`);
+    case "rv32": return new InlineRv32(c.opts.archFlags ?? 0, c.maxNumLabels);
+    default: throw new Error(`internal: no inline assembler for ${arch.name}`);
   }
 }
 
@@ -76,6 +77,7 @@ const lineOf = (pn: ParseNode): number => (pn !== null && (pn.kind === "struct" 
  */
 export function compileInlineAsmScope(c: Compiler, scope: Scope, pass?: Pass): void {
   c.scopeCur = scope;
+  c.nextLabel = 0;
   if (pass === Pass.Scope) {
     runPass(c, scope, Pass.Scope, null, "any");
     return;
@@ -134,6 +136,7 @@ function runPass(c: Compiler, scope: Scope, pass: Pass, ia: InlineAssembler | nu
         if (!(args.length === 1 && isId(args[0]))) fail("'label' requires 1 argument", stmt.line);
         const lab = nextLabel++;
         if (ia && !ia.label(lab, args[0].name)) fail("label redefined", stmt.line);
+        c.nextLabel = nextLabel;
       } else if (op === "align") {
         if (!(args.length === 1 && isSmallInt(args[0]))) fail("'align' requires 1 argument", stmt.line);
         if (ia) ia.align(Number(args[0].value));
