@@ -143,8 +143,11 @@ RELEASES["1.11.0"] = {
 RELEASES["1.10.0"] = {
   ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
 };
-// 1.9.2 (.mpy 2; CircuitPython 2.x writes the same bytes): 1.10's compiler with the old operator numbers.
-RELEASES["1.9.2"] = { ...RELEASES["1.10.0"], release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS };
+// 1.9.2 (.mpy 2; CircuitPython 2.x writes the same bytes): 1.10's compiler with the old operator numbers
+// and the try/except `async with` that 1.9.4 still had.
+RELEASES["1.9.2"] = {
+  ...RELEASES["1.10.0"], release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except",
+};
 RELEASES["circuitpython-2.3.1"] = { ...RELEASES["1.9.2"], release: "CircuitPython 2.3.1" };
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c

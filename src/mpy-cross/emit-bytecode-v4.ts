@@ -7,6 +7,7 @@
 // not known in the first sizing pass, so upstream reserves two bytes for it; when it then fits in
 // one, the code info keeps its reserved length and ends in a zero byte of padding.
 import { BuildKind, Pass, SetupBlockKind } from "./emitter.js";
+import { BinaryOp } from "./opcodes.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
 import { encodeUint } from "./emit-bytecode.js";
 import { CIRCUITPY_SIG_FLAG_ASYNC, IdKind, SCOPE_FLAG_ASYNC, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, SCOPE_FLAG_VARARGS, type Scope } from "./scope.js";
@@ -62,7 +63,9 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
 
   protected override setupOpcode(kind: SetupBlockKind): number { return LEGACY_SETUP_OPS[kind]; }
   protected override buildOpcode(kind: BuildKind): number { return LEGACY_BUILD_OPS[kind]; }
-  protected override binaryOpNumber(op: number): number { return legacyBinaryOp(op); }
+  protected override binaryOpNumber(op: number): number {
+    return this.compat.operators?.binary[op as BinaryOp] ?? legacyBinaryOp(op);
+  }
 
   override raiseVarargs(nArgs: number): void {
     this.byte(-nArgs, LEGACY_OP.RAISE_VARARGS);

@@ -485,12 +485,6 @@ export class BytecodeEmitter implements Emitter {
   protected unaryOpNumber(op: number): number { return this.compat.operators?.unary[op as UnaryOp] ?? op; }
 
   binaryOp(op: number): void {
-    const own = this.compat.operators?.binary[op as BinaryOp];
-    if (own !== undefined) {
-      // 1.9.2 and older: every operator, `not in` and `is not` too, has its own number
-      this.byte(-1, this.op.BINARY_OP_MULTI + own);
-      return;
-    }
     let invert = false;
     if (op === BinaryOp.NOT_IN) {
       invert = true;

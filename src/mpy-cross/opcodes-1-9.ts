@@ -1,6 +1,6 @@
 // Operator numbers of MicroPython 1.9.2 and older (.mpy 2 and 0; its py/runtime0.h): the unary
-// operators start with BOOL/LEN/HASH, the binary ones with the arithmetic group, and `not in` /
-// `is not` are operators of their own (1.9.3 renumbered them and compiles those as IN/IS then NOT).
+// operators start with BOOL/LEN/HASH, the binary ones with the arithmetic group. `not in` / `is not`
+// have numbers here too, but the emitter writes them as IN/IS then NOT, as every release does.
 import { BinaryOp, UnaryOp } from "./opcodes.js";
 
 export interface OperatorNumbers {

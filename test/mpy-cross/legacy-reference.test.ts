@@ -1,4 +1,4 @@
-// tspy's .mpy 4 / .mpy 3 output equals what upstream mpy-cross 1.11 / 1.10 wrote for the same programs
+// tspy's .mpy 4 / 3 / 2 output equals what upstream mpy-cross 1.11 / 1.10 / 1.9.2 wrote for the same programs
 // (./reference-legacy, made outside this repository; see its README), with and without the header
 // feature flags -mcache-lookup-bc and -mno-unicode. Needs none of the shared corpora.
 import { describe, expect, it } from "vitest";
@@ -16,9 +16,9 @@ const OPTS: Record<string, { cacheLookupBc?: boolean; unicode?: boolean }> = {
 
 const refs = fs.readdirSync(refDir).filter((f) => f.endsWith(".mpy")).sort();
 
-describe("pre-1.12 .mpy equals upstream mpy-cross 1.11 / 1.10 (committed references)", () => {
+describe("pre-1.12 .mpy equals upstream mpy-cross 1.11 / 1.10 / 1.9.2 (committed references)", () => {
   it("has references for both versions and both flag sets", () => {
-    for (const v of ["4", "3"]) for (const o of Object.keys(OPTS)) expect(refs.some((f) => f.endsWith(`.${v}.${o}.mpy`)), `${v} ${o}`).toBe(true);
+    for (const v of ["4", "3", "2"]) for (const o of Object.keys(OPTS)) expect(refs.some((f) => f.endsWith(`.${v}.${o}.mpy`)), `${v} ${o}`).toBe(true);
   });
   for (const ref of refs) {
     const [stem, version, opts] = ref.slice(0, -4).split(".");
