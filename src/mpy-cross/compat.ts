@@ -7,6 +7,9 @@ import {
 // below are the compiler/emitter/writer changes between those releases that change output bytes.
 import { MPY_CROSS_1_9_2_QSTRS } from "./qstr-pools-1-9.js";
 import { OPERATORS_1_9_2, type OperatorNumbers } from "./opcodes-1-9.js";
+import { MPY_CROSS_1_8_4_QSTRS } from "./qstr-pools-1-8.js";
+import { COMP_ADD_OPS_1_8, OP_1_8, type CompAddOps } from "./opcodes-1-8.js";
+import type { OpTable } from "./opcodes-legacy.js";
 import { OPCODES_MICROPYTHON, OPCODES_PYCOPY, type OpcodeDialect } from "./opcodes.js";
 
 export interface BackendCompat {
@@ -90,6 +93,24 @@ export interface BackendCompat {
   readonly opcodes: OpcodeDialect;
   /** Line end of the traceback's translatable lines: CircuitPython's translation layer prints "\r\n". */
   readonly translatedNewline: "\n" | "\r\n";
+  /** Pre-1.12 opcode numbers when they are not those of 1.9-1.11 (opcodes-legacy.ts): 1.8's. */
+  readonly legacyOps?: OpTable;
+  /** 1.8: list/dict/set comprehensions add with an opcode each (absent: STORE_COMP). */
+  readonly compAddOps?: CompAddOps;
+  /** Stack slots a for loop's iterator takes: 4 (1.9+, an iterator buffer on the stack) or 1 (1.8, an object). */
+  readonly iterSlots: 1 | 4;
+  /** Stack items an exception handler is entered with: 1 (1.9+, the exception) or 3 (1.8: type, value, traceback). */
+  readonly excItems: 1 | 3;
+  /** Stack slots SETUP_WITH reserves: 2 (1.9+, with 2 more at the cleanup) or 4 for the whole block (1.8). */
+  readonly withSlots: 2 | 4;
+  /** How a line-table step is split: "1.9" (a step over more than 15 bytes advances no line until
+   * the bytes are done) or "1.8" (the form is chosen by the line count alone). */
+  readonly lineSteps: "1.9" | "1.8";
+  /** How `super()` in a method is compiled: "method" (1.9+: self by its name, `super().f()` through
+   * LOAD_SUPER_METHOD) or "call" (1.8: self always by LOAD_FAST, then an ordinary call). */
+  readonly superCall: "method" | "call";
+  /** 1.9+: the else of a `for ... in range()` pops the loop values before it runs (1.8: after). */
+  readonly rangeElsePopsFirst: boolean;
 }
 
 const ARCHES_118 = ["x86", "x64", "armv6", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa", "xtensawin"];
@@ -100,6 +121,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 const MICROPYTHON_DEFAULTS = {
   awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", asyncWithForm: "try-finally", opcodes: OPCODES_MICROPYTHON,
   doubleTupleAssign: true, starParamPlacement: "swap", noJumpAfterLastElif: false, constIfExpr: false, generatorLambdaReturnsNone: true,
+  iterSlots: 4, excItems: 1, withSlots: 2, lineSteps: "1.9", superCall: "method", rangeElsePopsFirst: true,
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -149,6 +171,12 @@ RELEASES["1.9.2"] = {
   ...RELEASES["1.10.0"], release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except",
 };
 RELEASES["circuitpython-2.3.1"] = { ...RELEASES["1.9.2"], release: "CircuitPython 2.3.1" };
+// 1.8.4 (.mpy 0): 1.9.2's compiler before the iterator buffer on the stack, the one-item exception
+// and the super() method call; its own opcode numbers and qstr pool.
+RELEASES["1.8.4"] = {
+  ...RELEASES["1.9.2"], release: "1.8.4", qstrPool: MPY_CROSS_1_8_4_QSTRS, legacyOps: OP_1_8, compAddOps: COMP_ADD_OPS_1_8,
+  iterSlots: 1, excItems: 3, withSlots: 4, lineSteps: "1.8", superCall: "call", rangeElsePopsFirst: false,
+};
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c
 // compiles `await` through __await__ and flags async functions (runtime0.h MP_SCOPE_FLAG_ASYNC);

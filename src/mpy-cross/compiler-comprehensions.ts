@@ -11,6 +11,7 @@ export function compileComprehension(c: Compiler, pns: StructNode, kind: ScopeKi
   const scope = c.scopeFor(pns, kind, c.scopeCur.emitOptions);
   closeOverVariables(c, scope, 0, 0);
   c.compileNode(compFor.nodes[1]);
-  if (kind === ScopeKind.GenExpr) c.emit.getIter(false);
+  // 1.8: every comprehension is passed an iterator object (later ones get the iterable, but a generator)
+  if (kind === ScopeKind.GenExpr || c.compat.iterSlots === 1) c.emit.getIter(false);
   c.emit.callFunction(1, 0, 0);
 }

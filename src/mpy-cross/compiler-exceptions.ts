@@ -38,8 +38,12 @@ function tryExcept(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: P
       emit.binaryOp(BinaryOp.EXCEPTION_MATCH);
       emit.popJumpIf(false, endFinallyLabel);
     }
+    // 1.8 enters the handler with type, value and traceback: only the value can be bound
+    const threeItems = c.compat.excItems === 3;
+    if (threeItems) emit.popTop();
     if (excLocal === null) emit.popTop();
     else c.storeId(excLocal);
+    if (threeItems) emit.popTop();
 
     // `except E as e:` runs its body in a try/finally that clears and deletes e
     let l3 = 0;
@@ -67,7 +71,7 @@ function tryExcept(c: Compiler, body: ParseNode, excepts: ParseNode[], orElse: P
     if (leaveFirst) emit.jump(l2);
     else emit.popExceptJump(l2, true);
     emit.labelAssign(endFinallyLabel);
-    emit.adjustStackSize(1);
+    emit.adjustStackSize(c.compat.excItems);
   }
   c.decreaseExceptLevel();
   emit.endExceptHandler();

@@ -162,9 +162,12 @@ export function atomExprNormal(c: Compiler, pns: StructNode): void {
     // super() inside a method: pass __class__ and the first parameter
     c.loadId("__class__");
     const self = c.scopeCur.ids.find((id) => id.flags & ID_FLAG_IS_PARAM);
-    if (!self) c.syntaxError(trail[0], "super() can't find self");
-    c.loadId(self.name);
-    if (num >= 3 && trail[1].rule === "trailer_period" && trail[2].rule === "trailer_paren") {
+    const oldForm = c.compat.superCall === "call";
+    if (!self) c.syntaxError(trail[0], oldForm ? "super() call cannot find self" : "super() can't find self");
+    // 1.8 loads self by its local number, even when it is a cell
+    if (oldForm) c.loadFast(self.name, self.localNum);
+    else c.loadId(self.name);
+    if (!oldForm && num >= 3 && trail[1].rule === "trailer_period" && trail[2].rule === "trailer_paren") {
       emit.loadMethod(idName(trail[1].nodes[0]), true);
       trailerParenHelper(c, trail[2].nodes[0], true, 0);
       i = 3;

@@ -62,7 +62,10 @@ export function compileScopeBody(c: Compiler, scope: Scope): void {
     else if (scope.kind === ScopeKind.DictComp) emit.build(0, BuildKind.Map);
     else if (scope.kind === ScopeKind.SetComp) emit.build(0, BuildKind.Set);
 
-    if (scope.kind === ScopeKind.GenExpr) {
+    if (c.compat.iterSlots === 1) {
+      // 1.8: the argument is already the iterator, one slot
+      c.loadId(argName);
+    } else if (scope.kind === ScopeKind.GenExpr) {
       // four iterator slots; a NULL first slot says the second holds the iterator object
       emit.loadNull();
       c.loadId(argName);
@@ -175,7 +178,9 @@ function compileCompIter(c: Compiler, compFor: StructNode, innerExpr: ParseNode,
         c.reserveLabelsForNative(1);
         emit.popTop();
       } else {
-        emit.storeComp(c.scopeCur.kind, 4 * forDepth + 5);
+        // the collection sits below the iterators of every enclosing for and the item
+        const slots = c.compat.iterSlots;
+        emit.storeComp(c.scopeCur.kind, slots * forDepth + slots + 1);
       }
       break;
     }

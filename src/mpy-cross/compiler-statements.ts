@@ -405,7 +405,10 @@ function forRange(c: Compiler, pnVar: ParseNode, start: ParseNode, end: ParseNod
   endLoop(c, save);
 
   let endLabel = 0;
-  if (orElse !== null) {
+  if (!c.compat.rangeElsePopsFirst) {
+    // 1.8: the else runs with the loop values still on the stack (a break there skips the pops)
+    c.compileNode(orElse);
+  } else if (orElse !== null) {
     emit.popTop();
     if (endOnStack) emit.popTop();
     c.compileNode(orElse);
@@ -416,7 +419,7 @@ function forRange(c: Compiler, pnVar: ParseNode, start: ParseNode, end: ParseNod
   emit.labelAssign(breakLabel);
   emit.popTop();
   if (endOnStack) emit.popTop();
-  if (orElse !== null) emit.labelAssign(endLabel);
+  if (endLabel !== 0) emit.labelAssign(endLabel);
 }
 
 const NOT_PLAIN_ARG = new Set(["arglist_star", "arglist_dbl_star", "argument"]);

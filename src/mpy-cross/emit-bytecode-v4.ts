@@ -23,7 +23,7 @@ function legacyScopeFlags(flags: number): number {
 }
 
 export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
-  protected override readonly op: OpTable = LEGACY_OP;
+  protected override readonly op: OpTable = this.compat.legacyOps ?? LEGACY_OP;
   /** The code info's length as sized in the code-size pass (with two bytes for its own size). */
   private plainCodeInfoSize = 0;
 

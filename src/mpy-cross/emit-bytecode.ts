@@ -134,9 +134,11 @@ export class BytecodeEmitter implements Emitter {
   protected ciBytesLines(bytesToSkip: number, linesToSkip: number): void {
     while (bytesToSkip > 0 || linesToSkip > 0) {
       let b: number, l: number;
-      if (linesToSkip <= 6 || bytesToSkip > 0xf) {
+      // 1.9+ takes the short form while more than 15 bytes remain, and steps no line until they are done
+      const bytesFirst = this.compat.lineSteps === "1.9";
+      if (linesToSkip <= 6 || (bytesFirst && bytesToSkip > 0xf)) {
         b = Math.min(bytesToSkip, 0x1f);
-        l = b < bytesToSkip ? 0 : Math.min(linesToSkip, 0x3);
+        l = bytesFirst && b < bytesToSkip ? 0 : Math.min(linesToSkip, 0x3);
         this.ci(b | (l << 5));
       } else {
         b = Math.min(bytesToSkip, 0xf);
@@ -433,7 +435,7 @@ export class BytecodeEmitter implements Emitter {
     const target = label & ~BREAK_FROM_FOR;
     if (exceptDepth === 0) {
       if (label & BREAK_FROM_FOR) {
-        for (let i = 0; i < ITER_BUF_NSLOTS; i++) this.raw(this.op.POP_TOP);
+        for (let i = 0; i < this.compat.iterSlots; i++) this.raw(this.op.POP_TOP);
       }
       this.byteLabel(0, this.op.JUMP, target);
     } else {
@@ -444,14 +446,19 @@ export class BytecodeEmitter implements Emitter {
   }
 
   setupBlock(label: number, kind: SetupBlockKind): void {
-    this.byteLabel(kind === SetupBlockKind.With ? 2 : 0, this.setupOpcode(kind), label);
+    this.byteLabel(kind === SetupBlockKind.With ? this.compat.withSlots : 0, this.setupOpcode(kind), label);
   }
 
   withCleanup(label: number): void {
     this.loadConstTok(Tok.KW_NONE);
     this.labelAssign(label);
-    this.byte(2, this.op.WITH_CLEANUP);
-    this.adjustStackSize(-4);
+    if (this.compat.withSlots === 4) {
+      // 1.8: the four slots reserved at SETUP_WITH are enough for calling __exit__
+      this.byte(-4, this.op.WITH_CLEANUP);
+    } else {
+      this.byte(2, this.op.WITH_CLEANUP);
+      this.adjustStackSize(-4);
+    }
   }
 
   asyncWithSetupFinally(labelAexitNoExc: number, labelFinallyBlock: number, labelRetUnwindJump: number): void {
@@ -468,11 +475,13 @@ export class BytecodeEmitter implements Emitter {
   endFinally(): void { this.byte(-1, this.op.END_FINALLY); }
 
   getIter(useStack: boolean): void {
+    // before 1.9 every iterator is a heap object taking one slot
+    if (this.compat.iterSlots === 1) useStack = false;
     this.byte(useStack ? ITER_BUF_NSLOTS - 1 : 0, useStack ? this.op.GET_ITER_STACK : this.op.GET_ITER);
   }
 
   forIter(label: number): void { this.byteLabel(1, this.op.FOR_ITER, label); }
-  forIterEnd(): void { this.adjustStackSize(-ITER_BUF_NSLOTS); }
+  forIterEnd(): void { this.adjustStackSize(-this.compat.iterSlots); }
 
   popExceptJump(label: number, _withinExcHandler: boolean): void {
     this.byteLabel(0, this.op.POP_EXCEPT_JUMP, label);
@@ -504,6 +513,14 @@ export class BytecodeEmitter implements Emitter {
   storeMap(): void { this.byte(-2, this.op.STORE_MAP); }
 
   storeComp(scopeKind: number, collectionStackIndex: number): void {
+    const own = this.compat.compAddOps;
+    if (own) {
+      // 1.8: LIST_APPEND / SET_ADD pop the item, MAP_ADD the value and the key
+      if (scopeKind === ScopeKind.ListComp) this.byteUint(-1, own.list, collectionStackIndex);
+      else if (scopeKind === ScopeKind.DictComp) this.byteUint(-2, own.dict, collectionStackIndex);
+      else this.byteUint(-1, own.set, collectionStackIndex);
+      return;
+    }
     let n: number, t: number;
     if (scopeKind === ScopeKind.ListComp) {
       n = 0; t = 0;
@@ -575,7 +592,8 @@ export class BytecodeEmitter implements Emitter {
     this.scope.scopeFlags |= SCOPE_FLAG_GENERATOR;
   }
 
-  startExceptHandler(): void { this.adjustStackSize(4); }
-  endExceptHandler(): void { this.adjustStackSize(-3); }
+  // the exception's items, plus 3 for a possible UNWIND_JUMP's state
+  startExceptHandler(): void { this.adjustStackSize(3 + this.compat.excItems); }
+  endExceptHandler(): void { this.adjustStackSize(-2 - this.compat.excItems); }
 }
 

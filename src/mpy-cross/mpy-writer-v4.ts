@@ -4,7 +4,7 @@
 //    or through the 32-entry window), name and source file, then its argument names, constants and
 //    children; but the prelude is copied as it sits in RAM, so the name and source-file fields carry
 //    the raw numbers, and the two qstrs follow the opcodes.
-//  - .mpy 3 (1.10 and back to 1.9.3): each function's whole body as it sits in RAM (every qstr a raw
+//  - .mpy 3 (1.10 and back to 1.9.3; .mpy 2 and 0 alike): each function's whole body as it sits in RAM (every qstr a raw
 //    number), then the text of its name, source file and each qstr of the opcodes in order, then its
 //    argument names, constants and children. No window and no static numbers.
 import type { CompiledModule, RawCode, RawCodeV5 } from "./raw-code.js";
@@ -14,8 +14,8 @@ import { QstrPool } from "./qstr-pool.js";
 import { utf8Bytes } from "./utf8.js";
 
 export interface LegacyTarget {
-  /** .mpy version byte: 4 or 3. */
-  major: 2 | 3 | 4;
+  /** .mpy version byte: 4, 3, 2 or 0 (0-3 share one layout). */
+  major: 0 | 2 | 3 | 4;
   /** Header byte 2: bit 0 = map lookups cached in the bytecode, bit 1 = str is unicode. */
   featureFlags: number;
   /** The writing mpy-cross's own qstr pool, in number order. */

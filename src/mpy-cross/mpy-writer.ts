@@ -49,6 +49,7 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   "5": { major: 5, sub: 0, releases: "1.12 - 1.18", emulates: "1.18.0", featureFlagOptions: true },
   "4": { major: 4, sub: 0, releases: "1.11", emulates: "1.11.0", featureFlagOptions: true },
   "3": { major: 3, sub: 0, releases: "1.9.3 - 1.10", emulates: "1.10.0", featureFlagOptions: true },
+  "0": { major: 0, sub: 0, releases: "1.5 - 1.8", emulates: "1.8.4", featureFlagOptions: true },
   "2": { major: 2, sub: 0, releases: "1.9 - 1.9.2", emulates: "1.10.0", backend: "1.9.2", frontEnd: "2", featureFlagOptions: true },
   cp2: { major: 2, sub: 0, releases: "CircuitPython 2.x", emulates: "1.10.0", backend: "circuitpython-2.3.1", frontEnd: "2", banner: "2", featureFlagOptions: true },
   cp10: { major: 6, sub: 3, releases: "CircuitPython 10.x", emulates: "1.27.0", backend: "circuitpython-10.2.1", magic: "C", banner: "6.3" },
@@ -182,7 +183,7 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   if (v.major === 5) {
     return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code, staticQstrs: v.staticQstrs, featureFlags });
   }
-  if (v.major === 4 || v.major === 3 || v.major === 2) {
+  if (v.major === 4 || v.major === 3 || v.major === 2 || v.major === 0) {
     const pool = backendOf(v).qstrPool;
     if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);
     return writeMpyLegacy(cm, { major: v.major, featureFlags, pool, reprs });

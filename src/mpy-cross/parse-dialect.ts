@@ -3,6 +3,7 @@
 // 6.2 → 1.22.2, 6.1 → 1.20.0, 6 → 1.19.1, 5 → 1.18.0. Only front-end differences live here (tree shape,
 // literal values, accepted syntax); bytecode and container differences belong to the back end.
 import { MPY_CROSS_1_9_2_QSTRS } from "./qstr-pools-1-9.js";
+import { MPY_CROSS_1_8_4_QSTRS } from "./qstr-pools-1-8.js";
 import { MPY_CROSS_LONG_STATIC_QSTRS } from "./parse-qstrs.js";
 import {
   CIRCUITPY_3_1_2_QSTRS, CIRCUITPY_4_1_2_QSTRS, CIRCUITPY_5_3_1_QSTRS, CIRCUITPY_6_3_0_QSTRS, MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS,
@@ -152,6 +153,9 @@ const V1_9_2: FrontEndDialect = {
   ...V1_10, release: "1.9.2", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrs: longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
 };
 
+// 1.8.4: 1.9.2's front end with its own mpy-cross qstr pool.
+const V1_8_4: FrontEndDialect = { ...V1_9_2, release: "1.8.4", longStaticQstrs: longQstrsOf(MPY_CROSS_1_8_4_QSTRS) };
+
 // Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.
 const PYCOPY_3_6: FrontEndDialect = { ...V1_18, release: "Pycopy 3.6.1", fstrings: false };
 
@@ -170,6 +174,7 @@ export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   cp6: CP_6,
   pycopy: PYCOPY_3_6,
   "2": V1_9_2,
+  "0": V1_8_4,
 };
 
 export const DEFAULT_DIALECT = V1_27;
