@@ -55,6 +55,8 @@ export interface ParserDialect {
   readonly absentSyntax: readonly (readonly [string, Tok])[];
   /** `**` of two ints is folded (1.12+). */
   readonly foldPower: boolean;
+  /** `or`/`and`/`not` with constant operands are simplified by the parser (1.9+). */
+  readonly foldLogical: boolean;
 }
 
 export interface FrontEndDialect extends LexerDialect, ParserDialect {
@@ -83,6 +85,7 @@ const V1_27: FrontEndDialect = {
   hostSmallIntLeaves: false,
   absentSyntax: [],
   foldPower: true,
+  foldLogical: true,
 };
 
 const V1_22: FrontEndDialect = {
@@ -154,7 +157,7 @@ const V1_9_2: FrontEndDialect = {
 };
 
 // 1.8.4: 1.9.2's front end with its own mpy-cross qstr pool.
-const V1_8_4: FrontEndDialect = { ...V1_9_2, release: "1.8.4", longStaticQstrs: longQstrsOf(MPY_CROSS_1_8_4_QSTRS) };
+const V1_8_4: FrontEndDialect = { ...V1_9_2, release: "1.8.4", longStaticQstrs: longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false };
 
 // Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.
 const PYCOPY_3_6: FrontEndDialect = { ...V1_18, release: "Pycopy 3.6.1", fstrings: false };

@@ -141,6 +141,7 @@ export abstract class NodeBuilder extends ParserState {
    * node, or null when the expression folded to a single node.
    */
   private foldLogical(id: number, numArgs: number): number | null {
+    if (!this.dialect.foldLogical) return numArgs;
     const anyObject = this.dialect.constTruthOfAnyObject;
     const isConstBool = (pn: ParseNode, value: boolean): boolean => {
       if (constTruth(pn, value, anyObject)) return true;
