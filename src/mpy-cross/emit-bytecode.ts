@@ -502,9 +502,7 @@ export class BytecodeEmitter implements Emitter {
       invert = true;
       op = BinaryOp.IS;
     }
-    // 1.9.2 and older number the operators in their own order
-    const own = this.compat.operators?.binary[op as BinaryOp];
-    this.byte(-1, this.op.BINARY_OP_MULTI + (own ?? this.binaryOpNumber(op)));
+    this.byte(-1, this.op.BINARY_OP_MULTI + this.binaryOpNumber(op));
     if (invert) this.byte(0, this.op.UNARY_OP_MULTI + this.unaryOpNumber(UnaryOp.NOT));
   }
 

@@ -9,7 +9,7 @@ import { sharedPath } from "../helpers/shared-corpus.js";
 const conformance = sharedPath("conformance", "old-firmware .mpy goldens");
 
 /** Corpus files whose output does not match yet, per version (what is left to reproduce). */
-const PENDING_1_9_2 = ["34_async_gather", "35_async_protocols", "p14_async"];
+const PENDING_1_9_2: readonly string[] = [];
 const NOT_YET: Record<string, readonly string[]> = {
   pycopy: [],
   "0": ["03_str_bytes_literals", "34_async_gather", "35_async_protocols", "42_string_interning", "p14_async"],
