@@ -1,5 +1,7 @@
 // esptool's command line, as users paste it after `tspy esptool`: global options, a command
-// (write_flash or v5's write-flash spelling), then its options and positionals.
+// (write_flash or v5's write-flash spelling), then its options and positionals. The commands are a
+// table for the shared parser (src/args), which also prints each command's --help.
+import { flag, helpFor, parse, str, type CommandDef, type OptionDef, type OptionValue } from "../../args/index.js";
 import { UsageError } from "../../errors.js";
 import { FLASH_FREQS, FLASH_MODES, FLASH_SIZES } from "./chip.js";
 import type { BeforeMode } from "./loader.js";
@@ -13,86 +15,158 @@ export interface GlobalArgs {
   after: AfterMode;
   noStub: boolean;
   trace: boolean;
+  /** As given with --chip (esptool names it in make_image's lines), default "auto". */
+  chip: string;
 }
 
 export interface EsptoolArgs {
   global: GlobalArgs;
   command: string;
   /** Option values by canonical name (flash_size, flash_mode, output ...). */
-  opts: Record<string, string | boolean>;
+  opts: Record<string, OptionValue>;
   positionals: string[];
 }
 
-export const COMMANDS = [
-  "chip_id",
-  "read_mac",
-  "flash_id",
-  "erase_flash",
-  "erase_region",
-  "write_flash",
-  "read_flash",
-  "verify_flash",
-  "image_info",
-  "elf2image",
-  "merge_bin",
-  "run",
-  "version",
-] as const;
+// ---- the command table (data for the shared parser in src/args) ----
 
-/** Commands that need no board. */
-export const OFFLINE = new Set(["image_info", "elf2image", "merge_bin", "version"]);
+const MODE_CHOICES = ["keep", ...Object.keys(FLASH_MODES)];
+const FREQ_CHOICES = ["keep", ...Object.keys(FLASH_FREQS)];
 
-interface OptSpec {
-  name: string;
-  flag?: boolean;
-  choices?: string[];
+/** -fm/-ff/-fs: the flash settings patched into an image written at 0. */
+const FLASH_OPTS: OptionDef[] = [
+  { flags: ["--flash_mode", "--flash-mode", "-fm"], key: "flash_mode", takes: "value", choices: MODE_CHOICES, metavar: "MODE", help: "SPI flash mode" },
+  { flags: ["--flash_freq", "--flash-freq", "-ff"], key: "flash_freq", takes: "value", choices: FREQ_CHOICES, metavar: "FREQ", help: "SPI flash clock" },
+  {
+    flags: ["--flash_size", "--flash-size", "-fs"],
+    key: "flash_size",
+    takes: "value",
+    metavar: "SIZE",
+    help: "flash size (detect, keep, 512KB, 1MB, 2MB, 4MB, 8MB, 16MB, or megabits: 4m, 8m ...)",
+  },
+];
+
+const NO_PROGRESS: OptionDef = { flags: ["--no-progress", "-p"], key: "no_progress", help: "no progress bar" };
+const OUTPUT: OptionDef = { flags: ["--output", "-o"], key: "output", takes: "value", metavar: "FILE", help: "output file" };
+const CHIP_ONLY: OptionDef = { flags: ["--chip"], key: "chip", takes: "value", hidden: true, help: "chip (esp8266)" };
+
+/** One esptool command: its words, what it needs, and whether it talks to a board. */
+interface EsptoolCommand extends CommandDef {
+  offline?: boolean;
 }
 
-const FLASH_OPTS: Record<string, OptSpec> = {
-  "--flash_size": { name: "flash_size" },
-  "--flash-size": { name: "flash_size" },
-  "-fs": { name: "flash_size" },
-  "--flash_mode": { name: "flash_mode", choices: ["keep", ...Object.keys(FLASH_MODES)] },
-  "--flash-mode": { name: "flash_mode", choices: ["keep", ...Object.keys(FLASH_MODES)] },
-  "-fm": { name: "flash_mode", choices: ["keep", ...Object.keys(FLASH_MODES)] },
-  "--flash_freq": { name: "flash_freq", choices: ["keep", ...Object.keys(FLASH_FREQS)] },
-  "--flash-freq": { name: "flash_freq", choices: ["keep", ...Object.keys(FLASH_FREQS)] },
-  "-ff": { name: "flash_freq", choices: ["keep", ...Object.keys(FLASH_FREQS)] },
-};
+function command(word: string, summary: string, def: Omit<EsptoolCommand, "name" | "summary"> = {}): EsptoolCommand {
+  const dashed = word.replace(/_/g, "-");
+  return { name: `esptool ${word}`, summary, maxPositionals: 0, ...(dashed !== word ? { aliases: [dashed] } : {}), ...def };
+}
 
-const COMMAND_OPTS: Record<string, Record<string, OptSpec>> = {
-  write_flash: {
-    ...FLASH_OPTS,
-    "--verify": { name: "verify", flag: true },
-    "--compress": { name: "compress", flag: true },
-    "-z": { name: "compress", flag: true },
-    "--no-compress": { name: "no_compress", flag: true },
-    "-u": { name: "no_compress", flag: true },
-    "--erase-all": { name: "erase_all", flag: true },
-    "-e": { name: "erase_all", flag: true },
-    "--no-progress": { name: "no_progress", flag: true },
-    "-p": { name: "no_progress", flag: true },
-  },
-  verify_flash: { ...FLASH_OPTS, "--diff": { name: "diff", choices: ["yes", "no"] } },
-  read_flash: { "--no-progress": { name: "no_progress", flag: true }, "-p": { name: "no_progress", flag: true } },
-  elf2image: {
-    ...FLASH_OPTS,
-    "--output": { name: "output" },
-    "-o": { name: "output" },
-    "--version": { name: "version", choices: ["1", "2"] },
-    "-e": { name: "version", choices: ["1", "2"] },
-    "--chip": { name: "chip" },
-  },
-  merge_bin: {
-    ...FLASH_OPTS,
-    "--output": { name: "output" },
-    "-o": { name: "output" },
-    "--target-offset": { name: "target_offset" },
-    "-t": { name: "target_offset" },
-    "--fill-flash-size": { name: "fill_flash_size" },
-    "--format": { name: "format", choices: ["raw"] },
-    "--chip": { name: "chip" },
-  },
+export const ESPTOOL_COMMANDS: EsptoolCommand[] = [
+  command("chip_id", "chip id from the eFuses"),
+  command("read_mac", "MAC address"),
+  command("flash_id", "SPI flash manufacturer, device and size"),
+  command("read_flash_status", "SPI flash status register (RDSR, RDSR2, RDSR3)", {
+    options: [{ flags: ["--bytes"], key: "bytes", takes: "value", choices: ["1", "2", "3"], metavar: "N", help: "status bytes to read (default 2)" }],
+  }),
+  command("erase_flash", "erase the whole flash"),
+  command("erase_region", "erase sectors (address and size multiples of 0x1000)", { usage: "ADDR SIZE", minPositionals: 2, maxPositionals: 2 }),
+  command("write_flash", "write files to flash, each at its address", {
+    usage: "ADDR FILE [ADDR FILE ...]",
+    minPositionals: 2,
+    maxPositionals: Infinity,
+    options: [
+      ...FLASH_OPTS,
+      { flags: ["--verify"], key: "verify", help: "read the flash back and compare afterwards" },
+      { flags: ["--compress", "-z"], key: "compress", help: "send deflated (the default with the stub)" },
+      { flags: ["--no-compress", "-u"], key: "no_compress", help: "send uncompressed" },
+      { flags: ["--erase-all", "-e"], key: "erase_all", help: "erase the whole flash first" },
+      NO_PROGRESS,
+    ],
+  }),
+  command("read_flash", "read flash into a file (SIZE may be ALL)", { usage: "ADDR SIZE FILE", minPositionals: 3, maxPositionals: 3, options: [NO_PROGRESS] }),
+  command("verify_flash", "compare files with the flash (MD5, or byte by byte with --diff yes)", {
+    usage: "ADDR FILE [ADDR FILE ...]",
+    minPositionals: 2,
+    maxPositionals: Infinity,
+    options: [...FLASH_OPTS, { flags: ["--diff"], key: "diff", takes: "value", choices: ["yes", "no"], help: "list the differing bytes" }],
+  }),
+  command("read_mem", "read a 32-bit word of memory (a register)", { usage: "ADDR", minPositionals: 1, maxPositionals: 1 }),
+  command("write_mem", "read-modify-write a 32-bit word: the bits in MASK (default 0xFFFFFFFF) take VALUE's", {
+    usage: "ADDR VALUE [MASK]",
+    minPositionals: 2,
+    maxPositionals: 3,
+  }),
+  command("dump_mem", "read SIZE bytes of memory, word by word, into FILE", { usage: "ADDR SIZE FILE", minPositionals: 3, maxPositionals: 3 }),
+  command("load_ram", "load an image's segments into RAM and run it", { usage: "FILE", minPositionals: 1, maxPositionals: 1 }),
+  command("run", "leave the loader and run the firmware"),
+  command("image_info", "headers of an ESP8266 image (v1 0xE9 or v2 0xEA)", { usage: "FILE", minPositionals: 1, maxPositionals: 1, offline: true }),
+  command("make_image", "a v1 image from raw segment files (OUT0x00000.bin, and OUT0xNNNNN.bin for irom0)", {
+    usage: "-f FILE -a ADDR [-f FILE -a ADDR ...] [-e ENTRY] OUT",
+    minPositionals: 1,
+    maxPositionals: 1,
+    offline: true,
+    options: [
+      { flags: ["--segfile", "-f"], key: "segfile", takes: "value", repeat: true, metavar: "FILE", help: "a segment's bytes (repeat, one per -a)" },
+      { flags: ["--segaddr", "-a"], key: "segaddr", takes: "value", repeat: true, metavar: "ADDR", help: "that segment's load address" },
+      { flags: ["--entrypoint", "-e"], key: "entrypoint", takes: "value", metavar: "ADDR", help: "entry point (default 0)" },
+    ],
+  }),
+  command("elf2image", "an image from an ELF file", {
+    usage: "ELF",
+    minPositionals: 1,
+    maxPositionals: 1,
+    offline: true,
+    options: [
+      ...FLASH_OPTS,
+      OUTPUT,
+      { flags: ["--version", "-e"], key: "version", takes: "value", choices: ["1", "2"], help: "image format: 1 (ROM-booted) or 2 (second-stage bootloader)" },
+      CHIP_ONLY,
+    ],
+  }),
+  command("merge_bin", "merge files into one image for flashing at one offset", {
+    usage: "-o OUT ADDR FILE [ADDR FILE ...]",
+    minPositionals: 2,
+    maxPositionals: Infinity,
+    offline: true,
+    options: [
+      ...FLASH_OPTS,
+      OUTPUT,
+      { flags: ["--target-offset", "-t"], key: "target_offset", takes: "value", metavar: "ADDR", help: "flash offset the output is for" },
+      { flags: ["--fill-flash-size"], key: "fill_flash_size", takes: "value", metavar: "SIZE", help: "pad the output with 0xFF to this flash size" },
+      { flags: ["--format"], key: "format", takes: "value", choices: ["raw"], help: "output format" },
+      CHIP_ONLY,
+    ],
+  }),
+  command("version", "print the version", { offline: true }),
+];
+
+/** Commands that need no board. */
+export const OFFLINE = new Set(ESPTOOL_COMMANDS.filter((c) => c.offline).map((c) => c.name.split(" ")[1]!));
+
+const BEFORE = ["default_reset", "no_reset", "no_reset_no_sync", "usb_reset"];
+const AFTER = ["hard_reset", "soft_reset", "no_reset", "no_reset_stub", "watchdog_reset"];
+
+export const ESPTOOL_DEF: CommandDef = {
+  name: "esptool",
+  summary:
+    "ESP8266 flasher speaking Espressif's ROM-loader protocol, with esptool.py's commands and flags\n" +
+    "(v5 spellings such as write-flash and --flash-size work too).",
+  usage: "[--port PORT] [--baud BAUD] [--before MODE] [--after MODE] [--no-stub] [--trace] COMMAND ...",
+  subcommands: ESPTOOL_COMMANDS,
+  options: [
+    { flags: ["--port", "-p"], key: "port", takes: "value", help: "serial port, tcp://host:port or socket://host:port (or $ESPTOOL_PORT)" },
+    { flags: ["--baud", "-b"], key: "baud", takes: "value", help: "baud rate once connected (default 115200, or $ESPTOOL_BAUD)" },
+    { flags: ["--before"], key: "before", takes: "value", metavar: "MODE", help: "reset before connecting: default_reset, no_reset, no_reset_no_sync" },
+    { flags: ["--after", "-a"], key: "after", takes: "value", metavar: "MODE", help: "afterwards: hard_reset, soft_reset, no_reset" },
+    { flags: ["--no-stub"], key: "no_stub", help: "talk to the ROM loader only (no flasher stub)" },
+    { flags: ["--trace", "-t"], key: "trace", help: "show every frame on stderr" },
+    { flags: ["--chip", "-c"], key: "chip", takes: "value", help: "auto or esp8266 (other chips: use Espressif's esptool)" },
+    { flags: ["--connect-attempts"], key: "connect_attempts", takes: "value", hidden: true, help: "accepted for esptool compatibility" },
+  ],
+  notes: [
+    "`tspy esptool COMMAND --help` shows a command's own options.",
+    "Without --no-stub, Espressif's flasher stub (from the esptool-js package) is uploaded first: compressed",
+    "writes, MD5 verification, flash reads, whole-chip erase and higher baud rates. The ROM alone can write",
+    "(1 KB blocks, at the rate it synced at) but cannot verify or read back.",
+  ],
 };
 
 const MEGABIT_SIZES: Record<string, string> = {
@@ -135,110 +209,45 @@ export function normaliseFlashSize(v: string, allowDetect: boolean): string {
   return upper;
 }
 
-export function parseEsptoolArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): EsptoolArgs {
-  const global: GlobalArgs = {
-    port: env.ESPTOOL_PORT,
-    baud: env.ESPTOOL_BAUD ? parseInteger(env.ESPTOOL_BAUD, "ESPTOOL_BAUD") : 115200,
-    before: "default_reset",
-    after: "hard_reset",
-    noStub: false,
-    trace: false,
-  };
-  let command: string | undefined;
-  const opts: Record<string, string | boolean> = {};
-  const positionals: string[] = [];
-  const take = (i: number, opt: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined) throw new UsageError(`${opt} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i]!;
-    let inline: string | undefined;
-    if (a.startsWith("--") && a.includes("=")) {
-      inline = a.slice(a.indexOf("=") + 1);
-      a = a.slice(0, a.indexOf("="));
-    }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = take(i, a);
-      i++;
-      return v;
-    };
-    const cmdSpec = command ? COMMAND_OPTS[command]?.[a] : undefined;
-    if (cmdSpec) {
-      if (cmdSpec.flag) opts[cmdSpec.name] = true;
-      else {
-        const v = value();
-        if (cmdSpec.choices && !cmdSpec.choices.includes(v)) {
-          throw new UsageError(`${a}: "${v}" is not one of ${cmdSpec.choices.join(", ")}`);
-        }
-        opts[cmdSpec.name] = v;
-      }
-      continue;
-    }
-    switch (a) {
-      case "--port":
-      case "-p":
-        global.port = value();
-        continue;
-      case "--baud":
-      case "-b":
-        global.baud = parseInteger(value(), "baud rate");
-        continue;
-      case "--before": {
-        const v = normaliseChoice(value());
-        if (!["default_reset", "no_reset", "no_reset_no_sync", "usb_reset"].includes(v)) {
-          throw new UsageError(`--before: "${v}" is not one of default_reset, no_reset, no_reset_no_sync`);
-        }
-        global.before = (v === "usb_reset" ? "default_reset" : v) as BeforeMode;
-        continue;
-      }
-      case "--after":
-      case "-a": {
-        const v = normaliseChoice(value());
-        if (!["hard_reset", "soft_reset", "no_reset", "no_reset_stub", "watchdog_reset"].includes(v)) {
-          throw new UsageError(`--after: "${v}" is not one of hard_reset, soft_reset, no_reset`);
-        }
-        global.after = (v === "no_reset_stub" ? "no_reset" : v === "watchdog_reset" ? "hard_reset" : v) as AfterMode;
-        continue;
-      }
-      case "--no-stub":
-        global.noStub = true;
-        continue;
-      case "--trace":
-      case "-t":
-        global.trace = true;
-        continue;
-      case "--chip":
-      case "-c": {
-        const v = value().toLowerCase();
-        if (v !== "auto" && v !== "esp8266") {
-          throw new UsageError(`--chip ${v}: tspy's flasher handles the ESP8266 only (use Espressif's esptool for other chips)`);
-        }
-        continue;
-      }
-      case "--connect-attempts":
-        value();
-        continue;
-    }
-    if (a.startsWith("-") && a.length > 1 && !/^-?\d/.test(a)) {
-      throw new UsageError(`esptool: unknown option ${a}${command ? ` for ${command}` : ""}`);
-    }
-    if (!command) {
-      const c = normaliseChoice(a);
-      if (!(COMMANDS as readonly string[]).includes(c)) {
-        throw new UsageError(`esptool: unknown command "${a}" (known: ${COMMANDS.join(", ")})`);
-      }
-      command = c;
-      continue;
-    }
-    positionals.push(a);
+/** The help text asked for by `argv`, or null when argv is a command to run. */
+export function esptoolHelp(argv: readonly string[]): string | null {
+  const p = parse(ESPTOOL_DEF, argv);
+  return p.help ? helpFor(p.sub ?? ESPTOOL_DEF, p.sub ? ESPTOOL_DEF : undefined) : null;
+}
+
+function oneOf(v: string, allowed: string[], what: string): string {
+  const n = normaliseChoice(v);
+  if (!allowed.includes(n)) throw new UsageError(`esptool: ${what}: "${v}" is not one of ${allowed.join(", ")}`);
+  return n;
+}
+
+export function parseEsptoolArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): EsptoolArgs {
+  const p = parse(ESPTOOL_DEF, argv);
+  const value = (k: string) => str(p, k);
+  const baud = value("baud") ?? env.ESPTOOL_BAUD;
+  const before = oneOf(value("before") ?? "default_reset", BEFORE, "--before");
+  const after = oneOf(value("after") ?? "hard_reset", AFTER, "--after");
+  const chip = value("chip")?.toLowerCase();
+  if (chip !== undefined && chip !== "auto" && chip !== "esp8266") {
+    throw new UsageError(`--chip ${chip}: tspy's flasher handles the ESP8266 only (use Espressif's esptool for other chips)`);
   }
-  if (!command) throw new UsageError(`esptool: no command given (one of ${COMMANDS.join(", ")})`);
-  for (const k of ["flash_mode", "flash_freq"]) if (typeof opts[k] === "string") opts[k] = opts[k] as string;
+  const global: GlobalArgs = {
+    port: value("port") ?? env.ESPTOOL_PORT,
+    baud: baud === undefined ? 115200 : parseInteger(baud, value("baud") === undefined ? "ESPTOOL_BAUD" : "baud rate"),
+    before: (before === "usb_reset" ? "default_reset" : before) as BeforeMode,
+    after: (after === "no_reset_stub" ? "no_reset" : after === "watchdog_reset" ? "hard_reset" : after) as AfterMode,
+    noStub: flag(p, "no_stub"),
+    trace: flag(p, "trace"),
+    chip: chip ?? env.ESPTOOL_CHIP?.toLowerCase() ?? "auto",
+  };
+  const command = p.sub!.name.split(" ")[1]!;
+  const opts: EsptoolArgs["opts"] = {};
+  for (const o of p.sub!.options ?? []) {
+    const v = p.values[o.key];
+    if (v !== undefined) opts[o.key] = v;
+  }
   if (typeof opts.flash_size === "string") opts.flash_size = normaliseFlashSize(opts.flash_size, command !== "elf2image" && command !== "merge_bin");
-  return { global, command, opts, positionals };
+  return { global, command, opts, positionals: p.positionals };
 }
 
 export interface AddrFile {

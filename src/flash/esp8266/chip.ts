@@ -35,6 +35,10 @@ export const SPI_USR_COMMAND = 1 << 31;
 export const SPI_USR_MISO = 1 << 28;
 export const SPI_USR_MOSI = 1 << 27;
 export const SPIFLASH_RDID = 0x9f;
+/** Status register reads: bits 0-7, 8-15, 16-23. */
+export const SPIFLASH_RDSR = 0x05;
+export const SPIFLASH_RDSR2 = 0x35;
+export const SPIFLASH_RDSR3 = 0x15;
 
 export const FLASH_SECTOR_SIZE = 0x1000;
 export const ROM_FLASH_BLOCK = 0x400;

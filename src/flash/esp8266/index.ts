@@ -2,19 +2,23 @@
 // short path `tspy flash FIRMWARE.bin`. The CLI layer hands over argv and output streams.
 import { readFile } from "node:fs/promises";
 import { checkHostOutput, writeHostFile } from "../../fs/host-output.js";
-import { parse, type CommandDef } from "../../args/index.js";
+import { helpFor, parse, type CommandDef } from "../../args/index.js";
 import { TspyError, UsageError } from "../../errors.js";
 import type { ByteStream } from "../../transport/byte-stream.js";
-import { OFFLINE, addrFilePairs, normaliseFlashSize, parseEsptoolArgs, parseInteger, type EsptoolArgs } from "./args.js";
+import { ESPTOOL_DEF, OFFLINE, addrFilePairs, esptoolHelp, normaliseFlashSize, parseEsptoolArgs, parseInteger, type EsptoolArgs } from "./args.js";
 import { FLASH_FREQS, FLASH_MODES, FLASH_SIZES, flashSizeBytes } from "./chip.js";
 import { readElf } from "./elf.js";
 import { buildV1, buildV2, describeImage, parseImage, patchFlashParams } from "./image.js";
 import { mergeBins } from "./merge.js";
 import { canReset } from "./reset.js";
+import { EsptoolFatalError } from "./fatal.js";
+import * as memory from "./memory.js";
 import * as ops from "./operations.js";
+import { loadStub } from "./stub.js";
 import type { ProgressSink } from "./progress.js";
 
 export { parseEsptoolArgs } from "./args.js";
+export { EsptoolFatalError } from "./fatal.js";
 
 export const VERSION_TEXT = "tspy esptool (ESP8266), compatible with esptool.py commands";
 
@@ -29,7 +33,7 @@ export interface EsptoolEnv {
 
 function makeIo(env: EsptoolEnv, quietProgress: boolean): ops.Io {
   const sink: ProgressSink = quietProgress ? { write: () => true, isTTY: false } : env.err;
-  return { out: (l) => env.out.write(`${l}\n`), progress: sink };
+  return { out: (l) => env.out.write(`${l}\n`), write: (t) => env.out.write(t), tty: env.out.isTTY === true, progress: sink };
 }
 
 async function readInput(path: string): Promise<Buffer> {
@@ -48,34 +52,6 @@ function flashArgs(a: EsptoolArgs, defaults: { mode: string; freq: string; size:
   };
 }
 
-export const ESPTOOL_HELP = `usage: tspy esptool [--port PORT] [--baud BAUD] [--before default_reset|no_reset]
-                    [--after hard_reset|soft_reset|no_reset] [--no-stub] [--trace] COMMAND ...
-
-ESP8266 flasher speaking Espressif's ROM-loader protocol, with esptool.py's commands and flags
-(v5 spellings such as write-flash and --flash-size work too). PORT: a serial port, tcp://host:port
-or socket://host:port.
-
-commands:
-  chip_id                       chip id from the eFuses
-  read_mac                      MAC address
-  flash_id                      SPI flash JEDEC id and size
-  erase_flash                   erase the whole flash
-  erase_region ADDR SIZE        erase sectors (multiples of 0x1000)
-  write_flash [--flash_size detect|keep|1MB|2MB|4MB...] [-fm qio|qout|dio|dout|keep]
-              [-ff 40m|26m|20m|80m|keep] [--verify] [--no-compress] [--erase-all] ADDR FILE [ADDR FILE ...]
-  read_flash ADDR SIZE|ALL FILE
-  verify_flash [--diff yes|no] ADDR FILE [ADDR FILE ...]
-  run                           leave the loader and run the firmware
-  image_info FILE               headers of an ESP8266 image (v1 0xE9 or v2 0xEA)
-  elf2image [--version 1|2] [-o OUT] [-fm ...] [-ff ...] [-fs ...] ELF
-  merge_bin -o OUT [--target-offset ADDR] [--fill-flash-size SIZE] ADDR FILE [ADDR FILE ...]
-  version
-
-Without --no-stub, Espressif's flasher stub (from the esptool-js package) is uploaded first: compressed
-writes, MD5 verification, flash reads, whole-chip erase and higher baud rates. The ROM alone can write
-(1 KB blocks, 115200 or the rate it synced at) but cannot verify or read back.
-`;
-
 export const FLASH_HELP = `usage: tspy flash [--port PORT] [--baud BAUD] [--no-stub] [--erase] [--address ADDR]
                   [-fm qio|qout|dio|dout] FIRMWARE.bin
 
@@ -84,13 +60,15 @@ verify it, and reset the board: esptool.py's erase_flash + write_flash in one st
 The flasher stub raises the link to 460800 baud unless --baud says otherwise.
 `;
 
-/** `tspy esptool ARGS…`: resolves to the exit status. */
-/** esptool's FatalError: its "A fatal error occurred: ..." line and exit status 2. */
-export class EsptoolFatalError extends TspyError {
-  constructor(message: string) {
-    super(`A fatal error occurred: ${message}`, 2);
-  }
-}
+
+/** The positionals of each board command that are numbers, by position. */
+const NUMERIC_POSITIONALS: Record<string, string[]> = {
+  erase_region: ["address", "size"],
+  read_flash: ["address"],
+  read_mem: ["address"],
+  write_mem: ["address", "value", "mask"],
+  dump_mem: ["address", "size"],
+};
 
 /**
  * esptool ends every failure that is not the user's words (no answer, bad reply, flash error) with exit
@@ -108,29 +86,37 @@ export async function runEsptool(argv: string[], env: EsptoolEnv): Promise<numbe
 }
 
 async function runEsptoolCommand(argv: string[], env: EsptoolEnv): Promise<number> {
-  if (argv.length === 0 || argv.includes("-h") || argv.includes("--help")) {
-    env.out.write(ESPTOOL_HELP);
-    return argv.length === 0 ? 2 : 0;
+  if (argv.length === 0) {
+    env.out.write(helpFor(ESPTOOL_DEF));
+    return 2;
+  }
+  const help = esptoolHelp(argv);
+  if (help !== null) {
+    env.out.write(help);
+    return 0;
   }
   const a = parseEsptoolArgs(argv);
   const io = makeIo(env, a.opts.no_progress === true);
   if (OFFLINE.has(a.command)) return runOffline(a, io);
+  // Numbers are checked before the board is touched: a typo fails in a blink, not after the stub upload.
+  const numbers = (NUMERIC_POSITIONALS[a.command] ?? []).map((what, i) => (a.positionals[i] === undefined ? undefined : parseInteger(a.positionals[i]!, what)));
+  const num = (i: number) => numbers[i]!;
   // Files are read (and arguments checked) before the board is touched.
   let files: ops.FileAt[] = [];
   if (a.command === "write_flash" || a.command === "verify_flash") {
     const pairs = addrFilePairs(a.positionals, a.command);
     files = await Promise.all(pairs.map(async (p) => ({ address: p.address, name: p.path, data: await readInput(p.path) })));
   }
-  if (a.command === "read_flash" && a.positionals.length !== 3) throw new UsageError("read_flash: expected <address> <size> <filename>");
   // Reading a flash takes minutes: a destination that cannot be written fails before the board is touched.
   if (a.command === "read_flash") checkHostOutput(a.positionals[2]!, "read_flash");
-  if (a.command === "erase_region" && a.positionals.length !== 2) throw new UsageError("erase_region: expected <address> <size>");
+  if (a.command === "dump_mem") checkHostOutput(a.positionals[2]!, "dump_mem");
   if (a.command === "erase_region") {
     // Before the port is opened and the stub uploaded: a misaligned region fails in a blink, as in esptool.
-    const [address, size] = [parseInteger(a.positionals[0]!, "address"), parseInteger(a.positionals[1]!, "size")];
+    const [address, size] = [num(0), num(1)];
     if (address % 0x1000) throw new EsptoolFatalError("Offset to erase from must be a multiple of 4096");
     if (size % 0x1000) throw new EsptoolFatalError("Size of data to erase must be a multiple of 4096");
   }
+  const ramImage = a.command === "load_ram" ? parseImage(await readInput(a.positionals[0]!), a.positionals[0]!) : undefined;
   return withBoard(a, env, io, async (c) => {
     switch (a.command) {
       case "chip_id":
@@ -142,7 +128,7 @@ async function runEsptoolCommand(argv: string[], env: EsptoolEnv): Promise<numbe
       case "erase_flash":
         return ops.eraseFlash(c, io);
       case "erase_region": {
-        return ops.eraseRegion(c, parseInteger(a.positionals[0]!, "address"), parseInteger(a.positionals[1]!, "size"), io);
+        return ops.eraseRegion(c, num(0), num(1), io);
       }
       case "write_flash": {
         const compress = a.opts.no_compress === true ? false : a.opts.compress === true ? true : !a.global.noStub;
@@ -159,7 +145,7 @@ async function runEsptoolCommand(argv: string[], env: EsptoolEnv): Promise<numbe
         return ops.verifyFlash(c, files, flash, a.opts.diff === "yes", io);
       }
       case "read_flash": {
-        const address = parseInteger(a.positionals[0]!, "address");
+        const address = num(0);
         const sizeArg = a.positionals[1]!;
         const size =
           sizeArg.toUpperCase() === "ALL"
@@ -171,6 +157,23 @@ async function runEsptoolCommand(argv: string[], env: EsptoolEnv): Promise<numbe
       }
       case "run":
         return ops.run(c);
+      case "read_mem":
+        return memory.readMem(c, num(0), io);
+      case "write_mem":
+        return memory.writeMem(c, num(0), num(1), a.positionals[2] === undefined ? 0xffffffff : num(2), io);
+      case "dump_mem": {
+        const data = await memory.dumpMem(c, num(0), num(1), io);
+        await writeHostFile(a.positionals[2]!, data, "dump_mem");
+        return;
+      }
+      case "load_ram": {
+        const img = ramImage!;
+        // A v2 image's irom0 part counts as a segment (at load address 0), as esptool reads it.
+        const segments = img.iromSegment ? [{ ...img.iromSegment, addr: 0 }, ...img.segments] : img.segments;
+        return memory.loadRam(c, segments, img.entry, io, c.loader.isStub ? await loadStub() : undefined);
+      }
+      case "read_flash_status":
+        return memory.readFlashStatus(c, Number(a.opts.bytes ?? "2"), io);
     }
     throw new UsageError(`esptool: ${a.command} is not implemented`);
   });
@@ -216,6 +219,11 @@ let modemNoteShown = false;
 
 async function finish(c: ops.Connected, after: string, command: string, io: ops.Io): Promise<void> {
   if (command === "run") return;
+  if (command === "load_ram") {
+    // The chip now runs the loaded image: any reset would stop it.
+    io.out("Exiting immediately.");
+    return;
+  }
   if (after === "hard_reset") {
     if (canReset(c.loader.stream)) {
       io.out("Hard resetting via RTS pin...");
@@ -272,6 +280,20 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
           io.out(`Wrote ${out}`);
         }
       }
+      return 0;
+    }
+    case "make_image": {
+      io.out(`Creating ${a.global.chip} image...`);
+      const files = (a.opts.segfile as string[] | undefined) ?? [];
+      const addrs = ((a.opts.segaddr as string[] | undefined) ?? []).map((s) => parseInteger(s, "--segaddr"));
+      if (files.length === 0) throw new EsptoolFatalError("No segments specified");
+      if (files.length !== addrs.length) throw new EsptoolFatalError("Number of specified files does not match number of specified addresses");
+      const segments = await Promise.all(files.map(async (f, i) => ({ addr: addrs[i]!, data: await readInput(f) })));
+      const entry = a.opts.entrypoint === undefined ? 0 : parseInteger(a.opts.entrypoint as string, "--entrypoint");
+      // make_image's OUT is a prefix: OUT0x00000.bin for the image, OUT0xNNNNN.bin for irom0, as elf2image's v1.
+      const images = [...buildV1(segments, { flashMode: 0, flashSizeFreq: 0, entry })].reverse();
+      for (const [offset, data] of images) await writeHostFile(`${a.positionals[0]!}0x${offset.toString(16).padStart(5, "0")}.bin`, data, "make_image");
+      io.out(`Successfully created ${a.global.chip} image.`);
       return 0;
     }
     case "merge_bin": {

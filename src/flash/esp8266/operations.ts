@@ -26,6 +26,9 @@ export interface Io {
   out(line: string): void;
   /** Where progress bars draw (stderr on the command line). */
   progress: ProgressSink;
+  /** Text without a line end (esptool's "Downloading ... done!" halves), and whether `out` is a terminal. */
+  write?(text: string): void;
+  tty?: boolean;
 }
 
 export class WrongChipError extends TspyError {}

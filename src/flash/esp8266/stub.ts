@@ -10,6 +10,8 @@ export interface StubImage {
   textStart: number;
   data: Buffer;
   dataStart: number;
+  /** Start of the stub's zeroed data, below its data (absent in older stub files). */
+  bssStart?: number;
 }
 
 const STUB_JSON = "esptool-js/lib/targets/stub_flasher/esp8266.json";
@@ -38,5 +40,6 @@ export async function loadStub(): Promise<StubImage> {
     textStart: num("text_start"),
     data: b64("data"),
     dataStart: num("data_start"),
+    bssStart: typeof json.bss_start === "number" ? json.bss_start : undefined,
   };
 }
