@@ -44,21 +44,23 @@ function v1Image(entry: number, segments: [number, Buffer][]): Buffer {
 const bytes = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + seed * 13) & 0xff));
 
 describe("read_mem / write_mem", () => {
-  for (const stub of [[], ["--no-stub"]]) {
+  // With the stub, --after no_reset_stub keeps it (and the RAM) for the next command; no_reset would
+  // reboot into the ROM loader, as esptool does.
+  for (const [stub, stay] of [[[], "no_reset_stub"], [["--no-stub"], "no_reset"]] as const) {
     it(`reads an eFuse word and read-modify-writes RAM with a mask ${stub.join(" ") || "(stub)"}`, async () => {
       sim = await startSim({ persist: true });
       // eFuse word 0 of the default MAC 5c:cf:7f:0e:5a:21: MAC byte 5 on top, 0x00a5c3 below.
-      const r = await runCli("esptool", ["--port", sim.url, ...stub, "--after", "no_reset", "read_mem", "0x3ff00050"]);
+      const r = await runCli("esptool", ["--port", sim.url, ...stub, "--after", stay, "read_mem", "0x3ff00050"]);
       expect(r.error).toBeUndefined();
-      expect(after(r.out, /^0x3ff00050/)).toEqual(["0x3ff00050 = 0x2100a5c3", "Staying in bootloader.", ""]);
-      const w = await runCli("esptool", ["--port", sim.url, ...stub, "--after", "no_reset", "write_mem", "0x3ffe9000", "0x12345678", "0xffff00ff"]);
+      expect(after(r.out, /^0x3ff00050/)).toEqual(["0x3ff00050 = 0x2100a5c3", stub.length ? "Staying in bootloader." : "Staying in flasher stub.", ""]);
+      const w = await runCli("esptool", ["--port", sim.url, ...stub, "--after", stay, "write_mem", "0x3ffe9000", "0x12345678", "0xffff00ff"]);
       expect(w.error).toBeUndefined();
       expect(w.out).toContain("Wrote 12345678, mask ffff00ff to 3ffe9000\n");
       // Bits outside the mask kept their old value (RAM starts at 0 in the simulator).
       expect([...sim.server.sim.readRam(0x3ffe9000, 4)]).toEqual([0x78, 0x00, 0x34, 0x12]);
-      const w2 = await runCli("esptool", ["--port", sim.url, ...stub, "--after", "no_reset", "write_mem", "0x3ffe9000", "0xab00"]);
+      const w2 = await runCli("esptool", ["--port", sim.url, ...stub, "--after", stay, "write_mem", "0x3ffe9000", "0xab00"]);
       expect(w2.out).toContain("Wrote 0000ab00, mask ffffffff to 3ffe9000\n");
-      const back = await runCli("esptool", ["--port", sim.url, ...stub, "--after", "no_reset", "read_mem", "0x3ffe9000"]);
+      const back = await runCli("esptool", ["--port", sim.url, ...stub, "--after", stay, "read_mem", "0x3ffe9000"]);
       expect(back.out).toContain("0x3ffe9000 = 0x0000ab00\n");
     });
   }
@@ -73,6 +75,14 @@ describe("read_mem / write_mem", () => {
     const bad = await runCli("esptool", ["--port", "tcp://127.0.0.1:1", "read_mem", "zz"]);
     expect(bad.code).toBe(2);
     expect(bad.error?.message).toMatch(/address "zz" must be a number/);
+  });
+
+  it("--after no_reset leaves the stub for the ROM loader, as esptool does", async () => {
+    sim = await startSim({ persist: true });
+    const r = await runCli("esptool", ["--port", sim.url, "--after", "no_reset", "read_mem", "0x3ff00050"]);
+    expect(r.out).toContain("Stub running...");
+    expect(r.out.trimEnd().split("\n").pop()).toBe("Staying in bootloader.");
+    expect(sim.server.sim.state).toBe("rom");
   });
 });
 

@@ -6,7 +6,7 @@ import { UsageError } from "../../errors.js";
 import { FLASH_FREQS, FLASH_MODES, FLASH_SIZES } from "./chip.js";
 import type { BeforeMode } from "./loader.js";
 
-export type AfterMode = "hard_reset" | "soft_reset" | "no_reset";
+export type AfterMode = "hard_reset" | "soft_reset" | "no_reset" | "no_reset_stub";
 
 export interface GlobalArgs {
   port?: string;
@@ -155,7 +155,7 @@ export const ESPTOOL_DEF: CommandDef = {
     { flags: ["--port", "-p"], key: "port", takes: "value", help: "serial port, tcp://host:port or socket://host:port (or $ESPTOOL_PORT)" },
     { flags: ["--baud", "-b"], key: "baud", takes: "value", help: "baud rate once connected (default 115200, or $ESPTOOL_BAUD)" },
     { flags: ["--before"], key: "before", takes: "value", metavar: "MODE", help: "reset before connecting: default_reset, no_reset, no_reset_no_sync" },
-    { flags: ["--after", "-a"], key: "after", takes: "value", metavar: "MODE", help: "afterwards: hard_reset, soft_reset, no_reset" },
+    { flags: ["--after", "-a"], key: "after", takes: "value", metavar: "MODE", help: "afterwards: hard_reset, soft_reset, no_reset (back to the ROM loader), no_reset_stub" },
     { flags: ["--no-stub"], key: "no_stub", help: "talk to the ROM loader only (no flasher stub)" },
     { flags: ["--trace", "-t"], key: "trace", help: "show every frame on stderr" },
     { flags: ["--chip", "-c"], key: "chip", takes: "value", help: "auto or esp8266 (other chips: use Espressif's esptool)" },
@@ -235,7 +235,7 @@ export function parseEsptoolArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     port: value("port") ?? env.ESPTOOL_PORT,
     baud: baud === undefined ? 115200 : parseInteger(baud, value("baud") === undefined ? "ESPTOOL_BAUD" : "baud rate"),
     before: (before === "usb_reset" ? "default_reset" : before) as BeforeMode,
-    after: (after === "no_reset_stub" ? "no_reset" : after === "watchdog_reset" ? "hard_reset" : after) as AfterMode,
+    after: (after === "watchdog_reset" ? "hard_reset" : after) as AfterMode,
     noStub: flag(p, "no_stub"),
     trace: flag(p, "trace"),
     chip: chip ?? env.ESPTOOL_CHIP?.toLowerCase() ?? "auto",

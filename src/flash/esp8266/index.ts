@@ -236,8 +236,16 @@ async function finish(c: ops.Connected, after: string, command: string, io: ops.
   } else if (after === "soft_reset") {
     io.out("Soft resetting...");
     await c.loader.runUserCode();
+  } else if (after === "no_reset_stub") {
+    io.out("Staying in flasher stub.");
   } else {
     io.out("Staying in bootloader.");
+    // As esptool: the stub is left for the ROM loader (an empty flash write ending in a reboot), so
+    // that the next tool to connect finds the chip as it was before this one.
+    if (c.loader.isStub) {
+      await c.loader.flashBegin(0, 0);
+      await c.loader.flashFinish(true);
+    }
   }
 }
 
