@@ -1,6 +1,6 @@
 // The command table and the command line: global flags, `+` chaining, errors → one line + exit status.
 // Each command lives in its own module and is loaded only when used, so start-up stays fast.
-import { didYouMean, UsageBlockError } from "../args/index.js";
+import { didYouMean, flag, parse, str, UsageBlockError, type CommandDef } from "../args/index.js";
 import { TspyError, UsageError } from "../errors.js";
 import type { CommandSpec } from "./command.js";
 // The connection layer is loaded only by commands that reach a board: `mpy-cross` and `--help` skip it.
@@ -194,28 +194,27 @@ interface GlobalOptions {
   rest: string[];
 }
 
-const GLOBAL_FLAGS = ["-d", "--device", "-b", "--baud", "-h", "--help", "--version"];
+/** tspy's own options, before the first command word (everything from there on is the chain's). */
+const GLOBALS_DEF: CommandDef = {
+  name: "tspy",
+  summary: "global options",
+  stopAtPositional: true,
+  options: [
+    { flags: ["--device", "-d"], key: "device", takes: "value", help: "the board (port, tcp://, rfc2217://, socket://, a shortcut)" },
+    { flags: ["--baud", "-b"], key: "baud", takes: "value", help: "baud rate" },
+    { flags: ["--version"], key: "version", help: "print the version" },
+  ],
+};
 
 export function parseGlobals(argv: string[]): GlobalOptions {
-  const g: GlobalOptions = { help: false, version: false, rest: [] };
-  let i = 0;
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "-d" || a === "--device") {
-      if (argv[i + 1] === undefined) throw new UsageError(`${a} needs a device`);
-      g.device = argv[++i];
-    } else if (a.startsWith("--device=")) g.device = a.slice(9);
-    else if (a === "-b" || a === "--baud") {
-      const b = Number(argv[++i]);
-      if (!Number.isInteger(b) || b <= 0) throw new UsageError(`${a} needs a positive whole number`);
-      g.baud = b;
-    } else if (a === "-h" || a === "--help") g.help = true;
-    else if (a === "--version") g.version = true;
-    else if (a.startsWith("-") && a !== "-" && a !== "+") {
-      throw new UsageError(`unknown option ${a}${didYouMean(a.split("=")[0]!, GLOBAL_FLAGS) || " (see tspy --help)"}`);
-    } else break;
+  const p = parse(GLOBALS_DEF, argv);
+  const g: GlobalOptions = { help: p.help, version: flag(p, "version"), device: str(p, "device"), rest: p.positionals };
+  const baud = str(p, "baud");
+  if (baud !== undefined) {
+    const b = Number(baud);
+    if (!Number.isInteger(b) || b <= 0 || baud.trim() === "") throw new UsageError(`--baud needs a positive whole number, not "${baud}"`);
+    g.baud = b;
   }
-  g.rest = argv.slice(i);
   return g;
 }
 

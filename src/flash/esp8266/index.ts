@@ -2,7 +2,7 @@
 // short path `tspy flash FIRMWARE.bin`. The CLI layer hands over argv and output streams.
 import { readFile } from "node:fs/promises";
 import { checkHostOutput, writeHostFile } from "../../fs/host-output.js";
-import { helpFor, parse, type CommandDef } from "../../args/index.js";
+import { helpFor, parseOrHelp, type CommandDef } from "../../args/index.js";
 import { TspyError, UsageError } from "../../errors.js";
 import type { ByteStream } from "../../transport/byte-stream.js";
 import { ESPTOOL_DEF, OFFLINE, addrFilePairs, esptoolHelp, normaliseFlashSize, parseEsptoolArgs, parseInteger, type EsptoolArgs } from "./args.js";
@@ -52,13 +52,6 @@ function flashArgs(a: EsptoolArgs, defaults: { mode: string; freq: string; size:
   };
 }
 
-export const FLASH_HELP = `usage: tspy flash [--port PORT] [--baud BAUD] [--no-stub] [--erase] [--address ADDR]
-                  [-fm qio|qout|dio|dout] FIRMWARE.bin
-
-Detect the ESP8266, write FIRMWARE.bin at 0 (flash size detected and patched into the header),
-verify it, and reset the board: esptool.py's erase_flash + write_flash in one step (--erase).
-The flasher stub raises the link to 460800 baud unless --baud says otherwise.
-`;
 
 
 /** The positionals of each board command that are numbers, by position. */
@@ -332,8 +325,11 @@ async function runOffline(a: EsptoolArgs, io: ops.Io): Promise<number> {
 /** `tspy flash`'s options, on the shared parser; they are handed on to esptool's as its spellings. */
 const FLASH_DEF: CommandDef = {
   name: "flash",
-  summary: "Detect the ESP8266, write FIRMWARE.bin, verify it, and reset the board.",
-  usage: "[options] FIRMWARE.bin",
+  summary:
+    "Detect the ESP8266, write FIRMWARE.bin at 0 (flash size detected and patched into the header),\n" +
+    "verify it, and reset the board: esptool.py's erase_flash + write_flash in one step (--erase).",
+  usage: "FIRMWARE.bin",
+  notes: ["The flasher stub raises the link to 460800 baud unless --baud says otherwise."],
   options: [
     { flags: ["--port", "-p"], key: "port", takes: "value", help: "serial port, tcp://host:port or socket://host:port" },
     { flags: ["--baud", "-b"], key: "baud", takes: "value", help: "baud rate after the stub is up (default 460800)" },
@@ -354,11 +350,8 @@ const FLASH_DEF: CommandDef = {
  * flash-size detection, verify, reset — the seeds' two esptool commands in one.
  */
 export async function runFlash(argv: string[], env: EsptoolEnv): Promise<number> {
-  const p = parse(FLASH_DEF, argv);
-  if (p.help) {
-    env.out.write(FLASH_HELP);
-    return 0;
-  }
+  const p = parseOrHelp(FLASH_DEF, argv, env.out);
+  if (!p) return 0;
   // Handed on to esptool's own parser as esptool spellings.
   const pass = (keys: string[], spell: (k: string) => string) =>
     keys.flatMap((k) => (p.values[k] === undefined ? [] : p.values[k] === true ? [spell(k)] : [spell(k), String(p.values[k])]));
