@@ -21,6 +21,7 @@ const OPTIONS: OptionDef[] = [
   { flags: ["-mno-unicode"], key: "noUnicode", help: "target without unicode str (.mpy 5 and older): \\x escapes store one byte" },
   { flags: ["-municode"], key: "unicode", help: "target with unicode str (the default)" },
   { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "target of native code (@native, @viper, @asm_*): x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc, host; each release accepts the names it knew" },
+  { flags: ["-march-flags="], key: "marchFlags", takes: "value", glued: true, metavar: "FLAGS", help: "extensions of the target beyond its -march (rv32imc: zba, or the bits as a number; MicroPython 1.27)" },
   { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode|native|viper (the module's default emitter), heapsize=N (ignored)" },
   { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18), 4 (1.11), 3 (1.9.3-1.10), 2 (1.9-1.9.2); pycopy: Pycopy 3.x's own .mpy; cp2-cp10: CircuitPython's own .mpy" },
   { flags: ["--board"], key: "board", help: "compile for the connected board (-d/--device or `connect`): its .mpy version and native arch, found by asking it" },
@@ -50,6 +51,8 @@ interface MpyCrossArgs {
   outDir?: string;
   /** -march=NAME as given (checked against the release's list once the compiler is loaded). */
   march?: string;
+  /** -march-flags=TEXT as given (checked once the arch is known). */
+  marchFlags?: string;
   emit: "bytecode" | "native" | "viper";
   version: boolean;
   dump: boolean;
@@ -76,6 +79,7 @@ function parseArgs(args: string[]): MpyCrossArgs {
     mpyVersion: str(p, "mpyVersion") ?? "6.3",
     outDir: str(p, "outDir"),
     march: str(p, "march"),
+    marchFlags: str(p, "marchFlags"),
     emit: "bytecode",
     version: flag(p, "version"),
     dump: flag(p, "dump"),
@@ -182,7 +186,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     const flag = opts.cacheLookupBc !== undefined ? "-mcache-lookup-bc" : "-mno-unicode";
     throw new UsageError(`mpy-cross: ${flag} exists only for .mpy 5 and older (MicroPython up to 1.18, CircuitPython up to 6), not --mpy-version ${opts.mpyVersion}`);
   }
-  const { resolveArch } = await import("../mpy-cross/native/target.js");
+  const { resolveArch, resolveArchFlags } = await import("../mpy-cross/native/target.js");
   const nativeTarget = resolveArch(MPY_VERSIONS[opts.mpyVersion].emulates, opts.march, opts.emit);
   if (nativeTarget.problem === "unknown-arch") {
     // upstream prints its usage text and exits 1 for an arch its release does not know
@@ -192,6 +196,17 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   }
   if (nativeTarget.problem === "arch-not-specified") {
     ctx.err.write("arch not specified\n");
+    return 1;
+  }
+  const archFlags = resolveArchFlags(MPY_VERSIONS[opts.mpyVersion].emulates, nativeTarget.arch, opts.marchFlags);
+  if (archFlags.problem === "unknown-option") {
+    // an option the release does not have: its usage text, as for any unknown option
+    ctx.out.write(helpFor(DEF));
+    ctx.err.write(`mpy-cross: -march-flags is not an option of MicroPython ${MPY_VERSIONS[opts.mpyVersion].emulates}'s mpy-cross\n`);
+    return 1;
+  }
+  if (archFlags.problem === "unrecognised") {
+    ctx.err.write("unrecognised arch flags\n");
     return 1;
   }
   if (opts.outDir !== undefined) fs.mkdirSync(opts.outDir, { recursive: true });
@@ -248,6 +263,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         cacheLookupBc: opts.cacheLookupBc,
         unicode: opts.unicode,
         arch: nativeTarget.arch,
+        archFlags: archFlags.flags,
         emit: opts.emit,
       },
     });

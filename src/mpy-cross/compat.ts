@@ -65,6 +65,11 @@ export interface BackendCompat {
   readonly marchNames: readonly string[];
   /** Whether -march=host (the machine mpy-cross runs on: x64 here) is accepted. */
   readonly marchHost: boolean;
+  /**
+   * -march-flags=: per arch, the flag names it takes and their bits (1.27: rv32imc's `zba`); null:
+   * the release's mpy-cross has no such option.
+   */
+  readonly marchFlags: Readonly<Record<string, Readonly<Record<string, number>>>> | null;
   /** The arch used when no -march is given: 1.18/1.19 default to the host (x64), later releases to none. */
   readonly defaultArch: string | null;
   /** 1.27: `-X emit=native|viper` without an arch is refused up front ("arch not specified"). */
@@ -126,27 +131,27 @@ const MICROPYTHON_DEFAULTS = {
 
 const RELEASES: Record<string, BackendCompat> = {
   "1.27.0": {
-    release: "1.27.0", marchNames: ARCHES_127, marchHost: true, defaultArch: null, emitNeedsArch: true, assignedNamesCloseOver: false, asmRv32Decorator: true, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.27.0", marchNames: ARCHES_127, marchHost: true, marchFlags: { rv32imc: { zba: 1 } }, defaultArch: null, emitNeedsArch: true, assignedNamesCloseOver: false, asmRv32Decorator: true, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
     ...MICROPYTHON_DEFAULTS,
   },
   "1.22.2": {
-    release: "1.22.2", marchNames: ARCHES_119, marchHost: true, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
+    release: "1.22.2", marchNames: ARCHES_119, marchHost: true, marchFlags: null, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
     ...MICROPYTHON_DEFAULTS,
   },
   "1.20.0": {
-    release: "1.20.0", marchNames: ARCHES_119, marchHost: true, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.20.0", marchNames: ARCHES_119, marchHost: true, marchFlags: null, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
     ...MICROPYTHON_DEFAULTS,
   },
   "1.19.1": {
-    release: "1.19.1", marchNames: ARCHES_119, marchHost: false, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.19.1", marchNames: ARCHES_119, marchHost: false, marchFlags: null, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: false,
     ...MICROPYTHON_DEFAULTS,
   },
   "1.18.0": {
-    release: "1.18.0", marchNames: ARCHES_118, marchHost: false, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
+    release: "1.18.0", marchNames: ARCHES_118, marchHost: false, marchFlags: null, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
     ...MICROPYTHON_DEFAULTS,
   },

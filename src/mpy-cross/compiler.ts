@@ -123,7 +123,7 @@ export class Compiler {
     if (scope.emitOptions !== EmitOpt.NativePython && scope.emitOptions !== EmitOpt.Viper) return this.bytecodeEmitter;
     if (!this.nativeEmitter) {
       const arch = this.opts.arch;
-      const asm = arch ? createAssembler(arch, this.compat) : null;
+      const asm = arch ? createAssembler(arch, this.compat, this.opts.archFlags) : null;
       if (!arch || !asm) throw new PendingTypedError("NotImplementedError", "cannot emit native code for this architecture");
       this.nativeEmitter = new NativeEmitter({
         common: this.common, compat: this.compat, arch, asm,

@@ -85,6 +85,7 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
     });
     const compiled = compiler.run(tree);
     compiled.createdQstrs = tree.createdQstrs;
+    compiled.archFlags = opts.archFlags;
     compiled.featureFlags = (opts.cacheLookupBc ? FEATURE_CACHE_LOOKUP_BC : 0) | (opts.unicode === false ? 0 : FEATURE_UNICODE);
     return writeMpy(compiled, version);
   } catch (e) {

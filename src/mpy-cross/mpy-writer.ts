@@ -11,6 +11,8 @@ import { writeMpyLegacy } from "./mpy-writer-v4.js";
 
 /** The header feature bits when none are given: unicode str, map lookups not cached. */
 const LEGACY_FEATURE_UNICODE = 0x02;
+/** .mpy 6.3: the header is followed by the -march-flags bits. */
+const FEATURE_ARCH_FLAGS = 0x40;
 import { compatForRelease, type BackendCompat } from "./compat.js";
 import {
   legacyComplexRepr, legacyComplexRepr119, legacyFloatRepr, legacyFloatRepr119, tableExactComplexRepr, tableExactFloatRepr,
@@ -190,8 +192,9 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   }
   const out = new ByteSink();
   // native code puts the sub-version and the arch in the feature byte; bytecode alone leaves it 0
-  const feature = cm.nativeArch ? v.sub | (cm.nativeArch.code << 2) : 0;
+  const feature = (cm.nativeArch ? v.sub | (cm.nativeArch.code << 2) : 0) | (cm.archFlags ? FEATURE_ARCH_FLAGS : 0);
   out.raw([magicByte(v), v.major, feature, cm.smallIntBits]);
+  if (cm.archFlags) out.uint(cm.archFlags);
   out.uint(cm.qstrs.length);
   out.uint(cm.consts.length);
   for (const q of cm.qstrs) writeQstr(out, q);

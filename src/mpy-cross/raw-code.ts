@@ -51,4 +51,6 @@ export interface CompiledModule {
   createdQstrs?: readonly string[];
   /** The arch of the module's native code; absent when it is bytecode only (no arch in the header). */
   nativeArch?: import("./native/arch.js").NativeArch;
+  /** -march-flags bits (.mpy 6.3): when not 0, header feature bit 6 and the number after the header. */
+  archFlags?: number;
 }

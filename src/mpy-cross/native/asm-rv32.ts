@@ -9,6 +9,8 @@ import { cbOffset, spOffset, typeB, typeCB, typeCI, typeCIW, typeCJ, typeCL, typ
 const ZERO = 0, RA = 1, SP = 2, T1 = 6, T2 = 7, S0 = 8, S1 = 9, A0 = 10, A1 = 11, A2 = 12, A3 = 13;
 const S3 = 19, S4 = 20, S5 = 21, T3 = 28;
 const WORD = 4;
+/** RV32 extensions beyond IMC that -march-flags can allow (bits of the .mpy header's arch flags). */
+export const RV32_EXT_ZBA = 1;
 
 // ---- fits, on the low 32 bits as upstream's macros test them ----
 const fitsUnsigned = (v: number, bits: number): boolean => ((v & ~((1 << bits) - 1)) >>> 0) === 0;
@@ -51,6 +53,11 @@ export class AsmRv32 extends AsmBase implements NativeAssembler {
   readonly nlrBufIdxLocal1 = 6;
   private savedMask = 0;
   private stackSize = 0;
+
+  /** @param extensions -march-flags bits: 1 (Zba) scales indexes with sh1add/sh2add */
+  constructor(private readonly extensions = 0) {
+    super();
+  }
   private localsOffset = 0;
 
   endPass(): void {
@@ -359,8 +366,12 @@ export class AsmRv32 extends AsmBase implements NativeAssembler {
     this.w(typeS(0x23, size, REGS.temp2, val, lower));
   }
 
-  /** base += index scaled by the access size (c.slli then c.add: no Zba). */
+  /** base += index scaled by the access size: sh<size>add with Zba, else c.slli then c.add. */
   private scaleIndex(base: number, index: number, size: number): void {
+    if (size > 0 && this.extensions & RV32_EXT_ZBA) {
+      this.w(typeR(0x33, 1 << size, 0x10, base, index, base));
+      return;
+    }
     if (size > 0) this.h(typeCI(2, 0, index, size)); // c.slli
     this.cadd(base, index);
   }

@@ -11,12 +11,13 @@ import { AsmXtensa } from "./asm-xtensa.js";
 import { AsmX86 } from "./asm-x86.js";
 import { AsmRv32 } from "./asm-rv32.js";
 
-type Factory = (arch: NativeArch, compat: BackendCompat) => NativeAssembler;
+/** archFlags: -march-flags bits (rv32imc: Zba lets indexed loads/stores use sh1add/sh2add). */
+type Factory = (arch: NativeArch, compat: BackendCompat, archFlags: number) => NativeAssembler;
 
 const FACTORIES: Partial<Record<AsmKind, Factory>> = {
   x64: () => new AsmX64(),
   x86: () => new AsmX86(),
-  rv32: () => new AsmRv32(),
+  rv32: (_arch, _compat, archFlags) => new AsmRv32(archFlags),
   arm: () => new AsmArm(),
   thumb: (arch, compat) => {
     const ac = asmCompat(compat);
@@ -29,7 +30,7 @@ const FACTORIES: Partial<Record<AsmKind, Factory>> = {
   xtensawin: (_arch, compat) => new AsmXtensa(true, asmCompat(compat).xtensaGen),
 };
 
-export function createAssembler(arch: NativeArch, compat: BackendCompat): NativeAssembler | null {
+export function createAssembler(arch: NativeArch, compat: BackendCompat, archFlags = 0): NativeAssembler | null {
   const f = arch.asm ? FACTORIES[arch.asm] : undefined;
-  return f ? f(arch, compat) : null;
+  return f ? f(arch, compat, archFlags) : null;
 }

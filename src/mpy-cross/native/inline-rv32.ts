@@ -6,7 +6,7 @@ import { Pass } from "../emitter.js";
 import type { ParseNode } from "../parse-tree.js";
 import { isStruct, isToken } from "../parse-node.js";
 import { Tok } from "../tokens.js";
-import { AsmRv32, split } from "./asm-rv32.js";
+import { AsmRv32, RV32_EXT_ZBA, split } from "./asm-rv32.js";
 import { argStr, intArg, type InlineAssembler } from "./inline-asm.js";
 import { lookup } from "./inline-thumb.js";
 import {
@@ -25,8 +25,6 @@ const REGS: Record<string, number> = Object.fromEntries([
 ]);
 const A0 = 10, RA = 1;
 
-/** RV32 extensions beyond IMC that -march-flags can allow (bits of the .mpy header's arch flags). */
-export const RV32_EXT_ZBA = 1;
 
 /**
  * One operand. `mask` holds the register numbers allowed (a bit per register) or the bits an
@@ -177,7 +175,7 @@ class OperandError extends Error {}
 export class InlineRv32 implements InlineAssembler {
   readonly codeSizePasses = 1;
   error: string | null = null;
-  private readonly as = new AsmRv32();
+  private readonly as: AsmRv32;
   private pass: Pass = Pass.CodeSize;
   private labels = new Map<string, number>();
 
@@ -185,7 +183,9 @@ export class InlineRv32 implements InlineAssembler {
    * @param extensions RV32_EXT_* bits -march-flags allowed
    * @param maxNumLabels the most labels any scope of the module uses (see forwardLabelValue)
    */
-  constructor(private readonly extensions: number, private readonly maxNumLabels: number) {}
+  constructor(private readonly extensions: number, private readonly maxNumLabels: number) {
+    this.as = new AsmRv32(extensions);
+  }
 
   startPass(pass: Pass.CodeSize | Pass.Emit): void {
     this.pass = pass;

@@ -26,3 +26,46 @@ export function resolveArch(release: string, march: string | undefined, emit: "b
   if (arch === undefined && emit !== "bytecode" && compat.emitNeedsArch) return { problem: "arch-not-specified", known };
   return { arch, known };
 }
+
+export interface ResolvedArchFlags {
+  /** The flag bits to compile with (stored in the header when not 0); undefined: no -march-flags in effect. */
+  flags?: number;
+  /** "unknown-option": the release's mpy-cross has no -march-flags (it prints its usage); "unrecognised": 1.27's refusal. */
+  problem?: "unknown-option" | "unrecognised";
+}
+
+/**
+ * An unsigned number as 1.27's mpy-cross reads -march-flags: decimal, or 0b/0x followed by digits
+ * (spaces around and a sign are allowed, as its number parser takes them); null if it is not one.
+ */
+function flagsNumber(text: string): bigint | null {
+  let re = /^\s*[+-]?[0-9]+\s*$/;
+  if (text.length > 2 && text[0] === "0") {
+    const b = text[1].toLowerCase();
+    if (b === "b") re = /^\s*[+-]?(0[bB])?[01]+\s*$/;
+    else if (b === "x") re = /^\s*[+-]?(0[xX])?[0-9a-fA-F]+\s*$/;
+    else return null;
+  }
+  if (!re.test(text)) return null;
+  const t = text.trim();
+  const neg = t.startsWith("-");
+  const digits = t.replace(/^[+-]/, "");
+  const v = BigInt(/^0[bBxX]/.test(digits) ? digits.toLowerCase() : digits.replace(/^0+(?=\d)/, ""));
+  return neg ? -v : v;
+}
+
+/** -march-flags=TEXT for `arch` (already resolved; undefined: no -march, where upstream ignores the flags). */
+export function resolveArchFlags(release: string, arch: string | undefined, text: string | undefined): ResolvedArchFlags {
+  if (text === undefined) return {};
+  const table = compatForRelease(release).marchFlags;
+  if (table === null) return { problem: "unknown-option" };
+  if (arch === undefined) return {};
+  const names = table[arch];
+  if (!names) return { problem: "unrecognised" };
+  const all = Object.values(names).reduce((a, b) => a | b, 0);
+  const n = flagsNumber(text);
+  if (n !== null) return n >= 0n && (n & ~BigInt(all)) === 0n ? { flags: Number(n) } : { problem: "unrecognised" };
+  // a name only has to start the text
+  const name = Object.keys(names).find((k) => text.startsWith(k));
+  return name !== undefined ? { flags: names[name] } : { problem: "unrecognised" };
+}
