@@ -8,6 +8,8 @@ import type { NativeArch } from "./native/arch.js";
 import { createAssembler } from "./native/assemblers.js";
 import { NativeEmitter } from "./native/emit-native.js";
 import { compileInlineAsmScope } from "./native/inline-asm.js";
+import { asmCompat } from "./native/asm-compat.js";
+import { QstrPool } from "./qstr-pool.js";
 import { Pass, SetupBlockKind, type Emitter, GlobalOpKind, IdOpKind, AttrKind, SubscrKind, BuildKind } from "./emitter.js";
 import type { ConstObj } from "./constants.js";
 import { EmitCommon } from "./emit-common.js";
@@ -92,6 +94,8 @@ export class Compiler {
   pendingError: PendingTypedError | null = null;
   /** Set by the inline-assembler driver once it compiled a scope. */
   usedInlineAsm = false;
+  /** The strings the parse interned, in order (numbered after the mpy-cross pool in 1.18 native code). */
+  private createdQstrs: readonly string[] = [];
 
   constructor(readonly opts: CompileOptions) {
     this.compat = opts.compat ?? LATEST_COMPAT;
@@ -129,9 +133,18 @@ export class Compiler {
         common: this.common, compat: this.compat, arch, asm,
         labelSlot: () => this.nextLabel,
         error: (kind, message) => { this.pendingError = new PendingTypedError(kind, message); },
+        processQstrNumber: this.processQstrNumbers(),
       });
     }
     return this.nativeEmitter;
+  }
+
+  /** 1.18: the qstr numbers of the mpy-cross process, its own pool then the parse's new strings in order. */
+  private processQstrNumbers(): ((name: string) => number) | undefined {
+    const pool = asmCompat(this.compat).processQstrs;
+    if (!pool) return undefined;
+    const numbers = new QstrPool(pool, this.createdQstrs);
+    return (name) => numbers.number(name);
   }
 
   // ---- errors ----
@@ -494,6 +507,7 @@ export class Compiler {
   }
 
   run(tree: ParseTree): CompiledModule {
+    this.createdQstrs = tree.createdQstrs ?? [];
     const module = this.newScope(ScopeKind.Module, tree.root, this.opts.defaultEmit ?? EmitOpt.None);
     this.scopeCur = module;
     try {

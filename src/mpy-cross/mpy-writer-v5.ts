@@ -1,7 +1,7 @@
 // The .mpy v5 container (MicroPython 1.12-1.18): a header with the qstr window size, then the raw
 // codes, each with its qstrs spelled inline (or as a back-reference into a 32-entry most-recently-
 // used window) and its own table of argument names, constant objects and child raw codes.
-import type { RawCode } from "./raw-code.js";
+import type { RawCode, RawCodeV5 } from "./raw-code.js";
 import type { ConstObj } from "./constants.js";
 import { staticQstrNumber, STATIC_QSTRS } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
@@ -107,9 +107,43 @@ function writeAsmRawCode(out: V5Sink, rc: RawCode): void {
   out.uint(nat.asmTypeSig ?? 0);
 }
 
+/**
+ * A @native or @viper function: its machine code as emitted (qstrs in it are the writing process's
+ * numbers), the immediates to patch with qstrs, then the prelude's offset and its two qstrs (@native)
+ * or the signature flags (@viper), then the constant table as for bytecode.
+ */
+function writeNativeRawCode(out: V5Sink, rc: RawCode): void {
+  const nat = rc.native!;
+  const v5 = rc.v5!;
+  out.uint((rc.funData.length << 2) | KIND_OFFSET[nat.kind]);
+  out.raw(rc.funData);
+  const links = nat.qstrLinks ?? [];
+  out.uint(links.length);
+  for (const link of links) {
+    out.uint((link.offset << 2) | link.kind);
+    out.qstr(link.qstr);
+  }
+  if (nat.kind === "native") {
+    out.uint(nat.preludeOffset);
+    out.qstr(v5.simpleName);
+    out.qstr(v5.sourceFile);
+  } else {
+    out.uint(rc.scopeFlags & SCOPE_FLAG_ALL_SIG);
+  }
+  writeConstTable(out, rc, v5);
+}
+
+function writeConstTable(out: V5Sink, rc: RawCode, v5: RawCodeV5): void {
+  out.uint(v5.objects.length);
+  out.uint(rc.children.length);
+  for (const name of v5.argNames) out.qstr(name);
+  for (const o of v5.objects) out.obj(o);
+  for (const child of rc.children) writeRawCode(out, child);
+}
+
 function writeRawCode(out: V5Sink, rc: RawCode): void {
   if (rc.native?.kind === "asm") return writeAsmRawCode(out, rc);
-  if (rc.native) throw new Error("internal: @native/@viper code for .mpy v5 is not written yet");
+  if (rc.native) return writeNativeRawCode(out, rc);
   const v5 = rc.v5!;
   const data = rc.funData;
   out.uint(data.length << 2);
@@ -127,11 +161,7 @@ function writeRawCode(out: V5Sink, rc: RawCode): void {
       out.bytes.push(data[i++]);
     }
   }
-  out.uint(v5.objects.length);
-  out.uint(rc.children.length);
-  for (const name of v5.argNames) out.qstr(name);
-  for (const o of v5.objects) out.obj(o);
-  for (const child of rc.children) writeRawCode(out, child);
+  writeConstTable(out, rc, v5);
 }
 
 /** `magic` is the header's first byte ("M", or "C" for CircuitPython); `reprs` print float constants;

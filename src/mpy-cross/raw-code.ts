@@ -21,6 +21,8 @@ export interface NativeCodeInfo {
   /** @asm: number of register arguments and the type signature (2 bits per arg, return first). */
   asmNPosArgs?: number;
   asmTypeSig?: number;
+  /** .mpy v5 @native/@viper: the immediates the loader patches with qstrs (native/const-table-v5.ts). */
+  qstrLinks?: import("./native/const-table-v5.js").QstrLink[];
 }
 
 /** The parts of a raw code that .mpy v5 stores per function instead of per module. */

@@ -69,10 +69,16 @@ export class AsmArm extends AsmBase implements NativeAssembler {
   // ---- immediates ----
 
   /** ldr rd, [pc]; b over the literal; the literal. */
-  private movRegI32(rd: number, imm: number): void {
+  private movRegI32(rd: number, imm: number): number {
     this.al(0x059f0000 | (rd << 12));
     this.al(0x0a000000);
+    const loc = this.codePos();
     this.word(imm);
+    return loc;
+  }
+
+  movRegImmFixed(rd: number, imm: number): number {
+    return this.movRegI32(rd, imm);
   }
 
   movRegImm(rd: number, imm: number): void {

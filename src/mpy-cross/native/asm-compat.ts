@@ -3,6 +3,7 @@
 import type { BackendCompat } from "../compat.js";
 import type { NativeArch } from "./arch.js";
 import type { XtensaGen } from "./asm-xtensa.js";
+import { MPY_CROSS_1_18_QSTRS } from "./qstr-pool-1-18.js";
 
 export type XtensaInlineSet = "base" | "v127";
 
@@ -36,10 +37,26 @@ export interface AsmCompat {
   readonly xtensaGen: XtensaGen;
   /** What the native emitter (py/emitnative.c) of the release does differently. */
   readonly emit: EmitNativeCompat;
+  /**
+   * The qstr pool of the release's mpy-cross process, when its native code holds qstrs as that
+   * process's numbers (1.18: qstr-link immediates and the prelude's name fields).
+   */
+  readonly processQstrs?: readonly string[];
 }
 
 /** Differences of py/emitnative.c between releases that change the machine code. */
 export interface EmitNativeCompat {
+  /**
+   * How native code reaches constants (one upstream change, 1.19's static .mpy rework):
+   * - "module-context" (1.19+): through fun_bc->context (qstr table in local3, object table, child
+   *   table); the unwind PC and return value get words of their own after nlr_buf; two locals in
+   *   registers and the generator state in local2; make_function passes the context.
+   * - "const-table" (1.18): through fun_bc->const_table, the function's own table (const-table-v5.ts);
+   *   qstrs are fixed-size immediates patched at load time (qstr links); code_state.ip is the prelude's
+   *   offset; nlr_buf's saved local2/local3 hold the unwind PC and return value; three locals in
+   *   registers and the generator state in local3; make_function/make_closure take the raw code.
+   */
+  readonly linkage: "module-context" | "const-table";
   /**
    * 1.27: a generator keeps a value thrown into it in a slot of its own (two more frame words), cleared
    * once read, and a handler's entry clears nlr_buf.ret_val. Before: the thrown value sits in ret_val.
@@ -71,21 +88,22 @@ export interface EmitNativeCompat {
 }
 
 const EMIT_127: EmitNativeCompat = {
-  throwValueSlot: true, preludeIndexWordAlways: true, finallyPopsAtEnd: true, viperIntUnaryOps: true, accessWithOffsets: true,
+  linkage: "module-context", throwValueSlot: true, preludeIndexWordAlways: true, finallyPopsAtEnd: true, viperIntUnaryOps: true, accessWithOffsets: true,
   nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true,
 };
 const EMIT_122: EmitNativeCompat = {
-  throwValueSlot: false, preludeIndexWordAlways: false, finallyPopsAtEnd: false, viperIntUnaryOps: false, accessWithOffsets: false,
+  linkage: "module-context", throwValueSlot: false, preludeIndexWordAlways: false, finallyPopsAtEnd: false, viperIntUnaryOps: false, accessWithOffsets: false,
   nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true,
 };
 const EMIT_119: EmitNativeCompat = { ...EMIT_122, nativeLocalsAreObjects: false, storeAttrConverts: false, subscrFreesIndexReg: false };
+const EMIT_118: EmitNativeCompat = { ...EMIT_119, linkage: "const-table" };
 
 const ROWS: Record<string, AsmCompat> = {
   "1.27.0": { xtensaGen: "v127", thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
   "1.22.2": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
   "1.20.0": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
   "1.19.1": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
-  "1.18.0": { xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_119 },
+  "1.18.0": { xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS },
 };
 
 export function asmCompat(compat: BackendCompat): AsmCompat {

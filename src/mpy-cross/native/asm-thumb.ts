@@ -281,6 +281,14 @@ export class AsmThumb extends AsmBase implements NativeAssembler {
     this.op16((i32 >>> 16) & 0xffff);
   }
 
+  movRegImmFixed(dest: number, imm: number, size: "u16" | "word"): number {
+    if (!this.armv7m) throw new Error("internal: fixed-size Thumb moves need ARMv7-M");
+    const loc = this.codePos();
+    if (size === "u16") this.movRegI16(OP_MOVW, dest, imm & 0xffff);
+    else this.movRegI32(dest, imm);
+    return loc;
+  }
+
   movRegImm(dest: number, imm: number): void {
     let i32 = imm | 0;
     if (dest < 8 && (i32 >>> 0) < 256) {

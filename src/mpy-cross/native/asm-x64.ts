@@ -109,11 +109,18 @@ export class AsmX64 extends AsmBase implements NativeAssembler {
     this.rmDisp(dest, base, disp);
   }
 
-  private movI32(dest: number, imm: number): void {
+  private movI32(dest: number, imm: number): number {
     // zero-extends to 64 bits
     if (dest < 8) this.bytes(0xb8 | dest);
     else this.bytes(REX | REX_B, 0xb8 | (dest & 7));
+    const loc = this.codePos();
     this.word32(imm);
+    return loc;
+  }
+
+  movRegImmFixed(reg: number, imm: number): number {
+    // qstr numbers and qstr objects both fit the zero-extended 32-bit form
+    return this.movI32(reg, imm);
   }
 
   /** Relative jump: 2-byte form for a known backward target that fits, else the 32-bit form. */

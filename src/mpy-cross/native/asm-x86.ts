@@ -58,6 +58,8 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
   readonly storeNullFromZeroReg = false;
   // ebx
   readonly nlrBufIdxLocal1 = 5;
+  /** nlr_buf_t saves edi (local3) before esi (local2). */
+  readonly nlrBufIdxLocal23 = [7, 6] as const;
   private numLocals = 0;
 
   endPass(): void {
@@ -178,8 +180,14 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
   }
 
   movRegImm(reg: number, imm: number): void {
+    this.movRegImmFixed(reg, imm);
+  }
+
+  movRegImmFixed(reg: number, imm: number): number {
     this.bytes(0xb8 | reg);
+    const loc = this.codePos();
     this.word32(imm);
+    return loc;
   }
 
   movRegLocal(reg: number, local: number): void {

@@ -204,8 +204,8 @@ export class XtensaEncoder extends AsmBase {
     if (this.emitting && !ok) throw new XtensaRangeError(`ERROR: xtensa ${what} out of range`);
   }
 
-  /** Loads a 32-bit value from the literal table (appending it). */
-  movRegI32(d: number, value: number): void {
+  /** Loads a 32-bit value from the literal table (appending it); returns the literal's offset. */
+  movRegI32(d: number, value: number): number {
     const loc = (this.constTable === -1 ? 0 : this.constTable) + this.curConst * WORD;
     this.l32rTo(d, this.offset, loc);
     if (this.emitting && this.constTable !== -1) {
@@ -213,6 +213,11 @@ export class XtensaEncoder extends AsmBase {
       for (let i = 0; i < 4; i++) this.buf[loc + i] = (v >>> (8 * i)) & 0xff;
     }
     this.curConst++;
+    return loc;
+  }
+
+  movRegImmFixed(d: number, value: number): number {
+    return this.movRegI32(d, value);
   }
 
   movRegI32Optimised(d: number, value: number): void {

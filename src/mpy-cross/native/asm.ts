@@ -61,6 +61,8 @@ export interface NativeAssembler {
   readonly storeNullFromZeroReg: boolean;
   /** Word index in nlr_buf_t of the saved register that holds the current exception handler's PC. */
   readonly nlrBufIdxLocal1: number;
+  /** The words of local2 and local3 in nlr_buf_t, when they are not the two after local1 (x86). */
+  readonly nlrBufIdxLocal23?: readonly [number, number];
 
   // ---- assembler base (py/asmbase.c) ----
 
@@ -100,6 +102,12 @@ export interface NativeAssembler {
   movRegLocalAddr(reg: number, local: number): void;
   /** Address of a label, PC-relative. */
   movRegPcrel(reg: number, label: number): void;
+  /**
+   * ASM_MOV_REG_IMM_FIX_U16 / _FIX_WORD (1.18): a move whose size does not depend on the value, so a
+   * loader can patch it in place (.mpy v5's qstr links). Returns the code offset the loader rewrites:
+   * the 32-bit immediate or literal, or (Thumb) the movw, followed by the movt for a word.
+   */
+  movRegImmFixed?(reg: number, imm: number, size: "u16" | "word"): number;
   /** x86 only: argument `index` of the function itself into a register. */
   movArgToReg?(index: number, reg: number): void;
 

@@ -9,7 +9,8 @@
 //   [nlr_buf_t, return value, unwind slot / throw value]   only with an exception handler
 //   code state (native) or fun object + old globals (viper)
 //   value stack, then the locals in reverse order
-// A generator keeps its code state in the heap (pointed to by local2) and only the nlr part on the stack.
+// A generator keeps its code state in the heap (pointed to by local2; local3 in 1.18) and only the nlr
+// part on the stack. How the code reaches constants and qstrs differs before 1.19 (EmitNativeCompat.linkage).
 import {
   AttrKind, BREAK_FROM_FOR, BuildKind, GlobalOpKind, IdOpKind, ImportKind, Pass, SetupBlockKind, SubscrKind,
   YieldKind, type Emitter, type IdOps,
@@ -30,6 +31,7 @@ import { CompareOp, type NativeAssembler } from "./asm.js";
 import { F } from "./fun-table.js";
 import { asmCompat, type EmitNativeCompat } from "./asm-compat.js";
 import { VType, nativeTypeFromName, NativeType, vtypeName } from "./types.js";
+import { FunctionConstTable, QSTR_LINK_OBJ, QSTR_LINK_U16 } from "./const-table-v5.js";
 
 const ITER_BUF_NSLOTS = 4;
 const RETURN_NORMAL = 0, RETURN_YIELD = 1, RETURN_EXCEPTION = 2;
@@ -40,10 +42,12 @@ const OBJ_SENTINEL = 4, OBJ_NULL = 0;
 const SIZEOF_CODE_STATE = 5;
 const CODE_STATE_STATE = 5, CODE_STATE_FUN_BC = 0, CODE_STATE_IP = 1, CODE_STATE_SP = 2, CODE_STATE_N_STATE = 3;
 const FUN_BC_CONTEXT = 1, FUN_BC_CHILD_TABLE = 2;
+/** 1.18's mp_obj_fun_bc_t: base, globals, bytecode, const_table. */
+const FUN_BC_GLOBALS_118 = 1, FUN_BC_CONST_TABLE_118 = 3;
 const MODULE_CONTEXT_GLOBALS = 1, MODULE_CONTEXT_QSTR_TABLE = 2, MODULE_CONTEXT_OBJ_TABLE = 3;
 const NLR_BUF_IDX_RET_VAL = 1;
-/** At most this many locals live in registers (local3 holds the qstr table in .mpy code). */
-const MAX_REGS_FOR_LOCALS = 2;
+/** 1.18's MP_OBJ_NEW_QSTR on the host (object representation A). */
+const qstrObj = (n: number) => (n << 3) | 2;
 
 const UNWIND_LABEL_UNUSED = 0x7fff;
 const UNWIND_LABEL_DO_FINAL_UNWIND = 0x7ffe;
@@ -73,6 +77,8 @@ export interface NativeEmitterOptions {
   labelSlot: () => number;
   /** Records an error (a later one replaces it); compiling goes on to the end of the pass, as upstream. */
   error: (kind: "ViperTypeError" | "NotImplementedError", message: string) => void;
+  /** "const-table" linkage (1.18): the number the writing mpy-cross process gives a qstr. */
+  processQstrNumber?: (name: string) => number;
 }
 
 function binaryOpName(op: number): string {
@@ -98,6 +104,14 @@ export class NativeEmitter implements Emitter {
   private readonly common: EmitCommon;
   private readonly r: NativeAssembler["regs"];
   private readonly regLocalTable: number[];
+  /** At most this many locals live in registers (in 1.19+ local3 holds the qstr table). */
+  private readonly maxRegsForLocals: number;
+  /** Where a generator's heap state is pointed to (REG_GENERATOR_STATE). */
+  private readonly genStateReg: number;
+  /** "const-table" linkage: the function's own table; null with a module context. */
+  private readonly constTable: FunctionConstTable | null;
+  /** Whether code_state.ip is set with a 16-bit fixed move (1.18; decided in the code-size pass). */
+  private preludeOffsetU16 = true;
   private readonly nlrBufWords: number;
   /** What the emulated release's emitter does differently (asm-compat.ts). */
   private readonly nc: EmitNativeCompat;
@@ -129,8 +143,12 @@ export class NativeEmitter implements Emitter {
     this.as = o.asm;
     this.common = o.common;
     this.r = o.asm.regs;
-    this.regLocalTable = [this.r.local1, this.r.local2];
     this.nc = asmCompat(o.compat).emit;
+    const perFunction = this.nc.linkage === "const-table";
+    this.regLocalTable = perFunction ? [this.r.local1, this.r.local2, this.r.local3] : [this.r.local1, this.r.local2];
+    this.maxRegsForLocals = this.regLocalTable.length;
+    this.genStateReg = perFunction ? this.r.local3 : this.r.local2;
+    this.constTable = perFunction ? new FunctionConstTable() : null;
     // nlr_buf_t: prev, ret_val, the saved registers, and one conservative extra word
     this.nlrBufWords = 2 + o.arch.nlrBufRegs + 1;
     this.loadId = {
@@ -173,9 +191,13 @@ export class NativeEmitter implements Emitter {
 
   private get localIdxExcVal(): number { return NLR_BUF_IDX_RET_VAL; }
   private get localIdxExcHandlerPc(): number { return this.as.nlrBufIdxLocal1; }
-  private get localIdxExcHandlerUnwind(): number { return this.nlrBufWords + 1; }
+  /** 1.18 keeps the unwind PC and the return value in nlr_buf's saved local2/local3 words. */
+  private get localIdxExcHandlerUnwind(): number { return this.constTable ? this.nlrBufIdxLocal(2) : this.nlrBufWords + 1; }
   private get localIdxThrowVal(): number { return this.nc.throwValueSlot ? this.nlrBufWords + 2 : NLR_BUF_IDX_RET_VAL; }
-  private get localIdxRetVal(): number { return this.nlrBufWords; }
+  private get localIdxRetVal(): number { return this.constTable ? this.nlrBufIdxLocal(3) : this.nlrBufWords; }
+  private nlrBufIdxLocal(n: 2 | 3): number {
+    return this.as.nlrBufIdxLocal23?.[n - 2] ?? this.as.nlrBufIdxLocal1 + n - 1;
+  }
   private get localIdxFunObj(): number { return this.codeStateStart + CODE_STATE_FUN_BC; }
   private get localIdxOldGlobals(): number { return this.codeStateStart + CODE_STATE_IP; }
   private get localIdxGenPc(): number { return this.codeStateStart + CODE_STATE_IP; }
@@ -198,27 +220,48 @@ export class NativeEmitter implements Emitter {
   }
 
   private movStateReg(localNum: number, reg: number): void {
-    if (this.isGenerator) this.as.storeRegRegOffset(reg, this.r.local2, localNum);
+    if (this.isGenerator) this.as.storeRegRegOffset(reg, this.genStateReg, localNum);
     else this.as.movLocalReg(localNum, reg);
   }
 
   private movRegState(reg: number, localNum: number): void {
-    if (this.isGenerator) this.as.loadRegRegOffset(reg, this.r.local2, localNum);
+    if (this.isGenerator) this.as.loadRegRegOffset(reg, this.genStateReg, localNum);
     else this.as.movRegLocal(reg, localNum);
   }
 
   private movRegStateAddr(reg: number, localNum: number): void {
     if (this.isGenerator) {
       this.as.movRegImm(reg, localNum * this.as.wordSize);
-      this.as.addRegReg(reg, this.r.local2);
+      this.as.addRegReg(reg, this.genStateReg);
     } else {
       this.as.movRegLocalAddr(reg, localNum);
     }
   }
 
   private movRegQstr(reg: number, name: string): void {
+    if (this.constTable) {
+      this.movRegQstrLinked(reg, name, QSTR_LINK_U16);
+      return;
+    }
     // qstrs go through the module's qstr table, whose pointer local3 holds
     this.as.load16RegRegOffset(reg, this.r.local3, this.common.useQstr(name));
+  }
+
+  /** 1.18: a qstr (or qstr object) as a fixed-size immediate, listed for the loader to patch. */
+  private movRegQstrLinked(reg: number, name: string, kind: typeof QSTR_LINK_U16 | typeof QSTR_LINK_OBJ): void {
+    const n = this.processQstrNumber(name);
+    const offset = this.fixedMove(reg, kind === QSTR_LINK_U16 ? n : qstrObj(n), kind === QSTR_LINK_U16 ? "u16" : "word");
+    this.constTable!.addLink({ offset, kind, qstr: name }, this.pass === Pass.Emit);
+  }
+
+  private fixedMove(reg: number, imm: number, size: "u16" | "word"): number {
+    if (!this.as.movRegImmFixed) throw new Error("internal: this code generator has no fixed-size moves for .mpy v5");
+    return this.as.movRegImmFixed(reg, imm, size);
+  }
+
+  private processQstrNumber(name: string): number {
+    if (!this.o.processQstrNumber) throw new Error("internal: no mpy-cross qstr numbers for .mpy v5 native code");
+    return this.o.processQstrNumber(name);
   }
 
   private movStateImmVia(localNum: number, imm: number, regTemp: number): void {
@@ -266,21 +309,27 @@ export class NativeEmitter implements Emitter {
 
     this.codeStateStart = 0;
     if (this.needGlobalExcHandler) {
-      this.codeStateStart = this.nlrBufWords + 1;
-      if (this.isGenerator && this.nc.throwValueSlot) this.codeStateStart += 2;
-      else if (scope.excStackSize > 0) this.codeStateStart += 1;
+      this.codeStateStart = this.nlrBufWords;
+      // 1.19+: the return value, and the unwind PC (or a generator's thrown value), follow nlr_buf
+      if (!this.constTable) {
+        this.codeStateStart += 1;
+        if (this.isGenerator && this.nc.throwValueSlot) this.codeStateStart += 2;
+        else if (scope.excStackSize > 0) this.codeStateStart += 1;
+      }
     }
 
-    const funTableOff = this.common.useConst(FUN_TABLE);
+    this.constTable?.startPass(this.doViperTypes ? 0 : scope.numPosArgs + scope.numKwonlyArgs);
+    const funTableOff = this.constTable ? this.constTable.funTableIndex : this.common.useConst(FUN_TABLE);
     const slot = this.labelSlot();
+    const maxRegs = this.maxRegsForLocals;
 
     if (this.doViperTypes) {
       this.nState = scope.numLocals + scope.stackSize;
       let numLocalsInRegs = 0;
       if (this.canUseRegsForLocals) {
-        numLocalsInRegs = Math.min(scope.numLocals, MAX_REGS_FOR_LOCALS);
+        numLocalsInRegs = Math.min(scope.numLocals, maxRegs);
         // the last local register carries the args pointer while the args are unpacked
-        if (scope.numPosArgs >= MAX_REGS_FOR_LOCALS + 1) numLocalsInRegs -= 1;
+        if (scope.numPosArgs >= maxRegs + 1) numLocalsInRegs -= 1;
       }
       if (this.needGlobalExcHandler) this.stackStart = this.codeStateStart + 2;
       else if (scope.scopeFlags & SCOPE_FLAG_HASCONSTS) this.stackStart = this.codeStateStart + 1;
@@ -288,13 +337,10 @@ export class NativeEmitter implements Emitter {
 
       as.entry(this.stackStart + this.nState - numLocalsInRegs);
       if (as.parentArgsOnStack) as.movArgToReg!(0, r.parentArg1);
-      as.loadRegRegOffset(r.funTable, r.parentArg1, FUN_BC_CONTEXT);
-      as.loadRegRegOffset(r.local3, r.funTable, MODULE_CONTEXT_QSTR_TABLE);
-      as.loadRegRegOffset(r.funTable, r.funTable, MODULE_CONTEXT_OBJ_TABLE);
-      as.loadRegRegOffset(r.funTable, r.funTable, funTableOff);
+      this.loadFunTable(r.parentArg1, r.funTable, funTableOff);
       if (this.needFunObj) as.movLocalReg(this.localIdxFunObj, r.parentArg1);
 
-      const regLocalLast = this.regLocalTable[MAX_REGS_FOR_LOCALS - 1];
+      const regLocalLast = this.regLocalTable[maxRegs - 1];
       if (as.parentArgsOnStack) {
         as.movArgToReg!(1, r.arg1);
         as.movArgToReg!(2, r.arg2);
@@ -321,34 +367,31 @@ export class NativeEmitter implements Emitter {
           this.callWithImmArg(F.CONVERT_OBJ_TO_NATIVE, this.localVtype[i], r.arg2);
           reg = r.ret;
         }
-        if (i < MAX_REGS_FOR_LOCALS && this.canUseRegsForLocals && (i !== MAX_REGS_FOR_LOCALS - 1 || scope.numPosArgs === MAX_REGS_FOR_LOCALS)) {
+        if (i < maxRegs && this.canUseRegsForLocals && (i !== maxRegs - 1 || scope.numPosArgs === maxRegs)) {
           as.movRegReg(this.regLocalTable[i], reg);
         } else {
           this.movStateReg(this.localIdxLocalVar(i), reg);
         }
       }
-      if (scope.numPosArgs >= MAX_REGS_FOR_LOCALS + 1 && this.canUseRegsForLocals) {
-        as.movRegLocal(regLocalLast, this.localIdxLocalVar(MAX_REGS_FOR_LOCALS - 1));
+      if (scope.numPosArgs >= maxRegs + 1 && this.canUseRegsForLocals) {
+        as.movRegLocal(regLocalLast, this.localIdxLocalVar(maxRegs - 1));
       }
       this.globalExcEntry(slot);
     } else {
       this.nState = scope.numLocals + scope.stackSize;
-      // the first word indexes the child table entry that points at the prelude
-      if (this.nc.preludeIndexWordAlways || this.isGenerator) as.data(as.wordSize, this.preludePtrIndex);
+      // the first word indexes the child table entry that points at the prelude (1.18: the prelude's offset)
+      if (this.nc.preludeIndexWordAlways || this.isGenerator) as.data(as.wordSize, this.constTable ? this.preludeOffset : this.preludePtrIndex);
       if (this.isGenerator) {
         as.data(as.wordSize, this.startOffset);
         as.entry(this.codeStateStart);
         this.codeStateStart = 0;
         this.stackStart = SIZEOF_CODE_STATE;
-        if (as.parentArgsOnStack) as.movArgToReg!(0, r.local2);
-        else as.movRegReg(r.local2, r.parentArg1);
+        if (as.parentArgsOnStack) as.movArgToReg!(0, this.genStateReg);
+        else as.movRegReg(this.genStateReg, r.parentArg1);
         if (as.parentArgsOnStack) as.movArgToReg!(1, r.parentArg2);
         as.movLocalReg(this.localIdxThrowVal, r.parentArg2);
-        as.loadRegRegOffset(r.temp0, r.local2, this.localIdxFunObj);
-        as.loadRegRegOffset(r.temp0, r.temp0, FUN_BC_CONTEXT);
-        as.loadRegRegOffset(r.local3, r.temp0, MODULE_CONTEXT_QSTR_TABLE);
-        as.loadRegRegOffset(r.temp0, r.temp0, MODULE_CONTEXT_OBJ_TABLE);
-        as.loadRegRegOffset(r.funTable, r.temp0, funTableOff);
+        as.loadRegRegOffset(r.temp0, this.genStateReg, this.localIdxFunObj);
+        this.loadFunTable(r.temp0, r.temp0, funTableOff);
       } else {
         this.stackStart = this.codeStateStart + SIZEOF_CODE_STATE;
         as.entry(this.stackStart + this.nState);
@@ -358,12 +401,14 @@ export class NativeEmitter implements Emitter {
           as.movArgToReg!(2, r.parentArg3);
           as.movArgToReg!(3, r.parentArg4);
         }
-        as.loadRegRegOffset(r.funTable, r.parentArg1, FUN_BC_CONTEXT);
-        as.loadRegRegOffset(r.local3, r.funTable, MODULE_CONTEXT_QSTR_TABLE);
-        as.loadRegRegOffset(r.funTable, r.funTable, MODULE_CONTEXT_OBJ_TABLE);
-        as.loadRegRegOffset(r.funTable, r.funTable, funTableOff);
+        this.loadFunTable(r.parentArg1, r.funTable, funTableOff);
         as.movLocalReg(this.localIdxFunObj, r.parentArg1);
-        if (!this.nc.preludeIndexWordAlways) {
+        if (this.constTable) {
+          // code_state.ip: the prelude's offset, in a move whose size the code-size pass fixes
+          if (pass === Pass.CodeSize) this.preludeOffsetU16 = this.preludeOffset < 32768;
+          this.fixedMove(r.parentArg1, this.preludeOffset, this.preludeOffsetU16 ? "u16" : "word");
+          this.movStateReg(this.codeStateStart + CODE_STATE_IP, r.parentArg1);
+        } else if (!this.nc.preludeIndexWordAlways) {
           // code_state.ip: the prelude, found through the function's child table
           as.loadRegRegOffset(r.parentArg1, r.parentArg1, FUN_BC_CHILD_TABLE);
           if (this.preludePtrIndex !== 0) as.loadRegRegOffset(r.parentArg1, r.parentArg1, this.preludePtrIndex);
@@ -378,12 +423,32 @@ export class NativeEmitter implements Emitter {
       }
       this.globalExcEntry(slot);
       if (this.canUseRegsForLocals) {
-        for (let i = 0; i < MAX_REGS_FOR_LOCALS && i < scope.numLocals; i++) {
+        for (let i = 0; i < maxRegs && i < scope.numLocals; i++) {
           as.movRegLocal(this.regLocalTable[i], this.localIdxLocalVar(i));
         }
       }
       for (const id of scope.ids) if (id.kind === IdKind.Cell) this.localVtype[id.localNum] = VType.PyObj;
     }
+  }
+
+  /**
+   * REG_FUN_TABLE from the function object in `funObj`: through the module context (loading local3
+   * with the qstr table on the way, `via` the register used between), or (1.18) the function's own
+   * constant table, whose pointer stays in local3 (or, in a generator, temp0).
+   */
+  private loadFunTable(funObj: number, via: number, funTableOff: number): void {
+    const as = this.as;
+    const r = this.r;
+    if (this.constTable) {
+      const table = this.isGenerator ? r.temp0 : r.local3;
+      as.loadRegRegOffset(table, funObj, FUN_BC_CONST_TABLE_118);
+      as.loadRegRegOffset(r.funTable, table, funTableOff);
+      return;
+    }
+    as.loadRegRegOffset(via, funObj, FUN_BC_CONTEXT);
+    as.loadRegRegOffset(r.local3, via, MODULE_CONTEXT_QSTR_TABLE);
+    as.loadRegRegOffset(via, via, MODULE_CONTEXT_OBJ_TABLE);
+    as.loadRegRegOffset(r.funTable, via, funTableOff);
   }
 
   private writeCodeInfoQstr(name: string): void {
@@ -401,20 +466,18 @@ export class NativeEmitter implements Emitter {
       this.preludeOffset = as.codePos();
       this.preludePtrIndex = this.common.curChild;
       for (const b of preludeSignature(this.nState, 0, scope)) as.data(1, b);
-      for (const b of preludeSizes(this.nInfo, this.nCell)) as.data(1, b);
-      const infoStart = as.codePos();
-      this.writeCodeInfoQstr(scope.simpleName);
-      for (let i = 0; i < scope.numPosArgs + scope.numKwonlyArgs; i++) {
-        let name = "*";
-        for (const id of scope.ids) {
-          if (id.flags & ID_FLAG_IS_PARAM && id.localNum === i) {
-            name = id.name;
-            break;
-          }
-        }
-        this.writeCodeInfoQstr(name);
+      if (this.constTable) {
+        // 1.18: the name and source file as mpy-cross's own 16-bit qstr numbers (the loader replaces them)
+        for (const b of preludeSizes(4, this.nCell)) as.data(1, b);
+        as.data(2, this.processQstrNumber(scope.simpleName));
+        as.data(2, this.processQstrNumber(this.sourceFile));
+      } else {
+        for (const b of preludeSizes(this.nInfo, this.nCell)) as.data(1, b);
+        const infoStart = as.codePos();
+        this.writeCodeInfoQstr(scope.simpleName);
+        for (const name of this.argNames()) this.writeCodeInfoQstr(name);
+        this.nInfo = as.codePos() - infoStart;
       }
-      this.nInfo = as.codePos() - infoStart;
       const cellStart = as.codePos();
       for (const id of scope.ids) if (id.kind === IdKind.Cell) as.data(1, id.localNum);
       this.nCell = as.codePos() - cellStart;
@@ -422,14 +485,44 @@ export class NativeEmitter implements Emitter {
     as.endPass();
     if (this.stackSize !== 0) throw new Error(`internal: native stack not balanced in ${scope.simpleName}`);
     if (this.excStack.length !== 0) throw new Error("internal: native exception stack not balanced");
+    this.constTable?.endPass();
     if (this.pass === Pass.Emit) {
       const rc = scope.rawCode!;
+      const table = this.constTable;
       rc.funData = Uint8Array.from(as.code());
-      rc.children = this.common.children.slice(0, this.common.curChild);
+      rc.children = table ? table.children : this.common.children.slice(0, this.common.curChild);
       rc.scopeFlags = scope.scopeFlags;
       rc.native = { kind: this.doViperTypes ? "viper" : "native", preludeOffset: this.preludeOffset };
+      if (table) {
+        rc.native.qstrLinks = table.links;
+        rc.v5 = {
+          simpleName: scope.simpleName, sourceFile: this.sourceFile, argNames: this.doViperTypes ? [] : this.argNames(),
+          objects: table.objects, qstrAt: new Map(), preludeQstrOffset: this.preludeOffset, codeStart: 0,
+        };
+      }
     }
     return true;
+  }
+
+  /** The module's source file (the first qstr of the module). */
+  private get sourceFile(): string {
+    return this.common.qstrs[0];
+  }
+
+  /** The names of the positional and keyword-only parameters, in order ("*" for a gap). */
+  private argNames(): string[] {
+    const names: string[] = [];
+    for (let i = 0; i < this.scope.numPosArgs + this.scope.numKwonlyArgs; i++) {
+      let name = "*";
+      for (const id of this.scope.ids) {
+        if (id.flags & ID_FLAG_IS_PARAM && id.localNum === i) {
+          name = id.name;
+          break;
+        }
+      }
+      names.push(name);
+    }
+    return names;
   }
 
   lastEmitWasReturnValue(): boolean {
@@ -704,6 +797,10 @@ export class NativeEmitter implements Emitter {
 
   private loadRegWithObject(reg: number, obj: ConstObj): void {
     this.scope.scopeFlags |= SCOPE_FLAG_HASCONSTS;
+    if (this.constTable) {
+      this.loadRegFromConstTable(reg, this.constTable.addObject(obj));
+      return;
+    }
     const off = this.common.useConst(obj);
     this.movRegState(this.r.temp0, this.localIdxFunObj);
     this.as.loadRegRegOffset(this.r.temp0, this.r.temp0, FUN_BC_CONTEXT);
@@ -711,7 +808,18 @@ export class NativeEmitter implements Emitter {
     this.as.loadRegRegOffset(reg, this.r.temp0, off);
   }
 
+  /** 1.18: entry `off` of the function's own constant table. */
+  private loadRegFromConstTable(reg: number, off: number): void {
+    this.movRegState(this.r.temp0, this.localIdxFunObj);
+    this.as.loadRegRegOffset(this.r.temp0, this.r.temp0, FUN_BC_CONST_TABLE_118);
+    this.as.loadRegRegOffset(reg, this.r.temp0, off);
+  }
+
   private loadRegWithChild(reg: number, scope: Scope): void {
+    if (this.constTable) {
+      this.loadRegFromConstTable(reg, this.constTable.addChild(scope.rawCode!, this.pass === Pass.Emit));
+      return;
+    }
     const off = this.common.allocChild(scope.rawCode!);
     this.movRegState(this.r.temp0, this.localIdxFunObj);
     this.as.loadRegRegOffset(this.r.temp0, this.r.temp0, FUN_BC_CHILD_TABLE);
@@ -747,8 +855,12 @@ export class NativeEmitter implements Emitter {
     if (!this.isGenerator) {
       // swap in the function's globals
       this.movRegState(r.arg1, this.localIdxFunObj);
-      as.loadRegRegOffset(r.arg1, r.arg1, FUN_BC_CONTEXT);
-      as.loadRegRegOffset(r.arg1, r.arg1, MODULE_CONTEXT_GLOBALS);
+      if (this.constTable) {
+        as.loadRegRegOffset(r.arg1, r.arg1, FUN_BC_GLOBALS_118);
+      } else {
+        as.loadRegRegOffset(r.arg1, r.arg1, FUN_BC_CONTEXT);
+        as.loadRegRegOffset(r.arg1, r.arg1, MODULE_CONTEXT_GLOBALS);
+      }
       this.call(F.NATIVE_SWAP_GLOBALS);
       this.movStateReg(this.localIdxOldGlobals, r.ret);
     }
@@ -769,17 +881,26 @@ export class NativeEmitter implements Emitter {
       if (this.nc.throwValueSlot) as.movLocalReg(this.localIdxExcVal, r.zero);
       as.movRegPcrel(r.local1, startLabel);
       this.labelAssign(nlrLabel);
+      // 1.18: the unwind PC lives in nlr_buf's local2 word, which nlr_push overwrites: keep it in local2
+      if (this.constTable) as.movRegLocal(r.local2, this.localIdxExcHandlerUnwind);
       as.movRegLocalAddr(r.arg1, 0);
       this.call(F.NLR_PUSH);
       if (as.nlrSetjmp) {
         as.movRegLocalAddr(r.arg1, 2);
         this.call(F.SETJMP);
       }
+      if (this.constTable) as.movLocalReg(this.localIdxExcHandlerUnwind, r.local2);
       as.jumpIfRegNonzero(r.ret, globalExceptLabel, true);
       as.clrReg(r.zero);
       as.movLocalReg(this.localIdxExcHandlerPc, r.zero);
       as.jumpReg(r.local1);
       this.labelAssign(globalExceptLabel);
+      if (this.constTable && as.nlrSetjmp) {
+        // longjmp may have clobbered REG_FUN_TABLE (1.18 indexes past the argument names even in viper)
+        this.movRegState(r.local1, this.localIdxFunObj);
+        as.loadRegRegOffset(r.local1, r.local1, FUN_BC_CONST_TABLE_118);
+        as.loadRegRegOffset(r.funTable, r.local1, this.scope.numPosArgs + this.scope.numKwonlyArgs);
+      }
       as.movRegLocal(r.local1, this.localIdxExcHandlerPc);
       as.jumpIfRegNonzero(r.local1, nlrLabel, false);
     }
@@ -789,7 +910,7 @@ export class NativeEmitter implements Emitter {
     }
     if (this.isGenerator) {
       as.movRegLocal(r.temp0, this.localIdxExcVal);
-      as.storeRegRegOffset(r.temp0, r.local2, CODE_STATE_STATE);
+      as.storeRegRegOffset(r.temp0, this.genStateReg, CODE_STATE_STATE);
       as.movRegImm(r.parentRet, RETURN_EXCEPTION);
       as.exit();
     } else {
@@ -864,7 +985,9 @@ export class NativeEmitter implements Emitter {
 
   loadConstStr(s: string): void {
     this.needRegSingle(this.r.temp0, 0);
-    this.loadRegWithObject(this.r.temp0, { type: "str", value: s, qstr: true } as ConstObj);
+    // 1.18: a qstr object immediate; 1.19+: a str in the module's object table
+    if (this.constTable) this.movRegQstrLinked(this.r.temp0, s, QSTR_LINK_OBJ);
+    else this.loadRegWithObject(this.r.temp0, { type: "str", value: s, qstr: true } as ConstObj);
     this.postPushReg(VType.PyObj, this.r.temp0);
   }
 
@@ -883,7 +1006,7 @@ export class NativeEmitter implements Emitter {
   private loadFast(name: string, localNum: number): void {
     const vtype = this.localVtype[localNum];
     if (vtype === VType.Unbound) this.viperError(`local '${name}' used before type known`);
-    if (localNum < MAX_REGS_FOR_LOCALS && this.canUseRegsForLocals) {
+    if (localNum < this.maxRegsForLocals && this.canUseRegsForLocals) {
       this.postPushReg(vtype, this.regLocalTable[localNum]);
     } else {
       this.needRegSingle(this.r.temp0, 0);
@@ -915,7 +1038,7 @@ export class NativeEmitter implements Emitter {
 
   private storeFast(name: string, localNum: number): void {
     let vtype: VType;
-    if (localNum < MAX_REGS_FOR_LOCALS && this.canUseRegsForLocals) {
+    if (localNum < this.maxRegsForLocals && this.canUseRegsForLocals) {
       vtype = this.prePopReg(this.regLocalTable[localNum]);
     } else {
       vtype = this.prePopReg(this.r.temp0);
@@ -1615,6 +1738,22 @@ export class NativeEmitter implements Emitter {
   makeFunction(scope: Scope, nPosDefaults: number, nKwDefaults: number): void {
     const as = this.as;
     const r = this.r;
+    if (this.constTable) {
+      // 1.18: mp_make_function_from_raw_code(rc, default tuple, default dict)
+      if (nPosDefaults === 0 && nKwDefaults === 0) {
+        this.needRegAll();
+        as.movRegImm(r.arg2, 0);
+        as.movRegImm(r.arg3, 0);
+      } else {
+        this.prePopReg(r.arg3);
+        this.prePopReg(r.arg2);
+        this.needRegAll();
+      }
+      this.loadRegWithChild(r.arg1, scope);
+      as.callInd(F.MAKE_FUNCTION_FROM_PROTO_FUN);
+      this.postPushReg(VType.PyObj, r.ret);
+      return;
+    }
     this.movRegState(r.arg2, this.localIdxFunObj);
     as.loadRegRegOffset(r.arg2, r.arg2, FUN_BC_CONTEXT);
     if (nPosDefaults === 0 && nKwDefaults === 0) {
@@ -1632,6 +1771,16 @@ export class NativeEmitter implements Emitter {
   makeClosure(scope: Scope, nClosedOver: number, nPosDefaults: number, nKwDefaults: number): void {
     const as = this.as;
     const r = this.r;
+    if (this.constTable) {
+      // 1.18: mp_make_closure_from_raw_code(rc, n | 0x100 with defaults, closed-over values after them)
+      const hasDefaults118 = nPosDefaults !== 0 || nKwDefaults !== 0;
+      this.stackPointerForPop(r.arg3, nClosedOver + (hasDefaults118 ? 2 : 0));
+      as.movRegImm(r.arg2, (hasDefaults118 ? 0x100 : 0) | nClosedOver);
+      this.loadRegWithChild(r.arg1, scope);
+      as.callInd(F.NEW_CLOSURE);
+      this.postPushReg(VType.PyObj, r.ret);
+      return;
+    }
     this.movRegState(r.arg2, this.localIdxFunObj);
     as.loadRegRegOffset(r.arg2, r.arg2, FUN_BC_CONTEXT);
     const hasDefaults = nPosDefaults !== 0 || nKwDefaults !== 0;
@@ -1677,7 +1826,7 @@ export class NativeEmitter implements Emitter {
       return;
     }
     if (starFlags) {
-      this.stackPointerForPop(r.arg3, nPositional + 2 * nKeyword + 2);
+      this.stackPointerForPop(r.arg3, nPositional + 2 * nKeyword + this.starArgsWords);
       this.callWith2ImmArgs(F.CALL_METHOD_N_KW_VAR, 0, r.arg1, nPositional | (nKeyword << 8), r.arg2);
     } else {
       if (nPositional !== 0 || nKeyword !== 0) this.stackPointerForPop(r.arg3, nPositional + 2 * nKeyword);
@@ -1690,13 +1839,19 @@ export class NativeEmitter implements Emitter {
   callMethod(nPositional: number, nKeyword: number, starFlags: number): void {
     const r = this.r;
     if (starFlags) {
-      this.stackPointerForPop(r.arg3, nPositional + 2 * nKeyword + 3);
+      this.stackPointerForPop(r.arg3, nPositional + 2 * nKeyword + 1 + this.starArgsWords);
       this.callWith2ImmArgs(F.CALL_METHOD_N_KW_VAR, 1, r.arg1, nPositional | (nKeyword << 8), r.arg2);
     } else {
       this.stackPointerForPop(r.arg3, 2 + nPositional + 2 * nKeyword);
       this.callWith2ImmArgs(F.CALL_METHOD_N_KW, nPositional, r.arg1, nKeyword, r.arg2);
     }
     this.postPushReg(VType.PyObj, r.ret);
+  }
+
+  /** Stack words a call with * or ** pops besides the arguments and self: the function and the star
+   * arguments (1.18: the *args and the **kwargs objects, each NULL when absent). */
+  private get starArgsWords(): number {
+    return this.o.compat.starArgsAsObjects ? 3 : 2;
   }
 
   returnValue(): void {
