@@ -49,6 +49,7 @@ export class AsmArm extends AsmBase implements NativeAssembler {
   readonly storeNullFromZeroReg = false;
   // r4 in nlr_buf_t
   readonly nlrBufIdxLocal1 = 3;
+  readonly storesIndexedByReg = true;
 
   private pushReglist = 0;
   private stackAdjust = 0;

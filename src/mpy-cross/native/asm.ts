@@ -59,6 +59,12 @@ export interface NativeAssembler {
   readonly nlrSetjmp: boolean;
   /** rv32: a NULL local is stored straight from the zero register. */
   readonly storeNullFromZeroReg: boolean;
+  /**
+   * ARM: before 1.27 emitnative.c stored viper values through ARM's register-indexed str/strb/strh
+   * (an index register, or a constant index other than a 16-bit one moved into it) instead of adding
+   * the index to the base.
+   */
+  readonly storesIndexedByReg?: boolean;
   /** Word index in nlr_buf_t of the saved register that holds the current exception handler's PC. */
   readonly nlrBufIdxLocal1: number;
   /** The words of local2 and local3 in nlr_buf_t, when they are not the two after local1 (x86). */

@@ -1211,6 +1211,11 @@ export class NativeEmitter implements Emitter {
     return !this.nc.accessWithOffsets && this.as.accessI5 !== undefined && index > 0 && index < 32;
   }
 
+  /** ARM before 1.27: the emitter's own register-indexed stores (NativeAssembler.storesIndexedByReg). */
+  private get legacyIndexedStores(): boolean {
+    return !this.nc.accessWithOffsets && this.as.storesIndexedByReg === true;
+  }
+
   private storeSubscr(): void {
     const as = this.as;
     const r = this.r;
@@ -1247,7 +1252,10 @@ export class NativeEmitter implements Emitter {
       if (vtypeValue !== VType.Bool && vtypeValue !== VType.Int && vtypeValue !== VType.Uint) {
         this.viperError(`can't store '${vtypeName(vtypeValue)}'`);
       }
-      const scaled = (shift: number, withOffset: ((s: number, b: number, o: number) => void) | undefined, plain: (s: number, b: number) => void) => {
+      const scaled = (
+        shift: number, withOffset: ((s: number, b: number, o: number) => void) | undefined, plain: (s: number, b: number) => void,
+        byReg: ((s: number, b: number, i: number) => void) | undefined,
+      ) => {
         if (withOffset && this.nc.accessWithOffsets) {
           withOffset.call(as, value, base, index);
           return;
@@ -1257,6 +1265,11 @@ export class NativeEmitter implements Emitter {
             as.accessI5!(false, shift as 0 | 1 | 2, value, base, index);
             return;
           }
+          if (byReg && shift !== 1 && this.legacyIndexedStores) {
+            as.movRegImm(regIndex, index);
+            byReg.call(as, value, base, regIndex);
+            return;
+          }
           as.movRegImm(regIndex, index * (1 << shift));
           as.addRegReg(regIndex, base);
           base = regIndex;
@@ -1264,9 +1277,9 @@ export class NativeEmitter implements Emitter {
         plain.call(as, value, base);
       };
       switch (vtypeBase) {
-        case VType.Ptr8: scaled(0, as.store8RegRegOffset, as.store8RegReg); break;
-        case VType.Ptr16: scaled(1, as.store16RegRegOffset, as.store16RegReg); break;
-        case VType.Ptr32: scaled(2, as.store32RegRegOffset, as.store32RegReg); break;
+        case VType.Ptr8: scaled(0, as.store8RegRegOffset, as.store8RegReg, as.store8RegRegReg); break;
+        case VType.Ptr16: scaled(1, as.store16RegRegOffset, as.store16RegReg, as.store16RegRegReg); break;
+        case VType.Ptr32: scaled(2, as.store32RegRegOffset, as.store32RegReg, as.store32RegRegReg); break;
         default: this.viperError(`can't store to '${vtypeName(vtypeBase)}'`);
       }
     } else {
@@ -1281,7 +1294,7 @@ export class NativeEmitter implements Emitter {
         this.viperError(`can't store '${vtypeName(vtypeValue)}'`);
       }
       const indexed = (times: number, rrr: ((s: number, b: number, i: number) => void) | undefined, plain: (s: number, b: number) => void) => {
-        if (rrr && this.nc.accessWithOffsets) {
+        if (rrr && (this.nc.accessWithOffsets || this.legacyIndexedStores)) {
           rrr.call(as, value, r.arg1, regIndex);
           return;
         }
