@@ -1,4 +1,4 @@
-// Native code of the Xtensa, x86 and RISC-V code generators against the shared native corpus
+// Native code of the Xtensa, x86 and RISC-V code generators, and of .mpy v5, against the shared native corpus
 // (the shared conformance-native corpus: programs and the .mpy upstream's mpy-cross wrote for them). Every golden
 // file of the listed directories must come out byte-identical; files upstream rejects are left to the
 // conformance runner. Skips with a note on a clone without the shared corpora.
@@ -37,12 +37,21 @@ const DIRS: Record<string, (stem: string) => boolean> = {
   "6.3-x86-emitnative": () => true,
   "6.3-rv32imc": () => true,
   "6.3-rv32imc-emitnative": () => true,
+  // .mpy v5 (1.18): per-function constant tables and qstr links on every arch it has
+  "5-x64": () => true,
+  "5-x64-emitnative": () => true,
+  "5-armv6": () => true,
+  "5-armv6-emitnative": () => true,
+  "5-armv7m": () => true,
+  "5-armv7m-emitnative": () => true,
+  "5-xtensa": () => true,
+  "5-xtensa-emitnative": () => true,
 };
 
 /** Directories whose rejections need the inline RV32 assembler (not written yet): messages not compared. */
 const MESSAGES_OPEN = new Set(["6.3-rv32imc"]);
 
-describe.runIf(root !== null)("native corpus: upstream bytes for xtensa, x86, rv32imc", () => {
+describe.runIf(root !== null)("native corpus: upstream bytes for xtensa, x86, rv32imc and .mpy v5", () => {
   for (const [dir, expected] of Object.entries(DIRS)) {
     const m = /^([\d.]+)-([a-z0-9]+)(-emitnative)?$/.exec(dir)!;
     const [, version, arch, emitNative] = m;
