@@ -16,7 +16,7 @@ function exprStmt(c: Compiler, pns: StructNode): void {
   if (rhs === null) {
     const lhs = pns.nodes[0];
     // a lone constant statement (e.g. a docstring) compiles to nothing
-    if ((isLeaf(lhs) && !isId(lhs)) || (lhs !== null && lhs.kind === "const")) return;
+    if ((isLeaf(lhs) && !isId(lhs)) || (lhs !== null && lhs.kind === "const" && !lhs.joined)) return;
     c.compileNode(lhs);
     emit.popTop();
     return;

@@ -253,7 +253,7 @@ export class Compiler {
       case "const":
         // 1.18 kept some constants as leaves, which carry no line: ints within the 64-bit host's
         // small-int range, and short bytes literals (interned like short strings)
-        if (!(this.compat.layout !== "v6" && isV5Leaf(pn.value))) {
+        if (pn.joined || !(this.compat.layout !== "v6" && isV5Leaf(pn.value))) {
           this.emit.setSourceLine(pn.line);
         }
         if (this.compat.layout !== "v6") this.loadConstV5(pn.value);

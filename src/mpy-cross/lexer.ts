@@ -190,6 +190,8 @@ export class Lexer {
   private readonly dialect: LexerDialect;
 
   private readonly text = new ByteBuilder();
+  /** Where each literal of the last string token ends in `text`. */
+  private pieceEnds: number[] = [];
   /** Upstream's fstring_args: `.format(` plus each `{…}` expression wrapped as `(expr),`. */
   private readonly fstringArgs = new ByteBuilder();
 
@@ -215,6 +217,11 @@ export class Lexer {
   /** The token's text as a JS string (for names, numbers and str literals). */
   get value(): string {
     return decodeUtf8(this.text.view());
+  }
+  /** The literals a string token was joined from, each as its own bytes (more than one: adjacent literals). */
+  pieces(): Uint8Array[] {
+    const all = this.text.view();
+    return this.pieceEnds.map((end, i) => all.subarray(i === 0 ? 0 : this.pieceEnds[i - 1]!, end));
   }
   /** A copy of the token's bytes (for bytes literals). */
   copyBytes(): Uint8Array {
@@ -474,6 +481,7 @@ export class Lexer {
   /** One or more adjacent string literals of the same kind (str or bytes), joined into one token. */
   private lexStrings(): void {
     let first = true;
+    this.pieceEnds = [];
     do {
       let raw = false;
       let fstring = false;
@@ -526,6 +534,7 @@ export class Lexer {
       }
       for (let i = 0; i < prefix; i++) this.advance();
       this.lexStringBody(raw, fstring);
+      this.pieceEnds.push(this.text.len);
       this.skipWhitespace(true);
     } while (this.isStringStart());
   }

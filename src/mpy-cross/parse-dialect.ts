@@ -57,6 +57,10 @@ export interface ParserDialect {
   readonly foldPower: boolean;
   /** `or`/`and`/`not` with constant operands are simplified by the parser (1.9+). */
   readonly foldLogical: boolean;
+  /** 1.8: adjacent string literals are separate tokens that the compiler joins into a new object (each
+   * short one still interned), and a statement of a lone constant is dropped only when the constant
+   * is a leaf or a str (1.9+: the lexer joins them, and every constant statement is dropped). */
+  readonly compilerJoinsStrings: boolean;
 }
 
 export interface FrontEndDialect extends LexerDialect, ParserDialect {
@@ -86,6 +90,7 @@ const V1_27: FrontEndDialect = {
   absentSyntax: [],
   foldPower: true,
   foldLogical: true,
+  compilerJoinsStrings: false,
 };
 
 const V1_22: FrontEndDialect = {
@@ -157,7 +162,9 @@ const V1_9_2: FrontEndDialect = {
 };
 
 // 1.8.4: 1.9.2's front end with its own mpy-cross qstr pool.
-const V1_8_4: FrontEndDialect = { ...V1_9_2, release: "1.8.4", longStaticQstrs: longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false };
+const V1_8_4: FrontEndDialect = { ...V1_9_2, release: "1.8.4", longStaticQstrs: longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false,
+  compilerJoinsStrings: true,
+};
 
 // Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.
 const PYCOPY_3_6: FrontEndDialect = { ...V1_18, release: "Pycopy 3.6.1", fstrings: false };

@@ -67,29 +67,44 @@ export abstract class NodeBuilder extends ParserState {
           value: this.numberLiteral(() => parseFloatLiteral(lex.value, this.dialect.floatLiterals)),
         };
         break;
-      case Tok.STRING: {
-        const value = lex.value;
-        if (lex.bytes.length <= INTERN_STRING_LEN) {
-          this.intern(value);
-          pn = { kind: "string", value };
-        } else if (this.qstrs.has(value)) {
-          pn = { kind: "string", value };
-        } else {
-          pn = { kind: "const", line: lex.tokLine, value: { type: "str", value } };
+      case Tok.STRING:
+      case Tok.BYTES:
+        if (this.dialect.compilerJoinsStrings && lex.pieces().length > 1) {
+          pn = this.joinedLiterals();
+          break;
         }
+        pn = lex.kind === Tok.STRING ? this.stringLiteral() : this.bytesLiteral();
         break;
-      }
-      case Tok.BYTES: {
-        const value = lex.copyBytes();
-        // short bytes literals are interned too (as the qstr of their bytes), which uses up a qstr number
-        if (value.length <= INTERN_STRING_LEN) this.intern(new TextDecoder().decode(value));
-        pn = { kind: "const", line: lex.tokLine, value: { type: "bytes", value } };
-        break;
-      }
       default:
         pn = { kind: "token", tok: lex.kind };
     }
     this.stack.push(pn);
+  }
+
+  private stringLiteral(): ParseNode {
+    const lex = this.lex;
+    const value = lex.value;
+    if (lex.bytes.length <= INTERN_STRING_LEN) {
+      this.intern(value);
+      return { kind: "string", value };
+    }
+    if (this.qstrs.has(value)) return { kind: "string", value };
+    return { kind: "const", line: lex.tokLine, value: { type: "str", value } };
+  }
+
+  private bytesLiteral(): ParseNode {
+    const value = this.lex.copyBytes();
+    // short bytes literals are interned too (as the qstr of their bytes), which uses up a qstr number
+    if (value.length <= INTERN_STRING_LEN) this.intern(new TextDecoder().decode(value));
+    return { kind: "const", line: this.lex.tokLine, value: { type: "bytes", value } };
+  }
+
+  /** 1.8: each literal became a node of its own (short ones interned); the compiler built the joined object. */
+  private joinedLiterals(): ParseNode {
+    const lex = this.lex;
+    for (const piece of lex.pieces()) if (piece.length <= INTERN_STRING_LEN) this.intern(new TextDecoder().decode(piece));
+    const value: PyConstant = lex.kind === Tok.STRING ? { type: "str", value: lex.value } : { type: "bytes", value: lex.copyBytes() };
+    return { kind: "const", line: lex.tokLine, value, joined: true };
   }
 
   private numberLiteral<T>(read: () => T): T {

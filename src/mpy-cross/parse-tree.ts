@@ -44,7 +44,13 @@ export interface StructNode {
   readonly nodes: ParseNode[];
 }
 /** RULE_const_object: a constant object held by the tree. */
-export interface ConstNode { readonly kind: "const"; readonly line: number; readonly value: PyConstant }
+export interface ConstNode {
+  readonly kind: "const";
+  readonly line: number;
+  readonly value: PyConstant;
+  /** 1.8's RULE atom_string: adjacent literals its compiler joined into a new object (never interned). */
+  readonly joined?: true;
+}
 
 /** null is MP_PARSE_NODE_NULL (an absent optional part). */
 export type ParseNode = null | SmallIntLeaf | IdLeaf | StringLeaf | TokenLeaf | StructNode | ConstNode;

@@ -108,10 +108,11 @@ class Parser extends NodeBuilder {
 
   private completeAnd(rule: GrammarRule, line: number): void {
     const args = rule.args;
-    // Docstrings and other lone constants as statements compile to nothing (no MICROPY_ENABLE_DOC_STRING).
+    // Docstrings and other lone constants as statements compile to nothing (no MICROPY_ENABLE_DOC_STRING);
+    // 1.8 still evaluated (and discarded) adjacent literals, which its compiler joined.
     if (rule.id === R.expr_stmt && this.opts.inputKind !== "single" && this.peek(0) === null) {
       const p = this.peek(1);
-      if (p !== null && (p.kind === "smallint" || p.kind === "string" || p.kind === "token" || p.kind === "const")) {
+      if (p !== null && (p.kind === "smallint" || p.kind === "string" || p.kind === "token" || (p.kind === "const" && !p.joined))) {
         this.stack.length -= 2;
         this.pushRule(line, R.pass_stmt, 0);
         return;
