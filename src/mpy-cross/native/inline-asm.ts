@@ -8,6 +8,7 @@ import type { Scope } from "../scope.js";
 import { ScopeKind } from "../scope.js";
 import type { ParseNode, StructNode } from "../parse-tree.js";
 import { extractList, isId, isSmallInt } from "../parse-node.js";
+import { intArg } from "./inline-base.js";
 import { NativeType } from "./types.js";
 import { asmCompat, type AsmCompat } from "./asm-compat.js";
 import { InlineThumb } from "./inline-thumb.js";
@@ -36,13 +37,6 @@ const RETURN_TYPES: Record<string, NativeType> = {
   object: NativeType.Obj, bool: NativeType.Bool, int: NativeType.Int, uint: NativeType.Uint,
 };
 
-/** An integer argument (mp_parse_node_get_int_maybe): a small int leaf or a constant int object. */
-export function intArg(pn: ParseNode): bigint | null {
-  if (isSmallInt(pn)) return BigInt(pn.value);
-  if (pn !== null && pn.kind === "const" && pn.value.type === "int") return pn.value.value;
-  return null;
-}
-
 const HOST_SMALL_MIN = -(1n << 62n), HOST_SMALL_MAX = (1n << 62n) - 1n;
 
 /** A data() value as the release accepts it, or null ("'data' requires integer arguments"). */
@@ -51,11 +45,6 @@ function dataInt(pn: ParseNode, ints: AsmCompat["inlineDataInts"]): bigint | nul
   const v = intArg(pn);
   if (v !== null && ints === "host-small" && (v < HOST_SMALL_MIN || v > HOST_SMALL_MAX)) return null;
   return v;
-}
-
-/** The name of an identifier argument, or "" (upstream's get_arg_str). */
-export function argStr(pn: ParseNode): string {
-  return isId(pn) ? pn.name : "";
 }
 
 function createInlineAssembler(c: Compiler): InlineAssembler {

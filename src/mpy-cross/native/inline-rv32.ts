@@ -7,8 +7,7 @@ import type { ParseNode } from "../parse-tree.js";
 import { isStruct, isToken } from "../parse-node.js";
 import { Tok } from "../tokens.js";
 import { AsmRv32, RV32_EXT_ZBA, split } from "./asm-rv32.js";
-import { argStr, intArg, type InlineAssembler } from "./inline-asm.js";
-import { lookup } from "./inline-thumb.js";
+import { argStr, InlineAsmBase, intArg, lookup, type ParamRule } from "./inline-base.js";
 import {
   cbImm, cbOffset, spOffset, typeB, typeCA, typeCB, typeCI, typeCIW, typeCJ, typeCL, typeCR, typeCSRI, typeCSS,
   typeI, typeJ, typeR, typeS, typeU,
@@ -172,63 +171,31 @@ function forwardLabelValue(maxNumLabels: number): bigint | null {
 
 class OperandError extends Error {}
 
-export class InlineRv32 implements InlineAssembler {
+const RV32_PARAMS: ParamRule = {
+  isParam: (name, i) => lookup(REGS, name) === A0 + i,
+  tooMany: "can only have up to 4 parameters for RV32 assembly",
+  outOfSequence: "parameters must be registers in sequence a0 to a3",
+};
+
+export class InlineRv32 extends InlineAsmBase {
   readonly codeSizePasses = 1;
-  error: string | null = null;
-  private readonly as: AsmRv32;
-  private pass: Pass = Pass.CodeSize;
-  private labels = new Map<string, number>();
+  protected readonly as: AsmRv32;
+  protected readonly params = RV32_PARAMS;
 
   /**
    * @param extensions RV32_EXT_* bits -march-flags allowed
    * @param maxNumLabels the most labels any scope of the module uses (see forwardLabelValue)
    */
   constructor(private readonly extensions: number, private readonly maxNumLabels: number) {
+    super();
     this.as = new AsmRv32(extensions);
   }
 
-  startPass(pass: Pass.CodeSize | Pass.Emit): void {
-    this.pass = pass;
-    this.error = null;
-    if (pass === Pass.CodeSize) this.labels = new Map();
-    this.as.startPass(pass === Pass.Emit);
-  }
+  /** No prologue: the body runs as written. */
+  protected enter(): void {}
 
   endPass(): void {
     this.as.op16(typeCR(2, 8, RA, 0)); // c.jr ra
-  }
-
-  countParams(params: ParseNode[]): number {
-    if (params.length > 4) {
-      this.error = "can only have up to 4 parameters for RV32 assembly";
-      return 0;
-    }
-    for (let i = 0; i < params.length; i++) {
-      if (lookup(REGS, argStr(params[i])) !== A0 + i) {
-        this.error = "parameters must be registers in sequence a0 to a3";
-        return 0;
-      }
-    }
-    return params.length;
-  }
-
-  label(num: number, name: string): boolean {
-    if (this.pass === Pass.CodeSize && this.labels.has(name)) return false;
-    if (!this.labels.has(name)) this.labels.set(name, num);
-    this.as.labelAssign(num);
-    return true;
-  }
-
-  align(n: number): void {
-    this.as.align(n);
-  }
-
-  data(bytes: number, value: bigint): void {
-    this.as.data(bytes, Number(BigInt.asUintN(32, value)));
-  }
-
-  code(): Uint8Array {
-    return this.as.code();
   }
 
   op(name: string, args: ParseNode[]): void {

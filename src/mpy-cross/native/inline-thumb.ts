@@ -1,7 +1,6 @@
 // The inline Thumb assembler (@micropython.asm_thumb; upstream's py/emitinlinethumb.c): parses each
 // `op(args)` of the body into Thumb instructions through AsmThumb. ARMv7-M-only and VFP instructions
 // exist only where the target (and release) allows them; elsewhere they are "unsupported".
-import { Pass } from "../emitter.js";
 import type { ParseNode } from "../parse-tree.js";
 import { extractList, isId, isStruct } from "../parse-node.js";
 import type { NativeArch } from "./arch.js";
@@ -10,7 +9,7 @@ import {
   AsmThumb, CC, F1_ASR, F1_LSL, F1_LSR, F2_ADD, F2_IMM, F2_REG, F2_SUB, F3_ADD, F3_CMP, F3_MOV, F3_SUB, F4,
   F9_BYTE, F9_LDR, F9_STR, F10_LDRH, F10_STRH, OP_CPSID_I, OP_CPSIE_I, OP_MOVT, OP_MOVW, OP_NOP, OP_WFI,
 } from "./asm-thumb.js";
-import { argStr, intArg, type InlineAssembler } from "./inline-asm.js";
+import { argStr, InlineAsmBase, intArg, lookup, type ParamRule } from "./inline-base.js";
 
 const REGS: Record<string, number> = {
   r0: 0, r1: 1, r2: 2, r3: 3, r4: 4, r5: 5, r6: 6, r7: 7, r8: 8, r9: 9, r10: 10, r11: 11, r12: 12, r13: 13,
@@ -44,26 +43,26 @@ const VFP2: Record<string, { hi: number; lo: number }> = {
   vcvt_s32_f32: { hi: 0xeebd, lo: 0x0ac0 },
 };
 
-/** A table entry by own key only (op names come from user code: "toString" must not match). */
-export function lookup<T>(table: Record<string, T>, key: string): T | undefined {
-  return Object.hasOwn(table, key) ? table[key] : undefined;
-}
-
 const hex = (n: number): string => (n >>> 0).toString(16);
 
 class Unsupported extends Error {}
 class OutOfRange extends Error {}
 
-export class InlineThumb implements InlineAssembler {
+const THUMB_PARAMS: ParamRule = {
+  isParam: (name, i) => name === `r${i}`,
+  tooMany: "can only have up to 4 parameters to Thumb assembly",
+  outOfSequence: "parameters must be registers in sequence r0 to r3",
+};
+
+export class InlineThumb extends InlineAsmBase {
   readonly codeSizePasses = 1;
-  error: string | null = null;
-  private readonly as: AsmThumb;
+  protected readonly as: AsmThumb;
+  protected readonly params = THUMB_PARAMS;
   private readonly armv7m: boolean;
   private readonly float: boolean;
-  private pass: Pass = Pass.CodeSize;
-  private labels = new Map<string, number>();
 
   constructor(arch: NativeArch, private readonly ac: AsmCompat) {
+    super();
     this.armv7m = thumbAllowsArmv7m(arch, ac);
     this.float = thumbAllowsFloat(arch, ac);
     this.as = new AsmThumb({
@@ -71,11 +70,7 @@ export class InlineThumb implements InlineAssembler {
     });
   }
 
-  startPass(pass: Pass.CodeSize | Pass.Emit): void {
-    this.pass = pass;
-    this.error = null;
-    if (pass === Pass.CodeSize) this.labels = new Map();
-    this.as.startPass(pass === Pass.Emit);
+  protected enter(): void {
     this.as.entry(0);
   }
 
@@ -84,37 +79,9 @@ export class InlineThumb implements InlineAssembler {
     this.as.endPass();
   }
 
-  countParams(params: ParseNode[]): number {
-    if (params.length > 4) {
-      this.error = "can only have up to 4 parameters to Thumb assembly";
-      return 0;
-    }
-    for (let i = 0; i < params.length; i++) {
-      if (argStr(params[i]) !== `r${i}`) {
-        this.error = "parameters must be registers in sequence r0 to r3";
-        return 0;
-      }
-    }
-    return params.length;
-  }
-
-  label(num: number, name: string): boolean {
-    if (this.pass === Pass.CodeSize && this.labels.has(name)) return false;
-    if (!this.labels.has(name)) this.labels.set(name, num);
-    this.as.labelAssign(num);
-    return true;
-  }
-
-  align(n: number): void {
-    this.as.align(n);
-  }
-
-  data(bytes: number, value: bigint): void {
+  /** Thumb data() keeps the value's full width (up to 8 bytes). */
+  override data(bytes: number, value: bigint): void {
     this.as.rawData(bytes, value);
-  }
-
-  code(): Uint8Array {
-    return this.as.code();
   }
 
   op(name: string, args: ParseNode[]): void {
@@ -202,18 +169,6 @@ export class InlineThumb implements InlineAssembler {
     }
     this.error = `'${op}' expects an address of the form [a, b]`;
     return null;
-  }
-
-  private labelArg(op: string, pn: ParseNode): number {
-    if (!isId(pn)) {
-      this.error = `'${op}' expects a label`;
-      return 0;
-    }
-    const n = this.labels.get(pn.name);
-    if (n !== undefined) return n;
-    // forward references only need to resolve in the emit pass
-    if (this.pass === Pass.Emit) this.error = `label '${pn.name}' not defined`;
-    return 0;
   }
 
   // ---- instructions ----

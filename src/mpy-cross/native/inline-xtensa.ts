@@ -1,12 +1,10 @@
 // The inline Xtensa assembler (@micropython.asm_xtensa; upstream's py/emitinlinextensa.c): each
 // `op(args)` of the body becomes Xtensa instructions through the call0 code generator (asm-xtensa.ts),
 // whose entry/exit frame wraps the body. 1.27 knows many more instructions than 1.18-1.22 ("base").
-import { Pass } from "../emitter.js";
 import type { ParseNode } from "../parse-tree.js";
 import type { AsmCompat } from "./asm-compat.js";
 import { AsmXtensa, CC, XtensaRangeError, callxFmt, rri8, rrr, rrrn } from "./asm-xtensa.js";
-import { argStr, intArg, type InlineAssembler } from "./inline-asm.js";
-import { lookup } from "./inline-thumb.js";
+import { argStr, InlineAsmBase, intArg, lookup, type ParamRule } from "./inline-base.js";
 
 const REGS: Record<string, number> = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`a${i}`, i]));
 
@@ -49,64 +47,32 @@ const OPS2_V127: Record<string, (d: number, s: number) => number> = {
 
 class Unknown extends Error {}
 
-export class InlineXtensa implements InlineAssembler {
+const XTENSA_PARAMS: ParamRule = {
+  isParam: (name, i) => name === `a${i + 2}`,
+  tooMany: "can only have up to 4 parameters to Xtensa assembly",
+  outOfSequence: "parameters must be registers in sequence a2 to a5",
+};
+
+export class InlineXtensa extends InlineAsmBase {
   /** Two compute passes: the first counts the literals the second lays out in front of the code. */
   readonly codeSizePasses = 2;
-  error: string | null = null;
-  private readonly as: AsmXtensa;
+  protected readonly as: AsmXtensa;
+  protected readonly params = XTENSA_PARAMS;
   private readonly v127: boolean;
-  private pass: Pass = Pass.CodeSize;
-  private labels = new Map<string, number>();
 
   constructor(ac: AsmCompat) {
+    super();
     this.as = new AsmXtensa(false, ac.xtensaGen);
     this.v127 = ac.xtensaInline === "v127";
   }
 
-  startPass(pass: Pass.CodeSize | Pass.Emit): void {
-    this.pass = pass;
-    this.error = null;
-    if (pass === Pass.CodeSize) this.labels = new Map();
-    this.as.startPass(pass === Pass.Emit);
+  protected enter(): void {
     this.as.entry(0);
   }
 
   endPass(): void {
     this.as.exit();
     this.as.endPass();
-  }
-
-  countParams(params: ParseNode[]): number {
-    if (params.length > 4) {
-      this.error = "can only have up to 4 parameters to Xtensa assembly";
-      return 0;
-    }
-    for (let i = 0; i < params.length; i++) {
-      if (argStr(params[i]) !== `a${i + 2}`) {
-        this.error = "parameters must be registers in sequence a2 to a5";
-        return 0;
-      }
-    }
-    return params.length;
-  }
-
-  label(num: number, name: string): boolean {
-    if (this.pass === Pass.CodeSize && this.labels.has(name)) return false;
-    if (!this.labels.has(name)) this.labels.set(name, num);
-    this.as.labelAssign(num);
-    return true;
-  }
-
-  align(n: number): void {
-    this.as.align(n);
-  }
-
-  data(bytes: number, value: bigint): void {
-    this.as.data(bytes, Number(BigInt.asUintN(32, value)));
-  }
-
-  code(): Uint8Array {
-    return this.as.code();
   }
 
   op(name: string, args: ParseNode[]): void {
@@ -143,19 +109,6 @@ export class InlineXtensa implements InlineAssembler {
       return 0;
     }
     return i;
-  }
-
-  private labelArg(op: string, pn: ParseNode): number {
-    const name = argStr(pn);
-    if (name === "") {
-      this.error = `'${op}' expects a label`;
-      return 0;
-    }
-    const n = this.labels.get(name);
-    if (n !== undefined) return n;
-    // a forward label is label 0 until the emit pass knows it (upstream's lookup)
-    if (this.pass === Pass.Emit) this.error = `label '${name}' not defined`;
-    return 0;
   }
 
   private dispatch(op: string, args: ParseNode[]): void {
