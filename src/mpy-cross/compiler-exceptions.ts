@@ -182,11 +182,11 @@ export function compileAsyncFor(c: Compiler, pns: StructNode): void {
   c.loadGlobal("StopAsyncIteration");
   emit.binaryOp(BinaryOp.EXCEPTION_MATCH);
   emit.popJumpIf(false, tryFinallyLabel);
-  emit.popTop();
+  for (let i = 0; i < c.compat.excItems; i++) emit.popTop();
   emit.popExceptJump(whileElseLabel, true);
 
   emit.labelAssign(tryFinallyLabel);
-  emit.adjustStackSize(1);
+  emit.adjustStackSize(c.compat.excItems);
   c.decreaseExceptLevel();
   emit.endExceptHandler();
 
@@ -252,11 +252,18 @@ function asyncWithHelperTryExcept(c: Compiler, items: ParseNode[], body: ParseNo
 
   emit.labelAssign(tryExceptionLabel);
   emit.startExceptHandler();
-  // stack: ..., __aexit__, self, exc
-  emit.dupTop();
-  emit.attr("__class__", AttrKind.Load);
-  emit.rotTwo();
-  emit.loadConstTok(Tok.KW_NONE);
+  const threeItems = c.compat.excItems === 3;
+  if (threeItems) {
+    // 1.8: the handler's type, value and traceback become the three arguments
+    emit.rotThree();
+    emit.rotTwo();
+  } else {
+    // stack: ..., __aexit__, self, exc
+    emit.dupTop();
+    emit.attr("__class__", AttrKind.Load);
+    emit.rotTwo();
+    emit.loadConstTok(Tok.KW_NONE);
+  }
   emit.callMethod(3, 0, 0);
   compileYieldFrom(c);
   emit.popJumpIf(true, noReraiseLabel);
@@ -264,7 +271,8 @@ function asyncWithHelperTryExcept(c: Compiler, items: ParseNode[], body: ParseNo
   emit.labelAssign(noReraiseLabel);
   emit.popExcept!();
   emit.jump(endLabel);
-  emit.adjustStackSize(3);
+  // __aexit__ and self, and the exception's items
+  emit.adjustStackSize(2 + c.compat.excItems);
   c.decreaseExceptLevel();
   emit.endExceptHandler();
 

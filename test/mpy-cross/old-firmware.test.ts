@@ -12,7 +12,7 @@ const conformance = sharedPath("conformance", "old-firmware .mpy goldens");
 const PENDING_1_9_2: readonly string[] = [];
 const NOT_YET: Record<string, readonly string[]> = {
   pycopy: [],
-  "0": ["34_async_gather", "35_async_protocols", "p14_async"],
+  "0": [],
   "2": PENDING_1_9_2,
   // CircuitPython 2.3.1 writes the bytes of MicroPython 1.9.2
   cp2: PENDING_1_9_2,
