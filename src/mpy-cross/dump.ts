@@ -2,20 +2,23 @@
 // then every code object with its prelude and disassembled bytecode. Also the tool the compiler tests
 // use to show where our output first departs from upstream's.
 import { readFile } from "node:fs/promises";
-import { OpFormat, Op } from "./opcodes.js";
+import { OpFormat } from "./opcodes.js";
 import { rawByteOf } from "./utf8.js";
-import { readMpy, MpyFormatError, SCOPE_FLAG, type MpyConst, type MpyFile, type RawCode, type Instruction } from "./mpy-reader.js";
+import { readMpy, MpyFormatError, type MpyConst, type MpyFile, type RawCode, type Instruction, type ReadOptions } from "./mpy-reader.js";
+import type { BytecodeDialect } from "./mpy-dialects.js";
 
 export interface DumpOptions {
   /** Show each instruction's bytes in hex (default true). */
   hex?: boolean;
   /** Show file offsets of code objects (default true; the diff view turns them off to compare content). */
   offsets?: boolean;
+  /** Whose bytecode a .mpy 5 holds, when not told from the file (`--mpy-version pycopy`). */
+  firmware?: ReadOptions["firmware"];
 }
 
 /** Parses and renders a .mpy image. Throws MpyFormatError on malformed input. */
 export function dumpMpy(bytes: Uint8Array, options: DumpOptions = {}): string {
-  return renderMpy(readMpy(bytes, { allowTrailing: true }), options);
+  return renderMpy(readMpy(bytes, { allowTrailing: true, firmware: options.firmware }), options);
 }
 
 export function renderMpy(file: MpyFile, options: DumpOptions = {}): string {
@@ -26,8 +29,10 @@ export function renderMpy(file: MpyFile, options: DumpOptions = {}): string {
   const version = h.version === 6 && (h.arch !== 0 || h.subVersion !== 0) ? `6.${h.subVersion}` : String(h.version);
   let head = `mpy ${h.magic === "C" ? "(CircuitPython header) " : ""}version ${version}, arch ${h.archName}, small int bits ${h.smallIntBits}`;
   if (h.archFlags !== undefined) head += `, arch flags 0x${h.archFlags.toString(16)}`;
-  if (h.v5Flags !== undefined) head += `, flags 0x${h.v5Flags.toString(16)}, qstr window ${h.qstrWindowSize}`;
+  if (h.featureFlags !== undefined) head += `, flags 0x${h.featureFlags.toString(16)}`;
+  if (h.qstrWindowSize !== undefined) head += `, qstr window ${h.qstrWindowSize}`;
   out.push(head);
+  out.push(`bytecode: ${file.dialect.label}`);
   out.push(`source file: ${file.sourceFile}`);
   if (file.consumed < file.size) out.push(`warning: ${file.size - file.consumed} trailing bytes after the code`);
 
@@ -35,12 +40,18 @@ export function renderMpy(file: MpyFile, options: DumpOptions = {}): string {
   file.qstrs.forEach((q, i) => {
     out.push(`  ${String(i).padStart(3)} ${q.staticNumber !== undefined ? `static ${q.staticNumber} ` : ""}${pyStr(q.text)}`);
   });
-  if (h.version !== 5) {
+  if (h.version === 6) {
     out.push(`constants (${file.constants.length}):`);
     file.constants.forEach((c, i) => out.push(`  ${String(i).padStart(3)} ${constType(c)} ${pyRepr(c)}`));
   }
-  renderCode(file.root, "", opt, out, undefined);
+  renderCode(file.root, "", { ...opt, dialect: file.dialect }, out, undefined);
   return out.join("\n") + "\n";
+}
+
+interface RenderOptions {
+  hex: boolean;
+  offsets: boolean;
+  dialect: BytecodeDialect;
 }
 
 /**
@@ -52,10 +63,10 @@ function storedName(parent: RawCode | undefined, child: number): string | undefi
   if (!ins) return undefined;
   const k = ins.findIndex((i) => i.child === child);
   const next = k >= 0 ? ins[k + 1] : undefined;
-  return next && /^STORE_(NAME|GLOBAL|ATTR)$/.test(next.name) ? next.qstr : undefined;
+  return next && /^STORE_(NAME|GLOBAL|ATTR|NAME_CONST|GLOBAL_CONST)$/.test(next.name) ? next.qstr : undefined;
 }
 
-function renderCode(rc: RawCode, indent: string, opt: { hex: boolean; offsets: boolean }, out: string[], parent: RawCode | undefined): void {
+function renderCode(rc: RawCode, indent: string, opt: RenderOptions, out: string[], parent: RawCode | undefined): void {
   const p = rc.prelude;
   const where = opt.offsets ? ` at file offset ${rc.fileOffset}` : "";
   const nChildren = rc.children.length ? `, ${rc.children.length} children` : "";
@@ -68,7 +79,7 @@ function renderCode(rc: RawCode, indent: string, opt: { hex: boolean; offsets: b
   const i2 = indent + "  ";
   if (p) {
     out.push(
-      `${i2}prelude: n_state=${p.nState} n_exc_stack=${p.nExcStack} scope_flags=0x${p.scopeFlags.toString(16)}${scopeFlagNames(p.scopeFlags)}` +
+      `${i2}prelude: n_state=${p.nState} n_exc_stack=${p.nExcStack} scope_flags=0x${p.scopeFlags.toString(16)}${scopeFlagNames(p.scopeFlags, opt.dialect)}` +
         ` n_pos_args=${p.nPosArgs} n_kwonly_args=${p.nKwonlyArgs} n_def_pos_args=${p.nDefPosArgs}`,
     );
     out.push(`${i2}args: [${p.argNames.join(", ")}]${p.cells.length ? `  cells: [${p.cells.join(", ")}]` : ""}`);
@@ -113,35 +124,31 @@ function renderCode(rc: RawCode, indent: string, opt: { hex: boolean; offsets: b
 }
 
 function describeArg(ins: Instruction, rc: RawCode): string {
-  const op = ins.opcode;
+  const op = ins.name;
   // A string constant shown quoted; names (attributes, globals, modules) shown bare.
-  if (op === Op.LOAD_CONST_STRING) return pyStr(ins.qstr ?? "");
+  if (op === "LOAD_CONST_STRING") return pyStr(ins.qstr ?? "");
   if (ins.format === OpFormat.Qstr) return ins.qstr ?? "";
   if (ins.target !== undefined) {
     const extra = ins.extra !== undefined ? ` unwind=${ins.extra & 0x7f}${ins.extra & 0x80 ? "+pop" : ""}` : "";
     return `-> ${ins.target}${extra}`;
   }
-  if (op === Op.LOAD_CONST_OBJ && ins.constValue) return `#${ins.constIndex} ${pyRepr(ins.constValue)}`;
+  if (op === "LOAD_CONST_OBJ" && ins.constValue) return `#${ins.constIndex} ${pyRepr(ins.constValue)}`;
   if (ins.child !== undefined) {
     const name = rc.children[ins.child]?.prelude?.name ?? "?";
     const closed = ins.extra !== undefined ? ` n_closed=${ins.extra}` : "";
     return `#${ins.child} ${name}${closed}`;
   }
-  if (op === Op.CALL_FUNCTION || op === Op.CALL_FUNCTION_VAR_KW || op === Op.CALL_METHOD || op === Op.CALL_METHOD_VAR_KW) {
+  if (op.startsWith("CALL_")) {
     return `n=${ins.arg! & 0xff} nkw=${(ins.arg! >> 8) & 0xff}`;
   }
-  if (op === Op.UNPACK_EX) return `before=${ins.arg! & 0xff} after=${ins.arg! >> 8}`;
+  if (op === "RAISE_VARARGS") return `n=${ins.extra}`;
+  if (op === "UNPACK_EX") return `before=${ins.arg! & 0xff} after=${ins.arg! >> 8}`;
   if (ins.arg !== undefined) return String(ins.arg);
   return "";
 }
 
-function scopeFlagNames(f: number): string {
-  const names: string[] = [];
-  if (f & SCOPE_FLAG.GENERATOR) names.push("generator");
-  if (f & SCOPE_FLAG.VARKEYWORDS) names.push("**kw");
-  if (f & SCOPE_FLAG.VARARGS) names.push("*args");
-  if (f & SCOPE_FLAG.DEFKWARGS) names.push("defkw");
-  if (f & SCOPE_FLAG.CIRCUITPY_ASYNC) names.push("async");
+function scopeFlagNames(f: number, dialect: BytecodeDialect): string {
+  const names = dialect.scopeFlags.filter(([bit]) => f & bit).map(([, name]) => name);
   return names.length ? `(${names.join(",")})` : "";
 }
 
@@ -248,7 +255,7 @@ export interface TextSink {
  * `tspy mpy-cross --dump FILE.mpy ...`: writes each file's dump to `out`; a file that cannot be read
  * or parsed gets one line on `err` and the others are still dumped. Returns the exit status.
  */
-export async function runDump(files: string[], out: TextSink, err: TextSink = process.stderr): Promise<number> {
+export async function runDump(files: string[], out: TextSink, err: TextSink = process.stderr, options: DumpOptions = {}): Promise<number> {
   let status = 0;
   for (const [i, file] of files.entries()) {
     let bytes: Uint8Array;
@@ -261,7 +268,7 @@ export async function runDump(files: string[], out: TextSink, err: TextSink = pr
       continue;
     }
     try {
-      const text = dumpMpy(bytes);
+      const text = dumpMpy(bytes, options);
       if (files.length > 1) out.write(`${i ? "\n" : ""}==> ${file} <==\n`);
       out.write(text);
     } catch (e) {

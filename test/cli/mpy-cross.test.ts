@@ -86,6 +86,19 @@ describe("tspy mpy-cross", () => {
     expect(d.stdout).toContain("    2 'caf\\xe9'\n");
   });
 
+  it("--dump reads .mpy 2-4 and Pycopy's; --mpy-version 5 reads a Pycopy file as MicroPython's (and says why it cannot)", async () => {
+    const legacy = path.join(ROOT, "test", "mpy-cross", "reference-legacy", "m04_closures.2.default.mpy");
+    const pycopy = path.join(ROOT, "test", "mpy-cross", "reference-pycopy", "m04_closures.mpy");
+    const d = await tspy(["mpy-cross", "--dump", legacy, pycopy]);
+    expect(d.stderr).toBe("");
+    expect(d.status).toBe(0);
+    expect(d.stdout).toContain("mpy version 2, arch none, small int bits 31, flags 0x2\nbytecode: MicroPython 1.9-1.9.2, CircuitPython 2\n");
+    expect(d.stdout).toContain("bytecode: Pycopy 3.x\n");
+    const forced = await tspy(["mpy-cross", "--dump", "--mpy-version", "5", pycopy]);
+    expect(forced.status).toBe(1);
+    expect(forced.stderr).toMatch(/^\S+m04_closures\.mpy: corrupt \.mpy file: invalid opcode 0x1d in bytecode of \S+ at offset \d+\n$/);
+  });
+
   it("reports a syntax error in a non-UTF-8 source with its line, as for ASCII text", async () => {
     writeFileSync(path.join(dir, "l1.py"), Buffer.from("x = 1\n\xe9 = (\n", "latin1"));
     const r = await tspy(["mpy-cross", "l1.py"], { cwd: dir });

@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { readMpy, MpyFormatError, SCOPE_FLAG, type MpyFile, type RawCode, type MpyConst } from "../../src/mpy-cross/mpy-reader.js";
 import { dumpMpy, runDump } from "../../src/mpy-cross/dump.js";
+import { DIALECT_PYCOPY } from "../../src/mpy-cross/mpy-dialects.js";
 import { TspyError } from "../../src/errors.js";
 import { sharedPath } from "../helpers/shared-corpus.js";
 
@@ -65,7 +66,7 @@ function checkStructure(file: MpyFile, bytes: Uint8Array): void {
     for (const i of ins) if (i.target !== undefined && !starts.has(i.target)) problems.push(`${name}: jump into an instruction at ${i.offset}`);
     // A function body always ends by returning, raising or jumping back.
     const last = ins[ins.length - 1]!.name;
-    if (!["RETURN_VALUE", "RAISE_LAST", "RAISE_OBJ", "RAISE_FROM", "JUMP"].includes(last)) problems.push(`${name}: ends with ${last}`);
+    if (!["RETURN_VALUE", "RAISE_LAST", "RAISE_OBJ", "RAISE_FROM", "RAISE_VARARGS", "JUMP"].includes(last)) problems.push(`${name}: ends with ${last}`);
   }
   expect(problems).toEqual([]);
 }
@@ -111,6 +112,99 @@ describe("readMpy on upstream 1.18 output (.mpy v5)", () => {
       expect(definedNames(fs.readFileSync(path.join(programs, `${stem}.py`), "utf8")).filter((n) => !names.has(n)), f).toEqual([]);
       checkStructure(file, bytes);
     }
+  });
+});
+
+describe("readMpy on .mpy 4, 3 and 2 (reference-legacy: upstream 1.11, 1.10, 1.9.2) and Pycopy's .mpy 5", () => {
+  const legacyDir = path.join(here, "reference-legacy");
+  const pycopyDir = path.join(here, "reference-pycopy");
+  const legacy = fs.readdirSync(legacyDir).filter((f) => /\.[234]\.\w+(-\w+)?\.mpy$/.test(f));
+  const pycopy = fs.readdirSync(pycopyDir).filter((f) => f.endsWith(".mpy"));
+  const lookups = new Set(["LOAD_NAME", "LOAD_GLOBAL", "LOAD_ATTR", "STORE_ATTR"]);
+
+  it("has references of every old version, with and without the feature flags", () => {
+    for (const v of ["4", "3", "2"]) for (const o of ["default", "cache-nounicode"]) expect(legacy.some((f) => f.includes(`.${v}.${o}.`)), `${v} ${o}`).toBe(true);
+    expect(pycopy.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("parses each file fully; header, source and function names, code tiling hold", () => {
+    for (const f of legacy) {
+      const [stem, version, opts] = f.split(".") as [string, string, string];
+      const bytes = fs.readFileSync(path.join(legacyDir, f));
+      const file = readMpy(bytes);
+      expect(file.header.version, f).toBe(Number(version));
+      // -mcache-lookup-bc sets bit 0, unicode (the default) bit 1
+      expect(file.header.featureFlags, f).toBe(opts === "default" ? 2 : 1);
+      expect(file.header.qstrWindowSize, f).toBe(version === "4" ? 32 : undefined);
+      expect(file.root.prelude!.name).toBe("<module>");
+      for (const rc of codes(file.root)) expect(rc.prelude!.sourceFile, f).toBe(`${stem}.py`);
+      const names = new Set(codes(file.root).map((c) => c.prelude?.name));
+      expect(definedNames(fs.readFileSync(path.join(programs, `${stem}.py`), "utf8")).filter((n) => !names.has(n)), f).toEqual([]);
+      checkStructure(file, bytes);
+    }
+  });
+
+  it("a cached lookup takes one byte more in RAM (opcode, 2-byte qstr, cache byte)", () => {
+    for (const f of legacy) {
+      const sizes = new Set<number>();
+      for (const rc of codes(readMpy(fs.readFileSync(path.join(legacyDir, f))).root)) {
+        for (const ins of rc.instructions!) if (lookups.has(ins.name)) sizes.add(ins.size);
+      }
+      expect([...sizes], f).toEqual([f.includes("cache") ? 4 : 3]);
+    }
+  });
+
+  it("`not in` and `is not` read as IN/IS then NOT in 1.9.2's operator numbers and in 1.10's", () => {
+    const src = fs.readFileSync(path.join(programs, "m28_conditions.py"), "utf8");
+    expect(src).toMatch(/ not in | is not /);
+    const bytesOf = new Map<string, string>();
+    for (const v of ["2", "3"]) {
+      const root = readMpy(fs.readFileSync(path.join(legacyDir, `m28_conditions.${v}.default.mpy`))).root;
+      const ins = codes(root).flatMap((rc) => rc.instructions!);
+      const k = ins.findIndex((i, j) => i.name === "BINARY_OP IN" && ins[j + 1]?.name === "UNARY_OP NOT");
+      expect(k, v).toBeGreaterThanOrEqual(0);
+      bytesOf.set(v, `${ins[k]!.opcode} ${ins[k + 1]!.opcode}`);
+    }
+    // 1.9.2: BINARY_OP_MULTI 0xd7 + 31, UNARY_OP_MULTI 0xd0 + 6; 1.10: 0xd7 + 6, 0xd0 + 3
+    expect(Object.fromEntries(bytesOf)).toEqual({ "2": `${0xd7 + 31} ${0xd0 + 6}`, "3": `${0xd7 + 6} ${0xd0 + 3}` });
+  });
+
+  it("tells Pycopy's .mpy 5 from MicroPython's by the module's name, and reads it to its last byte", () => {
+    for (const f of pycopy) {
+      const stem = f.split(".")[0]!;
+      const bytes = fs.readFileSync(path.join(pycopyDir, f));
+      const file = readMpy(bytes);
+      expect(file.dialect, f).toBe(DIALECT_PYCOPY);
+      expect(file.header.featureFlags, f).toBe(f.includes("cache") ? 3 : 2);
+      expect(file.root.prelude!.name).toBe("<module>");
+      const names = new Set(codes(file.root).map((c) => c.prelude?.name));
+      expect(definedNames(fs.readFileSync(path.join(programs, `${stem}.py`), "utf8")).filter((n) => !names.has(n)), f).toEqual([]);
+      checkStructure(file, bytes);
+      // a def's name is stored with Pycopy's own opcode (0x1d)
+      expect(file.root.instructions!.some((i) => i.name === "STORE_NAME_CONST" && i.opcode === 0x1d), f).toBe(true);
+      // read as MicroPython's bytecode, the same bytes give no module: a wrong opcode or a wrong name
+      let asMicroPython: string;
+      try {
+        asMicroPython = readMpy(bytes, { firmware: "micropython" }).root.prelude!.name;
+      } catch (e) {
+        expect(e).toBeInstanceOf(MpyFormatError);
+        asMicroPython = "(refused)";
+      }
+      expect(asMicroPython, f).not.toBe("<module>");
+    }
+    // and MicroPython's own .mpy 5 stays MicroPython's
+    expect(readMpy(load("v5/m04_closures.default.mpy")).dialect).not.toBe(DIALECT_PYCOPY);
+  });
+
+  it("Pycopy's yields, raise and import * have their own numbers", () => {
+    const gen = readMpy(fs.readFileSync(path.join(pycopyDir, "m05_generators.mpy")));
+    const ins = codes(gen.root).flatMap((rc) => rc.instructions!);
+    expect(ins.find((i) => i.name === "YIELD_VALUE")?.opcode).toBe(0x64);
+    const exc = readMpy(fs.readFileSync(path.join(pycopyDir, "m18_exceptions.mpy")));
+    const raises = codes(exc.root).flatMap((rc) => rc.instructions!).filter((i) => i.name === "RAISE_VARARGS");
+    // `raise X` (one argument), a bare `raise` (none), `raise X from Y` (two): the count is the byte after the opcode
+    expect(raises.length).toBeGreaterThan(0);
+    expect(raises.every((i) => i.opcode === 0x60 && i.size === 2 && i.extra! <= 2)).toBe(true);
   });
 });
 
@@ -202,7 +296,12 @@ describe("facts taken from the program sources", () => {
 describe("the shared conformance corpus (every .mpy version)", () => {
   const golden = path.join(sharedCorpus, "golden");
   const present = sharedCorpus !== "" && fs.existsSync(golden);
-  for (const ver of ["6.3", "6.2", "6.1", "6", "5"]) {
+  // the header's version byte and first byte of each golden directory
+  const HEADERS: Record<string, [number, string]> = {
+    "6.3": [6, "M"], "6.2": [6, "M"], "6.1": [6, "M"], "6": [6, "M"], "5": [5, "M"], "4": [4, "M"], "3": [3, "M"], "2": [2, "M"],
+    pycopy: [5, "M"], cp2: [2, "M"], cp3: [3, "M"], cp4: [3, "M"], cp5: [3, "M"], cp6: [3, "M"], cp7: [5, "C"], cp8: [5, "C"], cp9: [6, "C"], cp10: [6, "C"],
+  };
+  for (const [ver, [major, magic]] of Object.entries(HEADERS)) {
     it.runIf(present)(`reads every golden/${ver} file to its last byte`, () => {
       const dir = path.join(golden, ver);
       const files = fs.readdirSync(dir).filter((f) => f.endsWith(".mpy"));
@@ -211,7 +310,8 @@ describe("the shared conformance corpus (every .mpy version)", () => {
         const [stem, opt] = f.split(".") as [string, string];
         const bytes = fs.readFileSync(path.join(dir, f));
         const file = readMpy(bytes);
-        expect(file.header.version).toBe(ver === "5" ? 5 : 6);
+        expect([file.header.version, file.header.magic], f).toEqual([major, magic]);
+        expect(file.dialect === DIALECT_PYCOPY, f).toBe(ver === "pycopy");
         expect(file.sourceFile).toBe(opt === "s" ? "renamed.py" : `${stem}.py`);
         const src = fs.readFileSync(path.join(sharedCorpus, "corpus", `${stem}.py`), "utf8");
         const names = new Set(codes(file.root).map((c) => c.prelude?.name));
@@ -230,9 +330,9 @@ describe("native code (upstream mpy-cross -march=..., see native/*.py)", () => {
   };
   const byName = (file: MpyFile, n: string): RawCode | undefined => codes(file.root).find((c) => c.prelude?.name === n);
 
-  it("reads native and viper functions beside bytecode (6.3 x64 and rv32imc, v5 x64)", () => {
+  it("reads native and viper functions beside bytecode (6.3 x64 and rv32imc, v5 x64, v4 x64)", () => {
     for (const [f, arch, version] of [
-      ["natcode.x64.mpy", "x64", 6], ["natcode.rv32imc.mpy", "rv32imc", 6], ["natcode.v5.x64.mpy", "x64", 5],
+      ["natcode.x64.mpy", "x64", 6], ["natcode.rv32imc.mpy", "rv32imc", 6], ["natcode.v5.x64.mpy", "x64", 5], ["natcode.v4.x64.mpy", "x64", 4],
     ] as const) {
       const { file, bytes } = read(f);
       expect(file.consumed, f).toBe(bytes.length);
@@ -283,9 +383,9 @@ describe("malformed input", () => {
 
   it("rejects other files and versions with one-line errors", () => {
     expect(() => readMpy(Buffer.from("print('hi')\n"))).toThrow(/not a \.mpy file/);
-    const v3 = Uint8Array.from(good);
-    v3[1] = 3;
-    expect(() => readMpy(v3)).toThrow(/unsupported \.mpy version 3/);
+    const v7 = Uint8Array.from(good);
+    v7[1] = 7;
+    expect(() => readMpy(v7)).toThrow(/unsupported \.mpy version 7/);
     expect(() => readMpy(new Uint8Array(0))).toThrow(MpyFormatError);
     expect(() => readMpy(Buffer.concat([good, Buffer.from([0])]))).toThrow(/1 unexpected bytes/);
     expect(readMpy(Buffer.concat([good, Buffer.from([0])]), { allowTrailing: true }).consumed).toBe(good.length);
@@ -352,6 +452,16 @@ describe("dump", () => {
     const text = dumpMpy(load("v5/m01_numbers.default.mpy"));
     expect(text.split("\n")[0]).toMatch(/^mpy version 5, arch none, small int bits 31, flags 0x2, qstr window 32$/);
     expect(text).toContain("int     123456789012345678901234567890");
+  });
+
+  it("dumps .mpy 3 and Pycopy files, naming whose bytecode they hold", () => {
+    const v3 = dumpMpy(fs.readFileSync(path.join(here, "reference-legacy", "m04_closures.3.cache-nounicode.mpy")));
+    expect(v3.split("\n").slice(0, 2)).toEqual(["mpy version 3, arch none, small int bits 31, flags 0x1", "bytecode: MicroPython 1.9.3-1.10, CircuitPython 3-6"]);
+    // 1.10's flags: bit 2 (0x04) marks a generator; m04_closures has none, but its closures have cells
+    expect(v3).toMatch(/cells: \[\d/);
+    const pyc = dumpMpy(fs.readFileSync(path.join(here, "reference-pycopy", "m04_closures.mpy")));
+    expect(pyc.split("\n")[1]).toBe("bytecode: Pycopy 3.x");
+    expect(pyc).toMatch(/STORE_NAME_CONST make_counter/);
   });
 
   it("runDump writes dumps and reports unreadable files on one line each", async () => {
