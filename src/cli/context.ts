@@ -99,6 +99,23 @@ export class Session implements CliContext {
     return (await this.openedFiles).files;
   }
 
+  private readonly heldNotes: string[] = [];
+
+  /**
+   * A line of tspy's own that mpremote prints with Python's print(): on a terminal it shows at once;
+   * on a pipe Python holds it until the process ends, while the board's output (flushed as it comes)
+   * overtakes it. Scripts and mpremote's test transcripts see that order, so tspy keeps it.
+   */
+  note(text: string): void {
+    if ((this.out as { isTTY?: boolean }).isTTY) this.out.write(text);
+    else this.heldNotes.push(text);
+  }
+
+  /** The held notes, at the end of the run (after the link is closed and any error is out). */
+  flushNotes(): void {
+    for (const t of this.heldNotes.splice(0)) this.out.write(t);
+  }
+
   /** Cleanups run before the link closes, newest first (a mount is undone on the board here). */
   private readonly beforeClose: Array<() => Promise<void>> = [];
 

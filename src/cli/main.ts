@@ -325,6 +325,7 @@ export async function main(argv: string[]): Promise<number> {
     } catch {
       // Closing a link that already failed has nothing more to tell the user.
     }
+    session?.flushNotes();
     stopper.uninstall();
   }
 }

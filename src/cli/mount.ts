@@ -98,7 +98,7 @@ export const mountCommand: CommandSpec = {
       });
     }
     await mountOnBoard(s, link.program());
-    ctx.out.write(`Local directory ${a.positionals[0]} is mounted at ${MOUNT_POINT}\n`);
+    s.note(`Local directory ${a.positionals[0]} is mounted at ${MOUNT_POINT}\n`);
     return 0;
   },
 };

@@ -253,8 +253,17 @@ export function mkdirs(caps: BoardCaps, prefixes: string[]): string {
 `;
 }
 
+/** mpremote's touch (open for append), where the firmware has no append mode (the micro:bit's
+ * flat filesystem: `ValueError: illegal mode`) an existing file is opened for reading and left alone. */
 export function touch(path: string): string {
-  return `_f=open(${pyStr(path)},'a')
+  const p = pyStr(path);
+  return `try:
+ _f=open(${p},'a')
+except ValueError:
+ try:
+  _f=open(${p})
+ except OSError:
+  _f=open(${p},'w')
 _f.close()
 `;
 }

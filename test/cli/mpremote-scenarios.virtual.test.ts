@@ -4,14 +4,14 @@
 // The expected transcripts are mpremote's .sh.exp (stdout and stderr together), with `tspy:` for
 // `mpremote:`. The virtual board has no VfsFat, so where a scenario builds a RAM disk it gets a plain
 // directory of the same name instead (same paths, same listings).
-// test_filesystem.sh and test_recursive_cp.sh are test/fs/cli-mpremote.virtual.test.ts; test_mount.sh
-// belongs with mount's tests.
+// test_filesystem.sh and test_recursive_cp.sh are test/fs/cli-mpremote.virtual.test.ts.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lf, ROOT, TSPY, tspy } from "../helpers/cli.js";
+import { evalExecRun, resume, Script } from "../helpers/mpremote-script.js";
 
 let work: string;
 let server: ChildProcess;
@@ -42,66 +42,21 @@ afterAll(() => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** A shell-script-like transcript: `$(...)` runs tspy on the served board; `echo` adds a line. */
-class Script {
-  text = "";
-  echo(line = ""): void {
-    this.text += line + "\n";
-  }
-  /**
-   * One `$MPREMOTE ...` line. `orElse` is the script's `|| echo ...` (with $? filled in); `firstErrLine`
-   * keeps only stderr's first line, as the script's `2> >(head -n1 >&2)`.
-   */
-  async $(args: string[], opts: { orElse?: string; firstErrLine?: boolean; cwd?: string } = {}): Promise<number> {
-    const r = await tspy(["-d", device, ...args], { cwd: opts.cwd ?? work });
-    const err = lf(r.stderr);
-    this.text += lf(r.stdout) + (opts.firstErrLine ? err.split("\n")[0] + (err ? "\n" : "") : err);
-    if (r.status !== 0) {
-      if (opts.orElse === undefined) throw new Error(`tspy ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-      this.echo(opts.orElse.replace("$?", String(r.status)));
-    }
-    return r.status!;
-  }
-}
-
 const RESET = { timeout: 120_000 };
+const script = (tmp?: string) => new Script({ device, cwd: work, tmp });
 
 describe("mpremote's test scenarios against the served virtual board", () => {
   it("test_eval_exec_run.sh", async () => {
-    const sh = new Script();
-    await sh.$(["exec", "print('mpremote')"]);
-    await sh.$(["exec", "print('before sleep'); import time; time.sleep(0.1); print('after sleep')"]);
-    await sh.$(["exec", "--no-follow", "print('before sleep'); import time; time.sleep(0.1); print('after sleep')"]);
-    await new Promise((r) => setTimeout(r, 300));
-    await sh.$(["eval", "1+2"]);
-    await sh.$(["eval", "[{'a': 'b'}, (1,2,3,), True]"]);
-    const run = path.join(work, "run.py");
-    fs.writeFileSync(run, 'print("run")\n');
-    await sh.$(["run", run]);
-    fs.writeFileSync(run, 'import time\nfor i in range(3):\n    time.sleep(0.1)\n    print("run")\n');
-    await sh.$(["run", "--no-follow", run]);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(sh.text).toBe("mpremote\nbefore sleep\nafter sleep\n3\n[{'a': 'b'}, (1, 2, 3), True]\nrun\n");
+    const sh = script();
+    const expected = await evalExecRun(sh, work);
+    expect(sh.text).toBe(expected);
   }, RESET.timeout);
 
   it("test_resume.sh (run three times: the disconnect/reconnect step must not find the port busy)", async () => {
     for (let round = 0; round < 3; round++) {
-      const sh = new Script();
-      sh.echo("-----");
-      await sh.$(["exec", "a = 'hello'", "eval", "a"]);
-      sh.echo("-----");
-      await sh.$(["eval", "a"], { orElse: "" });
-      sh.text = sh.text.replace(/\n\n$/, "\n"); // `|| true` prints nothing
-      sh.echo("-----");
-      await sh.$(["exec", "a = 'resume'"]);
-      await sh.$(["resume", "eval", "a"]);
-      sh.echo("-----");
-      await sh.$(["exec", "a = 'soft-reset'", "eval", "a", "soft-reset", "eval", "1+1", "eval", "a"], { orElse: "" });
-      sh.text = sh.text.replace(/\n\n$/, "\n");
-      sh.echo("-----");
-      await sh.$(["eval", "1+2", "disconnect", "eval", "2+3"]);
-      const nameError = "Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nNameError: name 'a' isn't defined\n";
-      expect(sh.text).toBe(`-----\nhello\n-----\n${nameError}-----\nresume\n-----\nsoft-reset\n2\n${nameError}-----\n3\n5\n`);
+      const sh = script();
+      const expected = await resume(sh, "NameError: name 'a' isn't defined");
+      expect(sh.text, `round ${round}`).toBe(expected);
     }
   }, RESET.timeout);
 
@@ -128,7 +83,7 @@ describe("mpremote's test scenarios against the served virtual board", () => {
         "",
       ].join("\n"),
     );
-    const sh = new Script();
+    const sh = script();
     await sh.$(["run", fsPy]);
     sh.echo("-----");
     await sh.$(["resume", "exec", "fs.error = Exception()"]);
@@ -162,7 +117,7 @@ describe("mpremote's test scenarios against the served virtual board", () => {
       JSON.stringify({ urls: [["mip_example/__init__.py", "mip_example/__init__.py"], ["mip_example/hello.py", "mip_example/hello.py"]], version: "0.2" }),
     );
     const target = "/__ramdisk";
-    const sh = new Script();
+    const sh = script();
     sh.echo("----- Setup");
     await sh.$(["exec", `import os; os.mkdir('${target}')`]); // stands in for the RAM disk mount (silent)
     await sh.$(["resume", "mkdir", `${target}/lib`]);
@@ -180,10 +135,10 @@ describe("mpremote's test scenarios against the served virtual board", () => {
     );
   }, RESET.timeout);
 
-  it("test_fs_tree.sh: trees, the not-a-directory errors, and argparse's usage block for -s with --human", async () => {
-    const sh = new Script();
+  it("test_fs_tree.sh: every tree of the script, sizes (-s, --human), and argparse's usage block for both", async () => {
+    const sh = script(work);
     sh.echo("-----");
-    await sh.$(["exec", "import os; os.mkdir('/ramdisk'); os.chdir('/ramdisk')"]);
+    await sh.$(["exec", "import os; os.mkdir('/ramdisk'); os.chdir('/ramdisk')"]); // stands in for run ramdisk.py (silent)
     await sh.$(["resume", "ls"]);
     sh.echo("-----");
     sh.echo("empty tree");
@@ -194,8 +149,33 @@ describe("mpremote's test scenarios against the served virtual board", () => {
     sh.echo("small tree - :");
     await sh.$(["resume", "tree", ":"]);
     sh.echo("-----");
+    sh.echo("no path");
+    await sh.$(["resume", "tree"]);
+    sh.echo("-----");
+    sh.echo("path = '.'");
+    await sh.$(["resume", "tree", "."]);
+    sh.echo("-----");
     sh.echo("path = ':.'");
     await sh.$(["resume", "tree", ":."]);
+    sh.echo("-----");
+    sh.echo("multiple trees");
+    await sh.$(["resume", "mkdir", ":bar", "+", "touch", ":bar/aaa.py", "+", "touch", ":bar/bbbb.py"]);
+    await sh.$(["resume", "mkdir", ":bar/baz", "+", "touch", ":bar/baz/aaa.py", "+", "touch", ":bar/baz/bbbb.py"]);
+    await sh.$(["resume", "mkdir", ":bar/baz/quux", "+", "touch", ":bar/baz/quux/aaa.py", "+", "touch", ":bar/baz/quux/bbbb.py"]);
+    await sh.$(["resume", "mkdir", ":bar/baz/quux/xen", "+", "touch", ":bar/baz/quux/xen/aaa.py"]);
+    await sh.$(["resume", "tree"]);
+    sh.echo("-----");
+    sh.echo("single path");
+    await sh.$(["resume", "tree", ":foo"]);
+    sh.echo("-----");
+    sh.echo("multiple paths");
+    await sh.$(["resume", "tree", ":foo", ":bar"]);
+    sh.echo("-----");
+    sh.echo("subtree");
+    await sh.$(["resume", "tree", "bar/baz"]);
+    sh.echo("-----");
+    sh.echo("mountpoint");
+    await sh.$(["resume", "tree", ":/ramdisk"]);
     sh.echo("-----");
     sh.echo("non-existent folder : error");
     await sh.$(["resume", "tree", ":not_there"], { orElse: "expect error: $?" });
@@ -203,20 +183,276 @@ describe("mpremote's test scenarios against the served virtual board", () => {
     sh.echo("file : error");
     await sh.$(["resume", "tree", ":a.py"], { orElse: "expect error: $?" });
     sh.echo("-----");
+    sh.echo("tree -s :");
+    const data = path.join(work, "data");
+    fs.mkdirSync(data, { recursive: true });
+    for (const [name, size] of [["file1.txt", 20], ["file2.txt", 204], ["file3.txt", 1096], ["file4.txt", 2192]] as const) {
+      fs.writeFileSync(path.join(data, name), Buffer.alloc(size));
+    }
+    await sh.$(["resume", "cp", "-r", data, ":"]);
+    await sh.$(["resume", "tree", "-s", ":"]);
+    sh.echo("-----");
+    sh.echo("tree -s");
+    await sh.$(["resume", "tree", "-s"]);
+    sh.echo("-----");
+    await sh.$(["resume", "tree", "--human", ":"]);
+    sh.echo("-----");
     await sh.$(["resume", "tree", "-s", "--human", ":"], { orElse: "expect error: $?" });
     sh.echo("-----");
-    const small = ":/ramdisk\n├── a.py\n├── b.py\n└── foo\n    ├── aa.py\n    └── ba.py\n";
-    expect(sh.text).toBe(
-      "-----\nls :\n-----\nempty tree\ntree :\n:/ramdisk\n-----\n" +
-        "touch :a.py\ntouch :b.py\nmkdir :foo\ntouch :foo/aa.py\ntouch :foo/ba.py\n" +
-        `small tree - :\ntree :\n${small}-----\npath = ':.'\ntree :.\n${small}-----\n` +
-        "non-existent folder : error\ntree :not_there\ntspy: tree: 'not_there' is not a directory\nexpect error: 1\n-----\n" +
-        "file : error\ntree :a.py\ntspy: tree: 'a.py' is not a directory\nexpect error: 1\n-----\n" +
-        "usage: fs [--help] [--recursive | --no-recursive] [--force | --no-force]\n" +
-        "          [--verbose | --no-verbose] [--size | --human]\n" +
-        "          command path [path ...] ...\n" +
-        "fs: error: argument --human/-h: not allowed with argument --size/-s\nexpect error: 2\n-----\n",
-    );
+    // mpremote's test_fs_tree.sh.exp, with `tspy:` for `mpremote:`.
+    expect(sh.text).toBe(`-----
+ls :
+-----
+empty tree
+tree :
+:/ramdisk
+-----
+touch :a.py
+touch :b.py
+mkdir :foo
+touch :foo/aa.py
+touch :foo/ba.py
+small tree - :
+tree :
+:/ramdisk
+├── a.py
+├── b.py
+└── foo
+    ├── aa.py
+    └── ba.py
+-----
+no path
+tree :
+:/ramdisk
+├── a.py
+├── b.py
+└── foo
+    ├── aa.py
+    └── ba.py
+-----
+path = '.'
+tree :.
+:/ramdisk
+├── a.py
+├── b.py
+└── foo
+    ├── aa.py
+    └── ba.py
+-----
+path = ':.'
+tree :.
+:/ramdisk
+├── a.py
+├── b.py
+└── foo
+    ├── aa.py
+    └── ba.py
+-----
+multiple trees
+mkdir :bar
+touch :bar/aaa.py
+touch :bar/bbbb.py
+mkdir :bar/baz
+touch :bar/baz/aaa.py
+touch :bar/baz/bbbb.py
+mkdir :bar/baz/quux
+touch :bar/baz/quux/aaa.py
+touch :bar/baz/quux/bbbb.py
+mkdir :bar/baz/quux/xen
+touch :bar/baz/quux/xen/aaa.py
+tree :
+:/ramdisk
+├── a.py
+├── b.py
+├── bar
+│   ├── aaa.py
+│   ├── baz
+│   │   ├── aaa.py
+│   │   ├── bbbb.py
+│   │   └── quux
+│   │       ├── aaa.py
+│   │       ├── bbbb.py
+│   │       └── xen
+│   │           └── aaa.py
+│   └── bbbb.py
+└── foo
+    ├── aa.py
+    └── ba.py
+-----
+single path
+tree :foo
+:foo
+├── aa.py
+└── ba.py
+-----
+multiple paths
+tree :foo
+:foo
+├── aa.py
+└── ba.py
+tree :bar
+:bar
+├── aaa.py
+├── baz
+│   ├── aaa.py
+│   ├── bbbb.py
+│   └── quux
+│       ├── aaa.py
+│       ├── bbbb.py
+│       └── xen
+│           └── aaa.py
+└── bbbb.py
+-----
+subtree
+tree :bar/baz
+:bar/baz
+├── aaa.py
+├── bbbb.py
+└── quux
+    ├── aaa.py
+    ├── bbbb.py
+    └── xen
+        └── aaa.py
+-----
+mountpoint
+tree :/ramdisk
+:/ramdisk
+├── a.py
+├── b.py
+├── bar
+│   ├── aaa.py
+│   ├── baz
+│   │   ├── aaa.py
+│   │   ├── bbbb.py
+│   │   └── quux
+│   │       ├── aaa.py
+│   │       ├── bbbb.py
+│   │       └── xen
+│   │           └── aaa.py
+│   └── bbbb.py
+└── foo
+    ├── aa.py
+    └── ba.py
+-----
+non-existent folder : error
+tree :not_there
+tspy: tree: 'not_there' is not a directory
+expect error: 1
+-----
+file : error
+tree :a.py
+tspy: tree: 'a.py' is not a directory
+expect error: 1
+-----
+tree -s :
+cp \${TMP}/data :
+tree :
+:/ramdisk
+├── [        0]  a.py
+├── [        0]  b.py
+├── bar
+│   ├── [        0]  aaa.py
+│   ├── baz
+│   │   ├── [        0]  aaa.py
+│   │   ├── [        0]  bbbb.py
+│   │   └── quux
+│   │       ├── [        0]  aaa.py
+│   │       ├── [        0]  bbbb.py
+│   │       └── xen
+│   │           └── [        0]  aaa.py
+│   └── [        0]  bbbb.py
+├── data
+│   ├── [       20]  file1.txt
+│   ├── [      204]  file2.txt
+│   ├── [     1096]  file3.txt
+│   └── [     2192]  file4.txt
+└── foo
+    ├── [        0]  aa.py
+    └── [        0]  ba.py
+-----
+tree -s
+tree :
+:/ramdisk
+├── [        0]  a.py
+├── [        0]  b.py
+├── bar
+│   ├── [        0]  aaa.py
+│   ├── baz
+│   │   ├── [        0]  aaa.py
+│   │   ├── [        0]  bbbb.py
+│   │   └── quux
+│   │       ├── [        0]  aaa.py
+│   │       ├── [        0]  bbbb.py
+│   │       └── xen
+│   │           └── [        0]  aaa.py
+│   └── [        0]  bbbb.py
+├── data
+│   ├── [       20]  file1.txt
+│   ├── [      204]  file2.txt
+│   ├── [     1096]  file3.txt
+│   └── [     2192]  file4.txt
+└── foo
+    ├── [        0]  aa.py
+    └── [        0]  ba.py
+-----
+tree :
+:/ramdisk
+├── [     0]  a.py
+├── [     0]  b.py
+├── bar
+│   ├── [     0]  aaa.py
+│   ├── baz
+│   │   ├── [     0]  aaa.py
+│   │   ├── [     0]  bbbb.py
+│   │   └── quux
+│   │       ├── [     0]  aaa.py
+│   │       ├── [     0]  bbbb.py
+│   │       └── xen
+│   │           └── [     0]  aaa.py
+│   └── [     0]  bbbb.py
+├── data
+│   ├── [    20]  file1.txt
+│   ├── [   204]  file2.txt
+│   ├── [  1.1K]  file3.txt
+│   └── [  2.1K]  file4.txt
+└── foo
+    ├── [     0]  aa.py
+    └── [     0]  ba.py
+-----
+usage: fs [--help] [--recursive | --no-recursive] [--force | --no-force]
+          [--verbose | --no-verbose] [--size | --human]
+          command path [path ...] ...
+fs: error: argument --human/-h: not allowed with argument --size/-s
+expect error: 2
+-----
+`);
+  }, RESET.timeout);
+
+  it("test_mount.sh: a package imported through the mount, a board write read on the host, readlines", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-mount-sh-"));
+    try {
+      const sh = script(tmp);
+      sh.echo("-----");
+      fs.mkdirSync(path.join(tmp, "mount_package", "subpackage"), { recursive: true });
+      fs.writeFileSync(path.join(tmp, "mount_package", "__init__.py"), "from .x import x\nfrom .subpackage import y\n");
+      fs.writeFileSync(path.join(tmp, "mount_package", "x.py"), 'def x():\n  print("x")\n');
+      fs.writeFileSync(path.join(tmp, "mount_package", "subpackage", "__init__.py"), "from .y import y\n");
+      fs.writeFileSync(path.join(tmp, "mount_package", "subpackage", "y.py"), 'def y():\n  print("y")\n');
+      await sh.$(["mount", tmp, "exec", "import mount_package; mount_package.x(); mount_package.y()"]);
+      sh.echo("-----");
+      await sh.$(["mount", tmp, "exec", "open('test.txt', 'w').write('hello world\\n')"]);
+      sh.text += fs.readFileSync(path.join(tmp, "test.txt"), "utf8"); // cat "${TMP}/test.txt"
+      sh.echo("-----");
+      await sh.$(["mount", tmp, "exec", "print(open('test.txt').readlines())"]);
+      // mpremote's test_mount.sh.exp: on a pipe the mount line comes after the board's output, as there.
+      expect(sh.text).toBe(
+        "-----\nx\ny\nLocal directory ${TMP} is mounted at /remote\n" +
+          "-----\nLocal directory ${TMP} is mounted at /remote\nhello world\n" +
+          "-----\n['hello world\\n']\nLocal directory ${TMP} is mounted at /remote\n",
+      );
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   }, RESET.timeout);
 });
 

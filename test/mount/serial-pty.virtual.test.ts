@@ -42,6 +42,6 @@ describe("mount over a serial line (pty)", () => {
     const r = await tspy(["connect", pty, "mount", host, "exec", "import pkg; b = open('blob.bin', 'rb').read(); print(pkg.TOTAL, len(b), sum(b))"]);
     expect(r.stderr).toBe("");
     const sum = Array.from({ length: 3000 }, (_, i) => (i * 13) & 0xff).reduce((a, b) => a + b, 0);
-    expect(lf(r.stdout)).toBe(`Local directory ${host} is mounted at /remote\n45 3000 ${sum}\n`);
+    expect(lf(r.stdout)).toBe(`45 3000 ${sum}\nLocal directory ${host} is mounted at /remote\n`);
   });
 });
