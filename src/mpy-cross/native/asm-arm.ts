@@ -2,7 +2,7 @@
 // encodings upstream's py/asmarm.c chooses: every instruction is one 32-bit word, r7 holds
 // mp_fun_table, r8 is the assembler's own scratch register for offsets and immediates that do not fit.
 import { AsmBase } from "./asm-base.js";
-import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
+import { CompareOp, type NativeAssembler, nativeRegs, type ShiftKind } from "./asm.js";
 
 const SP = 13, LR = 14, PC = 15;
 /** Scratch register for large offsets and stack adjustments (never holds an emitter value). */
@@ -34,11 +34,7 @@ const subReg = (rd: number, rn: number, rm: number) => 0x00400000 | (rn << 16) |
 /** Register-shifted moves: lsl, lsr, asr of rd by rs. */
 const SHIFT_OP: Record<ShiftKind, number> = { lsl: 0x01a00010, lsr: 0x01a00030, asr: 0x01a00050 };
 
-const REGS: NativeRegs = {
-  ret: 0, arg1: 0, arg2: 1, arg3: 2, arg4: 3, temp0: 0, temp1: 1, temp2: 2,
-  local1: 4, local2: 5, local3: 6, funTable: 7,
-  parentRet: 0, parentArg1: 0, parentArg2: 1, parentArg3: 2, parentArg4: 3, zero: 0,
-};
+const REGS = nativeRegs({ args: [0, 1, 2, 3], temps: [0, 1, 2], locals: [4, 5, 6], funTable: 7 });
 
 export class AsmArm extends AsmBase implements NativeAssembler {
   readonly wordSize = 4;

@@ -3,7 +3,7 @@
 // the registers the module's code has used so far: the set only grows (ra and s0 join it once a call
 // needs them) and, as upstream keeps one assembler per module, carries over to later functions.
 import { AsmBase } from "./asm-base.js";
-import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
+import { CompareOp, type NativeAssembler, nativeRegs, type ShiftKind } from "./asm.js";
 import { cbOffset, spOffset, typeB, typeCB, typeCI, typeCIW, typeCJ, typeCL, typeCR, typeCSS, typeI, typeR, typeS, typeU } from "./rv32-formats.js";
 
 const ZERO = 0, RA = 1, SP = 2, T1 = 6, T2 = 7, S0 = 8, S1 = 9, A0 = 10, A1 = 11, A2 = 12, A3 = 13;
@@ -33,14 +33,7 @@ export function split(imm: number): [number, number] {
 
 const LOAD_F3 = [4, 5, 2];
 
-const REGS: NativeRegs = {
-  ret: A0, arg1: A0, arg2: A1, arg3: A2, arg4: A3,
-  temp0: T1, temp1: T2, temp2: T3,
-  local1: S3, local2: S4, local3: S5,
-  funTable: S1,
-  parentRet: A0, parentArg1: A0, parentArg2: A1, parentArg3: A2, parentArg4: A3,
-  zero: ZERO,
-};
+const REGS = nativeRegs({ args: [A0, A1, A2, A3], temps: [T1, T2, T3], locals: [S3, S4, S5], funTable: S1, zero: ZERO });
 
 export class AsmRv32 extends AsmBase implements NativeAssembler {
   readonly wordSize = WORD;

@@ -4,7 +4,7 @@
 // in (`ThumbTarget`), never a test of the arch name.
 import { AsmBase } from "./asm-base.js";
 import { PendingTypedError } from "../compile-error.js";
-import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
+import { CompareOp, type NativeAssembler, nativeRegs, type ShiftKind } from "./asm.js";
 
 export interface ThumbTarget {
   /** ARMv7-M instructions allowed (movw/movt, wide branches, 32-bit loads/stores). */
@@ -67,11 +67,7 @@ const ctz32 = (x: number): number => (x === 0 ? 0 : 31 - Math.clz32(x & -x));
 
 export class AsmThumb extends AsmBase implements NativeAssembler {
   readonly wordSize = 4;
-  readonly regs: NativeRegs = {
-    ret: 0, arg1: 0, arg2: 1, arg3: 2, arg4: 3, temp0: 0, temp1: 1, temp2: 2,
-    local1: 4, local2: 5, local3: 6, funTable: 7,
-    parentRet: 0, parentArg1: 0, parentArg2: 1, parentArg3: 2, parentArg4: 3, zero: 0,
-  };
+  readonly regs = nativeRegs({ args: [0, 1, 2, 3], temps: [0, 1, 2], locals: [4, 5, 6], funTable: 7 });
   readonly parentArgsOnStack = false;
   readonly byteStoreFromFixedReg = false;
   readonly nlrSetjmp = false;

@@ -3,7 +3,7 @@
 // addressed from RSP, mp_fun_table in RBP, the qstr table in R13.
 import { AsmBase } from "./asm-base.js";
 import { MOD_DISP0, MOD_DISP8, MOD_DISP32, MOD_REG, modrmDisp, modrmReg, signedFit8 } from "./x86-modrm.js";
-import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
+import { CompareOp, type NativeAssembler, nativeRegs, type ShiftKind } from "./asm.js";
 
 export const RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7;
 export const R12 = 12, R13 = 13;
@@ -28,14 +28,7 @@ const REX = 0x40, REX_W = 0x08, REX_B = 0x01;
 const rexR = (r: number) => (r >> 1) & 0x04;
 const rexB = (r: number) => (r >> 3) & 0x01;
 
-const REGS: NativeRegs = {
-  ret: RAX, arg1: RDI, arg2: RSI, arg3: RDX, arg4: RCX,
-  temp0: RAX, temp1: RDI, temp2: RSI,
-  local1: RBX, local2: R12, local3: R13,
-  funTable: RBP,
-  parentRet: RAX, parentArg1: RDI, parentArg2: RSI, parentArg3: RDX, parentArg4: RCX,
-  zero: RAX,
-};
+const REGS = nativeRegs({ ret: RAX, args: [RDI, RSI, RDX, RCX], temps: [RAX, RDI, RSI], locals: [RBX, R12, R13], funTable: RBP });
 
 export class AsmX64 extends AsmBase implements NativeAssembler {
   readonly wordSize = WORD;

@@ -4,7 +4,7 @@
 // the stack to 16 bytes. Locals in a frame addressed from ESP, mp_fun_table in EBP.
 import { AsmBase } from "./asm-base.js";
 import { MOD_DISP0, MOD_DISP8, MOD_DISP32, MOD_REG, modrmDisp, modrmReg, signedFit8 } from "./x86-modrm.js";
-import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
+import { CompareOp, type NativeAssembler, nativeRegs, type ShiftKind } from "./asm.js";
 import { F } from "./fun-table.js";
 
 const EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
@@ -39,14 +39,7 @@ const FUN_N_ARGS: Partial<Record<number, number>> = {
 };
 
 
-const REGS: NativeRegs = {
-  ret: EAX, arg1: EAX, arg2: ECX, arg3: EDX, arg4: EBX,
-  temp0: EAX, temp1: ECX, temp2: EDX,
-  local1: EBX, local2: ESI, local3: EDI,
-  funTable: EBP,
-  parentRet: EAX, parentArg1: EAX, parentArg2: ECX, parentArg3: EDX, parentArg4: EBX,
-  zero: EAX,
-};
+const REGS = nativeRegs({ args: [EAX, ECX, EDX, EBX], temps: [EAX, ECX, EDX], locals: [EBX, ESI, EDI], funTable: EBP });
 
 export class AsmX86 extends AsmBase implements NativeAssembler {
   readonly wordSize = WORD;

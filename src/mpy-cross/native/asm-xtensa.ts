@@ -7,7 +7,7 @@
 // 32-bit constants that no movi can hold go in a literal table at the start of the function (l32r
 // can only load from lower addresses), so the table size found in one pass is laid out in the next.
 import { AsmBase } from "./asm-base.js";
-import { CompareOp, type NativeAssembler, type NativeRegs, type ShiftKind } from "./asm.js";
+import { CompareOp, type NativeAssembler, nativeRegs, type NativeRegs, type ShiftKind } from "./asm.js";
 
 const WORD = 4;
 const A0 = 0, A1 = 1, A2 = 2, A3 = 3, A4 = 4, A5 = 5, A6 = 6, A7 = 7, A8 = 8, A9 = 9;
@@ -38,23 +38,10 @@ export const bri12 = (op0: number, s: number, m: number, n: number, imm12: numbe
 export const rrrn = (op0: number, r: number, s: number, t: number): number => ((r << 12) | (s << 8) | (t << 4) | op0) >>> 0;
 export const ri7 = (op0: number, s: number, imm7: number): number => (((imm7 & 0xf) << 12) | (s << 8) | (imm7 & 0x70) | op0) >>> 0;
 
-const REGS_CALL0: NativeRegs = {
-  ret: A2, arg1: A2, arg2: A3, arg3: A4, arg4: A5,
-  temp0: A2, temp1: A3, temp2: A4,
-  local1: A12, local2: A13, local3: A14,
-  funTable: A15,
-  parentRet: A2, parentArg1: A2, parentArg2: A3, parentArg3: A4, parentArg4: A5,
-  zero: A2,
-};
+const REGS_CALL0 = nativeRegs({ args: [A2, A3, A4, A5], temps: [A2, A3, A4], locals: [A12, A13, A14], funTable: A15 });
 
-const REGS_WIN: NativeRegs = {
-  ret: A10, arg1: A10, arg2: A11, arg3: A12, arg4: A13,
-  temp0: A10, temp1: A11, temp2: A12,
-  local1: A4, local2: A5, local3: A6,
-  funTable: A7,
-  parentRet: A2, parentArg1: A2, parentArg2: A3, parentArg3: A4, parentArg4: A5,
-  zero: A10,
-};
+// the windowed call shifts the caller's a10.. to the callee's a2..
+const REGS_WIN = nativeRegs({ args: [A10, A11, A12, A13], temps: [A10, A11, A12], locals: [A4, A5, A6], funTable: A7, parentArgs: [A2, A3, A4, A5] });
 
 /** Registers saved in the frame below the locals: a0 and a12..a15 (call0) or a0 alone (windowed). */
 const SAVED_CALL0 = 5;

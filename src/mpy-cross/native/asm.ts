@@ -37,6 +37,28 @@ export interface NativeRegs {
   zero: number;
 }
 
+type Four = readonly [number, number, number, number];
+type Three = readonly [number, number, number];
+
+/**
+ * A calling convention's registers in groups. `ret` defaults to the first argument register, `zero`
+ * to the first temporary, and the parent's registers (xtensawin's window) to the call registers.
+ */
+export function nativeRegs(r: {
+  args: Four; temps: Three; locals: Three; funTable: number; ret?: number; zero?: number; parentArgs?: Four;
+}): NativeRegs {
+  const ret = r.ret ?? r.args[0];
+  const parent = r.parentArgs ?? r.args;
+  return {
+    ret, arg1: r.args[0], arg2: r.args[1], arg3: r.args[2], arg4: r.args[3],
+    temp0: r.temps[0], temp1: r.temps[1], temp2: r.temps[2],
+    local1: r.locals[0], local2: r.locals[1], local3: r.locals[2],
+    funTable: r.funTable,
+    parentRet: r.parentArgs ? parent[0] : ret, parentArg1: parent[0], parentArg2: parent[1], parentArg3: parent[2], parentArg4: parent[3],
+    zero: r.zero ?? r.temps[0],
+  };
+}
+
 /** Comparison of two machine ints, in upstream's order (MP_BINARY_OP_LESS ... NOT_EQUAL). */
 export enum CompareOp { Less = 0, More = 1, Equal = 2, LessEqual = 3, MoreEqual = 4, NotEqual = 5 }
 
