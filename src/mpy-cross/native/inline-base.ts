@@ -90,6 +90,25 @@ export abstract class InlineAsmBase implements InlineAssembler {
     return this.as.code();
   }
 
+  // ---- operands of the Thumb and Xtensa forms: an error is recorded and null returned when malformed ----
+
+  /** A register operand by its name in `table`. */
+  protected registerArg(op: string, pn: ParseNode, table: Record<string, number>): number | null {
+    const r = lookup(table, argStr(pn));
+    if (r === undefined) {
+      this.error = `'${op}' expects a register`;
+      return null;
+    }
+    return r;
+  }
+
+  /** An integer operand (any size: each arch truncates and checks its range). */
+  protected integerArg(op: string, pn: ParseNode): bigint | null {
+    const v = intArg(pn);
+    if (v === null) this.error = `'${op}' expects an integer`;
+    return v;
+  }
+
   /**
    * The label number of a label operand, recording `'op' expects a label` for anything else. A forward
    * reference is label 0 until the emit pass, where an unknown name is an error.

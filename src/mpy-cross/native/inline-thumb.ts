@@ -9,7 +9,7 @@ import {
   AsmThumb, CC, F1_ASR, F1_LSL, F1_LSR, F2_ADD, F2_IMM, F2_REG, F2_SUB, F3_ADD, F3_CMP, F3_MOV, F3_SUB, F4,
   F9_BYTE, F9_LDR, F9_STR, F10_LDRH, F10_STRH, OP_CPSID_I, OP_CPSIE_I, OP_MOVT, OP_MOVW, OP_NOP, OP_WFI,
 } from "./asm-thumb.js";
-import { argStr, InlineAsmBase, intArg, lookup, type ParamRule } from "./inline-base.js";
+import { argStr, InlineAsmBase, lookup, type ParamRule } from "./inline-base.js";
 
 const REGS: Record<string, number> = {
   r0: 0, r1: 1, r2: 2, r3: 3, r4: 4, r5: 5, r6: 6, r7: 7, r8: 8, r9: 9, r10: 10, r11: 11, r12: 12, r13: 13,
@@ -97,11 +97,8 @@ export class InlineThumb extends InlineAsmBase {
   // ---- operands (each records an error and returns 0 when malformed, as upstream) ----
 
   private reg(op: string, pn: ParseNode, maxReg: number): number {
-    const r = lookup(REGS, argStr(pn));
-    if (r === undefined) {
-      this.error = `'${op}' expects a register`;
-      return 0;
-    }
+    const r = this.registerArg(op, pn, REGS);
+    if (r === null) return 0;
     if (r > maxReg) {
       this.error = `'${op}' expects at most r${maxReg}`;
       return 0;
@@ -149,11 +146,8 @@ export class InlineThumb extends InlineAsmBase {
   }
 
   private int(op: string, pn: ParseNode, mask: number): number {
-    const v = intArg(pn);
-    if (v === null) {
-      this.error = `'${op}' expects an integer`;
-      return 0;
-    }
+    const v = this.integerArg(op, pn);
+    if (v === null) return 0;
     const i = Number(BigInt.asUintN(32, v));
     if ((i & ~mask) >>> 0 !== 0) {
       this.error = `'${op}' integer 0x${hex(i)} doesn't fit in mask 0x${hex(mask)}`;

@@ -4,7 +4,7 @@
 import type { ParseNode } from "../parse-tree.js";
 import type { AsmCompat } from "./asm-compat.js";
 import { AsmXtensa, CC, XtensaRangeError, callxFmt, rri8, rrr, rrrn } from "./asm-xtensa.js";
-import { argStr, InlineAsmBase, intArg, lookup, type ParamRule } from "./inline-base.js";
+import { InlineAsmBase, lookup, type ParamRule } from "./inline-base.js";
 
 const REGS: Record<string, number> = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`a${i}`, i]));
 
@@ -88,21 +88,13 @@ export class InlineXtensa extends InlineAsmBase {
   // ---- operands (each records an error and returns 0 when malformed, as upstream) ----
 
   private reg(op: string, pn: ParseNode): number {
-    const r = lookup(REGS, argStr(pn));
-    if (r === undefined) {
-      this.error = `'${op}' expects a register`;
-      return 0;
-    }
-    return r;
+    return this.registerArg(op, pn, REGS) ?? 0;
   }
 
   /** An integer, truncated to 32 bits; min === max: any value. */
   private int(op: string, pn: ParseNode, min: number, max: number): number {
-    const v = intArg(pn);
-    if (v === null) {
-      this.error = `'${op}' expects an integer`;
-      return 0;
-    }
+    const v = this.integerArg(op, pn);
+    if (v === null) return 0;
     const i = Number(BigInt.asIntN(32, v));
     if (min !== max && (i < min || i > max)) {
       this.error = `'${op}' integer ${i} isn't within range ${min}..${max}`;
