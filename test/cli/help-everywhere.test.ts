@@ -3,7 +3,12 @@
 import { describe, expect, it } from "vitest";
 import { COMMANDS, parseChain } from "../../src/cli/main.js";
 import { runCommandInProcess } from "../helpers/in-process-cli.js";
-import { tspy } from "../helpers/cli.js";
+import { ROOT, tspy } from "../helpers/cli.js";
+import fs from "node:fs";
+import path from "node:path";
+
+/** Entries the walk below visits (each command, and each subcommand its help lists). */
+const WALKED = 91;
 
 /** The subcommand words a help text lists under its "Commands:" heading (two-space indent, first word). */
 function listedSubcommands(help: string): string[] {
@@ -43,11 +48,19 @@ describe("--help on every command and subcommand", () => {
         expect(r.code, `${name} ${sub} --help`).toBe(0);
         // The subcommand's own usage where it has one (fs's verbs print their plain names), else the parent's.
         expect(r.out.split("\n")[0], `${name} ${sub} --help`).toMatch(new RegExp(`^usage: tspy (${name} )?(${sub}|\\[)`, "i"));
+        if (!hIsAnOption(entry)) {
+          const short = await runCommandInProcess(cmd, [sub, "-h"]);
+          expect([short.code, short.out], `${name} ${sub} -h`).toEqual([0, r.out]);
+        }
         seen.push(`${name} ${sub}`);
       }
     }
+    // The README gives this figure ("N entries"); commands added later only raise it.
+    expect(seen.length).toBeGreaterThanOrEqual(WALKED);
     // The walk really reached the subcommands (a help text that lost its "Commands:" list would skip them).
-    expect(seen).toEqual(expect.arrayContaining(["fs cp", "fs tree", "uf2 info", "virtual serve", "upip pack", "mip install", "circup freeze", "esptool merge_bin", "pyboard"]));
+    expect(seen).toEqual(
+      expect.arrayContaining(["fs cp", "fs tree", "uf2 info", "virtual serve", "upip pack", "mip install", "circup freeze", "esptool merge_bin", "esptool load_ram", "romfs deploy", "pyboard"]),
+    );
   }, 60_000);
 
   it("the whole CLI: --help after the global options, and bare help", async () => {
@@ -58,6 +71,56 @@ describe("--help on every command and subcommand", () => {
       expect(r.stderr, args.join(" ")).toBe("");
     }
   }, 60_000);
+});
+
+/** mpremote 1.27's commands: its _COMMANDS table and its built-in expansions (tools/mpremote/mpremote/main.py). */
+const MPREMOTE_COMMANDS = [
+  "connect", "sleep", "disconnect", "edit", "resume", "soft-reset", "mount", "umount", "repl", "eval", "exec", "run",
+  "rtc", "fs", "mip", "help", "version", "romfs",
+  "devs", "cat", "cp", "ls", "mkdir", "rm", "rmdir", "sha256sum", "touch", "tree", "df", "reset", "bootloader",
+];
+/** mpremote's `fs` subcommands and the subcommands of romfs and mip. */
+const MPREMOTE_SUBCOMMANDS = [
+  ...["cat", "ls", "cp", "rm", "rmdir", "mkdir", "touch", "sha256sum", "tree"].map((c) => ["fs", c]),
+  ["romfs", "query"], ["romfs", "build"], ["romfs", "deploy"], ["mip", "install"],
+];
+
+describe("every mpremote command", () => {
+  it("is a tspy command that answers --help", async () => {
+    for (const word of MPREMOTE_COMMANDS) {
+      const [seg] = parseChain([word, "--help"]);
+      expect(seg, word).toBeDefined();
+      const r = await runCommandInProcess(await seg!.entry.load(), seg!.args);
+      expect([r.code, r.error?.message], word).toEqual([0, undefined]);
+      expect(r.out, word).toMatch(/^usage: /);
+    }
+    for (const [cmd, sub] of MPREMOTE_SUBCOMMANDS) {
+      const [seg] = parseChain([cmd!, sub!, "--help"]);
+      const r = await runCommandInProcess(await seg!.entry.load(), seg!.args);
+      expect([r.code, r.error?.message], `${cmd} ${sub}`).toEqual([0, undefined]);
+    }
+    // a0..a3, u0..u3, c0..c3: connect to /dev/ttyACMn, /dev/ttyUSBn, COMn.
+    for (const [short, port] of [["a0", "/dev/ttyACM0"], ["u3", "/dev/ttyUSB3"], ["c1", "COM1"]] as const) {
+      const [seg] = parseChain([short]);
+      expect([seg!.entry.names[0], seg!.args], short).toEqual(["connect", [short]]);
+      expect(port).toMatch(/\d$/);
+    }
+  }, 60_000);
+
+  it("is in the README's command table", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Commands"), readme.indexOf("\n### ", readme.indexOf("## Commands")));
+    const table = section.split("\n").filter((l) => l.startsWith("| "));
+    expect(table.length).toBeGreaterThan(3);
+    // Each command starts a code span of the table (`cp [-r] ...`, `romfs query|build|deploy`), or follows `|` in one.
+    const words = new Set(table.join("\n").match(/(?<=`|\\\|)[a-z0-9-]+/g));
+    const missing = MPREMOTE_COMMANDS.filter((c) => !words.has(c));
+    expect(missing).toEqual([]);
+    for (const [cmd, sub] of MPREMOTE_SUBCOMMANDS.filter(([c]) => c !== "fs")) {
+      expect(table.join("\n"), `${cmd} ${sub}`).toMatch(new RegExp(`\`${cmd} [^\`]*\\b${sub}\\b`));
+    }
+    expect(section).toMatch(/also under `fs`/);
+  });
 });
 
 describe("unknown commands and options suggest the nearest", () => {
