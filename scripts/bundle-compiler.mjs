@@ -1,6 +1,6 @@
-// Build step after tsc: the compiler as one script (dist/mpy-cross.bundle.cjs), which loads in a third
-// of the time its ~50 modules take (see src/mpy-cross/batch/load-compiler.ts), then one compile through
-// the CLI so V8's code cache for it is saved beside the bundle.
+// Build step after tsc: the compiler and the mpy-cross command as one script (dist/mpy-cross.bundle.cjs),
+// which loads in a fraction of the time its ~60 modules take (see src/mpy-cross/batch/bundle-loader.ts),
+// then one compile through the CLI so V8's code cache for it is saved beside the bundle.
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -10,15 +10,56 @@ import url from "node:url";
 
 const root = path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), "..");
 const bundle = path.join(root, "dist", "mpy-cross.bundle.cjs");
+const dist = path.join(root, "dist");
+// Each module's import.meta.url becomes the URL its ES module has below dist/ (bundle-loader.ts passes
+// dist's URL in), so the paths it resolves (worker script, code cache) are the ones the modules use.
+const importMetaUrl = {
+  name: "import-meta-url",
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, async (args) => {
+      const rel = path.relative(dist, args.path).split(path.sep).join("/");
+      const text = await fs.promises.readFile(args.path, "utf8");
+      return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __tspyDistUrl).href`), loader: "js" };
+    });
+  },
+};
 await build({
-  entryPoints: [path.join(root, "dist", "src", "mpy-cross", "batch", "compile-one.js")],
+  entryPoints: [path.join(dist, "src", "mpy-cross", "batch", "bundle-entry.js")],
   outfile: bundle,
   bundle: true,
   format: "cjs",
   platform: "node",
   target: "node20",
   logLevel: "warning",
+  // --board needs the connection layer: that run goes through the full command line (fast-path.ts).
+  external: ["./compile-on-copy.js"],
+  plugins: [importMetaUrl],
 });
+asciiOnly(bundle);
+// The code bin/ runs first for `tspy mpy-cross`: whether the bundle can do the job, and loading it.
+const fastPath = path.join(dist, "fast-path.cjs");
+await build({
+  entryPoints: [path.join(dist, "src", "cli", "fast-path.js")],
+  outfile: fastPath,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+  banner: { js: 'var __tspyDistUrl = require("node:url").pathToFileURL(__dirname + "/").href;' },
+  plugins: [importMetaUrl],
+});
+asciiOnly(fastPath);
+
+/**
+ * bundle-loader.ts reads the bundle as Latin-1 (several times quicker than UTF-8): any character
+ * esbuild left outside ASCII (in a comment) becomes a \u escape, which means the same in every place
+ * of a script where it can stand.
+ */
+function asciiOnly(file) {
+  const text = fs.readFileSync(file, "utf8");
+  fs.writeFileSync(file, text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+}
 fs.rmSync(bundle.replace(/\.cjs$/, ".v8cache"), { force: true });
 
 // A small program that touches most of the compiler, so the saved code covers a typical file.

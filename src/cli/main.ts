@@ -1,12 +1,13 @@
 // The command table and the command line: global flags, `+` chaining, errors → one line + exit status.
 // Each command lives in its own module and is loaded only when used, so start-up stays fast.
-import { didYouMean, flag, parse, str, UsageBlockError, type CommandDef } from "../args/index.js";
+import { didYouMean, flag, parse, str, type CommandDef } from "../args/index.js";
 import { TspyError, UsageError } from "../errors.js";
 import type { CommandSpec } from "./command.js";
 // The connection layer is loaded only by commands that reach a board: `mpy-cross` and `--help` skip it.
 import type { Session } from "./context.js";
 import { expandFront, loadShortcuts, type Shortcut } from "./shortcuts.js";
 import { Stopper } from "./stop.js";
+import { failureStatus } from "./report-error.js";
 
 interface TableEntry {
   names: string[];
@@ -218,28 +219,6 @@ export function parseGlobals(argv: string[]): GlobalOptions {
   return g;
 }
 
-function writeError(err: unknown, stderr: NodeJS.WritableStream): number {
-  // DeviceError: the board's own traceback, verbatim.
-  const e = err as { traceback?: string; exitCode?: number; message?: string };
-  if (typeof e?.traceback === "string" && err instanceof TspyError) {
-    stderr.write(e.traceback.endsWith("\n") ? e.traceback : e.traceback + "\n");
-    return 1;
-  }
-  if (err instanceof UsageBlockError) {
-    stderr.write(`${err.block}\n${err.message}\n`);
-    return err.exitCode;
-  }
-  if (err instanceof TspyError) {
-    const msg = err.message.startsWith("tspy") ? err.message : `tspy: ${err.message}`;
-    stderr.write(msg.split("\n")[0] + "\n");
-    return err.exitCode;
-  }
-  const msg = (err as Error)?.message ?? String(err);
-  stderr.write(`tspy: internal error: ${msg.split("\n")[0]} (set TSPY_DEBUG=1 for details)\n`);
-  if (process.env.TSPY_DEBUG) stderr.write(String((err as Error)?.stack) + "\n");
-  return 1;
-}
-
 const isHelpWord = (a: string) => a === "--help" || a === "-h";
 
 const helpCommand: CommandSpec = {
@@ -318,7 +297,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return stopper.status ?? status;
   } catch (err) {
-    return stopped(err, stopper) ?? writeError(err, process.stderr);
+    return failureStatus(err, stopper, process.stderr);
   } finally {
     try {
       await session?.close();
@@ -328,18 +307,4 @@ export async function main(argv: string[]): Promise<number> {
     session?.flushNotes();
     stopper.uninstall();
   }
-}
-
-/**
- * A command that failed because it was stopped ends with the stop's status: silently for a closed
- * stdout, with the board's own traceback for a user program (KeyboardInterrupt), else one line.
- */
-function stopped(err: unknown, stopper: Stopper): number | undefined {
-  if (stopper.reason === null) return undefined;
-  if (stopper.reason !== "EPIPE") {
-    const tb = (err as { traceback?: unknown }).traceback;
-    if (typeof tb === "string" && err instanceof TspyError) writeError(err, process.stderr);
-    else stopper.sayInterrupted();
-  }
-  return stopper.status;
 }

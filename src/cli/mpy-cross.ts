@@ -1,14 +1,14 @@
 // `tspy mpy-cross`: upstream mpy-cross's flags, several files per run, never a partial output file.
 // The compiler is loaded only when there is something to compile, so `tspy --help` stays light.
 import fs from "node:fs";
-import v8 from "node:v8";
 import path from "node:path";
 import { flag, helpFor, parse, str, type CommandDef, type OptionDef } from "../args/index.js";
 import { TspyError, UsageError } from "../errors.js";
 import type { CommandSpec, CliContext } from "./command.js";
 import { expandInputs, InputError, type BuildInput } from "../mpy-cross/batch/inputs.js";
-import { HostOutputError, writeHostFileSync } from "../fs/host-output.js";
-import type { BatchJob } from "../mpy-cross/batch/index.js";
+import { HostOutputError, STDOUT, writeHostFile, writeHostFileSync } from "../fs/host-output.js";
+import type { BatchJob, CompileOutcome } from "../mpy-cross/batch/index.js";
+import type { CompileOptions } from "../mpy-cross/index.js";
 
 /** Every mpy-cross flag, in one place: add new ones here (the parser, help and suggestions follow). */
 const OPTIONS: OptionDef[] = [
@@ -174,44 +174,15 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     return runDump(opts.files, ctx.out, ctx.err, { firmware });
   }
 
-  // V8's on-stack replacement keeps re-entering and deoptimising the parser's rule loop while it is
-  // still learning types (hundreds of times in a 100-file batch, measured on Node 20): without OSR a
-  // cold batch runs about twice as fast. Set before the compiler's modules are first compiled.
-  v8.setFlagsFromString("--no-use-osr");
-  const { compileBatch, CompileCache, loadCompiler } = await import("../mpy-cross/batch/index.js");
-  const { MPY_VERSIONS } = await loadCompiler();
-  if (opts.mpyVersion === "6.0") opts.mpyVersion = "6";
-  if (!MPY_VERSIONS[opts.mpyVersion]) {
-    throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
+  // Without a cache the options are checked first (before waiting on stdin, say); with one, only
+  // when something has to be compiled (see below).
+  const cacheDir = opts.cacheDir ?? (process.env.TSPY_MPY_CACHE || undefined);
+  let arch: NativeTarget | null = null;
+  if (!cacheDir) {
+    const checked = await checkTarget(opts, ctx);
+    if (typeof checked === "number") return checked;
+    arch = checked;
   }
-  if ((opts.cacheLookupBc !== undefined || opts.unicode !== undefined) && !MPY_VERSIONS[opts.mpyVersion].featureFlagOptions) {
-    const flag = opts.cacheLookupBc !== undefined ? "-mcache-lookup-bc" : "-mno-unicode";
-    throw new UsageError(`mpy-cross: ${flag} exists only for .mpy 5 and older (MicroPython up to 1.18, CircuitPython up to 6), not --mpy-version ${opts.mpyVersion}`);
-  }
-  const { resolveArch, resolveArchFlags } = await import("../mpy-cross/native/target.js");
-  const nativeTarget = resolveArch(MPY_VERSIONS[opts.mpyVersion].emulates, opts.march, opts.emit);
-  if (nativeTarget.problem === "unknown-arch") {
-    // upstream prints its usage text and exits 1 for an arch its release does not know
-    ctx.out.write(helpFor(DEF));
-    ctx.err.write(`mpy-cross: unknown arch ${opts.march} (MicroPython ${MPY_VERSIONS[opts.mpyVersion].emulates} knows: ${nativeTarget.known.join(", ")})\n`);
-    return 1;
-  }
-  if (nativeTarget.problem === "arch-not-specified") {
-    ctx.err.write("arch not specified\n");
-    return 1;
-  }
-  const archFlags = resolveArchFlags(MPY_VERSIONS[opts.mpyVersion].emulates, nativeTarget.arch, opts.marchFlags);
-  if (archFlags.problem === "unknown-option") {
-    // an option the release does not have: its usage text, as for any unknown option
-    ctx.out.write(helpFor(DEF));
-    ctx.err.write(`mpy-cross: -march-flags is not an option of MicroPython ${MPY_VERSIONS[opts.mpyVersion].emulates}'s mpy-cross\n`);
-    return 1;
-  }
-  if (archFlags.problem === "unrecognised") {
-    ctx.err.write("unrecognised arch flags\n");
-    return 1;
-  }
-  if (opts.outDir !== undefined) fs.mkdirSync(opts.outDir, { recursive: true });
 
   let inputs: BuildInput[];
   try {
@@ -239,10 +210,6 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
         source = Buffer.concat(chunks);
       } else {
-        if (fs.statSync(file).isDirectory()) {
-          readFailed.set(n, `mpy-cross: ${file}: is a directory`);
-          continue;
-        }
         source = fs.readFileSync(file);
       }
     } catch (e) {
@@ -251,27 +218,38 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     }
     // Any bytes: upstream's lexer never checks UTF-8 (a Latin-1 source compiles, its bytes kept as they are).
     const target = opts.output ?? (file === "-" ? "-" : defaultOutput(file, opts.outDir, input.treePath));
-    jobs.push({
-      file,
-      source,
-      target,
-      treePath: input.treePath,
-      options: {
-        filename: file === "-" ? "<stdin>" : file,
-        sourceName: opts.sourceName,
-        optimize: opts.optimize,
-        smallIntBits: opts.smallIntBits,
-        mpyVersion: opts.mpyVersion,
-        cacheLookupBc: opts.cacheLookupBc,
-        unicode: opts.unicode,
-        arch: nativeTarget.arch,
-        archFlags: archFlags.flags,
-        emit: opts.emit,
-      },
-    });
+    jobs.push({ file, source, target, treePath: input.treePath, options: compileOptions(opts, file) });
   }
-  const cacheDir = opts.cacheDir ?? (process.env.TSPY_MPY_CACHE || undefined);
-  const outcomes = await compileBatch(jobs, { workers: opts.jobs, cache: cacheDir ? new CompileCache(cacheDir) : undefined });
+
+  // The cache first: a key covers the options as given (the .mpy version and -march as typed), so an
+  // entry exists only for options that compiled before with this compiler, and a run where every file
+  // hits needs no compiler at all, not even to check its options.
+  const { compileBatch, CompileCache } = await import("../mpy-cross/batch/index.js");
+  const cache = cacheDir ? new CompileCache(cacheDir) : undefined;
+  const outcomes: CompileOutcome[] = new Array(jobs.length);
+  const misses: number[] = [];
+  jobs.forEach((job, i) => {
+    if (cache) {
+      job.cacheKey = cache.key(job.source, { ...job.options, march: opts.march, marchFlags: opts.marchFlags });
+      const hit = cache.get(job.cacheKey);
+      if (hit) return void (outcomes[i] = { ok: true, mpy: hit });
+    }
+    misses.push(i);
+  });
+  if (misses.length > 0 || jobs.length === 0) {
+    if (arch === null) {
+      const checked = await checkTarget(opts, ctx);
+      if (typeof checked === "number") return checked;
+      arch = checked;
+    }
+    const target = arch;
+    const toCompile = misses.map((i) => ({ ...jobs[i], options: { ...jobs[i].options, ...target } }));
+    const compiled = await compileBatch(toCompile, { workers: opts.jobs, cache });
+    misses.forEach((i, n) => (outcomes[i] = compiled[n]));
+  }
+
+  if (opts.outDir !== undefined) fs.mkdirSync(opts.outDir, { recursive: true });
+  const madeDirs = new Set<string>();
   let j = 0;
   for (let n = 0; n < inputs.length; n++) {
     const readError = readFailed.get(n);
@@ -286,17 +264,82 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       continue;
     }
     if (job.target === "-") {
-      ctx.out.write(Buffer.from(outcome.mpy));
+      // Awaited: a reader that went away (EPIPE) then ends the command with its status (see stop.ts).
+      await writeHostFile(STDOUT, outcome.mpy, "mpy-cross", ctx.out);
       continue;
     }
     try {
-      if (job.treePath !== undefined) fs.mkdirSync(path.dirname(job.target), { recursive: true });
+      const dir = path.dirname(job.target);
+      if (job.treePath !== undefined && !madeDirs.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        madeDirs.add(dir);
+      }
       writeHostFileSync(job.target, outcome.mpy, "mpy-cross");
     } catch (e) {
       fail(e instanceof HostOutputError ? e.message : `mpy-cross: ${job.target}: cannot write (${fsMessage(e)})`);
     }
   }
   return failures ? 1 : 0;
+}
+
+/** The native arch and its flags, as checkTarget resolves them from -march and -march-flags. */
+type NativeTarget = Pick<CompileOptions, "arch" | "archFlags">;
+
+/** The options of a compile of `file`, but the native target (checkTarget finds it, when there is a compile). */
+function compileOptions(opts: MpyCrossArgs, file: string): CompileOptions {
+  return {
+    filename: file === "-" ? "<stdin>" : file,
+    sourceName: opts.sourceName,
+    optimize: opts.optimize,
+    smallIntBits: opts.smallIntBits,
+    mpyVersion: opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion,
+    cacheLookupBc: opts.cacheLookupBc,
+    unicode: opts.unicode,
+    emit: opts.emit,
+  };
+}
+
+/**
+ * Loads the compiler and checks the options against the release it emulates: the .mpy version, the
+ * older formats' feature flags, -march, -march-flags. Resolves to the native target to compile for, or
+ * to the exit status when upstream would stop (an arch its release does not know, or none where one is
+ * needed, or arch flags it does not take).
+ */
+async function checkTarget(opts: MpyCrossArgs, ctx: CliContext): Promise<NativeTarget | number> {
+  const { loadCompiler } = await import("../mpy-cross/batch/index.js");
+  const { MPY_VERSIONS } = await loadCompiler();
+  const version = opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion;
+  if (!MPY_VERSIONS[version]) {
+    throw new UsageError(`mpy-cross: .mpy version ${opts.mpyVersion} is not supported (supported: ${Object.keys(MPY_VERSIONS).join(", ")})`);
+  }
+  if ((opts.cacheLookupBc !== undefined || opts.unicode !== undefined) && !MPY_VERSIONS[version].featureFlagOptions) {
+    const flag = opts.cacheLookupBc !== undefined ? "-mcache-lookup-bc" : "-mno-unicode";
+    throw new UsageError(`mpy-cross: ${flag} exists only for .mpy 5 and older (MicroPython up to 1.18, CircuitPython up to 6), not --mpy-version ${opts.mpyVersion}`);
+  }
+  const { resolveArch, resolveArchFlags } = await import("../mpy-cross/native/target.js");
+  const nativeTarget = resolveArch(MPY_VERSIONS[version].emulates, opts.march, opts.emit);
+  if (nativeTarget.problem === "unknown-arch") {
+    // upstream prints its usage text and exits 1 for an arch its release does not know
+    ctx.out.write(helpFor(DEF));
+    ctx.err.write(`mpy-cross: unknown arch ${opts.march} (MicroPython ${MPY_VERSIONS[version].emulates} knows: ${nativeTarget.known.join(", ")})\n`);
+    return 1;
+  }
+  if (nativeTarget.problem === "arch-not-specified") {
+    ctx.err.write("arch not specified\n");
+    return 1;
+  }
+  const archFlags = resolveArchFlags(MPY_VERSIONS[version].emulates, nativeTarget.arch, opts.marchFlags);
+  if (archFlags.problem === "unknown-option") {
+    // an option the release does not have: its usage text, as for any unknown option
+    ctx.out.write(helpFor(DEF));
+    ctx.err.write(`mpy-cross: -march-flags is not an option of MicroPython ${MPY_VERSIONS[version].emulates}'s mpy-cross\n`);
+    return 1;
+  }
+  if (archFlags.problem === "unrecognised") {
+    ctx.err.write("unrecognised arch flags\n");
+    return 1;
+  }
+  return { arch: nativeTarget.arch, archFlags: archFlags.flags };
 }
 
 export const mpyCrossCommand: CommandSpec = {

@@ -58,17 +58,21 @@ export function parseMpremoteConfig(text: string): Record<string, string> {
   return out;
 }
 
+/** The files shortcuts come from: mpremote's config.py, then tspy's own JSON (which wins). */
+export function shortcutFiles(env: NodeJS.ProcessEnv = process.env): [mpremote: string, own: string] {
+  return [path.join(configDir(env, "mpremote"), "config.py"), env.TSPY_CONFIG || path.join(configDir(env, "tspy"), "config.json")];
+}
+
 /** Shortcuts from the user's files; a broken file is an error naming it (a silent skip would confuse). */
 export function loadShortcuts(env: NodeJS.ProcessEnv = process.env): Map<string, Shortcut> {
   const found = new Map<string, Shortcut>();
-  const mpremote = path.join(configDir(env, "mpremote"), "config.py");
+  const [mpremote, own] = shortcutFiles(env);
   if (fs.existsSync(mpremote)) {
     for (const [k, v] of Object.entries(parseMpremoteConfig(fs.readFileSync(mpremote, "utf8")))) {
       const s = toShortcut(k, v, mpremote);
       found.set(s.name, s);
     }
   }
-  const own = env.TSPY_CONFIG || path.join(configDir(env, "tspy"), "config.json");
   if (fs.existsSync(own)) {
     let data: { commands?: Record<string, Entry> };
     try {

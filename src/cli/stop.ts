@@ -34,7 +34,13 @@ export class Stopper {
   // Nothing useful can be said once stderr is closed too.
   private readonly onStderrError = () => this.stop("EPIPE");
 
-  constructor(private readonly target: () => StopTarget | null, private readonly stderr: NodeJS.WritableStream = process.stderr) {}
+  // stderr is looked up when first written: creating process.stdout/stderr costs a few milliseconds,
+  // which a one-file mpy-cross that prints nothing should not pay.
+  constructor(private readonly target: () => StopTarget | null, private readonly stderrStream?: NodeJS.WritableStream) {}
+
+  private get stderr(): NodeJS.WritableStream {
+    return this.stderrStream ?? process.stderr;
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -45,9 +51,18 @@ export class Stopper {
     return this.reason ? STOP_STATUS[this.reason] : undefined;
   }
 
-  install(): void {
+  private watchingStdio = false;
+
+  /** Signals, and a closed stdout/stderr (unless `stdio: false`: then watchStdio before writing there). */
+  install({ stdio = true }: { stdio?: boolean } = {}): void {
     process.on("SIGINT", this.onSigint);
     process.on("SIGTERM", this.onSigterm);
+    if (stdio) this.watchStdio();
+  }
+
+  watchStdio(): void {
+    if (this.watchingStdio) return;
+    this.watchingStdio = true;
     process.stdout.on("error", this.onStdoutError);
     process.stderr.on("error", this.onStderrError);
   }
@@ -56,6 +71,8 @@ export class Stopper {
     clearTimeout(this.forceTimer);
     process.off("SIGINT", this.onSigint);
     process.off("SIGTERM", this.onSigterm);
+    if (!this.watchingStdio) return;
+    this.watchingStdio = false;
     process.stdout.off("error", this.onStdoutError);
     process.stderr.off("error", this.onStderrError);
   }

@@ -4,6 +4,7 @@ import { describe, expect, it, beforeEach, afterEach } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync, copyFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { spawn } from "node:child_process";
 import { tspy, ROOT } from "../helpers/cli.js";
 
 const programs = path.join(ROOT, "test", "mpy-cross", "programs");
@@ -115,3 +116,57 @@ describe("tspy mpy-cross", () => {
     expect(bad.stderr.trimEnd().split("\n")).toHaveLength(1);
   });
 });
+
+// bin/ runs `tspy mpy-cross` from the bundled command (src/cli/fast-path.ts) unless something needs the
+// full command line; both ways must behave the same.
+describe("tspy mpy-cross, bundled and through the full command line", () => {
+  /** The full command line in a child process, without bin/'s short way. */
+  const viaMain = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
+    runNode(["--input-type=module", "-e", `import { main } from ${JSON.stringify(path.join(ROOT, "dist", "src", "cli", "main.js"))}; process.exitCode = await main(${JSON.stringify(args)});`], cwd, env);
+
+  it("writes the same bytes and reports the same errors with the same statuses", async () => {
+    for (const args of [
+      ["--out-dir", "out", "m01_numbers.py", "bad.py", "missing.py"],
+      ["--mpy-version", "9", "m01_numbers.py"],
+      ["-march=nope", "-X", "emit=native", "m04_closures.py"],
+      ["-o", "-", "m04_closures.py"],
+      [],
+    ]) {
+      const fast = await tspy(["mpy-cross", ...args], { cwd: dir });
+      const fastOut = existsSync(path.join(dir, "out")) ? readdirSync(path.join(dir, "out")).map((f) => [f, readFileSync(path.join(dir, "out", f)).toString("hex")]) : [];
+      rmSync(path.join(dir, "out"), { recursive: true, force: true });
+      const full = await viaMain(["mpy-cross", ...args], dir);
+      const fullOut = existsSync(path.join(dir, "out")) ? readdirSync(path.join(dir, "out")).map((f) => [f, readFileSync(path.join(dir, "out", f)).toString("hex")]) : [];
+      rmSync(path.join(dir, "out"), { recursive: true, force: true });
+      expect({ args, status: fast.status, stdout: fast.stdout, stderr: fast.stderr, files: fastOut }).toEqual({ args, status: full.status, stdout: full.stdout, stderr: full.stderr, files: fullOut });
+    }
+  });
+
+  it("leaves the word to a user's shortcut named mpy-cross", async () => {
+    const config = path.join(dir, "config.json");
+    writeFileSync(config, JSON.stringify({ commands: { "mpy-cross": "version" } }));
+    const r = await tspy(["mpy-cross"], { cwd: dir, env: { TSPY_CONFIG: config } });
+    expect(r.stdout).toMatch(/^tspy \d+\.\d+\.\d+\n$/);
+    expect(r.status).toBe(0);
+  });
+
+  it("ends quietly with status 141 when the reader of -o - has gone away", async () => {
+    const child = spawn(process.execPath, [path.join(ROOT, "bin", "tspy.js"), "mpy-cross", "-o", "-", "m04_closures.py"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy(); // the reader is gone before the .mpy is written
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const status = await new Promise((resolve) => child.on("close", resolve));
+    expect({ status, stderr }).toEqual({ status: 141, stderr: "" });
+  });
+});
+
+function runNode(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd, env: { ...process.env, TSPY_DEVICE: "", PYBOARD_DEVICE: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}

@@ -39,7 +39,7 @@ function compilerFingerprint(): string {
 }
 
 /** Options as a canonical string: keys sorted, undefined left out, so equal options give equal keys. */
-function canonicalOptions(options: CompileOptions): string {
+function canonicalOptions(options: CompileOptions | Record<string, unknown>): string {
   const o = options as unknown as Record<string, unknown>;
   return JSON.stringify(Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => [k, o[k]]));
 }
@@ -48,7 +48,8 @@ export class CompileCache {
   private readonly fingerprint = compilerFingerprint();
   constructor(readonly dir: string) {}
 
-  key(source: Uint8Array, options: CompileOptions): string {
+  /** `options`: what decides the output; the CLI passes the options as given (-march unresolved). */
+  key(source: Uint8Array, options: CompileOptions | Record<string, unknown>): string {
     return sha256().update(this.fingerprint).update("\0").update(canonicalOptions(options))
       .update("\0").update(source).digest("hex");
   }

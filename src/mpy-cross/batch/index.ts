@@ -23,7 +23,7 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions = {}): P
   const todo: number[] = [];
   jobs.forEach((job, i) => {
     if (opts.cache) {
-      keys[i] = opts.cache.key(job.source, job.options);
+      keys[i] = job.cacheKey ?? opts.cache.key(job.source, job.options);
       const hit = opts.cache.get(keys[i]);
       if (hit) {
         results[i] = { ok: true, mpy: hit };

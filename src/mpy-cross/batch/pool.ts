@@ -1,6 +1,7 @@
 // Compile many files on every core: a few worker threads pull jobs from one queue, and the results come
 // back in input order, so a parallel batch prints and writes exactly what a sequential one would.
 import os from "node:os";
+import { createRequire } from "node:module";
 import type { Worker } from "node:worker_threads";
 import type { CompileOptions } from "../index.js";
 import type { CompileOutcome } from "./compile-one.js";
@@ -10,6 +11,8 @@ export interface BatchJob {
   file: string;
   source: Uint8Array;
   options: CompileOptions;
+  /** Its key in the cache, when the caller looked it up already (else made from source and options). */
+  cacheKey?: string;
 }
 
 /**
@@ -27,7 +30,8 @@ export function defaultWorkers(files: number): number {
 /** Compiles `jobs` on `workers` threads (at least 1); outcomes are returned in the order of `jobs`. */
 export async function compileInWorkers(jobs: BatchJob[], workers: number, stackSizeMb?: number): Promise<CompileOutcome[]> {
   // Loaded here, not at the top: a one-file compile never starts a thread and skips its cost (~4 ms).
-  const { Worker: WorkerThread } = await import("node:worker_threads");
+  // Through require: the bundled command runs in a vm.Script, which has no dynamic import().
+  const { Worker: WorkerThread } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
   const results: CompileOutcome[] = new Array(jobs.length);
   let next = 0;
   let done = 0;

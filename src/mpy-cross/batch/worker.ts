@@ -1,7 +1,6 @@
 // A compile worker: takes one job at a time from the pool (pool.ts) and answers with its outcome.
 // Each worker loads the compiler once, so a batch pays that cost per core, not per file.
 import { parentPort } from "node:worker_threads";
-import v8 from "node:v8";
 import type { CompileOptions } from "../index.js";
 
 interface Job {
@@ -11,8 +10,6 @@ interface Job {
   options: CompileOptions;
 }
 
-// See src/cli/mpy-cross.ts: without on-stack replacement a cold compiler runs about twice as fast.
-v8.setFlagsFromString("--no-use-osr");
 const { loadCompiler } = await import("./load-compiler.js");
 const { compileOne } = await loadCompiler();
 
