@@ -1511,6 +1511,8 @@ export class NativeEmitter implements Emitter {
   endFinally(): void {
     const as = this.as;
     const r = this.r;
+    // emit_native_pre: a return just before (in the finally block) is no longer the last thing emitted
+    this.lastWasReturn = false;
     // mp_native_raise ignores a NULL exception
     if (this.nc.finallyPopsAtEnd) this.prePopDiscard();
     as.movRegLocal(r.arg1, this.localIdxExcVal);
