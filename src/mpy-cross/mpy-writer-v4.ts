@@ -8,7 +8,7 @@
 //    number), then the text of its name, source file and each qstr of the opcodes in order, then its
 //    argument names, constants and children. No window and no static numbers.
 import type { CompiledModule, RawCode, RawCodeV5 } from "./raw-code.js";
-import { V5Sink, WINDOW_SIZE } from "./mpy-writer-v5.js";
+import { V5Sink, WINDOW_SIZE, writeConstTable, writeOpcodes } from "./mpy-writer-v5.js";
 import type { NumberReprs } from "./mpy-writer.js";
 import { QstrPool } from "./qstr-pool.js";
 import { utf8Bytes } from "./utf8.js";
@@ -45,23 +45,10 @@ function writeRawCodeV4(out: V5Sink, rc: RawCode, pool: QstrPool): void {
   let i = v5.codeStart;
   while (data[i++] !== 255) { /* cell numbers */ }
   out.raw(data.subarray(0, i));
-  while (i < data.length) {
-    const q = v5.qstrAt.get(i);
-    if (q !== undefined) {
-      out.bytes.push(data[i]);
-      out.qstr(q);
-      i += 3;
-    } else {
-      out.bytes.push(data[i++]);
-    }
-  }
+  writeOpcodes(out, data, i, v5.qstrAt);
   out.qstr(v5.simpleName);
   out.qstr(v5.sourceFile);
-  out.uint(v5.objects.length);
-  out.uint(rc.children.length);
-  for (const name of v5.argNames) out.qstr(name);
-  for (const o of v5.objects) out.obj(o);
-  for (const child of rc.children) writeRawCodeV4(out, child, pool);
+  writeConstTable(out, rc, v5, (child) => writeRawCodeV4(out, child, pool));
 }
 
 function writeRawCodeV3(out: V5Sink, rc: RawCode, pool: QstrPool): void {

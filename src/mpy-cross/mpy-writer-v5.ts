@@ -130,16 +130,34 @@ function writeNativeRawCode(out: V5Sink, rc: RawCode): void {
   } else {
     out.uint(rc.scopeFlags & SCOPE_FLAG_ALL_SIG);
   }
-  writeConstTable(out, rc, v5);
+  writeConstTable(out, rc, v5, writeChildV5(out));
 }
 
-function writeConstTable(out: V5Sink, rc: RawCode, v5: RawCodeV5): void {
+/** A function's constant table: its counts, argument names, objects, then each child (by `writeChild`). */
+export function writeConstTable(out: V5Sink, rc: RawCode, v5: RawCodeV5, writeChild: (child: RawCode) => void): void {
   out.uint(v5.objects.length);
   out.uint(rc.children.length);
   for (const name of v5.argNames) out.qstr(name);
   for (const o of v5.objects) out.obj(o);
-  for (const child of rc.children) writeRawCode(out, child);
+  for (const child of rc.children) writeChild(child);
 }
+
+/** Opcodes from `start` on, each qstr argument (a 2-byte placeholder after its opcode) spelled as a qstr. */
+export function writeOpcodes(out: V5Sink, data: Uint8Array, start: number, qstrAt: ReadonlyMap<number, string>): void {
+  let i = start;
+  while (i < data.length) {
+    const q = qstrAt.get(i);
+    if (q !== undefined) {
+      out.bytes.push(data[i]);
+      out.qstr(q);
+      i += 3;
+    } else {
+      out.bytes.push(data[i++]);
+    }
+  }
+}
+
+const writeChildV5 = (out: V5Sink) => (child: RawCode) => writeRawCode(out, child);
 
 function writeRawCode(out: V5Sink, rc: RawCode): void {
   if (rc.native?.kind === "asm") return writeAsmRawCode(out, rc);
@@ -150,18 +168,8 @@ function writeRawCode(out: V5Sink, rc: RawCode): void {
   out.raw(data.subarray(0, v5.preludeQstrOffset));
   out.qstr(v5.simpleName);
   out.qstr(v5.sourceFile);
-  let i = v5.preludeQstrOffset + 4;
-  while (i < data.length) {
-    const q = v5.qstrAt.get(i);
-    if (q !== undefined) {
-      out.bytes.push(data[i]);
-      out.qstr(q);
-      i += 3;
-    } else {
-      out.bytes.push(data[i++]);
-    }
-  }
-  writeConstTable(out, rc, v5);
+  writeOpcodes(out, data, v5.preludeQstrOffset + 4, v5.qstrAt);
+  writeConstTable(out, rc, v5, writeChildV5(out));
 }
 
 /** `magic` is the header's first byte ("M", or "C" for CircuitPython); `reprs` print float constants;
