@@ -1,5 +1,5 @@
 // .mpy v5 (MicroPython 1.18) native code byte-identical to upstream mpy-cross 1.18: @native and @viper
-// functions (and -X emit=native) for x64, armv6, armv7m and xtensa. The references in native-v5/ were
+// functions (and -X emit=native) for x64, x86, armv6, armv7m, xtensa and xtensawin. The references in native-v5/ were
 // made by hand with upstream's v1.18 mpy-cross (built outside the repo) from tspy's own programs:
 //   cd native-v5 && mpy-cross-1.18 -march=ARCH -o STEM.ARCH.mpy STEM.py
 //   mpy-cross-1.18 -march=x64 -X emit=native -o n5_viper.x64-emit-native.mpy n5_viper.py
@@ -11,8 +11,8 @@ import { readMpy } from "../../src/mpy-cross/mpy-reader.js";
 import { MPY_CROSS_1_18_QSTRS } from "../../src/mpy-cross/native/qstr-pool-1-18.js";
 
 const dir = path.join(__dirname, "native-v5");
-const ARCHES = ["x64", "armv6", "armv7m", "xtensa"] as const;
-const ARCH_CODE = { x64: 2, armv6: 3, armv7m: 5, xtensa: 9 } as const;
+const ARCHES = ["x64", "x86", "armv6", "armv7m", "xtensa", "xtensawin"] as const;
+const ARCH_CODE = { x86: 1, x64: 2, armv6: 3, armv7m: 5, xtensa: 9, xtensawin: 10 } as const;
 
 function compile(stem: string, arch: string, emit?: "native"): Uint8Array {
   const src = fs.readFileSync(path.join(dir, `${stem}.py`));
@@ -38,6 +38,16 @@ describe(".mpy v5 native code equals upstream mpy-cross 1.18", () => {
   it("n5_viper.py with -march=x64 -X emit=native (the module itself native)", () => {
     const got = compile("n5_viper", "x64", "native");
     expect(Buffer.from(got).toString("hex")).toBe(reference("n5_viper.x64-emit-native.mpy").toString("hex"));
+  });
+
+  it("xtensawin keeps a @native prelude as a bytes object too (the first constant), viper code none", () => {
+    const file = readMpy(compile("n5_native", "xtensawin"));
+    const greet = file.root.children[0];
+    const prelude = greet.data.subarray(greet.preludeOffset!);
+    expect(greet.constants![0]).toEqual({ type: "bytes", value: prelude });
+    const viper = readMpy(compile("n5_viper", "xtensawin")).root.children[0];
+    expect(viper.kind).toBe("viper");
+    expect(viper.constants!.some((c) => c.type === "bytes")).toBe(false);
   });
 
   it("qstrs in the machine code are mpy-cross 1.18's own numbers, listed for the loader to patch", () => {

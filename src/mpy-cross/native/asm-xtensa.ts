@@ -232,6 +232,7 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
   readonly parentArgsOnStack = false;
   readonly byteStoreFromFixedReg = false;
   readonly nlrSetjmp: boolean;
+  readonly preludeAsBytesObj: boolean;
   readonly storeNullFromZeroReg = false;
   readonly nlrBufIdxLocal1: number;
   private readonly saved: number;
@@ -243,6 +244,7 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
     super(gen);
     this.regs = windowed ? REGS_WIN : REGS_CALL0;
     this.nlrSetjmp = windowed;
+    this.preludeAsBytesObj = windowed;
     // the nlr_buf_t word holding a12 (call0) or a4 (windowed)
     this.nlrBufIdxLocal1 = windowed ? 2 + 4 : 8;
     this.saved = windowed ? SAVED_WIN : SAVED_CALL0;

@@ -79,6 +79,12 @@ export interface NativeAssembler {
   readonly byteStoreFromFixedReg: boolean;
   /** xtensawin: nlr_push is followed by a setjmp call. */
   readonly nlrSetjmp: boolean;
+  /**
+   * xtensawin (N_PRELUDE_AS_BYTES_OBJ, 1.18's per-function constant tables only): code memory is not
+   * byte-readable, so a @native function's prelude is also a bytes object in its constant table and
+   * code_state.ip is computed from that object's data.
+   */
+  readonly preludeAsBytesObj?: boolean;
   /** rv32: a NULL local is stored straight from the zero register. */
   readonly storeNullFromZeroReg: boolean;
   /**

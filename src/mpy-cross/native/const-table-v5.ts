@@ -29,9 +29,10 @@ export class FunctionConstTable {
    */
   private numObjLastPass = 0;
 
-  startPass(argSlots: number): void {
+  /** `preludeSlot`: the first object is the prelude as bytes (NativeAssembler.preludeAsBytesObj). */
+  startPass(argSlots: number, preludeSlot: boolean): void {
     this.argSlots = argSlots;
-    this.objects = [];
+    this.objects = preludeSlot ? [{ type: "bytes", value: new Uint8Array(0) }] : [];
     this.children = [];
     this.links = [];
     this.numChildren = 0;
@@ -44,6 +45,15 @@ export class FunctionConstTable {
   /** Index of mp_fun_table in the table. */
   get funTableIndex(): number {
     return this.argSlots;
+  }
+
+  /** Index of the prelude's bytes object, when reserved (the first object). */
+  get preludeIndex(): number {
+    return this.argSlots + 1;
+  }
+
+  setPrelude(bytes: Uint8Array): void {
+    this.objects[0] = { type: "bytes", value: bytes };
   }
 
   /** A new slot for an object (upstream does not share slots between equal constants). */

@@ -42,8 +42,8 @@ const OBJ_SENTINEL = 4, OBJ_NULL = 0;
 const SIZEOF_CODE_STATE = 5;
 const CODE_STATE_STATE = 5, CODE_STATE_FUN_BC = 0, CODE_STATE_IP = 1, CODE_STATE_SP = 2, CODE_STATE_N_STATE = 3;
 const FUN_BC_CONTEXT = 1, FUN_BC_CHILD_TABLE = 2;
-/** 1.18's mp_obj_fun_bc_t: base, globals, bytecode, const_table. */
-const FUN_BC_GLOBALS_118 = 1, FUN_BC_CONST_TABLE_118 = 3;
+/** 1.18's mp_obj_fun_bc_t: base, globals, bytecode, const_table; mp_obj_str_t: base, hash, len, data. */
+const FUN_BC_GLOBALS_118 = 1, FUN_BC_BYTECODE_118 = 2, FUN_BC_CONST_TABLE_118 = 3, STR_OBJ_DATA = 3;
 const MODULE_CONTEXT_GLOBALS = 1, MODULE_CONTEXT_QSTR_TABLE = 2, MODULE_CONTEXT_OBJ_TABLE = 3;
 const NLR_BUF_IDX_RET_VAL = 1;
 /** 1.18's MP_OBJ_NEW_QSTR on the host (object representation A). */
@@ -318,7 +318,7 @@ export class NativeEmitter implements Emitter {
       }
     }
 
-    this.constTable?.startPass(this.doViperTypes ? 0 : scope.numPosArgs + scope.numKwonlyArgs);
+    this.constTable?.startPass(this.doViperTypes ? 0 : scope.numPosArgs + scope.numKwonlyArgs, this.preludeAsBytes);
     const funTableOff = this.constTable ? this.constTable.funTableIndex : this.common.useConst(FUN_TABLE);
     const slot = this.labelSlot();
     const maxRegs = this.maxRegsForLocals;
@@ -379,8 +379,9 @@ export class NativeEmitter implements Emitter {
       this.globalExcEntry(slot);
     } else {
       this.nState = scope.numLocals + scope.stackSize;
-      // the first word indexes the child table entry that points at the prelude (1.18: the prelude's offset)
-      if (this.nc.preludeIndexWordAlways || this.isGenerator) as.data(as.wordSize, this.constTable ? this.preludeOffset : this.preludePtrIndex);
+      // the first word indexes the child table entry that points at the prelude (1.18: the prelude's
+      // offset, or the index of its bytes object)
+      if (this.nc.preludeIndexWordAlways || this.isGenerator) as.data(as.wordSize, this.preludeWord);
       if (this.isGenerator) {
         as.data(as.wordSize, this.startOffset);
         as.entry(this.codeStateStart);
@@ -403,7 +404,14 @@ export class NativeEmitter implements Emitter {
         }
         this.loadFunTable(r.parentArg1, r.funTable, funTableOff);
         as.movLocalReg(this.localIdxFunObj, r.parentArg1);
-        if (this.constTable) {
+        if (this.preludeAsBytes) {
+          // code_state.ip: the prelude bytes object's data minus the start of the code
+          as.loadRegRegOffset(r.local3, r.local3, this.constTable!.preludeIndex);
+          as.loadRegRegOffset(r.local3, r.local3, STR_OBJ_DATA);
+          as.loadRegRegOffset(r.parentArg1, r.parentArg1, FUN_BC_BYTECODE_118);
+          as.subRegReg(r.local3, r.parentArg1);
+          this.movStateReg(this.codeStateStart + CODE_STATE_IP, r.local3);
+        } else if (this.constTable) {
           // code_state.ip: the prelude's offset, in a move whose size the code-size pass fixes
           if (pass === Pass.CodeSize) this.preludeOffsetU16 = this.preludeOffset < 32768;
           this.fixedMove(r.parentArg1, this.preludeOffset, this.preludeOffsetU16 ? "u16" : "word");
@@ -485,10 +493,11 @@ export class NativeEmitter implements Emitter {
     as.endPass();
     if (this.stackSize !== 0) throw new Error(`internal: native stack not balanced in ${scope.simpleName}`);
     if (this.excStack.length !== 0) throw new Error("internal: native exception stack not balanced");
-    this.constTable?.endPass();
+    const table = this.constTable;
+    if (this.pass === Pass.Emit && this.preludeAsBytes) table!.setPrelude(Uint8Array.from(as.code().subarray(this.preludeOffset)));
+    table?.endPass();
     if (this.pass === Pass.Emit) {
       const rc = scope.rawCode!;
-      const table = this.constTable;
       rc.funData = Uint8Array.from(as.code());
       rc.children = table ? table.children : this.common.children.slice(0, this.common.curChild);
       rc.scopeFlags = scope.scopeFlags;
@@ -502,6 +511,17 @@ export class NativeEmitter implements Emitter {
       }
     }
     return true;
+  }
+
+  /** 1.18 xtensawin: a @native function's prelude is a bytes object too. */
+  private get preludeAsBytes(): boolean {
+    return this.constTable !== null && !this.doViperTypes && this.as.preludeAsBytesObj === true;
+  }
+
+  /** A generator's first word: where its prelude is. */
+  private get preludeWord(): number {
+    if (!this.constTable) return this.preludePtrIndex;
+    return this.preludeAsBytes ? this.constTable.preludeIndex : this.preludeOffset;
   }
 
   /** The module's source file (the first qstr of the module). */
