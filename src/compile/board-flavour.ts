@@ -57,7 +57,7 @@ export interface Flavour {
 
 /** The board's flavour, or a one-line reason why tspy cannot tell what it loads. */
 export function flavourOf(info: BoardInfo): Flavour | string {
-  const name = info.name.toLowerCase();
+  const name = implementationName(info);
   const release = `${displayName(name)} ${info.version.join(".")}`;
   if (name === "circuitpython") {
     const key = releaseTarget({ name, version: info.version });
@@ -80,6 +80,15 @@ export function flavourOf(info: BoardInfo): Flavour | string {
   const key = releaseTarget({ name, version: info.version });
   if (key === undefined) return `${release}: tspy does not know which .mpy this release loads`;
   return { mpyVersion: key, probe: true, describe: `${release} (${info.platform})` };
+}
+
+/**
+ * sys.implementation.name, except that Pycopy 3.x calls itself "micropython" there (checked on
+ * Pycopy 3.6.1's unix port): its 3.x numbering is what tells it apart, as MicroPython has no 3.x.
+ */
+export function implementationName(info: Pick<BoardInfo, "name" | "version">): string {
+  const name = info.name.toLowerCase();
+  return name === "micropython" && (info.version[0] ?? 0) >= 3 ? "pycopy" : name;
 }
 
 function displayName(name: string): string {

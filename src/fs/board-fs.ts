@@ -461,8 +461,32 @@ export class BoardFs {
   }
 
   async rmdir(path: string): Promise<void> {
-    await this.requireDirectories("rmdir");
-    await this.run(snippets.rmdir(await this.caps(), path), "rmdir", path);
+    await this.requireRemovableDirs("rmdir");
+    try {
+      await this.run(snippets.rmdir(await this.caps(), path), "rmdir", path);
+    } catch (e) {
+      if (e instanceof FsError && e.errno === snippets.NO_SHELL_ERRNO) throw this.noShell("rmdir");
+      throw e;
+    }
+  }
+
+  /**
+   * The unix ports without `os.rmdir` remove directories through a shell (`os.system`); refused up
+   * front, before rm -r removes any file, where the board has neither (a port chrooted alone).
+   */
+  private async requireRemovableDirs(what: string): Promise<void> {
+    await this.requireDirectories(what);
+    const caps = await this.caps();
+    if (caps.rmdir) return;
+    if (!caps.system) throw new FsUnsupportedError(`${what}: this board's ${caps.osModule} has no rmdir (nor system), so directories cannot be removed`);
+    this.shellPromise ??= this.run(snippets.probeShell(caps), what, "/").then((out) => out.trim() === "0");
+    if (!(await this.shellPromise)) throw this.noShell(what);
+  }
+
+  private shellPromise: Promise<boolean> | null = null;
+
+  private noShell(what: string): FsUnsupportedError {
+    return new FsUnsupportedError(`${what}: this board's uos has no rmdir, and os.system found no shell to run rmdir, so directories cannot be removed`);
   }
 
   async mkdir(path: string): Promise<void> {
@@ -510,6 +534,8 @@ export class BoardFs {
   async removeTree(path: string, onStep: (kind: "file" | "dir" | "skipped", path: string) => void): Promise<void> {
     path = await this.flat(path);
     const caps = await this.caps();
+    // Refused before any file goes when the walk could never remove the directories it empties.
+    if (caps.mkdir && !caps.rmdir && (await this.isDir(path))) await this.requireRemovableDirs("rm -r");
     let pending = "";
     let failure: { errno: number; path: string } | null = null;
     const onLine = (line: string) => {
@@ -537,6 +563,7 @@ export class BoardFs {
     }
     if (pending) onLine(pending);
     const f = failure as { errno: number; path: string } | null;
+    if (f?.errno === snippets.NO_SHELL_ERRNO && !caps.rmdir) throw this.noShell("rm -r");
     if (f) throw new FsError("rm -r", f.path, f.errno, `rm -r: cannot remove :${f.path} ${f.errno ? strerror(f.errno) : ""}`);
   }
 

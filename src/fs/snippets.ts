@@ -9,7 +9,7 @@ import { boardEscapeExpr, pyStr } from "./codec.js";
 
 /** Functions of the board's `os`/`uos` module that detection looks for (each a boolean in BoardCaps). */
 export const OS_FUNCTIONS = [
-  "ilistdir", "stat", "mkdir", "rename", "statvfs", "getcwd", "size", "rmdir", "remove", "unlink", "listdir",
+  "ilistdir", "stat", "mkdir", "rename", "statvfs", "getcwd", "size", "rmdir", "remove", "unlink", "listdir", "system",
 ] as const;
 export type OsFunction = (typeof OS_FUNCTIONS)[number];
 
@@ -85,12 +85,14 @@ _r=_mod=_f=None
 `;
 
 /**
- * Does the lexer read a raw 0xFF as itself? Source with one in a comment, run through exec (no raw
- * 0xFF crosses the link): a lexer that ends the input there never sees `_x=1`. Prints True or False.
+ * Does the lexer read a raw 0xFF as itself? A bytes literal holding one, run through exec (no raw
+ * 0xFF crosses the link). MicroPython 1.8's reader gives 0xFF as the end of input, which its lexer
+ * turns into a newline (so one in a comment passes unseen): the literal is left unterminated.
+ * Prints True or False.
  */
 export const probeRawFF = `_x=0
 try:
- exec(b'_x=2\\n#\\xff\\n_x=1',globals())
+ exec(b"_x=len(b'\\xff')",globals())
 except Exception:pass
 print(_x==1)
 _x=None
@@ -106,12 +108,16 @@ function lister(caps: BoardCaps): string {
   const os = caps.osModule;
   // Old releases (MicroPython up to 1.9, CircuitPython 2) list `.` and `..`: skipped, or every walk
   // would recurse into them forever.
+  // The unix ports up to 1.11 give the dirent type (4 a directory, 8 a file, 10 a link) where
+  // later releases give the stat mode: a type below 0x1000 is a dirent type, made a mode here.
   if (caps.ilistdir) {
     return `import ${os} as os
 def _ls(p):
  for _e in (os.ilistdir(p) if p else os.ilistdir()):
   if _e[0] in ('.','..'):continue
-  yield (_e[0],_e[1],_e[3] if len(_e)>3 else ${caps.stat ? "0 if _e[1]&0x4000 else os.stat((p.rstrip('/')+'/' if p else '')+_e[0])[6]" : "0"})
+  _m=_e[1]
+  if _m<0x1000:_m=${caps.stat ? "os.stat((p.rstrip('/')+'/' if p else '')+_e[0])[0] if _m in (0,10) else 0x4000 if _m==4 else 0x8000" : "0x4000 if _m==4 else 0x8000"}
+  yield (_e[0],_m,_e[3] if len(_e)>3 else ${caps.stat ? "0 if _m&0x4000 else os.stat((p.rstrip('/')+'/' if p else '')+_e[0])[6]" : "0"})
 `;
   }
   if (caps.stat) {
@@ -230,9 +236,34 @@ ${rm(caps)}(${pyStr(path)})
 `;
 }
 
-export function rmdir(caps: BoardCaps, path: string): string {
+/** errno the `_rd` of a board without `os.rmdir` raises when `os.system` found no shell. */
+export const NO_SHELL_ERRNO = 38;
+
+/**
+ * `_rd(path)`: remove an empty directory. The unix ports up to 1.12 (and Pycopy 3.6's) have no
+ * `os.rmdir` but have `os.system`: there the shell's rmdir does it, refused up front when the
+ * directory is not empty (ENOTEMPTY), and ENOSYS when there is no shell (exit status 127).
+ */
+function dirRemover(caps: BoardCaps): string {
+  if (caps.rmdir || !caps.system) return `def _rd(p):
+ os.rmdir(p)
+`;
+  return `def _rd(p):
+ for _x in _ls(p):raise OSError(39)
+ _r=os.system("rmdir -- '"+p.replace("'","'\\\\''")+"' 2>&-")
+ if _r:raise OSError(${NO_SHELL_ERRNO} if _r in (127,0x7f00) else 1)
+`;
+}
+
+/** Prints 0 when `os.system` finds a shell (`:` is the shell's no-op), else its status (127 << 8). */
+export function probeShell(caps: BoardCaps): string {
   return `import ${caps.osModule} as os
-os.rmdir(${pyStr(path)})
+print(os.system(':'))
+`;
+}
+
+export function rmdir(caps: BoardCaps, path: string): string {
+  return `${lister(caps)}${dirRemover(caps)}_rd(${pyStr(path)})
 `;
 }
 
@@ -281,15 +312,16 @@ os.rename(${pyStr(from)},${pyStr(to)})
  */
 export function removeTree(caps: BoardCaps, path: string): string {
   const join = caps.mkdir ? "(a or './').rstrip('/')+'/'+b" : "b";
-  return `${lister(caps)}${stater(caps)}def _j(a,b):
+  // The root itself is emptied but kept, like the current directory: a unix port's root is busy.
+  return `${lister(caps)}${stater(caps)}${dirRemover(caps)}def _j(a,b):
  return ${join}
 def _rm(p):
  if _st(p)[0]&0x4000:
   for _n,_m,_z in list(_ls(p)):
    if not _rm(_j(p,_n)):return 0
-  if p:
+  if p and p!='/':
    try:
-    os.rmdir(p);print('D',p)
+    _rd(p);print('D',p)
    except OSError as e:
     _e=e.args[0] if e.args else 0
     if _e!=22:

@@ -61,7 +61,7 @@ export const MPY_VERSIONS: Record<string, MpyVersionInfo> = {
   cp5: { major: 3, sub: 0, releases: "CircuitPython 5.x", emulates: "1.10.0", backend: "circuitpython-5.3.1", frontEnd: "cp5", banner: "3", featureFlagOptions: true },
   cp4: { major: 3, sub: 0, releases: "CircuitPython 4.x", emulates: "1.10.0", backend: "circuitpython-4.1.2", frontEnd: "cp4", banner: "3", featureFlagOptions: true },
   cp3: { major: 3, sub: 0, releases: "CircuitPython 3.x", emulates: "1.10.0", backend: "circuitpython-3.1.2", frontEnd: "cp3", banner: "3", featureFlagOptions: true },
-  pycopy: { major: 5, sub: 0, releases: "Pycopy 3.x", emulates: "1.18.0", backend: "pycopy-3.6.1", frontEnd: "pycopy", staticQstrs: PYCOPY_STATIC_QSTRS },
+  pycopy: { major: 5, sub: 0, releases: "Pycopy 3.x", emulates: "1.18.0", backend: "pycopy-3.6.1", frontEnd: "pycopy", staticQstrs: PYCOPY_STATIC_QSTRS, featureFlagOptions: true },
   cp7: { major: 5, sub: 0, releases: "CircuitPython 7.x", emulates: "1.18.0", backend: "circuitpython-7.3.3", magic: "C", banner: "5-CircuitPython" },
 };
 

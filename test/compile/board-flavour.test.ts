@@ -33,6 +33,10 @@ describe("flavourOf", () => {
     expect(flavourOf(board("micropython", [1, 9, 2], null, "microbit"))).toMatchObject({ mpyVersion: "2", probe: true });
     expect(flavourOf(board("micropython", [1, 8, 4], null, "linux"))).toMatchObject({ mpyVersion: "0", probe: true });
     expect(flavourOf(board("pycopy", [3, 6, 1], null, "linux"))).toMatchObject({ mpyVersion: "pycopy", probe: true });
+    // Pycopy 3.6.1's own unix port says "micropython" (a real build of v3.6.1): its 3.x tells
+    expect(flavourOf(board("micropython", [3, 6, 1], null, "linux"))).toMatchObject({
+      mpyVersion: "pycopy", probe: true, describe: "Pycopy 3.6.1 (linux)",
+    });
   });
 
   it("gives a reason for what it cannot place", () => {

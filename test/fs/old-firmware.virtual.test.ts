@@ -77,6 +77,12 @@ describe("MicroPython 1.8.4's lexer and tspy's journal", () => {
         DeviceError,
       );
       expect(Buffer.from(await repl.exec("print(len(b'\\xff'))")).toString().trim()).toBe("1");
+      // As on a real 1.8.4 build: the end of input that 0xFF reads as becomes a newline after
+      // anything but a newline, and the lexer reads on; only after a newline does the program end.
+      expect(Buffer.from(await repl.exec(Buffer.from([...Buffer.from("_y=1#"), 0xff, ...Buffer.from("\n_y=2\nprint(_y)\n")]))).toString().trim()).toBe("2");
+      expect(Buffer.from(await repl.exec(Buffer.from([...Buffer.from("_y=3\n"), 0xff, ...Buffer.from("_y=4\nprint(_y)\n")]))).toString().trim()).toBe("");
+      // So the detection probes a 0xFF inside a bytes literal, not in a comment.
+      expect((await BoardFs.for(repl).caps()).rawFF).toBe(false);
     } finally {
       await stream.close();
     }
@@ -123,6 +129,60 @@ describe("MicroPython 1.8.4's lexer and tspy's journal", () => {
     }
     expect(fs.readFileSync(path.join(dir, "main.py"), "utf8")).toBe("new contents");
     expect(fs.readdirSync(dir).sort()).toEqual(["main.py"]);
+  }, 60_000);
+});
+
+describe("the unix ports' own uos (no rmdir; dirent types before 1.12)", () => {
+  it("1.8.4 and 1.9.4 list dirent types: directories are walked as directories", async () => {
+    for (const firmware of ["1.8.4", "1.9.4"]) {
+      const dir = await tempDir("oldfw-dirent");
+      fs.mkdirSync(path.join(dir, "pkg"));
+      fs.writeFileSync(path.join(dir, "pkg", "b.py"), "x=1\n");
+      const { stream, repl, bfs } = await connect(dir, firmware);
+      try {
+        // the board itself says 4 for the directory, as the real port does
+        expect(Buffer.from(await repl.exec("import uos\nprint([e[1] for e in uos.ilistdir('/') if e[0]=='pkg'])")).toString().trim()).toBe("[4]");
+        expect((await bfs.listdir("/")).map((e) => [e.name, e.isDir])).toEqual([["pkg", true]]);
+        expect((await bfs.walk("/")).map((e) => e.path)).toEqual(["pkg", "pkg/b.py"]);
+      } finally {
+        await stream.close();
+      }
+    }
+  }, 60_000);
+
+  it("without os.rmdir, directories go through the shell's rmdir (quoted), and rm -r :/ keeps the root", async () => {
+    const dir = await tempDir("oldfw-shell");
+    const { stream, repl, bfs } = await connect(dir, "1.12");
+    try {
+      expect((await bfs.caps()).rmdir).toBe(false);
+      await bfs.mkdir("/it's $(x)");
+      await bfs.rmdir("/it's $(x)");
+      expect(fs.readdirSync(dir)).toEqual([]);
+      await bfs.mkdir("/d");
+      await bfs.writeFileAtomic("/d/f", Buffer.from("f"));
+      await expect(bfs.rmdir("/d")).rejects.toThrow(/Directory not empty/);
+      const steps: string[] = [];
+      await bfs.removeTree("/", (kind, p) => steps.push(`${kind} ${p}`));
+      expect(steps).toEqual(["file /d/f", "dir /d"]);
+      expect(fs.readdirSync(dir)).toEqual([]);
+      expect(repl.pasteMode).toBe("plain");
+    } finally {
+      await stream.close();
+    }
+  }, 60_000);
+
+  it("a unix port chrooted without a shell: rmdir and rm -r say so in one line, and rm -r removes nothing", async () => {
+    const dir = await tempDir("oldfw-jail");
+    fs.mkdirSync(path.join(dir, "d"));
+    fs.writeFileSync(path.join(dir, "d", "keep.txt"), "k");
+    const r = await tspy(["-d", `virtual:${dir}?firmware=1.12-jail`, "rm", "-r", ":/d"]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toBe("tspy: rm -r: this board's uos has no rmdir, and os.system found no shell to run rmdir, so directories cannot be removed\n");
+    expect(fs.readFileSync(path.join(dir, "d", "keep.txt"), "utf8")).toBe("k");
+    const r2 = await tspy(["-d", `virtual:${dir}?firmware=1.12-jail`, "rm", ":/d/keep.txt", "+", "rmdir", ":/d"]);
+    expect(r2.status).not.toBe(0);
+    expect(r2.stderr).toBe("tspy: rmdir: this board's uos has no rmdir, and os.system found no shell to run rmdir, so directories cannot be removed\n");
+    expect(r2.stderr).not.toContain("Traceback");
   }, 60_000);
 });
 

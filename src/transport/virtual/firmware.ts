@@ -22,8 +22,16 @@ export interface FirmwareProfile {
   osFunctions: string[];
   /** ilistdir/listdir list `.` and `..` first. */
   listsDots: boolean;
-  /** ilistdir yields (name, type, inode) only: no size (before 1.10). */
+  /** ilistdir yields (name, type, inode) only: no size (the unix ports up to 1.12, Pycopy 3.6). */
   shortListEntries: boolean;
+  /** ilistdir's type is the dirent type (4 a directory, 8 a file), not the stat mode (unix ports up to 1.11). */
+  direntTypes: boolean;
+  /**
+   * os.system finds a shell (only the unix ports have os.system). The board plays the commands
+   * tspy runs there, `:` and `rmdir -- 'PATH'`; without a shell (a chroot with the binary alone)
+   * every command exits 127.
+   */
+  shell: boolean;
   /** rename onto an existing file fails with EEXIST (FAT on CircuitPython 2). */
   renameKeepsTarget: boolean;
   /** Modules that do not exist on the release (`time` on Pycopy: `utime` only; `vfs`, `deflate` ...). */
@@ -37,50 +45,59 @@ export interface FirmwareProfile {
   mpyLoader: { version: number; flags: number; smallIntBits: number; /** First header byte: 'M' (77) unless given; CircuitPython 7+ writes 'C' (67). */ magic?: number } | null;
 }
 
-const UNIX_OLD_UOS = ["stat", "statvfs", "mkdir", "rmdir", "ilistdir", "unlink"];
+// The unix ports' own uos, as dir(uos) shows it on builds of those tags (checked by hand): no rmdir,
+// no rename before Pycopy, no getcwd; `remove` from 1.12 (before: `unlink`).
+const UNIX_1_8_UOS = ["stat", "statvfs", "mkdir", "ilistdir", "unlink", "system"];
+const UNIX_1_12_UOS = ["stat", "statvfs", "mkdir", "ilistdir", "remove", "system"];
+const PYCOPY_3_6_UOS = ["stat", "statvfs", "mkdir", "ilistdir", "remove", "rename", "system"];
 const VFS_OS = ["stat", "statvfs", "mkdir", "rmdir", "ilistdir", "remove", "rename", "getcwd", "chdir", "unlink"];
+const NOT_UNIX = { direntTypes: false, shell: false };
 
 const row = (p: FirmwareProfile) => p;
 
 export const FIRMWARE_PROFILES: Record<string, FirmwareProfile> = {
   "1.8.4": row({
     name: "1.8.4", implementation: "micropython", version: [1, 8, 4], platform: "linux", rawPaste: false, inputEndsAtFF: true,
-    osNames: ["uos"], osFunctions: UNIX_OLD_UOS, listsDots: true, shortListEntries: true, renameKeepsTarget: false,
-    missingModules: ["vfs", "deflate"], mpyField: null, mpyLoader: { version: 0, flags: 3, smallIntBits: 63 },
+    osNames: ["uos"], osFunctions: UNIX_1_8_UOS, listsDots: true, shortListEntries: true, direntTypes: true, shell: true,
+    renameKeepsTarget: false, missingModules: ["vfs", "deflate", "time"], mpyField: null, mpyLoader: { version: 0, flags: 3, smallIntBits: 63 },
   }),
   "1.9.4": row({
     name: "1.9.4", implementation: "micropython", version: [1, 9, 4], platform: "linux", rawPaste: false, inputEndsAtFF: false,
-    osNames: ["uos"], osFunctions: UNIX_OLD_UOS, listsDots: true, shortListEntries: true, renameKeepsTarget: false,
-    missingModules: ["vfs", "deflate"], mpyField: null, mpyLoader: { version: 3, flags: 3, smallIntBits: 63 },
+    osNames: ["uos"], osFunctions: UNIX_1_8_UOS, listsDots: true, shortListEntries: true, direntTypes: true, shell: true,
+    renameKeepsTarget: false, missingModules: ["vfs", "deflate", "time"], mpyField: null, mpyLoader: { version: 3, flags: 3, smallIntBits: 63 },
   }),
   "cp-2.3.1": row({
     name: "cp-2.3.1", implementation: "circuitpython", version: [2, 3, 1], platform: "atmel-samd", rawPaste: false, inputEndsAtFF: false,
     osNames: ["os", "uos"], osFunctions: ["stat", "statvfs", "mkdir", "rmdir", "listdir", "rename", "unlink", "getcwd", "chdir"],
-    listsDots: true, shortListEntries: true, renameKeepsTarget: true,
+    listsDots: true, shortListEntries: true, ...NOT_UNIX, renameKeepsTarget: true,
     missingModules: ["vfs", "deflate", "ubinascii", "binascii"], mpyField: null, mpyLoader: { version: 2, flags: 2, smallIntBits: 31 },
   }),
   "1.12": row({
     name: "1.12", implementation: "micropython", version: [1, 12, 0], platform: "linux", rawPaste: false, inputEndsAtFF: false,
-    osNames: ["uos"], osFunctions: VFS_OS, listsDots: true, shortListEntries: false, renameKeepsTarget: false,
-    missingModules: ["vfs", "deflate"], mpyField: { name: "mpy", value: 0x0b05 }, mpyLoader: { version: 5, flags: 0x0b, smallIntBits: 63 },
+    osNames: ["uos"], osFunctions: UNIX_1_12_UOS, listsDots: true, shortListEntries: true, direntTypes: false, shell: true,
+    renameKeepsTarget: false, missingModules: ["vfs", "deflate"], mpyField: { name: "mpy", value: 0x0b05 }, mpyLoader: { version: 5, flags: 0x0b, smallIntBits: 63 },
   }),
   "1.18": row({
     name: "1.18", implementation: "micropython", version: [1, 18, 0], platform: "rp2", rawPaste: true, inputEndsAtFF: false,
-    osNames: ["os", "uos"], osFunctions: VFS_OS, listsDots: false, shortListEntries: false, renameKeepsTarget: false,
+    osNames: ["os", "uos"], osFunctions: VFS_OS, listsDots: false, shortListEntries: false, ...NOT_UNIX, renameKeepsTarget: false,
     missingModules: ["vfs", "deflate"], mpyField: { name: "mpy", value: 0x1205 }, mpyLoader: { version: 5, flags: 0x12, smallIntBits: 31 },
   }),
   // CircuitPython 9 loads only its own .mpy: 'C', version 6 (MicroPython's 'M' files are "incompatible")
   "cp-9.2.9": row({
     name: "cp-9.2.9", implementation: "circuitpython", version: [9, 2, 9], platform: "Espressif", rawPaste: true, inputEndsAtFF: false,
-    osNames: ["os"], osFunctions: VFS_OS, listsDots: false, shortListEntries: false, renameKeepsTarget: false,
+    osNames: ["os"], osFunctions: VFS_OS, listsDots: false, shortListEntries: false, ...NOT_UNIX, renameKeepsTarget: false,
     missingModules: ["vfs", "deflate"], mpyField: null, mpyLoader: { version: 6, flags: 0, smallIntBits: 31, magic: 0x43 },
   }),
+  // Pycopy 3.6.1's unix port calls itself "micropython" in sys.implementation (version 3.6.1).
   "pycopy-3.6.1": row({
-    name: "pycopy-3.6.1", implementation: "pycopy", version: [3, 6, 1], platform: "linux", rawPaste: false, inputEndsAtFF: false,
-    osNames: ["uos"], osFunctions: VFS_OS, listsDots: true, shortListEntries: false, renameKeepsTarget: false,
-    missingModules: ["vfs", "deflate", "time"], mpyField: null, mpyLoader: { version: 5, flags: 0x0b, smallIntBits: 63 },
+    name: "pycopy-3.6.1", implementation: "micropython", version: [3, 6, 1], platform: "linux", rawPaste: false, inputEndsAtFF: false,
+    osNames: ["uos"], osFunctions: PYCOPY_3_6_UOS, listsDots: true, shortListEntries: true, direntTypes: false, shell: true,
+    renameKeepsTarget: false, missingModules: ["vfs", "deflate", "time"], mpyField: null, mpyLoader: { version: 5, flags: 0x0b, smallIntBits: 63 },
   }),
 };
+
+// 1.12's unix port chrooted with nothing but its binary: os.system finds no shell.
+FIRMWARE_PROFILES["1.12-jail"] = { ...FIRMWARE_PROFILES["1.12"], name: "1.12-jail", shell: false };
 
 /** The profile a `?firmware=` value names (`pycopy-3.6.1` also as `pycopy`, `cp-2.3.1` as `circuitpython-2.3.1`). */
 export function firmwareProfile(name: string): FirmwareProfile | undefined {
@@ -105,7 +122,7 @@ def _tspy_firmware(p):
         return os.stat(path)[0]
     fos = Module(p["osNames"][0])
     for n in p["osFunctions"]:
-        if n in ("ilistdir", "listdir", "rename"):
+        if n in ("ilistdir", "listdir", "rename", "system"):
             continue
         setattr(fos, n, getattr(os, n))
     def join(d, n):
@@ -115,6 +132,8 @@ def _tspy_firmware(p):
             yield (".", 0x4000, 0)
             yield ("..", 0x4000, 0)
         for e in (os.ilistdir(d) if d else os.ilistdir()):
+            if p["direntTypes"]:
+                e = (e[0], 4 if e[1] & 0x4000 else 8) + tuple(e[2:])
             yield e[:3] if p["shortListEntries"] else e
     if "ilistdir" in p["osFunctions"]:
         fos.ilistdir = ilistdir
@@ -131,6 +150,33 @@ def _tspy_firmware(p):
                         raise
             os.rename(a, b)
         fos.rename = rename
+    def shell_word(w):
+        # one word of POSIX shell quoting: 'literal' pieces and backslash-escaped characters
+        out, i = "", 0
+        while i < len(w):
+            if w[i] == "'":
+                j = w.index("'", i + 1)
+                out += w[i + 1:j]
+                i = j + 1
+            elif w[i] == chr(92):
+                out += w[i + 1]
+                i += 2
+            else:
+                out += w[i]
+                i += 1
+        return out
+    def system(cmd):
+        if p["shell"] and cmd == ":":
+            return 0
+        if not p["shell"] or not cmd.startswith("rmdir -- "):
+            return 127 << 8
+        try:
+            os.rmdir(shell_word(cmd[9:].split(" 2>")[0]))
+            return 0
+        except OSError:
+            return 1 << 8
+    if "system" in p["osFunctions"]:
+        fos.system = system
     impl_fields = ["name", "version"] + ([p["mpyField"]["name"]] if p["mpyField"] else [])
     Impl = namedtuple("implementation", impl_fields)
     impl_values = [p["implementation"], tuple(p["version"])] + ([p["mpyField"]["value"]] if p["mpyField"] else [])
@@ -188,9 +234,18 @@ def _tspy_firmware(p):
     if p["inputEndsAtFF"]:
         real_exec, real_eval, real_compile = builtins.exec, builtins.eval, builtins.compile
         def cut(src):
-            if isinstance(src, (bytes, bytearray)) and 255 in src:
-                return src[:src.index(255)]
-            return src
+            # 1.8's reader gives 0xFF as the end of input; the lexer makes an end that follows
+            # anything but a newline a newline, and reads on: only 0xFF after a newline ends it
+            if not isinstance(src, (bytes, bytearray)) or 255 not in src:
+                return src
+            out = bytearray()
+            for b in src:
+                if b == 255:
+                    if out and out[-1] == 10:
+                        break
+                    b = 10
+                out.append(b)
+            return bytes(out)
         builtins.exec = lambda src, *a: real_exec(cut(src), *a)
         builtins.eval = lambda src, *a: real_eval(cut(src), *a)
         builtins.compile = lambda src, *a: real_compile(cut(src), *a)

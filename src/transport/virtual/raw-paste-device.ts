@@ -42,6 +42,8 @@ export class BoardProtocol {
   private rawSecond = -1;
   /** After a 0xFF on a board whose lexer ends there: the rest of the program never reaches it. */
   private cutOff = false;
+  /** The last byte of the program so far (-1 at its start): what 1.8's lexer makes of a 0xFF depends on it. */
+  private lastByte = -1;
   private paste: { chunks: number[]; remain: number; refused: boolean } | null = null;
 
   constructor(
@@ -85,6 +87,7 @@ export class BoardProtocol {
     switch (byte) {
       case CTRL_A:
         this.cutOff = false;
+        this.lastByte = -1;
         if (this.rawLen === 2 && this.rawFirst === CTRL_E && this.rawSecond === 0x41 /* A */) {
           this.vm.feed(CTRL_C); // the VM clears its line silently; the device takes over
           this.rawLen = 0;
@@ -106,13 +109,20 @@ export class BoardProtocol {
       case CTRL_D:
         this.rawLen = 0;
         this.cutOff = false;
+        this.lastByte = -1;
         return this.vm.feed(byte) ? "soft-reset" : "ok";
       default:
         if (this.cutOff) return "ok";
         if (byte === 0xff && this.opts.inputEndsAtFF) {
-          this.cutOff = true;
-          return "ok";
+          // 1.8's lexer: the 0xFF reads as the end of input, which it makes a newline unless a
+          // newline came just before; only then does the program end there.
+          if (this.lastByte === 0x0a) {
+            this.cutOff = true;
+            return "ok";
+          }
+          byte = 0x0a;
         }
+        this.lastByte = byte;
         if (this.rawLen === 0) this.rawFirst = byte;
         else if (this.rawLen === 1) this.rawSecond = byte;
         this.rawLen++;
