@@ -139,7 +139,7 @@ export class BoardFs {
         const got = parsePyLiteral(text(await this.exec(snippets.detect, {}, false)).trim());
         // A byte lost on the way can drop an item and shift the rest: check the shape.
         const ok =
-          Array.isArray(got) && got.length === 1 + F + 10 && typeof got[0] === "string" &&
+          Array.isArray(got) && got.length === 1 + F + 11 && typeof got[0] === "string" &&
           got.slice(1, 1 + F).every((f) => typeof f === "boolean") && typeof got[F + 5] === "number" &&
           (got[F + 8] === null || typeof got[F + 8] === "string");
         if (!ok) throw new PyLiteralError("unexpected answer to the capability detection");
@@ -164,10 +164,8 @@ export class BoardFs {
       journal: (rest[7] as string | null) ?? null,
       deflate: rest[8] === true,
       time: (rest[9] as string | null) ?? null,
-      rawFF: true,
+      rawFF: snippets.readsRawFF(Array.isArray(rest[10]) ? rest[10].map(Number) : []),
     };
-    // Raw-paste came with 1.14; only boards without it can have 1.8's lexer.
-    if (this.repl.pasteMode !== "raw-paste") caps.rawFF = text(await this.exec(snippets.probeRawFF, {}, false)).trim() === "True";
     this.escapeFF = !caps.rawFF;
     if (caps.journal !== null) await this.recover(caps, caps.journal);
     return caps;
@@ -702,8 +700,10 @@ export class BoardFs {
         try {
           verdict = (await execRetrying(code)).trim();
         } catch (e) {
-          if (!lowMemory(e)) throw e;
-          shrink(); // the board's heap is tighter than gc.mem_free() said: smaller chunks below
+          // The board's heap is tighter than gc.mem_free() said (fragmented, as on a micro:bit):
+          // begin, data and commit then go one by one below, in smaller chunks where they can be.
+          if (!(e instanceof DeviceError && e.exceptionName === "MemoryError")) throw e;
+          if (lowMemory(e)) shrink();
         }
       }
       if (verdict === null) {

@@ -80,23 +80,22 @@ try:
 except OSError:_r.append(None)
 _r.append(_mod(('deflate',),'DeflateIO') is not None)
 _r.append(_mod(('time','utime'),'localtime'))
+_r.append(tuple(sys.implementation.version) if hasattr(sys,'implementation') else ())
 print(repr(_r))
 _r=_mod=_f=None
 `;
 
 /**
- * Does the lexer read a raw 0xFF as itself? A bytes literal holding one, run through exec (no raw
- * 0xFF crosses the link). MicroPython 1.8's reader gives 0xFF as the end of input, which its lexer
- * turns into a newline (so one in a comment passes unseen): the literal is left unterminated.
- * Prints True or False.
+ * Whether a release's lexer reads a raw 0xFF in source as itself. Up to MicroPython 1.8.6 the
+ * source reader hands out bytes as (signed) chars, so 0xFF comes out as the end of input, which the
+ * lexer turns into a newline after anything but a newline (a 0xFF in a string literal ends the
+ * line there: a SyntaxError); 1.8.7 reads bytes. Decided by the release, not a probe: on a
+ * micro:bit even a tiny probe left the heap too fragmented for the writes that follow.
  */
-export const probeRawFF = `_x=0
-try:
- exec(b"_x=len(b'\\xff')",globals())
-except Exception:pass
-print(_x==1)
-_x=None
-`;
+export function readsRawFF(version: readonly number[]): boolean {
+  const [a = 0, b = 0, c = 0] = version;
+  return a !== 1 || b > 8 || (b === 8 && c >= 7);
+}
 
 /** How the board removes a file: `os.remove`, or `os.unlink` on old `uos` modules that lack it. */
 function rm(caps: BoardCaps): string {
@@ -109,15 +108,33 @@ function lister(caps: BoardCaps): string {
   // Old releases (MicroPython up to 1.9, CircuitPython 2) list `.` and `..`: skipped, or every walk
   // would recurse into them forever.
   // The unix ports up to 1.11 give the dirent type (4 a directory, 8 a file, 10 a link) where
-  // later releases give the stat mode: a type below 0x1000 is a dirent type, made a mode here.
+  // later releases give the stat mode: a type below 0x1000 is a dirent type, made a mode here (a
+  // link by what it points to; a dangling one, which stat refuses, counts as a file to remove).
+  if (caps.ilistdir && caps.stat) {
+    return `import ${os} as os
+def _md(q,m):
+ if m>=0x1000 or m not in (0,10):return m if m>=0x1000 else 0x4000 if m==4 else 0x8000
+ try:return os.stat(q)[0]
+ except OSError:return 0x8000
+def _sz(q):
+ try:return os.stat(q)[6]
+ except OSError:return 0
+def _ls(p):
+ for _e in (os.ilistdir(p) if p else os.ilistdir()):
+  if _e[0] in ('.','..'):continue
+  _q=(p.rstrip('/')+'/' if p else '')+_e[0]
+  _m=_md(_q,_e[1])
+  yield (_e[0],_m,_e[3] if len(_e)>3 else 0 if _m&0x4000 else _sz(_q))
+`;
+  }
   if (caps.ilistdir) {
     return `import ${os} as os
 def _ls(p):
  for _e in (os.ilistdir(p) if p else os.ilistdir()):
   if _e[0] in ('.','..'):continue
   _m=_e[1]
-  if _m<0x1000:_m=${caps.stat ? "os.stat((p.rstrip('/')+'/' if p else '')+_e[0])[0] if _m in (0,10) else 0x4000 if _m==4 else 0x8000" : "0x4000 if _m==4 else 0x8000"}
-  yield (_e[0],_m,_e[3] if len(_e)>3 else ${caps.stat ? "0 if _m&0x4000 else os.stat((p.rstrip('/')+'/' if p else '')+_e[0])[6]" : "0"})
+  if _m<0x1000:_m=0x4000 if _m==4 else 0x8000
+  yield (_e[0],_m,_e[3] if len(_e)>3 else 0)
 `;
   }
   if (caps.stat) {
