@@ -114,8 +114,16 @@ export interface BackendCompat {
   /** How `super()` in a method is compiled: "method" (1.9+: self by its name, `super().f()` through
    * LOAD_SUPER_METHOD) or "call" (1.8: self always by LOAD_FAST, then an ordinary call). */
   readonly superCall: "method" | "call";
-  /** 1.9+: the else of a `for ... in range()` pops the loop values before it runs (1.8: after). */
-  readonly rangeElsePopsFirst: boolean;
+  /** `for ... in range()` as a counted loop: "1.9" (a step of 0 is left to range(), and an else pops
+   * the loop values before it runs) or "1.8" (any constant step, the else runs above the values). */
+  readonly rangeFor: "1.9" | "1.8";
+  /** 1.9+: a stack adjustment without an opcode (handlers, finally) counts towards the frame's stack
+   * size; 1.8 counted only what opcodes pushed. */
+  readonly adjustRaisesMax: boolean;
+  /** 1.16+: `async for`/`async with` outside an async function is a SyntaxError (before, it compiled). */
+  readonly asyncOutsideAsyncIsError: boolean;
+  /** 1.9+: a positional argument after *x or **x is a SyntaxError (1.8 compiled it). */
+  readonly positionalAfterStarIsError: boolean;
 }
 
 const ARCHES_118 = ["x86", "x64", "armv6", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa", "xtensawin"];
@@ -126,7 +134,8 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 const MICROPYTHON_DEFAULTS = {
   awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", asyncWithForm: "try-finally", opcodes: OPCODES_MICROPYTHON,
   doubleTupleAssign: true, starParamPlacement: "swap", noJumpAfterLastElif: false, constIfExpr: false, generatorLambdaReturnsNone: true,
-  iterSlots: 4, excItems: 1, withSlots: 2, lineSteps: "1.9", superCall: "method", rangeElsePopsFirst: true,
+  iterSlots: 4, excItems: 1, withSlots: 2, lineSteps: "1.9", superCall: "method", rangeFor: "1.9", adjustRaisesMax: true,
+  asyncOutsideAsyncIsError: true, positionalAfterStarIsError: true,
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -166,6 +175,7 @@ const PRE_112_MESSAGES: Record<string, string> = {
 };
 RELEASES["1.11.0"] = {
   ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
+  asyncOutsideAsyncIsError: false,
 };
 RELEASES["1.10.0"] = {
   ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
@@ -180,7 +190,17 @@ RELEASES["circuitpython-2.3.1"] = { ...RELEASES["1.9.2"], release: "CircuitPytho
 // and the super() method call; its own opcode numbers and qstr pool.
 RELEASES["1.8.4"] = {
   ...RELEASES["1.9.2"], release: "1.8.4", qstrPool: MPY_CROSS_1_8_4_QSTRS, legacyOps: OP_1_8, compAddOps: COMP_ADD_OPS_1_8,
-  iterSlots: 1, excItems: 3, withSlots: 4, lineSteps: "1.8", superCall: "call", rangeElsePopsFirst: false,
+  iterSlots: 1, excItems: 3, withSlots: 4, lineSteps: "1.8", superCall: "call", rangeFor: "1.8", adjustRaisesMax: false,
+  positionalAfterStarIsError: false, messages: {
+    ...PRE_112_MESSAGES,
+    "default 'except' must be last": "default 'except:' must be last",
+    "expecting key:value for dict": "expecting key:value for dictionary",
+    "argument name reused": "name reused for argument",
+    "super() can't find self": "super() call cannot find self",
+    // 1.8's own texts where later releases say "can't assign to expression"
+    "can't assign to literal": "can't assign to literal",
+    "illegal expression for augmented assignment": "illegal expression for augmented assignment",
+  },
 };
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c

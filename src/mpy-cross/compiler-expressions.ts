@@ -163,7 +163,7 @@ export function atomExprNormal(c: Compiler, pns: StructNode): void {
     c.loadId("__class__");
     const self = c.scopeCur.ids.find((id) => id.flags & ID_FLAG_IS_PARAM);
     const oldForm = c.compat.superCall === "call";
-    if (!self) c.syntaxError(trail[0], oldForm ? "super() call cannot find self" : "super() can't find self");
+    if (!self) c.syntaxError(trail[0], "super() can't find self");
     // 1.8 loads self by its local number, even when it is a cell
     if (oldForm) c.loadFast(self.name, self.localNum);
     else c.loadId(self.name);
@@ -290,7 +290,7 @@ function trailerParenHelperObjects(c: Compiler, pnArglist: ParseNode, isMethodCa
       if (compileArgument(c, arg)) nKeyword++;
       else nPositional++;
     } else {
-      if (starFlags) c.syntaxError(arg, "non-keyword arg after */**");
+      if (starFlags && c.compat.positionalAfterStarIsError) c.syntaxError(arg, "non-keyword arg after */**");
       if (nKeyword > 0) c.syntaxError(arg, "non-keyword arg after keyword arg");
       c.compileNode(arg);
       nPositional++;

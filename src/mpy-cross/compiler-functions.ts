@@ -108,8 +108,12 @@ function builtinDecorator(c: Compiler, nameNodes: ParseNode[], opts: { emitOptio
   if (nameNodes.length !== 2) c.syntaxError(nameNodes[0], "invalid micropython decorator");
   const attr = idName(nameNodes[1]);
   const arch = c.opts.arch;
+  // an mpy-cross built without native emitters (1.10 and older) knows only @micropython.bytecode
+  const nativeBuilt = c.compat.marchNames.length > 0;
   if (attr === "bytecode") {
     opts.emitOptions = EmitOpt.Bytecode;
+  } else if (!nativeBuilt) {
+    c.syntaxError(nameNodes[1], "invalid micropython decorator");
   } else if (attr === "native" || attr === "viper") {
     opts.emitOptions = attr === "native" ? EmitOpt.NativePython : EmitOpt.Viper;
     // no -march, or an arch the release has no code generator for
@@ -176,7 +180,7 @@ function asyncStmt(c: Compiler, pns: StructNode): void {
     scope.scopeFlags |= SCOPE_FLAG_GENERATOR | SCOPE_FLAG_ASYNC;
     return;
   }
-  if (!(c.scopeCur.scopeFlags & SCOPE_FLAG_GENERATOR)) c.syntaxError(inner, "async for/with outside async function");
+  if (c.compat.asyncOutsideAsyncIsError && !(c.scopeCur.scopeFlags & SCOPE_FLAG_GENERATOR)) c.syntaxError(inner, "async for/with outside async function");
   if (inner.rule === "for_stmt") compileAsyncFor(c, inner);
   else compileAsyncWith(c, inner);
 }

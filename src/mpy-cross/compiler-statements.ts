@@ -147,7 +147,7 @@ function breakContStmt(c: Compiler, pns: StructNode): void {
   if (label === INVALID_LABEL) {
     // some releases name the statement; upstream 1.27 shares one message
     const own = pns.rule === "break_stmt" ? "'break' outside loop" : "'continue' outside loop";
-    c.syntaxError(pns, own in c.compat.messages ? own : "'break'/'continue' outside loop");
+    c.syntaxErrorSplit(pns, own, "'break'/'continue' outside loop");
   }
   c.emit.unwindJump(label, c.curExceptLevel - c.breakContinueExceptLevel);
 }
@@ -405,7 +405,7 @@ function forRange(c: Compiler, pnVar: ParseNode, start: ParseNode, end: ParseNod
   endLoop(c, save);
 
   let endLabel = 0;
-  if (!c.compat.rangeElsePopsFirst) {
+  if (c.compat.rangeFor === "1.8") {
     // 1.8: the else runs with the loop values still on the stack (a break there skips the pops)
     c.compileNode(orElse);
   } else if (orElse !== null) {
@@ -441,7 +441,7 @@ function forStmt(c: Compiler, pns: StructNode): void {
         step = { kind: "smallint", value: 1 };
       } else {
         [start, end, step] = args;
-        if (!isSmallInt(step) || Number(step.value) === 0) ok = false;
+        if (!isSmallInt(step) || (Number(step.value) === 0 && c.compat.rangeFor === "1.9")) ok = false;
       }
       if (ok && isStruct(start) && NOT_PLAIN_ARG.has(start.rule)) ok = false;
       if (ok && isStruct(end) && NOT_PLAIN_ARG.has(end.rule)) ok = false;

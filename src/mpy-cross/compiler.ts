@@ -149,6 +149,12 @@ export class Compiler {
 
   // ---- errors ----
 
+  /** A message upstream 1.27 shares between cases that this release words apart: `own` when the
+   * release's message table has it (compat.ts), else the shared text. */
+  syntaxErrorSplit(pn: ParseNode, own: string, shared: string): never {
+    this.syntaxError(pn, own in this.compat.messages ? own : shared);
+  }
+
   syntaxError(pn: ParseNode, message: string): never {
     const line = pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0;
     throw new PendingSyntaxError(this.compat.messages[message] ?? message, line);
@@ -251,6 +257,7 @@ export class Compiler {
         if (pn.tok !== Tok.NEWLINE) this.emit.loadConstTok(pn.tok);
         return;
       case "const":
+        if (pn.mixedKinds) this.syntaxError(pn, "cannot mix bytes and nonbytes literals");
         // 1.18 kept some constants as leaves, which carry no line: ints within the 64-bit host's
         // small-int range, and short bytes literals (interned like short strings)
         if (pn.joined || !(this.compat.layout !== "v6" && isV5Leaf(pn.value))) {
@@ -394,7 +401,9 @@ export class Compiler {
       else this.storeId(pn.name);
       return;
     }
-    if (pn.kind !== "struct") this.syntaxError(pn, "can't assign to expression");
+    if (pn.kind !== "struct") {
+      this.syntaxErrorSplit(pn, pn.kind === "const" ? "" : "can't assign to literal", "can't assign to expression");
+    }
     switch (pn.rule) {
       case "atom_expr_normal":
         this.assignAtomExpr(pn, kind);
@@ -426,7 +435,10 @@ export class Compiler {
         return;
       }
     }
-    this.syntaxError(pn, "can't assign to expression");
+    // a tuple, list or parenthesised target of an augmented assignment
+    const augmentedSequence = kind !== AssignKind.Store && ["testlist_star_expr", "exprlist", "atom_paren", "atom_bracket"].includes(pn.rule) &&
+      !(pn.rule === "atom_paren" && pn.nodes[0] === null);
+    this.syntaxErrorSplit(pn, augmentedSequence ? "illegal expression for augmented assignment" : "", "can't assign to expression");
   }
 
   private assignTuple(nodes: ParseNode[]): void {

@@ -23,7 +23,7 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   cacheLookups = false;
 
   protected override byteQstr(stackAdj: number, b: number, s: string): void {
-    this.adjustStackSize(stackAdj);
+    this.pre(stackAdj);
     if (this.pass === Pass.Emit) this.qstrAt.set(this.bcOffset, s);
     this.raw(b);
     this.raw(0);
@@ -47,7 +47,7 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   }
 
   protected override byteLabel(stackAdj: number, b: number, label: number): void {
-    this.adjustStackSize(stackAdj);
+    this.pre(stackAdj);
     // 1.18 biased every jump that can go backwards (including the *_OR_POP ones) by 0x8000
     const signed = this.jumpIsSigned(b);
     let offset = 0;

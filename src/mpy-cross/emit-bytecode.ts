@@ -160,7 +160,7 @@ export class BytecodeEmitter implements Emitter {
   }
 
   protected byte(stackAdj: number, b: number): void {
-    this.adjustStackSize(stackAdj);
+    this.pre(stackAdj);
     this.raw(b);
   }
 
@@ -199,7 +199,7 @@ export class BytecodeEmitter implements Emitter {
   }
 
   protected byteLabel(stackAdj: number, b: number, label: number): void {
-    this.adjustStackSize(stackAdj);
+    this.pre(stackAdj);
     if (this.suppress) return;
     const isSigned = b <= this.op.POP_JUMP_IF_FALSE;
     let encodingSize = 1;
@@ -315,11 +315,18 @@ export class BytecodeEmitter implements Emitter {
     if (this.compat.suppressDeadCode) this.suppress = true;
   }
 
-  adjustStackSize(delta: number): void {
+  /** The stack change of an opcode being written (upstream's emit_bc_pre): it can raise the maximum. */
+  protected pre(delta: number): void {
     if (this.pass === Pass.Scope) return;
     this.lastWasReturn = false;
     this.stackSize += delta;
     if (this.stackSize > this.scope.stackSize) this.scope.stackSize = this.stackSize;
+  }
+
+  /** A stack change the compiler asks for with no opcode: before 1.9 it left the maximum alone. */
+  adjustStackSize(delta: number): void {
+    if (this.compat.adjustRaisesMax) this.pre(delta);
+    else if (this.pass !== Pass.Scope) this.stackSize += delta;
   }
 
   setSourceLine(line: number): void {
@@ -457,7 +464,7 @@ export class BytecodeEmitter implements Emitter {
       this.byte(-4, this.op.WITH_CLEANUP);
     } else {
       this.byte(2, this.op.WITH_CLEANUP);
-      this.adjustStackSize(-4);
+      this.pre(-4);
     }
   }
 
@@ -481,7 +488,7 @@ export class BytecodeEmitter implements Emitter {
   }
 
   forIter(label: number): void { this.byteLabel(1, this.op.FOR_ITER, label); }
-  forIterEnd(): void { this.adjustStackSize(-this.compat.iterSlots); }
+  forIterEnd(): void { this.pre(-this.compat.iterSlots); }
 
   popExceptJump(label: number, _withinExcHandler: boolean): void {
     this.byteLabel(0, this.op.POP_EXCEPT_JUMP, label);

@@ -192,6 +192,8 @@ export class Lexer {
   private readonly text = new ByteBuilder();
   /** Where each literal of the last string token ends in `text`. */
   private pieceEnds: number[] = [];
+  /** 1.8: the last string token joined str and bytes literals. */
+  mixedKinds = false;
   /** Upstream's fstring_args: `.format(` plus each `{…}` expression wrapped as `(expr),`. */
   private readonly fstringArgs = new ByteBuilder();
 
@@ -482,6 +484,7 @@ export class Lexer {
   private lexStrings(): void {
     let first = true;
     this.pieceEnds = [];
+    this.mixedKinds = false;
     do {
       let raw = false;
       let fstring = false;
@@ -529,8 +532,9 @@ export class Lexer {
         this.kind = kind;
         first = false;
       } else if (this.kind !== kind) {
-        // str and bytes do not join; the next literal becomes its own token
-        break;
+        // str and bytes do not join; the next literal becomes its own token (1.8: its compiler refused the mix)
+        if (!this.dialect.compilerJoinsStrings) break;
+        this.mixedKinds = true;
       }
       for (let i = 0; i < prefix; i++) this.advance();
       this.lexStringBody(raw, fstring);

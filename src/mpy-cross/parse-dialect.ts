@@ -28,6 +28,10 @@ export interface LexerDialect {
   readonly fstringFieldCharsChecked: boolean;
   /** `_` may separate digits in a number (MicroPython 1.10+; not CircuitPython 3). */
   readonly numberUnderscores: boolean;
+  /** 1.8: adjacent string literals are separate tokens that the compiler joins into a new object (each
+   * short one still interned; str and bytes mixed is its compile error), and such a join as a
+   * statement is still evaluated (1.9+: the lexer joins them into one literal). */
+  readonly compilerJoinsStrings: boolean;
 }
 
 export interface ParserDialect {
@@ -57,10 +61,8 @@ export interface ParserDialect {
   readonly foldPower: boolean;
   /** `or`/`and`/`not` with constant operands are simplified by the parser (1.9+). */
   readonly foldLogical: boolean;
-  /** 1.8: adjacent string literals are separate tokens that the compiler joins into a new object (each
-   * short one still interned), and a statement of a lone constant is dropped only when the constant
-   * is a leaf or a str (1.9+: the lexer joins them, and every constant statement is dropped). */
-  readonly compilerJoinsStrings: boolean;
+  /** The IndentationError of a dedent to no enclosing level (1.9.2 and older spelled it out). */
+  readonly dedentMismatch: string;
 }
 
 export interface FrontEndDialect extends LexerDialect, ParserDialect {
@@ -91,6 +93,7 @@ const V1_27: FrontEndDialect = {
   foldPower: true,
   foldLogical: true,
   compilerJoinsStrings: false,
+  dedentMismatch: "unindent doesn't match any outer indent level",
 };
 
 const V1_22: FrontEndDialect = {
@@ -161,7 +164,7 @@ const CP_6: FrontEndDialect = { ...CP_5, release: "CircuitPython 6.3.0", longSta
 // 1.9.2 (and CircuitPython 2.x): no `_` in numbers yet, float literals read digit by digit (before
 // 1.9.4's parsenum rework), its own mpy-cross qstr pool.
 const V1_9_2: FrontEndDialect = {
-  ...V1_10, release: "1.9.2", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrs: longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
+  ...V1_10, release: "1.9.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrs: longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
 };
 
 // 1.8.4: 1.9.2's front end with its own mpy-cross qstr pool.

@@ -104,7 +104,7 @@ export abstract class NodeBuilder extends ParserState {
     const lex = this.lex;
     for (const piece of lex.pieces()) if (piece.length <= INTERN_STRING_LEN) this.intern(new TextDecoder().decode(piece));
     const value: PyConstant = lex.kind === Tok.STRING ? { type: "str", value: lex.value } : { type: "bytes", value: lex.copyBytes() };
-    return { kind: "const", line: lex.tokLine, value, joined: true };
+    return { kind: "const", line: lex.tokLine, value, joined: true, ...(lex.mixedKinds ? { mixedKinds: true as const } : {}) };
   }
 
   private numberLiteral<T>(read: () => T): T {

@@ -106,7 +106,7 @@ export abstract class ParserState {
     const { kind, tokLine } = this.lex;
     if (kind === Tok.INDENT) throw this.error("IndentationError", "unexpected indent", tokLine);
     if (kind === Tok.DEDENT_MISMATCH) {
-      throw this.error("IndentationError", "unindent doesn't match any outer indent level", tokLine);
+      throw this.error("IndentationError", this.dialect.dedentMismatch, tokLine);
     }
     if (kind === Tok.MALFORMED_FSTRING) throw this.error("SyntaxError", "malformed f-string", tokLine);
     if (kind === Tok.FSTRING_COMMENT) throw this.error("SyntaxError", "f-string expression part cannot include a '#'", tokLine);

@@ -50,6 +50,8 @@ export interface ConstNode {
   readonly value: PyConstant;
   /** 1.8's RULE atom_string: adjacent literals its compiler joined into a new object (never interned). */
   readonly joined?: true;
+  /** Joined str and bytes literals, which 1.8's compiler refused. */
+  readonly mixedKinds?: true;
 }
 
 /** null is MP_PARSE_NODE_NULL (an absent optional part). */

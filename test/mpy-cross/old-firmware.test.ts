@@ -86,6 +86,35 @@ describe("MicroPython 1.8.4's bytecode (.mpy 0, its py/bc0.h and py/emitbc.c)", 
     expect(code("[x for x in y]\n").includes(Buffer.from([0x52, 2]))).toBe(true);
     expect(code("[x for x in y]\n").includes(0x47)).toBe(false); // no GET_ITER_STACK
   });
+  // texts and verdicts of upstream mpy-cross 1.8.4 on these sources
+  const error = (src: string, v = "0") => {
+    try {
+      compileToMpy(src, { filename: "t.py", mpyVersion: v });
+      return null;
+    } catch (e) {
+      if (e instanceof CompileError) return e.message;
+      throw e;
+    }
+  };
+  it.each([
+    ["try:\n    pass\nexcept:\n    pass\nexcept E:\n    pass\n", "default 'except:' must be last"],
+    ["x = {1: 2, 3}\n", "expecting key:value for dictionary"],
+    ["1 = 2\n", "can't assign to literal"],
+    ["a, b += 1\n", "illegal expression for augmented assignment"],
+    ["def f(x, x):\n    pass\n", "name reused for argument"],
+    ["x = 'a' b'b'\n", "cannot mix bytes and nonbytes literals"],
+    ["if x:\n    y = 1\n  z = 2\n", "unindent does not match any outer indentation level"],
+    ["@micropython.native\ndef f():\n    pass\n", "invalid micropython decorator"],
+  ])("words the error of %j as 1.8.4: %s", (src, text) => {
+    expect(error(src)).toBe(text);
+  });
+  it("compiles what 1.8.4 accepted: a positional argument after *x, async with in a plain def", () => {
+    expect(error("f(*a, b)\n")).toBeNull();
+    expect(error("f(*a, b)\n", "2")).toBe("non-keyword arg after */**");
+    // `async` outside an async function became an error only in 1.16
+    for (const v of ["0", "2", "3", "4"]) expect(error("def f():\n    async with a:\n        pass\n", v)).toBeNull();
+    expect(error("def f():\n    async with a:\n        pass\n", "5")).toBe("async for/with outside async function");
+  });
 });
 
 describe("Pycopy's own opcodes (pfalcon/pycopy v3.6.1 py/bc0.h)", () => {
