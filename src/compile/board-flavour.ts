@@ -62,7 +62,10 @@ export function flavourOf(info: BoardInfo): Flavour | string {
   if (name === "circuitpython") {
     const key = releaseTarget({ name, version: info.version });
     if (key === undefined) return `${release}: no CircuitPython .mpy flavour is known for this release`;
-    return { mpyVersion: key, probe: false, describe: release };
+    // Its boards load the format's default flags; its unix port (platform "linux", MicroPython's
+    // unix port inside) caches map lookups in bytecode, which a 2.3.1 build showed: the probe tells.
+    const unix = info.platform === "linux";
+    return { mpyVersion: key, probe: unix, describe: unix ? `${release} (linux)` : release };
   }
   if (info.mpyField !== null && name === "micropython") {
     const version = info.mpyField & 0xff;

@@ -110,6 +110,7 @@ const OLD: [firmware: string, key: string][] = [
   ["1.9.4", "3"],
   ["1.8.4", "0"],
   ["cp-2.3.1", "cp2"],
+  ["cp-2.3.1-unix", "cp2"],
   ["cp-9.2.9", "cp9"],
   ["pycopy-3.6.1", "pycopy"],
 ];

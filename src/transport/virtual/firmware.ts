@@ -96,6 +96,12 @@ export const FIRMWARE_PROFILES: Record<string, FirmwareProfile> = {
   }),
 };
 
+// CircuitPython 2.3.1's unix port: MicroPython 1.9's unix uos and its loader, which wants cached map lookups.
+FIRMWARE_PROFILES["cp-2.3.1-unix"] = {
+  ...FIRMWARE_PROFILES["1.9.4"], name: "cp-2.3.1-unix", implementation: "circuitpython", version: [2, 3, 1],
+  mpyLoader: { version: 2, flags: 3, smallIntBits: 63 },
+};
+
 // 1.12's unix port chrooted with nothing but its binary: os.system finds no shell.
 FIRMWARE_PROFILES["1.12-jail"] = { ...FIRMWARE_PROFILES["1.12"], name: "1.12-jail", shell: false };
 
