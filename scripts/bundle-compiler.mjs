@@ -3,6 +3,7 @@
 // then one compile through the CLI so V8's code cache for it is saved beside the bundle.
 import { build } from "esbuild";
 import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -36,6 +37,8 @@ await build({
   plugins: [importMetaUrl],
 });
 asciiOnly(bundle);
+// Its hash, for the compile cache's key (src/mpy-cross/batch/cache.ts reads it instead of hashing the bundle).
+fs.writeFileSync(bundle + ".sha256", crypto.createHash("sha256").update(fs.readFileSync(bundle)).digest("hex") + "\n");
 // The code bin/ runs first for `tspy mpy-cross`: whether the bundle can do the job, and loading it.
 const fastPath = path.join(dist, "fast-path.cjs");
 await build({

@@ -9,6 +9,7 @@ import { expandInputs, InputError, type BuildInput } from "../mpy-cross/batch/in
 import { HostOutputError, STDOUT, writeHostFile, writeHostFileSync } from "../fs/host-output.js";
 import type { BatchJob, CompileOutcome } from "../mpy-cross/batch/index.js";
 import type { CompileOptions } from "../mpy-cross/index.js";
+import { OutputRecord } from "../mpy-cross/batch/output-record.js";
 
 /** Every mpy-cross flag, in one place: add new ones here (the parser, help and suggestions follow). */
 const OPTIONS: OptionDef[] = [
@@ -226,11 +227,15 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   // hits needs no compiler at all, not even to check its options.
   const { compileBatch, CompileCache } = await import("../mpy-cross/batch/index.js");
   const cache = cacheDir ? new CompileCache(cacheDir) : undefined;
+  const outputs = cacheDir ? new OutputRecord(cacheDir) : undefined;
   const outcomes: CompileOutcome[] = new Array(jobs.length);
+  // Outputs a recorded run left holding exactly these bytes: not even the cache entry is read.
+  const unchanged = new Set<number>();
   const misses: number[] = [];
   jobs.forEach((job, i) => {
     if (cache) {
       job.cacheKey = cache.key(job.source, { ...job.options, march: opts.march, marchFlags: opts.marchFlags });
+      if (job.target !== STDOUT && outputs!.holds(job.target, job.cacheKey)) return void unchanged.add(i);
       const hit = cache.get(job.cacheKey);
       if (hit) return void (outcomes[i] = { ok: true, mpy: hit });
     }
@@ -258,7 +263,8 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       continue;
     }
     const job = jobs[j];
-    const outcome = outcomes[j++];
+    const outcome = outcomes[j];
+    if (unchanged.has(j++)) continue;
     if (!outcome.ok) {
       fail(outcome.message);
       continue;
@@ -275,10 +281,12 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         madeDirs.add(dir);
       }
       writeHostFileSync(job.target, outcome.mpy, "mpy-cross");
+      if (job.cacheKey !== undefined) outputs?.wrote(job.target, job.cacheKey);
     } catch (e) {
       fail(e instanceof HostOutputError ? e.message : `mpy-cross: ${job.target}: cannot write (${fsMessage(e)})`);
     }
   }
+  outputs?.save();
   return failures ? 1 : 0;
 }
 

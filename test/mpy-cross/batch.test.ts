@@ -21,6 +21,9 @@ function listTree(dir: string, rel = ""): string[] {
     e.isDirectory() ? listTree(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]).sort();
 }
 
+/** The compiled entries of a cache directory (beside them: the record of outputs, outputs.json). */
+const cacheEntries = (cache: string) => listTree(cache).filter((f) => f.endsWith(".mpy"));
+
 let work: string;
 beforeAll(async () => {
   work = await tempDir("batch");
@@ -127,12 +130,14 @@ describe("the compile cache (--cache)", () => {
 
     expect((await compile()).status).toBe(0);
     expect(Buffer.compare(fs.readFileSync(out), upstream("m04_closures"))).toBe(0);
-    const entries = listTree(cache);
+    const entries = cacheEntries(cache);
     expect(entries).toHaveLength(1);
 
     // Mark the entry: a run that prints the mark took it from the cache, one that does not compiled.
+    // (The output is removed first: one the last run left in place is not even compared, see below.)
     const mark = Buffer.from("cached entry");
     fs.writeFileSync(path.join(cache, entries[0]), mark);
+    fs.rmSync(out);
     expect((await compile()).status).toBe(0);
     expect(fs.readFileSync(out)).toEqual(mark);
 
@@ -146,6 +151,32 @@ describe("the compile cache (--cache)", () => {
     expect(fs.readFileSync(out)[0]).toBe(0x4d); // a real .mpy: 'M'
   });
 
+  it("leaves an output the last run wrote in place with fresh times, and rewrites one changed since", async () => {
+    const dir = path.join(work, "recorded");
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(programs, "m04_closures.py"), path.join(dir, "m04_closures.py"));
+    const cache = path.join(work, "cache-recorded");
+    const out = path.join(dir, "m04_closures.mpy");
+    const compile = () => tspy(["mpy-cross", "--cache", cache, "m04_closures.py"], { cwd: dir });
+    expect((await compile()).status).toBe(0);
+    const mark = Buffer.alloc(fs.statSync(out).size, 0x21);
+    fs.writeFileSync(path.join(cache, cacheEntries(cache)[0]), mark);
+
+    // Unchanged since the last run: kept (the marked entry is not read), with fresh times.
+    const before = fs.statSync(out);
+    expect((await compile()).status).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(out), upstream("m04_closures"))).toBe(0);
+    expect(fs.statSync(out).mtimeMs).toBeGreaterThanOrEqual(before.mtimeMs);
+    expect(fs.statSync(out).ino).toBe(before.ino);
+
+    // Changed behind its back, same size and the old modification time put back: the full check runs.
+    const st = fs.statSync(out);
+    fs.writeFileSync(out, Buffer.alloc(st.size, 0x3f));
+    fs.utimesSync(out, st.atime, st.mtime);
+    expect((await compile()).status).toBe(0);
+    expect(fs.readFileSync(out)).toEqual(mark);
+  });
+
   it("is taken from $TSPY_MPY_CACHE when --cache is not given", async () => {
     const dir = path.join(work, "envcache");
     fs.mkdirSync(dir);
@@ -153,8 +184,8 @@ describe("the compile cache (--cache)", () => {
     const cache = path.join(work, "cache-env");
     const r = await tspy(["mpy-cross", "m01_numbers.py"], { cwd: dir, env: { TSPY_MPY_CACHE: cache } });
     expect(r.status).toBe(0);
-    expect(listTree(cache)).toHaveLength(1);
-    expect(Buffer.compare(fs.readFileSync(path.join(cache, listTree(cache)[0])), upstream("m01_numbers"))).toBe(0);
+    expect(cacheEntries(cache)).toHaveLength(1);
+    expect(Buffer.compare(fs.readFileSync(path.join(cache, cacheEntries(cache)[0])), upstream("m01_numbers"))).toBe(0);
   });
 });
 
