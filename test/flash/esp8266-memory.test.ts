@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli, startSim, type SimHandle } from "./esp8266-helpers.js";
+import { dumpMem } from "../../src/flash/esp8266/memory.js";
+import type { Connected } from "../../src/flash/esp8266/operations.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "tspy-esp8266-mem-"));
 let sim: SimHandle | undefined;
@@ -112,6 +114,16 @@ describe("dump_mem", () => {
     expect(r.error).toBeUndefined();
     expect(r.out).toContain("Read 8 bytes\nDone!\n");
     expect([...readFileSync(out)]).toEqual([0xc3, 0xa5, 0x00, 0x21, 0x5a, 0x0e, 0x00, 0x02]);
+  });
+
+  it("redraws its progress line in place on a terminal, as esptool's print_overwrite", async () => {
+    let text = "";
+    const io = { out: (l: string) => void (text += `${l}\n`), write: (t: string) => void (text += t), tty: true, progress: { write: () => true } };
+    // A loader whose every word reads as its own address.
+    const c = { loader: { readReg: async (a: number) => a }, facts: {} } as unknown as Connected;
+    const data = await dumpMem(c, 0x1000, 2048, io);
+    expect(text).toBe("\r1024 bytes read... (50 %)\r2048 bytes read... (100 %)\rRead 2048 bytes\nDone!\n");
+    expect([data.length, data.readUInt32LE(4), data.readUInt32LE(2044)]).toEqual([2048, 0x1004, 0x17fc]);
   });
 
   it("refuses an output it cannot write before touching the board", async () => {
