@@ -81,6 +81,8 @@ export interface BackendCompat {
   /** Syntax error texts this release words differently, keyed by MicroPython 1.27's text. A key of
    * the form "'break' outside loop" / "'continue' outside loop" splits upstream's shared message. */
   readonly messages: Readonly<Record<string, string>>;
+  /** 1.12+: `from m import *` inside a function is a SyntaxError (before, it compiled). */
+  readonly importStarModuleOnly: boolean;
   /** `a, b = c, d` (and 3 items) is compiled without a tuple (MICROPY_COMP_DOUBLE_TUPLE_ASSIGN; Pycopy: off). */
   readonly doubleTupleAssign: boolean;
   /** How *args is put after the other parameters: swapped with the last plain one (MicroPython), or moved
@@ -132,7 +134,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
-  awaitProtocol: "yield-from", messages: {}, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", asyncWithForm: "try-finally", opcodes: OPCODES_MICROPYTHON,
+  awaitProtocol: "yield-from", messages: {}, importStarModuleOnly: true, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", asyncWithForm: "try-finally", opcodes: OPCODES_MICROPYTHON,
   doubleTupleAssign: true, starParamPlacement: "swap", noJumpAfterLastElif: false, constIfExpr: false, generatorLambdaReturnsNone: true,
   iterSlots: 4, excItems: 1, withSlots: 2, lineSteps: "1.9", superCall: "method", rangeFor: "1.9", adjustRaisesMax: true,
   asyncOutsideAsyncIsError: true, positionalAfterStarIsError: true,
@@ -173,17 +175,21 @@ const PRE_112_MESSAGES: Record<string, string> = {
   "'break' outside loop": "'break' outside loop",
   "'continue' outside loop": "'continue' outside loop",
 };
+// 1.9.x's words (CircuitPython 3-5 kept them, checked with their mpy-cross; the unindent text is the parser's, parse-dialect.ts)
+const MESSAGES_1_9: Record<string, string> = { ...PRE_112_MESSAGES, "argument name reused": "name reused for argument" };
 RELEASES["1.11.0"] = {
   ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
-  asyncOutsideAsyncIsError: false,
+  asyncOutsideAsyncIsError: false, importStarModuleOnly: false,
 };
+// 1.10's mpy-cross has no native emitter at all (nor 1.9.2's, 1.8.4's, CircuitPython 3-6's): no default arch
 RELEASES["1.10.0"] = {
   ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
+  defaultArch: null,
 };
 // 1.9.2 (.mpy 2; CircuitPython 2.x writes the same bytes): 1.10's compiler with the old operator numbers
 // and the try/except `async with` that 1.9.4 still had.
 RELEASES["1.9.2"] = {
-  ...RELEASES["1.10.0"], release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except",
+  ...RELEASES["1.10.0"], release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except", messages: MESSAGES_1_9,
 };
 RELEASES["circuitpython-2.3.1"] = { ...RELEASES["1.9.2"], release: "CircuitPython 2.3.1" };
 // 1.8.4 (.mpy 0): 1.9.2's compiler before the iterator buffer on the stack, the one-item exception
@@ -221,7 +227,10 @@ RELEASES["circuitpython-3.1.2"] = {
   ...RELEASES["1.10.0"], release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS, asyncWithForm: "try-except",
 };
 RELEASES["circuitpython-4.1.2"] = { ...RELEASES["circuitpython-3.1.2"], release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS };
-RELEASES["circuitpython-5.3.1"] = { ...RELEASES["circuitpython-4.1.2"], release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS };
+// 5.x refuses `async for`/`async with` outside an async function, as MicroPython 1.17 does (its own words)
+RELEASES["circuitpython-5.3.1"] = {
+  ...RELEASES["circuitpython-4.1.2"], release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS, asyncOutsideAsyncIsError: true,
+};
 RELEASES["circuitpython-6.3.0"] = {
   ...RELEASES["circuitpython-5.3.1"], release: "CircuitPython 6.3.0", qstrPool: CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await", awaitAiter: false,
 };

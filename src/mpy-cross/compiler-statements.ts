@@ -245,7 +245,7 @@ function importFromStmt(c: Compiler, pns: StructNode): void {
   }
 
   if (isToken(pns.nodes[1], Tok.OP_STAR)) {
-    if (c.scopeCur.kind !== ScopeKind.Module) c.syntaxError(pns, "import * not at module level");
+    if (c.scopeCur.kind !== ScopeKind.Module && c.compat.importStarModuleOnly) c.syntaxError(pns, "import * not at module level");
     c.emit.loadConstSmallInt(level);
     c.emit.loadConstStr("*");
     c.emit.build(1, BuildKind.Tuple);
