@@ -50,6 +50,11 @@ export class AsmArm extends AsmBase implements NativeAssembler {
   private pushReglist = 0;
   private stackAdjust = 0;
 
+  /** `wideSpAdjust`: see AsmCompat.armWideSpAdjust. */
+  constructor(private readonly wideSpAdjust = true) {
+    super();
+  }
+
   endPass(): void {
     // nothing pending
   }
@@ -103,7 +108,7 @@ export class AsmArm extends AsmBase implements NativeAssembler {
 
   private adjustSp(imm: typeof addImm, reg: typeof addReg): void {
     if (this.stackAdjust <= 0) return;
-    if (this.stackAdjust < 0x100) {
+    if (this.stackAdjust < 0x100 || !this.wideSpAdjust) {
       this.al(imm(SP, SP, this.stackAdjust));
     } else {
       this.movRegImm(TEMP, this.stackAdjust);

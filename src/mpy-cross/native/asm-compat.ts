@@ -33,6 +33,11 @@ export interface AsmCompat {
   readonly inlineDataInts: "target-small" | "host-small" | "any";
   /** Which instructions the inline Xtensa assembler knows. */
   readonly xtensaInline: XtensaInlineSet;
+  /**
+   * ARM entry/exit: a frame of 256 bytes or more moves sp by a register (1.27); before, by the 8-bit
+   * immediate alone, which upstream truncates (and tspy with it).
+   */
+  readonly armWideSpAdjust: boolean;
   /** Which release's Xtensa code generator (asm-xtensa.ts) to reproduce. */
   readonly xtensaGen: XtensaGen;
   /** What the native emitter (py/emitnative.c) of the release does differently. */
@@ -99,11 +104,11 @@ const EMIT_119: EmitNativeCompat = { ...EMIT_122, nativeLocalsAreObjects: false,
 const EMIT_118: EmitNativeCompat = { ...EMIT_119, linkage: "const-table" };
 
 const ROWS: Record<string, AsmCompat> = {
-  "1.27.0": { xtensaGen: "v127", thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
-  "1.22.2": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.20.0": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.19.1": { xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
-  "1.18.0": { xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS },
+  "1.27.0": { armWideSpAdjust: true, xtensaGen: "v127", thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
+  "1.22.2": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.20.0": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
+  "1.19.1": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
+  "1.18.0": { armWideSpAdjust: false, xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS },
 };
 
 export function asmCompat(compat: BackendCompat): AsmCompat {

@@ -18,7 +18,7 @@ const FACTORIES: Partial<Record<AsmKind, Factory>> = {
   x64: () => new AsmX64(),
   x86: () => new AsmX86(),
   rv32: (_arch, _compat, archFlags) => new AsmRv32(archFlags),
-  arm: () => new AsmArm(),
+  arm: (_arch, compat) => new AsmArm(asmCompat(compat).armWideSpAdjust),
   thumb: (arch, compat) => {
     const ac = asmCompat(compat);
     return new AsmThumb({
