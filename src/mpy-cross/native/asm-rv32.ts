@@ -2,7 +2,7 @@
 // py/asmrv32.c (compressed forms wherever they fit), so output is byte-identical. The prologue saves
 // the registers the module's code has used so far: the set only grows (ra and s0 join it once a call
 // needs them) and, as upstream keeps one assembler per module, carries over to later functions.
-import { AsmBase } from "./asm-base.js";
+import { SizedAccessAsm } from "./asm-sized-access.js";
 import { CompareOp, type NativeAssembler, nativeRegs, type ShiftKind } from "./asm.js";
 import { cbOffset, spOffset, typeB, typeCB, typeCI, typeCIW, typeCJ, typeCL, typeCR, typeCSS, typeI, typeR, typeS, typeU } from "./rv32-formats.js";
 
@@ -35,7 +35,7 @@ const LOAD_F3 = [4, 5, 2];
 
 const REGS = nativeRegs({ args: [A0, A1, A2, A3], temps: [T1, T2, T3], locals: [S3, S4, S5], funTable: S1, zero: ZERO });
 
-export class AsmRv32 extends AsmBase implements NativeAssembler {
+export class AsmRv32 extends SizedAccessAsm implements NativeAssembler {
   readonly wordSize = WORD;
   readonly regs = REGS;
   readonly parentArgsOnStack = false;
@@ -326,7 +326,7 @@ export class AsmRv32 extends AsmBase implements NativeAssembler {
   }
 
   /** lbu/lhu/lw (size 0/1/2) with an offset in units of the access. */
-  private loadOffset(rd: number, rs: number, offset: number, size: number): void {
+  protected loadSized(rd: number, rs: number, offset: number, size: 0 | 1 | 2): void {
     const scaled = (offset << size) | 0;
     if (scaled >= 0 && size === 2 && inCWindow(rd) && inCWindow(rs) && fitsUnsigned(scaled, 6)) {
       this.h(typeCL(0, 2, cReg(rd), cReg(rs), scaled));
@@ -343,7 +343,7 @@ export class AsmRv32 extends AsmBase implements NativeAssembler {
   }
 
   /** sb/sh/sw with an offset in units of the access; a far one goes through t3. */
-  private storeOffset(val: number, base: number, offset: number, size: number): void {
+  protected storeSized(val: number, base: number, offset: number, size: 0 | 1 | 2): void {
     const scaled = (offset << size) | 0;
     if (scaled >= 0 && size === 2 && inCWindow(val) && inCWindow(base) && fitsUnsigned(scaled, 6)) {
       this.h(typeCL(0, 6, cReg(val), cReg(base), scaled));
@@ -360,7 +360,7 @@ export class AsmRv32 extends AsmBase implements NativeAssembler {
   }
 
   /** base += index scaled by the access size: sh<size>add with Zba, else c.slli then c.add. */
-  private scaleIndex(base: number, index: number, size: number): void {
+  private scaleIndex(base: number, index: number, size: 0 | 1 | 2): void {
     if (size > 0 && this.extensions & RV32_EXT_ZBA) {
       this.w(typeR(0x33, 1 << size, 0x10, base, index, base));
       return;
@@ -369,24 +369,12 @@ export class AsmRv32 extends AsmBase implements NativeAssembler {
     this.cadd(base, index);
   }
 
-  loadRegRegOffset(dest: number, base: number, wordOffset: number): void { this.loadOffset(dest, base, wordOffset, 2); }
-  storeRegRegOffset(src: number, base: number, wordOffset: number): void { this.storeOffset(src, base, wordOffset, 2); }
-  load8RegReg(dest: number, base: number): void { this.loadOffset(dest, base, 0, 0); }
-  load16RegReg(dest: number, base: number): void { this.loadOffset(dest, base, 0, 1); }
-  load32RegReg(dest: number, base: number): void { this.loadOffset(dest, base, 0, 2); }
-  load8RegRegOffset(dest: number, base: number, offset: number): void { this.loadOffset(dest, base, offset, 0); }
-  load16RegRegOffset(dest: number, base: number, offset: number): void { this.loadOffset(dest, base, offset, 1); }
-  load32RegRegOffset(dest: number, base: number, offset: number): void { this.loadOffset(dest, base, offset, 2); }
-  store8RegReg(src: number, base: number): void { this.storeOffset(src, base, 0, 0); }
-  store16RegReg(src: number, base: number): void { this.storeOffset(src, base, 0, 1); }
-  store32RegReg(src: number, base: number): void { this.storeOffset(src, base, 0, 2); }
-  store8RegRegOffset(src: number, base: number, offset: number): void { this.storeOffset(src, base, offset, 0); }
-  store16RegRegOffset(src: number, base: number, offset: number): void { this.storeOffset(src, base, offset, 1); }
-  store32RegRegOffset(src: number, base: number, offset: number): void { this.storeOffset(src, base, offset, 2); }
-  load8RegRegReg(dest: number, base: number, index: number): void { this.scaleIndex(base, index, 0); this.loadOffset(dest, base, 0, 0); }
-  load16RegRegReg(dest: number, base: number, index: number): void { this.scaleIndex(base, index, 1); this.loadOffset(dest, base, 0, 1); }
-  load32RegRegReg(dest: number, base: number, index: number): void { this.scaleIndex(base, index, 2); this.loadOffset(dest, base, 0, 2); }
-  store8RegRegReg(src: number, base: number, index: number): void { this.scaleIndex(base, index, 0); this.storeOffset(src, base, 0, 0); }
-  store16RegRegReg(src: number, base: number, index: number): void { this.scaleIndex(base, index, 1); this.storeOffset(src, base, 0, 1); }
-  store32RegRegReg(src: number, base: number, index: number): void { this.scaleIndex(base, index, 2); this.storeOffset(src, base, 0, 2); }
+  loadRegRegOffset(dest: number, base: number, wordOffset: number): void { this.loadSized(dest, base, wordOffset, 2); }
+  storeRegRegOffset(src: number, base: number, wordOffset: number): void { this.storeSized(src, base, wordOffset, 2); }
+  load8RegRegReg(dest: number, base: number, index: number): void { this.scaleIndex(base, index, 0); this.loadSized(dest, base, 0, 0); }
+  load16RegRegReg(dest: number, base: number, index: number): void { this.scaleIndex(base, index, 1); this.loadSized(dest, base, 0, 1); }
+  load32RegRegReg(dest: number, base: number, index: number): void { this.scaleIndex(base, index, 2); this.loadSized(dest, base, 0, 2); }
+  store8RegRegReg(src: number, base: number, index: number): void { this.scaleIndex(base, index, 0); this.storeSized(src, base, 0, 0); }
+  store16RegRegReg(src: number, base: number, index: number): void { this.scaleIndex(base, index, 1); this.storeSized(src, base, 0, 1); }
+  store32RegRegReg(src: number, base: number, index: number): void { this.scaleIndex(base, index, 2); this.storeSized(src, base, 0, 2); }
 }

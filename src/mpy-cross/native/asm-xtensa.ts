@@ -6,7 +6,7 @@
 //   callx8 with outgoing args in a10..a13, locals in a4..a6 and mp_fun_table in a7.
 // 32-bit constants that no movi can hold go in a literal table at the start of the function (l32r
 // can only load from lower addresses), so the table size found in one pass is laid out in the next.
-import { AsmBase } from "./asm-base.js";
+import { SizedAccessAsm } from "./asm-sized-access.js";
 import { CompareOp, type NativeAssembler, nativeRegs, type NativeRegs, type ShiftKind } from "./asm.js";
 
 const WORD = 4;
@@ -55,7 +55,7 @@ const SAVED_WIN = 1;
 export type XtensaGen = "v127" | "v119" | "v118";
 
 /** Instruction encoders and the label-relative forms, shared by the native and the inline assembler. */
-export class XtensaEncoder extends AsmBase {
+export abstract class XtensaEncoder extends SizedAccessAsm {
   constructor(readonly gen: XtensaGen = "v127") {
     super();
   }
@@ -419,7 +419,7 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
   loadRegRegOffset(dest: number, base: number, wordOffset: number): void {
     if (this.gen === "v118") this.l32iN(dest, base, wordOffset);
     else if (this.gen === "v119") this.l32iOptimised(dest, base, wordOffset);
-    else this.loadOffset(dest, base, wordOffset, 2);
+    else this.loadSized(dest, base, wordOffset, 2);
   }
 
   storeRegRegOffset(src: number, base: number, wordOffset: number): void {
@@ -430,12 +430,12 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
       else if (wordOffset >= 0 && wordOffset < 256) this.s32i(src, base, wordOffset);
       else throw new XtensaRangeError("asm overflow");
     } else {
-      this.storeOffset(src, base, wordOffset, 2);
+      this.storeSized(src, base, wordOffset, 2);
     }
   }
 
   /** l8ui/l16ui/l32i (size 0/1/2) with an offset in units of the access. */
-  private loadOffset(dest: number, base: number, offset: number, size: number): void {
+  protected loadSized(dest: number, base: number, offset: number, size: 0 | 1 | 2): void {
     if (size === 2 && offset >= 0 && offset < 16) {
       this.l32iN(dest, base, offset);
       return;
@@ -451,7 +451,7 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
   }
 
   /** s8i/s16i/s32i with an offset in units of the access; a far one goes through the scratch reg. */
-  private storeOffset(src: number, base: number, offset: number, size: number): void {
+  protected storeSized(src: number, base: number, offset: number, size: 0 | 1 | 2): void {
     if (size === 2 && offset >= 0 && offset < 16) {
       this.s32iN(src, base, offset);
       return;
@@ -467,22 +467,11 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
     else this.op24(rri8(2, 4 | size, t, src, 0));
   }
 
-  load8RegReg(dest: number, base: number): void { this.loadOffset(dest, base, 0, 0); }
-  load16RegReg(dest: number, base: number): void { this.loadOffset(dest, base, 0, 1); }
-  load32RegReg(dest: number, base: number): void { this.loadOffset(dest, base, 0, 2); }
-  load8RegRegOffset(dest: number, base: number, offset: number): void { this.loadOffset(dest, base, offset, 0); }
-  load16RegRegOffset(dest: number, base: number, offset: number): void {
+  override load16RegRegOffset(dest: number, base: number, offset: number): void {
     // before 1.27 a plain l16ui, its offset cut to 8 bits
     if (this.gen !== "v127") this.op24(rri8(2, 1, base, dest, offset));
-    else this.loadOffset(dest, base, offset, 1);
+    else this.loadSized(dest, base, offset, 1);
   }
-  load32RegRegOffset(dest: number, base: number, offset: number): void { this.loadOffset(dest, base, offset, 2); }
-  store8RegReg(src: number, base: number): void { this.storeOffset(src, base, 0, 0); }
-  store16RegReg(src: number, base: number): void { this.storeOffset(src, base, 0, 1); }
-  store32RegReg(src: number, base: number): void { this.storeOffset(src, base, 0, 2); }
-  store8RegRegOffset(src: number, base: number, offset: number): void { this.storeOffset(src, base, offset, 0); }
-  store16RegRegOffset(src: number, base: number, offset: number): void { this.storeOffset(src, base, offset, 1); }
-  store32RegRegOffset(src: number, base: number, offset: number): void { this.storeOffset(src, base, offset, 2); }
 
   // indexed: the base register is advanced by the scaled index first (add.n / addx2 / addx4)
   load8RegRegReg(dest: number, base: number, index: number): void {
