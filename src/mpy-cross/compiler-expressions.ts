@@ -152,7 +152,11 @@ export function atomExprNormal(c: Compiler, pns: StructNode): void {
   c.compileNode(pns.nodes[0]);
   if (pns.nodes[1] === null) return;
   let trail: StructNode[] = [pns.nodes[1] as StructNode];
-  if (trail[0].rule === "atom_expr_trailers") trail = trail[0].nodes as StructNode[];
+  if (trail[0].rule === "atom_expr_trailers") {
+    // 1.8 compiled the list of trailers as a node of its own, which records its line
+    if (c.compat.trailerListLine) c.emit.setSourceLine(trail[0].line);
+    trail = trail[0].nodes as StructNode[];
+  }
   const num = trail.length;
   let i = 0;
   const emit = c.emit;

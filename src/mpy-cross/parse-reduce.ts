@@ -24,6 +24,18 @@ const BITWISE_OP: Partial<Record<number, BinaryOp>> = {
   [R.power]: "pow",
 };
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The qstr text of a literal's bytes: as a str when they are UTF-8, else one char per byte, so that
+ * bytes that are not text stay apart from each other (b"\xe0\0" and b"\xc0\0" are two qstrs). */
+function qstrKeyOfBytes(b: Uint8Array): string {
+  try {
+    return strictUtf8.decode(b);
+  } catch {
+    return String.fromCharCode(...b);
+  }
+}
+
 export abstract class NodeBuilder extends ParserState {
   private intern(s: string): void {
     if (this.qstrs.has(s)) return;
@@ -95,14 +107,14 @@ export abstract class NodeBuilder extends ParserState {
   private bytesLiteral(): ParseNode {
     const value = this.lex.copyBytes();
     // short bytes literals are interned too (as the qstr of their bytes), which uses up a qstr number
-    if (value.length <= INTERN_STRING_LEN) this.intern(new TextDecoder().decode(value));
+    if (value.length <= INTERN_STRING_LEN) this.intern(qstrKeyOfBytes(value));
     return { kind: "const", line: this.lex.tokLine, value: { type: "bytes", value } };
   }
 
   /** 1.8: each literal became a node of its own (short ones interned); the compiler built the joined object. */
   private joinedLiterals(): ParseNode {
     const lex = this.lex;
-    for (const piece of lex.pieces()) if (piece.length <= INTERN_STRING_LEN) this.intern(new TextDecoder().decode(piece));
+    for (const piece of lex.pieces()) if (piece.length <= INTERN_STRING_LEN) this.intern(qstrKeyOfBytes(piece));
     const value: PyConstant = lex.kind === Tok.STRING ? { type: "str", value: lex.value } : { type: "bytes", value: lex.copyBytes() };
     return { kind: "const", line: lex.tokLine, value, joined: true, ...(lex.mixedKinds ? { mixedKinds: true as const } : {}) };
   }
