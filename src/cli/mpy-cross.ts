@@ -69,7 +69,7 @@ interface MpyCrossArgs {
   versionGiven: boolean;
 }
 
-function parseArgs(args: string[]): MpyCrossArgs {
+function parseMpyCrossArgs(args: string[]): MpyCrossArgs {
   const p = parse(DEF, args);
   const r: MpyCrossArgs = {
     files: p.positionals.map((f) => f.replace(/\\/g, "/")),
@@ -147,7 +147,7 @@ function fsMessage(e: unknown): string {
 }
 
 async function run(args: string[], ctx: CliContext): Promise<number> {
-  const opts = parseArgs(args);
+  const opts = parseMpyCrossArgs(args);
   if (opts.help) {
     ctx.out.write(helpFor(DEF));
     return 0;
