@@ -30,7 +30,7 @@ const OPTIONS: OptionDef[] = [
   { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
   { flags: ["-j", "--jobs"], key: "jobs", takes: "value", glued: true, metavar: "N", help: "compile on N worker threads (default: by batch size, up to the cores; 0: none)" },
   { flags: ["--cache"], key: "cacheDir", takes: "value", metavar: "DIR", help: "reuse .mpy files compiled before from identical source and options (default: $TSPY_MPY_CACHE if set)" },
-  { flags: ["--dump"], key: "dump", help: "disassemble the given .mpy files (versions 2 to 6.3, Pycopy's, CircuitPython's) instead of compiling; with --mpy-version pycopy (or 5) a .mpy 5 is read as Pycopy's (or MicroPython's) bytecode instead of telling them apart by the module's name" },
+  { flags: ["--dump"], key: "dump", help: "disassemble the given .mpy files (versions 0 and 2 to 6.3, Pycopy's, CircuitPython's) instead of compiling; with --mpy-version pycopy (or 5) a .mpy 5 is read as Pycopy's (or MicroPython's) bytecode instead of telling them apart by the module's name" },
   { flags: ["--version"], key: "version", help: "name the emulated MicroPython release and .mpy version" },
   { flags: ["-v"], key: "verbose", repeat: true, help: "verbosity (accepted; nothing extra is traced)", hidden: true },
 ];

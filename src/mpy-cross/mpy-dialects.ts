@@ -4,12 +4,14 @@
 // numbers seen from the reading side, one row per bytecode that differs:
 //  - MicroPython 1.19+ (.mpy 6.x) and 1.12-1.18 (.mpy 5; its conditional-or-pop jumps are signed);
 //  - Pycopy 3.x (.mpy 5 with its own opcodes and a static qstr list with "__dir__" moved);
-//  - 1.11 (.mpy 4), 1.9.3-1.10 (.mpy 3, also CircuitPython 3-6) and 1.9-1.9.2 (.mpy 2, CircuitPython 2):
-//    the opcode numbers before 1.12's regrouping, with 1.9.2's own operator numbers.
+//  - 1.11 (.mpy 4), 1.9.3-1.10 (.mpy 3, also CircuitPython 3-6), 1.9-1.9.2 (.mpy 2, CircuitPython 2) and
+//    1.8.x (.mpy 0): the opcode numbers before 1.12's regrouping (1.8's own load group and comprehension
+//    adds, opcodes-1-8.ts), with 1.9.2's own operator numbers for .mpy 2 and 0.
 import {
   BINARY_OP_NAMES, BinaryOp, OPCODES_PYCOPY, Op, OpFormat, UNARY_OP_NAMES, jumpIsSigned, opcodeFormat, opcodeName, type OpName,
 } from "./opcodes.js";
-import { LEGACY_BINARY_OP_NAMES, LEGACY_OP } from "./opcodes-legacy.js";
+import { LEGACY_BINARY_OP_NAMES, LEGACY_OP, type OpTable } from "./opcodes-legacy.js";
+import { COMP_ADD_OPS_1_8, OP_1_8 } from "./opcodes-1-8.js";
 import { OPERATORS_1_9_2 } from "./opcodes-1-9.js";
 import { PYCOPY_STATIC_QSTRS, STATIC_QSTRS } from "./static-qstrs.js";
 
@@ -72,7 +74,7 @@ const LEGACY_UINT_OPS = [
   "LOAD_CONST_SMALL_INT", "LOAD_CONST_OBJ", "LOAD_FAST_N", "LOAD_DEREF", "STORE_FAST_N", "STORE_DEREF", "DELETE_FAST",
   "DELETE_DEREF", "BUILD_TUPLE", "BUILD_LIST", "BUILD_MAP", "BUILD_SET", "BUILD_SLICE", "STORE_COMP", "UNPACK_SEQUENCE",
   "UNPACK_EX", "MAKE_FUNCTION", "MAKE_FUNCTION_DEFARGS", "MAKE_CLOSURE", "MAKE_CLOSURE_DEFARGS", "CALL_FUNCTION",
-  "CALL_FUNCTION_VAR_KW", "CALL_METHOD", "CALL_METHOD_VAR_KW",
+  "CALL_FUNCTION_VAR_KW", "CALL_METHOD", "CALL_METHOD_VAR_KW", "LIST_APPEND", "MAP_ADD", "SET_ADD",
 ];
 const LEGACY_JUMP_OPS = ["JUMP", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_FALSE", "JUMP_IF_TRUE_OR_POP", "JUMP_IF_FALSE_OR_POP", "UNWIND_JUMP"];
 const LEGACY_FORWARD_OPS = ["SETUP_WITH", "SETUP_EXCEPT", "SETUP_FINALLY", "FOR_ITER", "POP_EXCEPT_JUMP"];
@@ -83,10 +85,12 @@ const LEGACY_MULTI = new Set(["LOAD_CONST_SMALL_INT_MULTI", "LOAD_FAST_MULTI", "
  * The pre-1.12 opcodes. 0x44 is POP_EXCEPT_JUMP in 1.11 and POP_BLOCK (then 0x45 POP_EXCEPT) before.
  * Operator names are given in their numbering (1.9.2's differs from 1.9.3-1.11's).
  */
-function legacyOps(popExceptJump: boolean, unaryNames: readonly string[], binaryNames: readonly string[]): (OpcodeInfo | undefined)[] {
+function legacyOps(
+  table: OpTable, popExceptJump: boolean, unaryNames: readonly string[], binaryNames: readonly string[], more: Readonly<Record<string, number>> = {},
+): (OpcodeInfo | undefined)[] {
   const ops: (OpcodeInfo | undefined)[] = new Array(256).fill(undefined);
   const skip = new Set(popExceptJump ? ["POP_BLOCK", "POP_EXCEPT"] : ["POP_EXCEPT_JUMP"]);
-  for (const [name, op] of Object.entries(LEGACY_OP)) {
+  for (const [name, op] of Object.entries({ ...table, ...more })) {
     if (op < 0 || skip.has(name) || LEGACY_MULTI.has(name)) continue;
     const format = LEGACY_QSTR_OPS.includes(name) ? OpFormat.Qstr : LEGACY_UINT_OPS.includes(name) ? OpFormat.VarUint
       : LEGACY_JUMP_OPS.includes(name) || LEGACY_FORWARD_OPS.includes(name) ? OpFormat.Offset : OpFormat.Byte;
@@ -128,11 +132,15 @@ export const DIALECT_V6: BytecodeDialect = { label: "MicroPython 1.19+", ops: mo
 export const DIALECT_V5: BytecodeDialect = { label: "MicroPython 1.12-1.18", ops: modernOps(true), staticQstrs: STATIC_QSTRS, scopeFlags: MODERN_FLAGS };
 export const DIALECT_PYCOPY: BytecodeDialect = { label: "Pycopy 3.x", ops: pycopyOps(), staticQstrs: PYCOPY_STATIC_QSTRS, scopeFlags: MODERN_FLAGS };
 export const DIALECT_V4: BytecodeDialect = {
-  label: "MicroPython 1.11", ops: legacyOps(true, LEGACY_UNARY_NAMES, LEGACY_BINARY_OP_NAMES), staticQstrs: STATIC_QSTRS, scopeFlags: FLAGS_1_11,
+  label: "MicroPython 1.11", ops: legacyOps(LEGACY_OP, true, LEGACY_UNARY_NAMES, LEGACY_BINARY_OP_NAMES), staticQstrs: STATIC_QSTRS, scopeFlags: FLAGS_1_11,
 };
 export const DIALECT_V3: BytecodeDialect = {
-  label: "MicroPython 1.9.3-1.10, CircuitPython 3-6", ops: legacyOps(false, LEGACY_UNARY_NAMES, LEGACY_BINARY_OP_NAMES), scopeFlags: FLAGS_1_10,
+  label: "MicroPython 1.9.3-1.10, CircuitPython 3-6", ops: legacyOps(LEGACY_OP, false, LEGACY_UNARY_NAMES, LEGACY_BINARY_OP_NAMES), scopeFlags: FLAGS_1_10,
 };
 export const DIALECT_V2: BytecodeDialect = {
-  label: "MicroPython 1.9-1.9.2, CircuitPython 2", ops: legacyOps(false, OPS_1_9_2.unary, OPS_1_9_2.binary), scopeFlags: FLAGS_1_9,
+  label: "MicroPython 1.9-1.9.2, CircuitPython 2", ops: legacyOps(LEGACY_OP, false, OPS_1_9_2.unary, OPS_1_9_2.binary), scopeFlags: FLAGS_1_9,
+};
+export const DIALECT_V0: BytecodeDialect = {
+  label: "MicroPython 1.8", scopeFlags: FLAGS_1_9,
+  ops: legacyOps(OP_1_8, false, OPS_1_9_2.unary, OPS_1_9_2.binary, { LIST_APPEND: COMP_ADD_OPS_1_8.list, MAP_ADD: COMP_ADD_OPS_1_8.dict, SET_ADD: COMP_ADD_OPS_1_8.set }),
 };

@@ -1,12 +1,12 @@
-// The .mpy containers of MicroPython 1.9-1.10 (.mpy 2 and 3; CircuitPython 2-6 write them too), and
+// The .mpy containers of MicroPython 1.8-1.10 (.mpy 0, 2 and 3; CircuitPython 2-6 write them too), and
 // the plain prelude those releases and 1.11 (.mpy 4, read in mpy-reader.ts) put before the opcodes.
 //
 // Each function is stored as its whole body exactly as it sits in RAM, every qstr in it (the prelude's
 // name and source file, each qstr argument) holding the number the writing mpy-cross had for it; then
 // come the texts of the name, the source file and of each qstr argument in order, the argument names,
 // the constants and the children. The loader overwrites the numbers with its own, so the reader only
-// needs the texts. .mpy 2 and 3 share this layout; they differ in the opcode numbering (mpy-dialects.ts).
-import { DIALECT_V2, DIALECT_V3 } from "./mpy-dialects.js";
+// needs the texts. .mpy 0, 2 and 3 share this layout; they differ in the opcode numbering (mpy-dialects.ts).
+import { DIALECT_V0, DIALECT_V2, DIALECT_V3, type BytecodeDialect } from "./mpy-dialects.js";
 import { OpFormat } from "./opcodes.js";
 import {
   Cursor, LineCursor, MpyFormatError, NATIVE_ARCH_NAMES, checkChildRefs, decodeInstruction, decodeLines, makePrelude,
@@ -51,7 +51,9 @@ export function parsePlainPrelude(data: Uint8Array, start: number, what: string)
   return { prelude, codeOffset: p };
 }
 
-export function readV3(r: Cursor, magic: number, version: 2 | 3): MpyFile {
+const DIALECTS: Record<0 | 2 | 3, BytecodeDialect> = { 0: DIALECT_V0, 2: DIALECT_V2, 3: DIALECT_V3 };
+
+export function readV3(r: Cursor, magic: number, version: 0 | 2 | 3): MpyFile {
   const featureByte = r.byte("header");
   const smallIntBits = r.byte("header");
   const header: MpyHeader = {
@@ -59,14 +61,14 @@ export function readV3(r: Cursor, magic: number, version: 2 | 3): MpyFile {
     featureFlags: featureByte & 3,
   };
   if (featureByte & ~3) throw new MpyFormatError(`corrupt .mpy file: unknown feature flags 0x${featureByte.toString(16)} in a .mpy ${version} header`);
-  const ctx: V3Context = { version, cachedLookups: (featureByte & 1) !== 0, qstrs: [] };
+  const dialect = DIALECTS[version];
+  const ctx: V3Context = { dialect, cachedLookups: (featureByte & 1) !== 0, qstrs: [] };
   const root = readRawCodeV3(r, ctx, 0);
-  const dialect = version === 2 ? DIALECT_V2 : DIALECT_V3;
   return { header, dialect, qstrs: ctx.qstrs, constants: [], root, sourceFile: root.prelude!.sourceFile ?? "", consumed: 0, size: r.buf.length };
 }
 
 interface V3Context {
-  version: 2 | 3;
+  dialect: BytecodeDialect;
   cachedLookups: boolean;
   qstrs: MpyQstr[];
 }
@@ -110,7 +112,6 @@ function readRawCodeV3(r: Cursor, ctx: V3Context, depth: number): RawCode {
 function decodeBytecodeV3(rc: RawCode, ctx: V3Context): Instruction[] {
   const bc = rc.data;
   const codeOffset = rc.codeOffset!;
-  const dialect = ctx.version === 2 ? DIALECT_V2 : DIALECT_V3;
   const lineCursor = new LineCursor(rc.prelude!.lines);
   let p = codeOffset;
   const where = (): string => `bytecode of ${rc.prelude!.name} at file offset ${rc.dataOffset + p}`;
@@ -128,7 +129,7 @@ function decodeBytecodeV3(rc: RawCode, ctx: V3Context): Instruction[] {
   };
   const out: Instruction[] = [];
   while (p < bc.length) {
-    const ins = decodeInstruction(src, dialect, ctx.cachedLookups, "fixed16", where);
+    const ins = decodeInstruction(src, ctx.dialect, ctx.cachedLookups, "fixed16", where);
     ins.line = lineCursor.at(ins.offset);
     out.push(ins);
   }

@@ -1,4 +1,4 @@
-// Reads a .mpy file (every version tspy writes: 6.x, 5, 4, 3 and 2, bytecode and native) into plain
+// Reads a .mpy file (every version tspy writes: 6.x, 5, 4, 3, 2 and 0, bytecode and native) into plain
 // typed data, decoding the bytecode into instructions. Used by `tspy mpy-cross --dump` and by the
 // tests that compare our compiler's output with upstream's.
 //
@@ -10,7 +10,7 @@
 //    loading (an inline qstr becomes 2 bytes in RAM). Jump offsets and line numbers count RAM bytes,
 //    so this reader tracks RAM offsets alongside file offsets. v4 has the plain prelude of the older
 //    releases, whose name and source file follow the opcodes.
-//  - v3 and v2 (1.9-1.10): mpy-reader-legacy.ts.
+//  - v3, v2 and v0 (1.8-1.10): mpy-reader-legacy.ts.
 // Pycopy writes .mpy 5 with its own opcodes and static qstr numbers: a file whose module is not called
 // "<module>" when read as MicroPython's is read again as Pycopy's (ReadOptions.firmware overrides).
 import { STATIC_QSTRS } from "./static-qstrs.js";
@@ -65,8 +65,8 @@ function readWhole(bytes: Uint8Array, options: ReadOptions, dialect: BytecodeDia
   let file: MpyFile;
   if (version === 6) file = readV6(r, magic);
   else if (version === 5 || version === 4) file = readInlineQstrFile(r, magic, version, dialect ?? (version === 5 ? DIALECT_V5 : DIALECT_V4));
-  else if (version === 3 || version === 2) file = readV3(r, magic, version);
-  else throw new MpyFormatError(`unsupported .mpy version ${version} (tspy reads versions 2 to 6)`);
+  else if (version === 3 || version === 2 || version === 0) file = readV3(r, magic, version);
+  else throw new MpyFormatError(`unsupported .mpy version ${version} (tspy reads versions 0 and 2 to 6)`);
   if (r.pos !== bytes.length && !options.allowTrailing) {
     throw new MpyFormatError(`${bytes.length - r.pos} unexpected bytes after the module's code (at offset ${r.pos})`);
   }

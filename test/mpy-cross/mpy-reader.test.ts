@@ -115,15 +115,17 @@ describe("readMpy on upstream 1.18 output (.mpy v5)", () => {
   });
 });
 
-describe("readMpy on .mpy 4, 3 and 2 (reference-legacy: upstream 1.11, 1.10, 1.9.2) and Pycopy's .mpy 5", () => {
+describe("readMpy on .mpy 4, 3, 2 and 0 (reference-legacy: upstream 1.11, 1.10, 1.9.2, 1.8.4) and Pycopy's .mpy 5", () => {
   const legacyDir = path.join(here, "reference-legacy");
   const pycopyDir = path.join(here, "reference-pycopy");
-  const legacy = fs.readdirSync(legacyDir).filter((f) => /\.[234]\.\w+(-\w+)?\.mpy$/.test(f));
+  const legacy = fs.readdirSync(legacyDir).filter((f) => /\.[0234]\.\w+(-\w+)?\.mpy$/.test(f));
+  // 1.8.4's own programs sit beside the shared ones
+  const source = (stem: string): string => fs.readFileSync(path.join(stem.startsWith("v0_") ? path.join(here, "programs-v0") : programs, `${stem}.py`), "utf8");
   const pycopy = fs.readdirSync(pycopyDir).filter((f) => f.endsWith(".mpy"));
   const lookups = new Set(["LOAD_NAME", "LOAD_GLOBAL", "LOAD_ATTR", "STORE_ATTR"]);
 
   it("has references of every old version, with and without the feature flags", () => {
-    for (const v of ["4", "3", "2"]) for (const o of ["default", "cache-nounicode"]) expect(legacy.some((f) => f.includes(`.${v}.${o}.`)), `${v} ${o}`).toBe(true);
+    for (const v of ["4", "3", "2", "0"]) for (const o of ["default", "cache-nounicode"]) expect(legacy.some((f) => f.includes(`.${v}.${o}.`)), `${v} ${o}`).toBe(true);
     expect(pycopy.length).toBeGreaterThanOrEqual(5);
   });
 
@@ -139,7 +141,7 @@ describe("readMpy on .mpy 4, 3 and 2 (reference-legacy: upstream 1.11, 1.10, 1.9
       expect(file.root.prelude!.name).toBe("<module>");
       for (const rc of codes(file.root)) expect(rc.prelude!.sourceFile, f).toBe(`${stem}.py`);
       const names = new Set(codes(file.root).map((c) => c.prelude?.name));
-      expect(definedNames(fs.readFileSync(path.join(programs, `${stem}.py`), "utf8")).filter((n) => !names.has(n)), f).toEqual([]);
+      expect(definedNames(source(stem)).filter((n) => !names.has(n)), f).toEqual([]);
       checkStructure(file, bytes);
     }
   });
@@ -167,6 +169,14 @@ describe("readMpy on .mpy 4, 3 and 2 (reference-legacy: upstream 1.11, 1.10, 1.9
     }
     // 1.9.2: BINARY_OP_MULTI 0xd7 + 31, UNARY_OP_MULTI 0xd0 + 6; 1.10: 0xd7 + 6, 0xd0 + 3
     expect(Object.fromEntries(bytesOf)).toEqual({ "2": `${0xd7 + 31} ${0xd0 + 6}`, "3": `${0xd7 + 6} ${0xd0 + 3}` });
+  });
+
+  it(".mpy 0: 1.8's load opcodes one higher and an add opcode per comprehension kind", () => {
+    const src = fs.readFileSync(path.join(programs, "m10_comprehensions.py"), "utf8");
+    expect(src).toMatch(/\[[^\]]* for /);
+    const ins = codes(readMpy(fs.readFileSync(path.join(legacyDir, "m10_comprehensions.0.default.mpy"))).root).flatMap((rc) => rc.instructions!);
+    const byName = (n: string) => ins.find((i) => i.name === n);
+    expect([byName("LOAD_NAME")?.opcode, byName("LIST_APPEND")?.opcode, byName("STORE_COMP")]).toEqual([0x1c, 0x52, undefined]);
   });
 
   it("tells Pycopy's .mpy 5 from MicroPython's by the module's name, and reads it to its last byte", () => {
@@ -298,7 +308,7 @@ describe("the shared conformance corpus (every .mpy version)", () => {
   const present = sharedCorpus !== "" && fs.existsSync(golden);
   // the header's version byte and first byte of each golden directory
   const HEADERS: Record<string, [number, string]> = {
-    "6.3": [6, "M"], "6.2": [6, "M"], "6.1": [6, "M"], "6": [6, "M"], "5": [5, "M"], "4": [4, "M"], "3": [3, "M"], "2": [2, "M"],
+    "6.3": [6, "M"], "6.2": [6, "M"], "6.1": [6, "M"], "6": [6, "M"], "5": [5, "M"], "4": [4, "M"], "3": [3, "M"], "2": [2, "M"], "0": [0, "M"],
     pycopy: [5, "M"], cp2: [2, "M"], cp3: [3, "M"], cp4: [3, "M"], cp5: [3, "M"], cp6: [3, "M"], cp7: [5, "C"], cp8: [5, "C"], cp9: [6, "C"], cp10: [6, "C"],
   };
   for (const [ver, [major, magic]] of Object.entries(HEADERS)) {
