@@ -61,6 +61,8 @@ export interface ParserDialect {
   readonly foldPower: boolean;
   /** `or`/`and`/`not` with constant operands are simplified by the parser (1.9+). */
   readonly foldLogical: boolean;
+  /** 1.8: "constant must be an integer" carries the line of the token after the statement. */
+  readonly constErrorAtNextToken: boolean;
   /** The IndentationError of a dedent to no enclosing level (1.9.2 and older spelled it out). */
   readonly dedentMismatch: string;
 }
@@ -94,6 +96,7 @@ const V1_27: FrontEndDialect = {
   foldLogical: true,
   compilerJoinsStrings: false,
   dedentMismatch: "unindent doesn't match any outer indent level",
+  constErrorAtNextToken: false,
 };
 
 const V1_22: FrontEndDialect = {
@@ -169,7 +172,7 @@ const V1_9_2: FrontEndDialect = {
 
 // 1.8.4: 1.9.2's front end with its own mpy-cross qstr pool.
 const V1_8_4: FrontEndDialect = { ...V1_9_2, release: "1.8.4", longStaticQstrs: longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false,
-  compilerJoinsStrings: true,
+  compilerJoinsStrings: true, constErrorAtNextToken: true,
 };
 
 // Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.

@@ -285,7 +285,8 @@ export abstract class NodeBuilder extends ParserState {
     const valueNode = args.nodes[0] ?? null;
     if (!this.dialect.constAnyObject) {
       if (valueNode === null || (valueNode.kind !== "smallint" && !(valueNode.kind === "const" && valueNode.value.type === "int"))) {
-        throw this.error("SyntaxError", "constant must be an integer", call.line);
+        // 1.8 noted the error and stopped at the next token, whose line it reported
+        throw this.error("SyntaxError", "constant must be an integer", this.dialect.constErrorAtNextToken ? this.lex.tokLine : call.line);
       }
     } else if (!isConstNode(valueNode)) {
       throw this.error("SyntaxError", "not a constant", call.line);

@@ -1,4 +1,4 @@
-// Compile errors as upstream mpy-cross 1.11, 1.10 and 1.9.2 print them (./reference-errors, made outside
+// Compile errors as upstream mpy-cross 1.11, 1.10, 1.9.2 and 1.8.4 print them (./reference-errors, made outside
 // this repository; see its README): the words of each release, the traceback lines, and the programs
 // those releases compiled where later ones refuse them.
 import { describe, expect, it } from "vitest";
@@ -34,7 +34,7 @@ function printed(name: string, version: string): string {
   }
 }
 
-for (const [version, release] of [["4", "1.11"], ["3", "1.10"], ["2", "1.9.2"]] as const) {
+for (const [version, release] of [["4", "1.11"], ["3", "1.10"], ["2", "1.9.2"], ["0", "1.8.4"]] as const) {
   describe(`compile errors of mpy-cross ${release} (.mpy ${version})`, () => {
     const expected = blocks(`expected.${version}.txt`);
     it("has the expected output of most cases", () => {
