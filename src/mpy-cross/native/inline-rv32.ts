@@ -160,13 +160,15 @@ function fitsSignedMask(mask: number, value: bigint): boolean {
 const fitsUnsignedMask = (mask: number, value: bigint): boolean => (value & ~BigInt(mask >>> 0) & U64) === 0n;
 
 /**
- * Upstream sizes a forward label in its compute pass by reading one word past its label table, which
- * is 0 unless the table (one 8-byte word per label of the module's largest scope) ends exactly on a
- * heap block of four words, from 8 labels up; then it is unrelated memory and every displacement
- * check but an unbounded one fails. Reproduced so that the same programs are rejected.
+ * Upstream sizes a forward label in its compute pass by reading one word past its label table (one
+ * 8-byte word per label of the module's largest scope). That word is 0, except when the table fills
+ * whole heap blocks of four words, from 8 labels up: then it is the first word of the next block, the
+ * table of label names, whose first entry is the function's first label once that is defined (a qstr
+ * number: every displacement check but an unbounded one fails). Reproduced so that the same programs
+ * are rejected; null stands for that unrelated value.
  */
-function forwardLabelValue(maxNumLabels: number): bigint | null {
-  return maxNumLabels >= 8 && maxNumLabels % 4 === 0 ? null : 0n;
+function forwardLabelValue(maxNumLabels: number, firstLabelDefined: boolean): bigint | null {
+  return maxNumLabels >= 8 && maxNumLabels % 4 === 0 && firstLabelDefined ? null : 0n;
 }
 
 class OperandError extends Error {}
@@ -244,7 +246,7 @@ export class InlineRv32 extends InlineAsmBase {
     if (name === "") fail("expecting label");
     const num = this.labels.get(name);
     if (num === undefined && this.pass === Pass.Emit) fail(`undefined label '${name}'`);
-    const at = num === undefined ? forwardLabelValue(this.maxNumLabels) : BigInt(this.as.labelPos(num));
+    const at = num === undefined ? forwardLabelValue(this.maxNumLabels, [...this.labels.values()].includes(0)) : BigInt(this.as.labelPos(num));
     const disp = at === null ? null : BigInt.asUintN(64, at - BigInt(this.as.codePos()));
     if (disp === null ? clz(spec.mask) !== 0 : !fitsSignedMask(spec.mask, disp)) fail("out of range");
     return Number((disp ?? 0n) & 0xffffffffn);
