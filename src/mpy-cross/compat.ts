@@ -11,6 +11,7 @@ import { MPY_CROSS_1_8_4_QSTRS } from "./qstr-pools-1-8.js";
 import { COMP_ADD_OPS_1_8, OP_1_8, type CompAddOps } from "./opcodes-1-8.js";
 import type { OpTable } from "./opcodes-legacy.js";
 import { OPCODES_MICROPYTHON, OPCODES_PYCOPY, type OpcodeDialect } from "./opcodes.js";
+import { TEXTS_AS_WRITTEN, TEXTS_CP6, TEXTS_TRANSLATED, type ErrorTexts } from "./error-texts.js";
 
 export interface BackendCompat {
   /** Release whose mpy-cross this reproduces, e.g. "1.27.0" or "CircuitPython 8.2.10". */
@@ -78,11 +79,18 @@ export interface BackendCompat {
    * `yield from x.__await__()`, where an async def also carries its own signature flag (0x10) and
    * may not contain `yield from`. */
   readonly awaitProtocol: "yield-from" | "dunder-await";
-  /** Syntax error texts this release words differently, keyed by MicroPython 1.27's text. A key of
-   * the form "'break' outside loop" / "'continue' outside loop" splits upstream's shared message. */
-  readonly messages: Readonly<Record<string, string>>;
+  /** Compile error texts this release words differently, keyed by MicroPython 1.27's text. A key of
+   * the form "'break' outside loop" / "'continue' outside loop" splits upstream's shared message. A
+   * value naming a kind also changes the error's kind. */
+  readonly messages: Readonly<Record<string, string | { readonly kind: "NotImplementedError"; readonly text: string }>>;
   /** 1.12+: `from m import *` inside a function is a SyntaxError (before, it compiled). */
   readonly importStarModuleOnly: boolean;
+  /** CircuitPython 6: `await` too must be inside an `async def` (and async for/with need the async flag, not
+   * just a generator), one message for the three. */
+  readonly awaitNeedsAsyncDef?: boolean;
+  /** The `@micropython.X` emitter decorators the release's mpy-cross was built with (besides bytecode);
+   * absent: all of its arch's (native, viper, asm_*). Any other is an "invalid micropython decorator". */
+  readonly emitDecorators?: readonly string[];
   /** `a, b = c, d` (and 3 items) is compiled without a tuple (MICROPY_COMP_DOUBLE_TUPLE_ASSIGN; Pycopy: off). */
   readonly doubleTupleAssign: boolean;
   /** How *args is put after the other parameters: swapped with the last plain one (MicroPython), or moved
@@ -98,8 +106,9 @@ export interface BackendCompat {
   readonly operators?: OperatorNumbers;
   /** Opcode numbers and forms that differ from MicroPython's (Pycopy's bytecode). */
   readonly opcodes: OpcodeDialect;
-  /** Line end of the traceback's translatable lines: CircuitPython's translation layer prints "\r\n". */
-  readonly translatedNewline: "\n" | "\r\n";
+  /** How the traceback's texts print: as written, through CircuitPython's translation ("\r\n" line
+   * ends), or as CircuitPython 6's broken text decompression yields them (error-texts.ts). */
+  readonly errorTexts: ErrorTexts;
   /** Pre-1.12 opcode numbers when they are not those of 1.9-1.11 (opcodes-legacy.ts): 1.8's. */
   readonly legacyOps?: OpTable;
   /** 1.8: list/dict/set comprehensions add with an opcode each (absent: STORE_COMP). */
@@ -136,7 +145,7 @@ const ARCHES_127 = [...ARCHES_119, "rv32imc", "rv64imc"];
 
 /** What each flavour is derived from: its MicroPython base row plus the differences its sources show. */
 const MICROPYTHON_DEFAULTS = {
-  awaitProtocol: "yield-from", messages: {}, importStarModuleOnly: true, translatedNewline: "\n", popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", asyncWithForm: "try-finally", opcodes: OPCODES_MICROPYTHON,
+  awaitProtocol: "yield-from", messages: {}, importStarModuleOnly: true, errorTexts: TEXTS_AS_WRITTEN, popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", asyncWithForm: "try-finally", opcodes: OPCODES_MICROPYTHON,
   doubleTupleAssign: true, starParamPlacement: "swap", noJumpAfterLastElif: false, constIfExpr: false, generatorLambdaReturnsNone: true,
   iterSlots: 4, excItems: 1, withSlots: 2, lineSteps: "1.9", superCall: "method", rangeFor: "1.9", adjustRaisesMax: true,
   asyncOutsideAsyncIsError: true, positionalAfterStarIsError: true, trailerListLine: false,
@@ -216,7 +225,7 @@ RELEASES["1.8.4"] = {
 // 7.x and 8.x also reworded a few compile errors. 8.x took MicroPython's whole-number-exact float
 // printing (formatfloat.c as of the commit before 1.20's switch to pow()). 9.x is MicroPython 1.23 inside,
 // whose bytecode output equals 1.22.2's. The "C" header byte is the writer's business (MPY_VERSIONS).
-const CIRCUITPY_DEFAULTS = { awaitProtocol: "dunder-await", translatedNewline: "\r\n" } as const;
+const CIRCUITPY_DEFAULTS = { awaitProtocol: "dunder-await", errorTexts: TEXTS_TRANSLATED } as const;
 const CIRCUITPY_7_MESSAGES: Record<string, string> = {
   "'break' outside loop": "'break' outside loop",
   "'continue' outside loop": "'continue' outside loop",
@@ -224,17 +233,36 @@ const CIRCUITPY_7_MESSAGES: Record<string, string> = {
   "async for/with outside async function": "'await', 'async for' or 'async with' outside async function",
 };
 // 3.x - 6.x: MicroPython 1.9.4 inside, whose bytecode is 1.10's (.mpy 3), each build with its own qstr pool;
-// 6.x also compiles `await` through __await__ and marks async functions in the prelude flags.
+// 6.x also compiles `await` through __await__ and marks async functions in the prelude flags. Their
+// mpy-cross has no inline assemblers (3.x and 4.x no native emitter either) and 1.9.4's error texts;
+// 4.x on translate them (CRLF line ends), and 6.x's translation garbles them (error-texts.ts).
+const CIRCUITPY_3_MESSAGES: BackendCompat["messages"] = {
+  ...PRE_112_MESSAGES,
+  "argument name reused": "name reused for argument",
+  "unindent doesn't match any outer indent level": "unindent does not match any outer indentation level",
+};
+const CIRCUITPY_5_MESSAGES: BackendCompat["messages"] = {
+  ...CIRCUITPY_3_MESSAGES,
+  "async for/with outside async function": "'async for' or 'async with' outside async function",
+  "raw f-strings are not supported": { kind: "NotImplementedError", text: "raw f-strings are not implemented" },
+};
+const CIRCUITPY_6_MESSAGES: BackendCompat["messages"] = {
+  ...CIRCUITPY_5_MESSAGES,
+  "async for/with outside async function": "'await', 'async for' or 'async with' outside async function",
+};
 RELEASES["circuitpython-3.1.2"] = {
   ...RELEASES["1.10.0"], release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS, asyncWithForm: "try-except",
+  messages: CIRCUITPY_3_MESSAGES,
 };
-RELEASES["circuitpython-4.1.2"] = { ...RELEASES["circuitpython-3.1.2"], release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS };
-// 5.x refuses `async for`/`async with` outside an async function, as MicroPython 1.17 does (its own words)
+RELEASES["circuitpython-4.1.2"] = { ...RELEASES["circuitpython-3.1.2"], release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS, errorTexts: TEXTS_TRANSLATED };
 RELEASES["circuitpython-5.3.1"] = {
-  ...RELEASES["circuitpython-4.1.2"], release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS, asyncOutsideAsyncIsError: true,
+  ...RELEASES["circuitpython-4.1.2"], release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS, messages: CIRCUITPY_5_MESSAGES,
+  // 5.x refuses `async for`/`async with` outside an async function, in its own words
+  emitDecorators: ["native", "viper"], asyncOutsideAsyncIsError: true,
 };
 RELEASES["circuitpython-6.3.0"] = {
   ...RELEASES["circuitpython-5.3.1"], release: "CircuitPython 6.3.0", qstrPool: CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await", awaitAiter: false,
+  messages: CIRCUITPY_6_MESSAGES, errorTexts: TEXTS_CP6, awaitNeedsAsyncDef: true,
 };
 RELEASES["circuitpython-7.3.3"] = {
   ...RELEASES["1.18.0"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 7.3.3", messages: CIRCUITPY_7_MESSAGES,

@@ -2,6 +2,7 @@
 // Its printed form is what upstream mpy-cross writes for an uncaught compile exception: a traceback
 // entry carrying file and line but no block name, then `Kind: message`.
 import { TspyError } from "../errors.js";
+import { formatTraceback, TEXTS_AS_WRITTEN, type ErrorTexts } from "./error-texts.js";
 
 /**
  * NotImplementedError is raised by upstream's lexer for `\N{...}` escapes; it carries no traceback, so
@@ -11,12 +12,12 @@ import { TspyError } from "../errors.js";
 export type CompileErrorKind = "SyntaxError" | "IndentationError" | "NotImplementedError" | "OverflowError" | "ViperTypeError" | "MemoryError";
 
 export class CompileError extends TspyError {
-  readonly kind: CompileErrorKind;
+  kind: CompileErrorKind;
   readonly filename: string;
   readonly line: number;
-  /** How the traceback's translatable lines end (its header, and a File line naming a block):
-   * CircuitPython's message translation prints them with "\r\n". Set by the compiler's entry. */
-  translatedNewline = "\n";
+  /** How the release prints the traceback's texts (CircuitPython translates them). Set by the
+   * compiler's entry, with the message in the release's own words. */
+  texts: ErrorTexts = TEXTS_AS_WRITTEN;
 
   /** `message` is upstream's bare text, e.g. "invalid syntax" or "'break' outside loop". */
   constructor(kind: CompileErrorKind, message: string, filename: string, line: number) {
@@ -28,8 +29,12 @@ export class CompileError extends TspyError {
 
   /** Exactly what upstream mpy-cross prints to stderr for this error, final newline included. */
   format(): string {
-    if (this.line <= 0) return `${this.kind}: ${this.message}\n`;
-    return `Traceback (most recent call last):${this.translatedNewline}  File "${this.filename}", line ${this.line}\n${this.kind}: ${this.message}\n`;
+    return formatTraceback(this.texts, { kind: this.kind, message: this.message, filename: this.filename, line: this.line, block: this.block });
+  }
+
+  /** The scope the compiler was in (its traceback names it); none for lexer and parser errors. */
+  get block(): string | undefined {
+    return undefined;
   }
 
   /** One line for logs and the generic CLI error path: `x.py:3: SyntaxError: invalid syntax`. */

@@ -203,6 +203,7 @@ function atomExprAwait(c: Compiler, pns: StructNode): void {
   if (c.scopeCur.kind !== ScopeKind.Function && c.scopeCur.kind !== ScopeKind.Lambda) {
     c.syntaxError(pns, "'await' outside function");
   }
+  if (c.compat.awaitNeedsAsyncDef && !(c.scopeCur.scopeFlags & SCOPE_FLAG_ASYNC)) c.syntaxError(pns, "async for/with outside async function");
   atomExprNormal(c, pns);
   if (c.compat.awaitProtocol === "dunder-await") {
     // CircuitPython: the awaitable hands out its own iterator (a coroutine returns itself)

@@ -108,8 +108,11 @@ function builtinDecorator(c: Compiler, nameNodes: ParseNode[], opts: { emitOptio
   if (nameNodes.length !== 2) c.syntaxError(nameNodes[0], "invalid micropython decorator");
   const attr = idName(nameNodes[1]);
   const arch = c.opts.arch;
-  // an mpy-cross built without native emitters (1.10 and older) knows only @micropython.bytecode
-  const nativeBuilt = c.compat.marchNames.length > 0;
+  // an mpy-cross built without native emitters (1.10 and older) knows only @micropython.bytecode; a
+  // CircuitPython build names the emitter decorators it has
+  const built = c.compat.emitDecorators;
+  const nativeBuilt = built ? built.length > 0 : c.compat.marchNames.length > 0;
+  if (attr !== "bytecode" && built && !built.includes(attr)) c.syntaxError(nameNodes[1], "invalid micropython decorator");
   if (attr === "bytecode") {
     opts.emitOptions = EmitOpt.Bytecode;
   } else if (!nativeBuilt) {
@@ -180,7 +183,8 @@ function asyncStmt(c: Compiler, pns: StructNode): void {
     scope.scopeFlags |= SCOPE_FLAG_GENERATOR | SCOPE_FLAG_ASYNC;
     return;
   }
-  if (c.compat.asyncOutsideAsyncIsError && !(c.scopeCur.scopeFlags & SCOPE_FLAG_GENERATOR)) c.syntaxError(inner, "async for/with outside async function");
+  const needed = c.compat.awaitNeedsAsyncDef ? SCOPE_FLAG_ASYNC : SCOPE_FLAG_GENERATOR;
+  if (c.compat.asyncOutsideAsyncIsError && !(c.scopeCur.scopeFlags & needed)) c.syntaxError(inner, "async for/with outside async function");
   if (inner.rule === "for_stmt") compileAsyncFor(c, inner);
   else compileAsyncWith(c, inner);
 }

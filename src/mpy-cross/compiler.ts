@@ -37,15 +37,14 @@ export class PendingSyntaxError extends Error {
 
 /** A compiler-detected SyntaxError: upstream's traceback names the scope it was found in. */
 export class ScopedCompileError extends CompileError {
-  readonly block: string;
+  readonly scopeName: string;
   constructor(message: string, filename: string, line: number, block: string, kind: CompileErrorKind = "SyntaxError") {
     super(kind, message, filename, line);
-    this.block = block;
+    this.scopeName = block;
   }
 
-  override format(): string {
-    const nl = this.translatedNewline;
-    return `Traceback (most recent call last):${nl}  File "${this.filename}", line ${this.line}, in ${this.block}${nl}${this.kind}: ${this.message}\n`;
+  override get block(): string {
+    return this.scopeName;
   }
 }
 
@@ -157,7 +156,7 @@ export class Compiler {
 
   syntaxError(pn: ParseNode, message: string): never {
     const line = pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0;
-    throw new PendingSyntaxError(this.compat.messages[message] ?? message, line);
+    throw new PendingSyntaxError(message, line);
   }
 
   // ---- labels and exception levels ----

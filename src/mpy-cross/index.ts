@@ -4,6 +4,7 @@ import { parse } from "./parser.js";
 import { Compiler } from "./compiler.js";
 import { writeMpy, backendOf, MPY_VERSIONS, DEFAULT_MPY_VERSION } from "./mpy-writer.js";
 import { CompileError } from "./compile-error.js";
+import type { BackendCompat } from "./compat.js";
 import { nativeArch } from "./native/arch.js";
 import { EmitOpt } from "./scope.js";
 
@@ -89,7 +90,19 @@ export function compileToMpy(source: string | Uint8Array, opts: CompileOptions):
     compiled.featureFlags = (opts.cacheLookupBc ? FEATURE_CACHE_LOOKUP_BC : 0) | (opts.unicode === false ? 0 : FEATURE_UNICODE);
     return writeMpy(compiled, version);
   } catch (e) {
-    if (e instanceof CompileError) e.translatedNewline = compat.translatedNewline;
+    if (e instanceof CompileError) inReleaseWords(e, compat);
     throw e;
   }
+}
+
+/** Words a compile error as the release's mpy-cross does: its own text (and kind) for the message, and
+ * its way of printing the traceback's texts. */
+function inReleaseWords(e: CompileError, compat: BackendCompat): void {
+  const own = compat.messages[e.message];
+  if (typeof own === "string") e.message = own;
+  else if (own) {
+    e.kind = own.kind;
+    e.message = own.text;
+  }
+  e.texts = compat.errorTexts;
 }

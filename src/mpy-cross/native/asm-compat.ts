@@ -111,9 +111,16 @@ const ROWS: Record<string, AsmCompat> = {
   "1.18.0": { armWideSpAdjust: false, xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS },
 };
 
+// CircuitPython 7.x/8.x carry MicroPython 1.18's native emitter, 9.x 1.22's and 10.x 1.27's.
+ROWS["CircuitPython 7.3.3"] = ROWS["1.18.0"];
+ROWS["CircuitPython 8.2.10"] = ROWS["1.18.0"];
+ROWS["CircuitPython 9.2.9"] = ROWS["1.22.2"];
+ROWS["CircuitPython 10.2.1"] = ROWS["1.27.0"];
+
 export function asmCompat(compat: BackendCompat): AsmCompat {
   const row = ROWS[compat.release];
-  if (!row) throw new Error(`internal: no assembler profile for MicroPython ${compat.release}`);
+  // e.g. CircuitPython 5-6, whose mpy-cross compiles @native for x64 into .mpy 3 native code
+  if (!row) throw new RangeError(`tspy does not write the native code of ${compat.release}'s mpy-cross`);
   return row;
 }
 
