@@ -544,6 +544,10 @@ export class Lexer {
   }
 
   private lexStringBody(raw: boolean, fstring: boolean): void {
+    if (fstring && this.dialect.fstringBody === "circuitpython-5") {
+      this.lexCircuitPython5Fstring(raw);
+      return;
+    }
     const quote = this.is(CH_DQUOTE) ? CH_DQUOTE : CH_QUOTE;
     this.advance();
     let quotes = 1;
@@ -589,7 +593,6 @@ export class Lexer {
       this.text.byte(CH_LBRACE);
       this.advance();
     } else {
-      if (this.dialect.fstringFieldCharsChecked && this.fieldHasForbiddenChar()) return;
       const args = this.fstringArgs;
       const parens = this.dialect.fstringParenthesised;
       if (parens) args.byte(0x28); // '('
@@ -620,16 +623,63 @@ export class Lexer {
     this.text.byte(CH_LBRACE);
   }
 
-  /** CircuitPython 5-6: a `#` or backslash before the field's first `}` makes the token an error. */
-  private fieldHasForbiddenChar(): boolean {
-    for (let i = 0; ; i++) {
-      const c = this.chr(i);
-      if (c === EOF || c === CH_RBRACE || c === CH_NL) return false;
-      if (c === 0x23) this.kind = Tok.FSTRING_COMMENT;
-      else if (c === CH_BACKSLASH) this.kind = Tok.FSTRING_BACKSLASH;
-      else continue;
-      return true;
+  /** CircuitPython 5-6's f-string body (py/lexer.c parse_string_literal at those tags): no nesting, no
+   * conversions; the expression's characters go to the .format() arguments until a `:`, and a `}` ends
+   * the field with a comma. Stops at a `#` or backslash inside a field, with the token made an error. */
+  private lexCircuitPython5Fstring(raw: boolean): void {
+    const quote = this.is(CH_DQUOTE) ? CH_DQUOTE : CH_QUOTE;
+    this.advance();
+    let quotes = 1;
+    if (this.chr(0) === quote && this.chr(1) === quote) {
+      this.advance();
+      this.advance();
+      quotes = 3;
     }
+    const text = this.text;
+    const args = this.fstringArgs;
+    let closing = 0;
+    let inField = false;
+    let toArgs = true;
+    while (!this.atEnd() && (quotes > 1 || !this.is(CH_NL)) && closing < quotes) {
+      const c = this.chr(0);
+      if (c === quote) {
+        closing++;
+        text.byte(quote);
+      } else {
+        closing = 0;
+        if (c === CH_LBRACE) {
+          text.byte(c);
+          inField = !inField;
+          toArgs = inField;
+          if (args.len === 0) for (const ch of ".format(") args.byte(ch.charCodeAt(0));
+        } else if (c === CH_RBRACE) {
+          text.byte(c);
+          if (inField) args.byte(0x2c); // ','
+          inField = false;
+        } else if (inField) {
+          if (c === CH_HASH || c === CH_BACKSLASH) {
+            this.kind = c === CH_HASH ? Tok.FSTRING_COMMENT : Tok.FSTRING_BACKSLASH;
+            return;
+          }
+          if (c === CH_COLON) toArgs = false;
+          // upstream adds these as characters, so a byte of a UTF-8 sequence is re-encoded
+          const into: ByteBuilder = toArgs ? args : text;
+          if (c < 0x80) {
+            into.byte(c);
+          } else {
+            into.byte(0xc0 | (c >> 6));
+            into.byte(0x80 | (c & 0x3f));
+          }
+        } else if (c === CH_BACKSLASH) {
+          this.lexEscape(raw);
+        } else {
+          text.byte(c);
+        }
+      }
+      this.advance();
+    }
+    if (closing < quotes) this.kind = Tok.LONELY_STRING_OPEN;
+    text.len -= closing;
   }
 
   private lexEscape(raw: boolean): void {

@@ -23,9 +23,11 @@ export interface LexerDialect {
   readonly rawFstrings: boolean;
   /** NEWLINE sits at the end of its line (1.22+); before, at the first token of the next line. */
   readonly newlineAtLineEnd: boolean;
-  /** CircuitPython 5-6: a `#` or backslash anywhere between `{` and the next `}` of an f-string (format
-   * spec included) is an error of its own. */
-  readonly fstringFieldCharsChecked: boolean;
+  /** How f-string bodies are read: MicroPython's field scanner (1.19+), or CircuitPython 5-6's own, where
+   * each `{` toggles "in an expression", a `#` or backslash there is an error of its own, `:` sends the
+   * rest of the field to the text, and `.format(` starts at the first `{` (an unclosed field still
+   * compiles). */
+  readonly fstringBody: "micropython" | "circuitpython-5";
   /** `_` may separate digits in a number (MicroPython 1.10+; not CircuitPython 3). */
   readonly numberUnderscores: boolean;
   /** 1.8: adjacent string literals are separate tokens that the compiler joins into a new object (each
@@ -81,7 +83,7 @@ const V1_27: FrontEndDialect = {
   rawFstrings: true,
   newlineAtLineEnd: true,
   numberUnderscores: true,
-  fstringFieldCharsChecked: false,
+  fstringBody: "micropython",
   floatFolding: true,
   rejectLeadingZeros: true,
   floatLiterals: "extended",
@@ -161,7 +163,7 @@ const CP_3: FrontEndDialect = {
   longStaticQstrs: longQstrsOf(CIRCUITPY_3_1_2_QSTRS),
 };
 const CP_4: FrontEndDialect = { ...V1_10, release: "CircuitPython 4.1.2", longStaticQstrs: longQstrsOf(CIRCUITPY_4_1_2_QSTRS) };
-const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, fstringFieldCharsChecked: true, longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
+const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, fstringBody: "circuitpython-5", longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
 const CP_6: FrontEndDialect = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrs: longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
 
 // 1.9.2 (and CircuitPython 2.x): no `_` in numbers yet, float literals read digit by digit (before

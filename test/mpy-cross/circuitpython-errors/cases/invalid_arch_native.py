@@ -1,0 +1,3 @@
+@micropython.native
+def f():
+    pass

@@ -1,0 +1,3 @@
+@micropython.foo.bar
+def f():
+    pass
