@@ -9,6 +9,10 @@ export interface ZipInput {
   stored?: boolean;
 }
 
+/** Every entry is stamped 1980-01-01 00:00, the earliest valid DOS date (a zero date reads as month 0,
+ * day 0): the same sources give the same zip bytes. */
+const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
+
 export function writeZip(entries: ZipInput[]): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -25,6 +29,7 @@ export function writeZip(entries: ZipInput[]): Uint8Array {
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x800, 6); // names are UTF-8
     local.writeUInt16LE(method, 8);
+    local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
@@ -36,6 +41,7 @@ export function writeZip(entries: ZipInput[]): Uint8Array {
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x800, 8);
     central.writeUInt16LE(method, 10);
+    central.writeUInt16LE(DOS_DATE_1980_01_01, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(data.length, 24);

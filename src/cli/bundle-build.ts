@@ -10,7 +10,7 @@ const BUILD: CommandDef = {
   usage: "SRC_DIR... --circuitpython N[,N...] [--name NAME] [--out DIR] [--tag TAG]",
   options: [
     { flags: ["--circuitpython"], key: "majors", takes: "value", metavar: "N,N", help: "CircuitPython majors to compile for, e.g. 9,10 (one N.x-mpy zip each)" },
-    { flags: ["--name"], key: "name", takes: "value", metavar: "NAME", help: "bundle name (default: circuitpython-bundle)" },
+    { flags: ["--name"], key: "name", takes: "value", metavar: "NAME", help: "bundle name: its repository's name, lowercased with _ as - as circup expects (default: circuitpython-bundle)" },
     { flags: ["--out"], key: "out", takes: "value", metavar: "DIR", help: "where the zips and the JSON go (default: the current directory)" },
     { flags: ["--tag"], key: "tag", takes: "value", metavar: "TAG", help: "release tag in the file names (default: today, YYYYMMDD, as Adafruit's)" },
   ],
@@ -49,8 +49,12 @@ export const bundleCommand: CommandSpec = {
       return n;
     });
     const tag = str(p, "tag") ?? today();
-    if (!/^[\w.+-]+$/.test(tag)) throw new UsageError(`bundle build: --tag must be letters, digits and . + - _ (got "${tag}")`);
-    const name = str(p, "name") ?? "circuitpython-bundle";
+    // circup orders a bundle's releases by their tags read as versions (minor and patch optional)
+    if (!/^v?\d+(\.\d+){0,2}(-[\w.-]+)?(\+[\w.-]+)?$/.test(tag)) {
+      throw new UsageError(`bundle build: --tag must be a date or version such as 20250101 or 1.2.3, which circup can order (got "${tag}")`);
+    }
+    // circup looks for the zips by the bundle repository's name lowercased with _ as - (as Adafruit's are named)
+    const name = (str(p, "name") ?? "circuitpython-bundle").toLowerCase().replace(/_/g, "-");
     if (!/^[\w.-]+$/.test(name) || /-py$|-\d+\.x-mpy$/.test(name)) throw new UsageError(`bundle build: unusable --name "${name}"`);
     const [{ readLibrarySources, buildBundles }, { circuitPythonKey, compileFiles }] = await Promise.all([
       import("../bundle/build.js"),
