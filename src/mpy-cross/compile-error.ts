@@ -49,3 +49,7 @@ export class PendingTypedError extends Error {
     super(message);
   }
 }
+
+/** A valid program whose output for this release tspy does not write (e.g. CircuitPython 5-6's native
+ * code): not a compile error upstream, so it prints as one line of tspy's own. */
+export class OutputNotWrittenError extends TspyError {}

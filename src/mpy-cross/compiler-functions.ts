@@ -7,6 +7,7 @@ import { EmitOpt, IdKind, Scope, ScopeKind, SCOPE_FLAG_DEFKWARGS, SCOPE_FLAG_ASY
 import { extractList, idName, isId, isStruct } from "./parse-node.js";
 import { trailerParenHelper } from "./compiler-expressions.js";
 import { compileAsyncFor, compileAsyncWith } from "./compiler-exceptions.js";
+import { OutputNotWrittenError } from "./compile-error.js";
 
 
 export function closeOverVariables(c: Compiler, scope: Scope, nPosDefaults: number, nKwDefaults: number): void {
@@ -119,6 +120,8 @@ function builtinDecorator(c: Compiler, nameNodes: ParseNode[], opts: { emitOptio
     c.syntaxError(nameNodes[1], "invalid micropython decorator");
   } else if (attr === "native" || attr === "viper") {
     opts.emitOptions = attr === "native" ? EmitOpt.NativePython : EmitOpt.Viper;
+    // CircuitPython 5-6's mpy-cross compiles these for its host (x64) into .mpy 3 native code
+    if (!arch && built) throw new OutputNotWrittenError(`tspy does not write the native code of ${c.compat.release}'s mpy-cross`);
     // no -march, or an arch the release has no code generator for
     if (!arch || !arch.asm) c.syntaxError(nameNodes[1], "invalid arch");
   } else if (attr === "asm_thumb" || attr === "asm_xtensa" || (attr === "asm_rv32" && c.compat.asmRv32Decorator)) {

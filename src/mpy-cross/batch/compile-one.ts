@@ -2,6 +2,7 @@
 // the in-thread path and the worker threads, so both report a failure with the same words. This module
 // is also the entry of the bundled compiler (load-compiler.ts), so it exports what the CLI needs.
 import { compileToMpy, CompileError, MPY_VERSIONS, type CompileOptions } from "../index.js";
+import { OutputNotWrittenError } from "../compile-error.js";
 
 export { MPY_VERSIONS };
 
@@ -13,6 +14,7 @@ export function compileOne(file: string, source: Uint8Array, options: CompileOpt
     return { ok: true, mpy: compileToMpy(source, options) };
   } catch (e) {
     if (e instanceof CompileError) return { ok: false, message: e.format() };
+    if (e instanceof OutputNotWrittenError) return { ok: false, message: `mpy-cross: ${file}: ${e.message}\n` };
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
       return { ok: false, tooDeep: true, message: `mpy-cross: ${file}: the source nests too deeply to compile\n` };
     }

@@ -1,6 +1,7 @@
 // What the assemblers and inline assemblers of each emulated release do differently, as data (one row
 // per release, keyed like compat.ts). Only differences that change output bytes or error texts are here.
 import type { BackendCompat } from "../compat.js";
+import { OutputNotWrittenError } from "../compile-error.js";
 import type { NativeArch } from "./arch.js";
 import type { XtensaGen } from "./asm-xtensa.js";
 import { MPY_CROSS_1_18_QSTRS } from "./qstr-pool-1-18.js";
@@ -120,7 +121,7 @@ ROWS["CircuitPython 10.2.1"] = ROWS["1.27.0"];
 export function asmCompat(compat: BackendCompat): AsmCompat {
   const row = ROWS[compat.release];
   // e.g. CircuitPython 5-6, whose mpy-cross compiles @native for x64 into .mpy 3 native code
-  if (!row) throw new RangeError(`tspy does not write the native code of ${compat.release}'s mpy-cross`);
+  if (!row) throw new OutputNotWrittenError(`tspy does not write the native code of ${compat.release}'s mpy-cross`);
   return row;
 }
 
