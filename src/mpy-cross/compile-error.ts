@@ -45,7 +45,13 @@ export class CompileError extends TspyError {
 
 /** An error the native emitter records (upstream's compile_error slot): a later one replaces it. */
 export class PendingTypedError extends Error {
-  constructor(readonly kind: "ViperTypeError" | "NotImplementedError", message: string) {
+  /** The line upstream reports: the statement (or other node) being compiled when it was recorded. */
+  line?: number;
+  /**
+   * `raised`: upstream's emitter raised it (mp_raise_*) rather than recording it, so it escapes the
+   * compiler without a traceback and mpy-cross prints only `Kind: message`.
+   */
+  constructor(readonly kind: "ViperTypeError" | "NotImplementedError", message: string, readonly raised = false) {
     super(message);
   }
 }

@@ -309,13 +309,17 @@ export class Compiler {
 
   compileGenericAllNodes(pns: StructNode): void {
     for (const child of pns.nodes) {
+      const line = child !== null && (child.kind === "struct" || child.kind === "const") ? child.line : 0;
       try {
         this.compileNode(child);
       } catch (e) {
-        if (e instanceof PendingSyntaxError && e.line === 0 && child !== null && (child.kind === "struct" || child.kind === "const")) {
-          e.line = child.line;
-        }
+        if (e instanceof PendingSyntaxError && e.line === 0) e.line = line;
         throw e;
+      }
+      if (this.pendingError) {
+        // an emitter error ends the node list here, taking the line of the node it came from
+        if (this.pendingError.line === undefined && line !== 0) this.pendingError.line = line;
+        return;
       }
     }
   }
@@ -552,8 +556,9 @@ export class Compiler {
         // an emitter error found mid-pass may leave the emitter in a state upstream would not reach:
         // the recorded error is the one upstream reports
         const err = e instanceof PendingTypedError ? e : this.pendingError!;
+        if (err.raised) throw new CompileError(err.kind, err.message, this.opts.sourceFile, 0);
         const pn = this.scopeCur.pn;
-        const line = pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0;
+        const line = err.line ?? (pn !== null && (pn.kind === "struct" || pn.kind === "const") ? pn.line : 0);
         throw new ScopedCompileError(err.message, this.opts.sourceFile, line, this.scopeCur.simpleName, err.kind);
       }
       if (e instanceof PendingSyntaxError) {

@@ -617,7 +617,7 @@ export class NativeEmitter implements Emitter {
     else if (si.vtype === VType.Bool) this.movRegConst(reg, F.CONST_FALSE_OBJ + si.imm);
     else if (si.vtype === VType.Int || si.vtype === VType.Uint) this.as.movRegImm(reg, smallIntObj(si.imm));
     else if (si.vtype === VType.PtrNone) this.movRegConst(reg, F.CONST_NONE_OBJ);
-    else throw new PendingTypedError("NotImplementedError", "conversion to object");
+    else throw new PendingTypedError("NotImplementedError", "conversion to object", true);
     return VType.PyObj;
   }
 
@@ -1856,7 +1856,7 @@ export class NativeEmitter implements Emitter {
           break;
         default:
           // a cast of a cast: int(int)
-          throw new PendingTypedError("NotImplementedError", "casting");
+          throw new PendingTypedError("NotImplementedError", "casting", true);
       }
       return;
     }
@@ -1941,7 +1941,7 @@ export class NativeEmitter implements Emitter {
   yieldOp(kind: YieldKind): void {
     const as = this.as;
     const r = this.r;
-    if (this.doViperTypes) throw new PendingTypedError("NotImplementedError", "native yield");
+    if (this.doViperTypes) throw new PendingTypedError("NotImplementedError", "native yield", true);
     const slot = this.labelSlot();
     this.scope.scopeFlags |= SCOPE_FLAG_GENERATOR;
     this.needStackSettled();
