@@ -1,4 +1,4 @@
-// Compile errors as upstream mpy-cross 1.11, 1.10, 1.9.2 and 1.8.4 print them (./reference-errors, made outside
+// Compile errors as upstream mpy-cross 1.11, 1.10, 1.9.2 and 1.8.4 (and CircuitPython 2.3.1, 3.1.2) print them (./reference-errors, made outside
 // this repository; see its README): the words of each release, the traceback lines, and the programs
 // those releases compiled where later ones refuse them.
 import { describe, expect, it } from "vitest";
@@ -34,9 +34,12 @@ function printed(name: string, version: string): string {
   }
 }
 
-for (const [version, release] of [["4", "1.11"], ["3", "1.10"], ["2", "1.9.2"], ["0", "1.8.4"]] as const) {
-  describe(`compile errors of mpy-cross ${release} (.mpy ${version})`, () => {
-    const expected = blocks(`expected.${version}.txt`);
+// CircuitPython 2.3.1's mpy-cross printed exactly 1.9.2's for every case
+for (const [version, release, file] of [
+  ["4", "1.11", "4"], ["3", "1.10", "3"], ["2", "1.9.2", "2"], ["0", "1.8.4", "0"], ["cp2", "CircuitPython 2.3.1", "2"], ["cp3", "CircuitPython 3.1.2", "cp3"],
+] as const) {
+  describe(`compile errors of mpy-cross ${release} (--mpy-version ${version})`, () => {
+    const expected = blocks(`expected.${file}.txt`);
     it("has the expected output of most cases", () => {
       expect(expected.size).toBeGreaterThan(cases.size - 10);
       for (const name of expected.keys()) expect(cases.has(name), name).toBe(true);
