@@ -4,9 +4,16 @@
 // `tspy mpy-cross` (build tools call it once per file) takes that short way when it can, see
 // src/cli/fast-path.ts (built into dist/fast-path.cjs; absent before the first build).
 "use strict";
-const argv = process.argv.slice(2);
 
-async function run() {
+/** Runs the command line `argv`; `name` prefixes a failure that escaped main() (tspy, or the mpy-cross shim). */
+function runCli(argv, name) {
+  run(argv).then(
+    (code) => { process.exitCode = code; },
+    (err) => { process.stderr.write(`${name}: ${err && err.message ? err.message : String(err)}\n`); process.exitCode = 1; },
+  );
+}
+
+async function run(argv) {
   if (argv[0] === "mpy-cross") {
     const status = await fastPath()?.runMpyCrossFast(argv.slice(1));
     if (status !== undefined) return status;
@@ -24,7 +31,5 @@ function fastPath() {
   }
 }
 
-run().then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`tspy: ${err && err.message ? err.message : String(err)}\n`); process.exitCode = 1; },
-);
+module.exports = { runCli };
+if (require.main === module) runCli(process.argv.slice(2), "tspy");
