@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The shipped entry: plain JavaScript, compiled by `npm ci` (the `prepare` script) into dist/.
 // CommonJS (bin/package.json), so a run that needs no ES module skips Node's ES loader (~8 ms):
-// `tspy mpy-cross` (build tools call it once per file) takes that short way when it can, see
-// src/cli/fast-path.ts (built into dist/fast-path.cjs; absent before the first build).
+// `tspy mpy-cross` (build tools call it once per file) runs from the bundled compiler when it can, and
+// every other command from the bundled command line, see src/cli/fast-path.ts (built into
+// dist/fast-path.cjs; absent before the first build, when the ES modules run).
 "use strict";
 
 /** Runs the command line `argv`; `name` prefixes a failure that escaped main() (tspy, or the mpy-cross shim). */
@@ -14,9 +15,18 @@ function runCli(argv, name) {
 }
 
 async function run(argv) {
+  const fast = fastPath();
   if (argv[0] === "mpy-cross") {
-    const status = await fastPath()?.runMpyCrossFast(argv.slice(1));
+    const status = await fast?.runMpyCrossFast(argv.slice(1));
     if (status !== undefined) return status;
+  }
+  const cli = fast?.loadCli();
+  if (cli) {
+    try {
+      return await cli.main(argv);
+    } finally {
+      cli.saveCodeCache();
+    }
   }
   const { main } = await import("../dist/src/cli/main.js");
   return main(argv);

@@ -39,7 +39,25 @@ await build({
 asciiOnly(bundle);
 // Its hash, for the compile cache's key (src/mpy-cross/batch/cache.ts reads it instead of hashing the bundle).
 fs.writeFileSync(bundle + ".sha256", crypto.createHash("sha256").update(fs.readFileSync(bundle)).digest("hex") + "\n");
-// The code bin/ runs first for `tspy mpy-cross`: whether the bundle can do the job, and loading it.
+// The whole command line as one script (dist/tspy.bundle.cjs): every command, packages left to Node.
+const cliBundle = path.join(dist, "tspy.bundle.cjs");
+await build({
+  entryPoints: [path.join(dist, "src", "cli", "main.js")],
+  outfile: cliBundle,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  logLevel: "warning",
+  packages: "external",
+  // A script run by vm.Script has no import() (Node 20 loses its callback with a code cache): a
+  // package (all of them CommonJS) is loaded through require instead.
+  supported: { "dynamic-import": false },
+  plugins: [importMetaUrl],
+});
+asciiOnly(cliBundle);
+fs.rmSync(cliBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
+// The code bin/ runs first: whether a bundle can do the job, and loading it.
 const fastPath = path.join(dist, "fast-path.cjs");
 await build({
   entryPoints: [path.join(dist, "src", "cli", "fast-path.js")],
@@ -83,3 +101,10 @@ if (r.status !== 0) {
   process.stderr.write(`bundle-compiler: the warm-up compile failed: ${r.stderr || r.error}\n`);
   process.exit(1);
 }
+
+// The same for the command line: one board command (exec on the virtual board) saves the code of the
+// parts every board command runs. Not fatal: without it the first run saves the cache.
+const board = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-warm-board-"));
+const w = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "-d", `virtual:${board}`, "exec", "pass"], { encoding: "utf8", timeout: 60_000 });
+fs.rmSync(board, { recursive: true, force: true });
+if (w.status !== 0) process.stderr.write(`bundle-compiler: the command-line warm-up failed (no code cache yet): ${w.stderr || w.error}\n`);

@@ -2,9 +2,10 @@
 // times, so each call should cost little more than Node's own start. When the bundled command is
 // current and nothing else on the command line needs the rest of tspy, it runs straight from the bundle
 // (one script and its code cache, see bundle-loader.ts) instead of ~60 ES modules. Otherwise the
-// caller runs the full command line, which does the same thing, slower.
+// caller runs the full command line, which does the same thing, slower. Any other command runs from the
+// bundled command line when there is one (loadCli).
 import fs from "node:fs";
-import { loadBundle } from "../mpy-cross/batch/bundle-loader.js";
+import { loadBundle, loadCliBundle, saveBundleCodeCache } from "../mpy-cross/batch/bundle-loader.js";
 import { loadShortcuts, shortcutFiles } from "./shortcuts.js";
 
 /** The exit status of `tspy mpy-cross ARGS` run from the bundle, or undefined: run main() instead. */
@@ -21,4 +22,13 @@ export async function runMpyCrossFast(args: string[]): Promise<number | undefine
   }
   const bundle = loadBundle();
   return bundle ? bundle.mpyCrossMain(args) : undefined;
+}
+
+/**
+ * The bundled command line (one script and its code cache instead of ~20 ES modules for a board command),
+ * or undefined: import dist/src/cli/main.js instead.
+ */
+export function loadCli(): { main: (argv: string[]) => Promise<number>; saveCodeCache: () => void } | undefined {
+  const cli = loadCliBundle();
+  return cli ? { main: cli.main, saveCodeCache: () => saveBundleCodeCache("cli") } : undefined;
 }

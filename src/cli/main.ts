@@ -18,10 +18,13 @@ interface TableEntry {
   load: () => Promise<CommandSpec>;
 }
 
-/** Load `exportName` from a sibling module; named through a variable so absent modules fail only when used. */
-function lazy(module: string, exportName: string): () => Promise<CommandSpec> {
+/**
+ * Load `exportName` from a command's module when the command is used. Literal import()s, so the bundler
+ * puts every command into the bundled command line (see scripts/bundle-compiler.mjs).
+ */
+function lazy(load: () => Promise<object>, exportName: string): () => Promise<CommandSpec> {
   return async () => {
-    const mod = (await import(module)) as Record<string, CommandSpec | CommandSpec[]>;
+    const mod = (await load()) as Record<string, CommandSpec | CommandSpec[]>;
     const found = mod[exportName];
     if (!found) throw new TspyError(`this build of tspy lacks ${exportName}`);
     return found as CommandSpec;
@@ -34,7 +37,7 @@ function fsEntry(name: string, summary: string, aliases: string[] = []): TableEn
     summary,
     group: "Files on the board",
     load: async () => {
-      const mod = (await import("./fs.js" as string)) as { fsCommands: CommandSpec[] };
+      const mod = (await import("./fs.js")) as { fsCommands: CommandSpec[] };
       const cmd = mod.fsCommands.find((c) => c.name === name);
       if (!cmd) throw new TspyError(`this build of tspy lacks the ${name} command`);
       return cmd;
@@ -44,24 +47,24 @@ function fsEntry(name: string, summary: string, aliases: string[] = []): TableEn
 
 const BOARD = "Board";
 export const COMMANDS: TableEntry[] = [
-  { names: ["connect"], summary: "connect to DEVICE (port, a0/u0/c0, auto, id:SERIAL, tcp://host:port, virtual[:DIR])", group: BOARD, arity: 1, load: lazy("./board.js", "connectCommand") },
-  { names: ["disconnect"], summary: "disconnect (leave the board in its friendly REPL)", group: BOARD, arity: 0, load: lazy("./board.js", "disconnectCommand") },
-  { names: ["devs", "devices"], summary: "list serial ports with VID:PID, serial number, manufacturer", group: BOARD, arity: 0, load: lazy("./board.js", "devsCommand") },
-  { names: ["exec"], summary: "execute the string CODE on the board [--no-follow]", group: BOARD, arity: 1, load: lazy("./board.js", "execCommand") },
-  { names: ["eval"], summary: "evaluate and print the expression EXPR", group: BOARD, arity: 1, load: lazy("./board.js", "evalCommand") },
-  { names: ["run"], summary: "run the local script FILE on the board [--no-follow]", group: BOARD, arity: 1, load: lazy("./board.js", "runCommand") },
-  { names: ["repl"], summary: "open the board's REPL (Ctrl-] or Ctrl-X leaves)", group: BOARD, arity: 0, load: lazy("./repl.js", "replCommand") },
-  { names: ["soft-reset"], summary: "soft-reset the board", group: BOARD, arity: 0, load: lazy("./board.js", "softResetCommand") },
-  { names: ["reset"], summary: "hard-reset the board", group: BOARD, arity: 0, load: lazy("./board.js", "resetCommand") },
-  { names: ["bootloader"], summary: "make the board enter its bootloader", group: BOARD, arity: 0, load: lazy("./board.js", "bootloaderCommand") },
-  { names: ["resume"], summary: "do not soft-reset on entering the raw REPL", group: BOARD, arity: 0, load: lazy("./board.js", "resumeCommand") },
-  { names: ["rtc"], summary: "print the board's RTC time (--set: set it to the host's local time)", group: BOARD, arity: 0, load: lazy("./board.js", "rtcCommand") },
-  { names: ["sleep"], summary: "sleep SECONDS before the next command (mpremote's `sleep`)", group: BOARD, arity: 1, load: lazy("./board.js", "sleepCommand") },
-  { names: ["mount"], summary: "mount the local directory DIR on the board at /remote [-l|--unsafe-links]", group: BOARD, arity: 1, load: lazy("./mount.js", "mountCommand") },
-  { names: ["romfs"], summary: "ROMFS partitions (1.25+): romfs query | build DIR [-o FILE] | deploy DIR|IMAGE [-p N]", group: BOARD, load: lazy("./romfs.js", "romfsCommand") },
-  { names: ["umount"], summary: "unmount the local directory from /remote", group: BOARD, arity: 0, load: lazy("./mount.js", "umountCommand") },
-  { names: ["pyboard"], summary: "run with pyboard.py's flags (-d -b -u -p -c -w --follow -f ...)", group: BOARD, greedy: true, load: lazy("./pyboard.js", "pyboardCommand") },
-  { names: ["virtual"], summary: "the built-in virtual board: `virtual serve --tcp HOST:PORT | --pty`", group: BOARD, greedy: true, load: lazy("./virtual.js", "virtualCommand") },
+  { names: ["connect"], summary: "connect to DEVICE (port, a0/u0/c0, auto, id:SERIAL, tcp://host:port, virtual[:DIR])", group: BOARD, arity: 1, load: lazy(() => import("./board.js"), "connectCommand") },
+  { names: ["disconnect"], summary: "disconnect (leave the board in its friendly REPL)", group: BOARD, arity: 0, load: lazy(() => import("./board.js"), "disconnectCommand") },
+  { names: ["devs", "devices"], summary: "list serial ports with VID:PID, serial number, manufacturer", group: BOARD, arity: 0, load: lazy(() => import("./board.js"), "devsCommand") },
+  { names: ["exec"], summary: "execute the string CODE on the board [--no-follow]", group: BOARD, arity: 1, load: lazy(() => import("./board.js"), "execCommand") },
+  { names: ["eval"], summary: "evaluate and print the expression EXPR", group: BOARD, arity: 1, load: lazy(() => import("./board.js"), "evalCommand") },
+  { names: ["run"], summary: "run the local script FILE on the board [--no-follow]", group: BOARD, arity: 1, load: lazy(() => import("./board.js"), "runCommand") },
+  { names: ["repl"], summary: "open the board's REPL (Ctrl-] or Ctrl-X leaves)", group: BOARD, arity: 0, load: lazy(() => import("./repl.js"), "replCommand") },
+  { names: ["soft-reset"], summary: "soft-reset the board", group: BOARD, arity: 0, load: lazy(() => import("./board.js"), "softResetCommand") },
+  { names: ["reset"], summary: "hard-reset the board", group: BOARD, arity: 0, load: lazy(() => import("./board.js"), "resetCommand") },
+  { names: ["bootloader"], summary: "make the board enter its bootloader", group: BOARD, arity: 0, load: lazy(() => import("./board.js"), "bootloaderCommand") },
+  { names: ["resume"], summary: "do not soft-reset on entering the raw REPL", group: BOARD, arity: 0, load: lazy(() => import("./board.js"), "resumeCommand") },
+  { names: ["rtc"], summary: "print the board's RTC time (--set: set it to the host's local time)", group: BOARD, arity: 0, load: lazy(() => import("./board.js"), "rtcCommand") },
+  { names: ["sleep"], summary: "sleep SECONDS before the next command (mpremote's `sleep`)", group: BOARD, arity: 1, load: lazy(() => import("./board.js"), "sleepCommand") },
+  { names: ["mount"], summary: "mount the local directory DIR on the board at /remote [-l|--unsafe-links]", group: BOARD, arity: 1, load: lazy(() => import("./mount.js"), "mountCommand") },
+  { names: ["romfs"], summary: "ROMFS partitions (1.25+): romfs query | build DIR [-o FILE] | deploy DIR|IMAGE [-p N]", group: BOARD, load: lazy(() => import("./romfs.js"), "romfsCommand") },
+  { names: ["umount"], summary: "unmount the local directory from /remote", group: BOARD, arity: 0, load: lazy(() => import("./mount.js"), "umountCommand") },
+  { names: ["pyboard"], summary: "run with pyboard.py's flags (-d -b -u -p -c -w --follow -f ...)", group: BOARD, greedy: true, load: lazy(() => import("./pyboard.js"), "pyboardCommand") },
+  { names: ["virtual"], summary: "the built-in virtual board: `virtual serve --tcp HOST:PORT | --pty`", group: BOARD, greedy: true, load: lazy(() => import("./virtual.js"), "virtualCommand") },
   fsEntry("fs", "file commands with an `fs` prefix: tspy fs cp|ls|cat|rm|... "),
   fsEntry("cp", "copy files: cp [-r] [-f] SRC... DEST (`:` marks the board)"),
   fsEntry("ls", "list a board directory [-l] [--json]"),
@@ -75,17 +78,17 @@ export const COMMANDS: TableEntry[] = [
   fsEntry("sha256sum", "SHA-256 of board files [--json]"),
   fsEntry("edit", "edit board files in $EDITOR"),
   fsEntry("sync", "push a local directory to the board: sync DIR :DEST [--delete] [--dry-run]"),
-  { names: ["mpy-cross"], summary: "compile Python to .mpy, byte-identical to upstream mpy-cross (--dump to disassemble)", group: "Compile", greedy: true, load: lazy("./mpy-cross.js", "mpyCrossCommand") },
-  { names: ["esptool"], summary: "esptool-compatible ESP8266 flasher (chip_id, write_flash, read_flash ...)", group: "Flash", greedy: true, load: lazy("./esptool.js", "esptoolCommand") },
-  { names: ["flash"], summary: "flash FIRMWARE.bin onto a board (detect, write, verify, reset)", group: "Flash", greedy: true, load: lazy("./esptool.js", "flashCommand") },
-  { names: ["bossac"], summary: "bossac-compatible SAM-BA flasher for SAMD21 boards (-e -w -v --offset=0x2000 FILE)", group: "Flash", greedy: true, load: lazy("./bossac.js", "bossacCommand") },
-  { names: ["ota"], summary: "WiPy: update the firmware over WiFi (mcuimg.bin by FTP, reset, check the release)", group: "Flash", greedy: true, load: lazy("./ota.js", "otaCommand") },
-  { names: ["uf2"], summary: "UF2 files: convert | info | flash onto a bootloader drive", group: "Flash", greedy: true, load: lazy("./uf2.js", "uf2Command") },
-  { names: ["install"], summary: "install a package and its dependencies (upip-compatible)", group: "Packages", greedy: true, load: lazy("./install.js", "installCommand") },
-  { names: ["upip"], summary: "upip: install | pack DIST.tar.gz | check FILE.tar.gz", group: "Packages", greedy: true, load: lazy("./install.js", "upipCommand") },
-  { names: ["circup"], summary: "CircuitPython library bundles: install | list | update | uninstall | freeze | show", group: "Packages", greedy: true, load: lazy("./bundle.js", "circupCommand") },
-  { names: ["bundle"], summary: "build CircuitPython library bundles: bundle build SRC_DIR... --circuitpython 9,10", group: "Packages", greedy: true, load: lazy("./bundle-build.js", "bundleCommand") },
-  { names: ["mip"], summary: "mip install NAME[@VER] | github:org/repo | URL", group: "Packages", greedy: true, load: lazy("./install.js", "mipCommand") },
+  { names: ["mpy-cross"], summary: "compile Python to .mpy, byte-identical to upstream mpy-cross (--dump to disassemble)", group: "Compile", greedy: true, load: lazy(() => import("./mpy-cross.js"), "mpyCrossCommand") },
+  { names: ["esptool"], summary: "esptool-compatible ESP8266 flasher (chip_id, write_flash, read_flash ...)", group: "Flash", greedy: true, load: lazy(() => import("./esptool.js"), "esptoolCommand") },
+  { names: ["flash"], summary: "flash FIRMWARE.bin onto a board (detect, write, verify, reset)", group: "Flash", greedy: true, load: lazy(() => import("./esptool.js"), "flashCommand") },
+  { names: ["bossac"], summary: "bossac-compatible SAM-BA flasher for SAMD21 boards (-e -w -v --offset=0x2000 FILE)", group: "Flash", greedy: true, load: lazy(() => import("./bossac.js"), "bossacCommand") },
+  { names: ["ota"], summary: "WiPy: update the firmware over WiFi (mcuimg.bin by FTP, reset, check the release)", group: "Flash", greedy: true, load: lazy(() => import("./ota.js"), "otaCommand") },
+  { names: ["uf2"], summary: "UF2 files: convert | info | flash onto a bootloader drive", group: "Flash", greedy: true, load: lazy(() => import("./uf2.js"), "uf2Command") },
+  { names: ["install"], summary: "install a package and its dependencies (upip-compatible)", group: "Packages", greedy: true, load: lazy(() => import("./install.js"), "installCommand") },
+  { names: ["upip"], summary: "upip: install | pack DIST.tar.gz | check FILE.tar.gz", group: "Packages", greedy: true, load: lazy(() => import("./install.js"), "upipCommand") },
+  { names: ["circup"], summary: "CircuitPython library bundles: install | list | update | uninstall | freeze | show", group: "Packages", greedy: true, load: lazy(() => import("./bundle.js"), "circupCommand") },
+  { names: ["bundle"], summary: "build CircuitPython library bundles: bundle build SRC_DIR... --circuitpython 9,10", group: "Packages", greedy: true, load: lazy(() => import("./bundle-build.js"), "bundleCommand") },
+  { names: ["mip"], summary: "mip install NAME[@VER] | github:org/repo | URL", group: "Packages", greedy: true, load: lazy(() => import("./install.js"), "mipCommand") },
   { names: ["help"], summary: "print this help (with your shortcuts) and exit", group: "tspy", arity: 0, load: async () => helpCommand },
   { names: ["version"], summary: "print tspy's version and exit", group: "tspy", arity: 0, load: async () => versionCommand },
 ];
