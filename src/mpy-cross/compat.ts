@@ -137,6 +137,10 @@ export interface BackendCompat {
   readonly positionalAfterStarIsError: boolean;
   /** 1.8: a chain of two or more trailers (`a.b(c)`) starts a line-table entry at its first trailer. */
   readonly trailerListLine: boolean;
+  /** When a loaded name is matched with a local of an enclosing function: "after-scope" (1.9+: once the
+   * scope pass is done, so a later store or del in the scope makes it local) or "at-load" (1.8: at
+   * its first load, after which it stays free). */
+  readonly closeOver: "after-scope" | "at-load";
 }
 
 const ARCHES_118 = ["x86", "x64", "armv6", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa", "xtensawin"];
@@ -148,7 +152,7 @@ const MICROPYTHON_DEFAULTS = {
   awaitProtocol: "yield-from", messages: {}, importStarModuleOnly: true, errorTexts: TEXTS_AS_WRITTEN, popBlockOpcodes: false, nativeScopeFlags: true, lambdaCompLines: true, awaitAiter: false, asyncWithCatches: "BaseException", asyncWithForm: "try-finally", opcodes: OPCODES_MICROPYTHON,
   doubleTupleAssign: true, starParamPlacement: "swap", noJumpAfterLastElif: false, constIfExpr: false, generatorLambdaReturnsNone: true,
   iterSlots: 4, excItems: 1, withSlots: 2, lineSteps: "1.9", superCall: "method", rangeFor: "1.9", adjustRaisesMax: true,
-  asyncOutsideAsyncIsError: true, positionalAfterStarIsError: true, trailerListLine: false,
+  asyncOutsideAsyncIsError: true, positionalAfterStarIsError: true, trailerListLine: false, closeOver: "after-scope",
 } as const;
 
 const RELEASES: Record<string, BackendCompat> = {
@@ -208,7 +212,7 @@ RELEASES["circuitpython-2.3.1"] = { ...RELEASES["1.9.2"], release: "CircuitPytho
 RELEASES["1.8.4"] = {
   ...RELEASES["1.9.2"], release: "1.8.4", qstrPool: MPY_CROSS_1_8_4_QSTRS, legacyOps: OP_1_8, compAddOps: COMP_ADD_OPS_1_8,
   iterSlots: 1, excItems: 3, withSlots: 4, lineSteps: "1.8", superCall: "call", rangeFor: "1.8", adjustRaisesMax: false,
-  positionalAfterStarIsError: false, trailerListLine: true, messages: {
+  positionalAfterStarIsError: false, trailerListLine: true, closeOver: "at-load", messages: {
     ...PRE_112_MESSAGES,
     "default 'except' must be last": "default 'except:' must be last",
     "expecting key:value for dict": "expecting key:value for dictionary",

@@ -215,7 +215,7 @@ export class Compiler {
   }
 
   loadId(name: string): void {
-    if (this.pass === Pass.Scope) this.scopeCur.idForLoad(name);
+    if (this.pass === Pass.Scope) this.scopeCur.idForLoad(name, this.compat.closeOver === "at-load");
     else this.idOp(this.emit.loadId, name);
   }
 
@@ -534,7 +534,7 @@ export class Compiler {
           compileInlineAsmScope(this, s, Pass.Scope);
         } else {
           this.compileScope(s, Pass.Scope);
-          for (const id of s.ids) if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
+          if (this.compat.closeOver === "after-scope") for (const id of s.ids) if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
         }
         this.maxNumLabels = Math.max(this.maxNumLabels, this.nextLabel);
       }

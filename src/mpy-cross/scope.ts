@@ -184,8 +184,11 @@ export class Scope {
     return id;
   }
 
-  idForLoad(name: string): void {
-    this.findOrAdd(name, IdKind.GlobalImplicit);
+  /** A load of `name`; `closeOverNow` (1.8): a new name is resolved against the enclosing functions at once. */
+  idForLoad(name: string, closeOverNow = false): void {
+    const known = this.find(name) !== undefined;
+    const id = this.findOrAdd(name, IdKind.GlobalImplicit);
+    if (closeOverNow && !known) this.checkToCloseOver(id);
   }
 
   /**
