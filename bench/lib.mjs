@@ -1,5 +1,8 @@
 // Small shared pieces for the benchmarks: timing, medians, table printing, the tspy entry.
 import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
 import readline from "node:readline";
 import path from "node:path";
 import url from "node:url";
@@ -70,4 +73,40 @@ export async function serveTcp(device) {
     child.once("exit", (code) => reject(new Error(`tspy virtual serve exited (${code}): ${out}`)));
   });
   return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
+}
+
+/**
+ * A program with a REPL on its own pty (socat), reached on a TCP port, that keeps running between
+ * connections as a board on a serial line does. For real firmware builds, e.g. a unix port
+ * chrooted into a directory of its own. `{ port, stop }`.
+ */
+export async function serveCommandTcp(command) {
+  const port = await new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+    s.once("error", reject);
+  });
+  const link = path.join(os.tmpdir(), `tspy-bench-port-${process.pid}.pty`);
+  const board = spawn("socat", [`PTY,link=${link},raw,echo=0`, `EXEC:${command},pty,raw,echo=0,setsid,ctty,stderr`], { stdio: "ignore" });
+  const stops = [board];
+  const deadline = Date.now() + 5000;
+  const wait = async (ready, what) => {
+    while (!(await ready())) {
+      if (stops.some((c) => c.exitCode !== null) || Date.now() > deadline) throw new Error(`socat: ${what} for ${command}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await wait(async () => fs.existsSync(link), "no pty");
+  stops.push(spawn("socat", [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `${link},raw,echo=0`], { stdio: "ignore" }));
+  await wait(
+    () => new Promise((resolve) => {
+      const c = net.connect(port, "127.0.0.1", () => (c.destroy(), resolve(true)));
+      c.once("error", () => resolve(false));
+    }),
+    "not listening",
+  );
+  const end = (c) => new Promise((r) => (c.exitCode !== null ? r() : (c.once("exit", r), c.kill("SIGTERM"))));
+  return { port, stop: () => Promise.all(stops.reverse().map(end)) };
 }
