@@ -3,28 +3,14 @@
 // carries qstrs as that process's own numbers where the loader patches them (the immediates named by
 // the qstr-link table, the prelude's name and source-file fields), so byte identity needs this pool.
 // A qstr not in it gets the next free number in the order the parser created it (qstr-pool.ts).
+// Numbers 1..165 are the static qstrs every firmware shares (static-qstrs.ts); the rest follow.
+import { STATIC_QSTRS } from "../static-qstrs.js";
 
 /** MicroPython 1.18's mpy-cross (340 qstrs). */
-export const MPY_CROSS_1_18_QSTRS: readonly string[] = [
-  "", "", "__dir__", "\n", " ", "*", "/", "<module>", "_", "__call__", "__class__", "__delitem__", "__enter__",
-  "__exit__", "__getattr__", "__getitem__", "__hash__", "__init__", "__int__", "__iter__", "__len__", "__main__",
-  "__module__", "__name__", "__new__", "__next__", "__qualname__", "__repr__", "__setitem__", "__str__",
-  "ArithmeticError", "AssertionError", "AttributeError", "BaseException", "EOFError", "Ellipsis", "Exception",
-  "GeneratorExit", "ImportError", "IndentationError", "IndexError", "KeyError", "KeyboardInterrupt", "LookupError",
-  "MemoryError", "NameError", "NoneType", "NotImplementedError", "OSError", "OverflowError", "RuntimeError",
-  "StopIteration", "SyntaxError", "SystemExit", "TypeError", "ValueError", "ZeroDivisionError", "abs", "all", "any",
-  "append", "args", "bool", "builtins", "bytearray", "bytecode", "bytes", "callable", "chr", "classmethod", "clear",
-  "close", "const", "copy", "count", "dict", "dir", "divmod", "end", "endswith", "eval", "exec", "extend", "find",
-  "format", "from_bytes", "get", "getattr", "globals", "hasattr", "hash", "id", "index", "insert", "int", "isalpha",
-  "isdigit", "isinstance", "islower", "isspace", "issubclass", "isupper", "items", "iter", "join", "key", "keys",
-  "len", "list", "little", "locals", "lower", "lstrip", "main", "map", "micropython", "next", "object", "open",
-  "ord", "pop", "popitem", "pow", "print", "range", "read", "readinto", "readline", "remove", "replace", "repr",
-  "reverse", "rfind", "rindex", "round", "rsplit", "rstrip", "self", "send", "sep", "set", "setattr", "setdefault",
-  "sort", "sorted", "split", "start", "startswith", "staticmethod", "step", "stop", "str", "strip", "sum", "super",
-  "throw", "to_bytes", "tuple", "type", "update", "upper", "utf-8", "value", "values", "write", "zip", "__add__",
-  "__aenter__", "__aexit__", "__aiter__", "__anext__", "__bases__", "__bool__", "__build_class__", "__contains__",
-  "__dict__", "__eq__", "__ge__", "__gt__", "__iadd__", "__import__", "__isub__", "__le__", "__lt__", "__ne__",
-  "__path__", "__repl_print__", "__reversed__", "__sub__", "__traceback__", "%#o", "%#x", "{:#b}",
+export const MPY_CROSS_1_18_QSTRS: readonly string[] = ["", ...STATIC_QSTRS.slice(1), ...[
+  "__add__", "__aenter__", "__aexit__", "__aiter__", "__anext__", "__bases__", "__bool__", "__build_class__",
+  "__contains__", "__dict__", "__eq__", "__ge__", "__gt__", "__iadd__", "__import__", "__isub__", "__le__", "__lt__",
+  "__ne__", "__path__", "__repl_print__", "__reversed__", "__sub__", "__traceback__", "%#o", "%#x", "{:#b}",
   "maximum recursion depth exceeded", "<lambda>", "<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>", "<string>",
   "<stdin>", "None", "StopAsyncIteration", "UnicodeError", "ViperTypeError", "add", "addi", "align", "and_",
   "asm_thumb", "asm_xtensa", "asr", "b", "ball", "bany", "bbc", "bbs", "beq", "beqz", "bge", "bgeu", "bin", "bl",
@@ -39,4 +25,4 @@ export const MPY_CROSS_1_18_QSTRS: readonly string[] = [
   "sdiv", "setter", "slice", "strb", "strex", "strh", "sub", "symmetric_difference", "symmetric_difference_update",
   "udiv", "uint", "union", "unpack", "unpack_from", "ustruct", "vcmp", "vcvt_f32_s32", "vcvt_s32_f32", "viper",
   "vldr", "vmov", "vmrs", "vneg", "vsqrt", "vstr", "wfi", "xor",
-];
+]];
