@@ -210,6 +210,17 @@ export class Cursor {
   }
 }
 
+/** The .mpy variable-length unsigned int from a byte source other than the file (a prelude in a body). */
+export function readUint(next: () => number, what: string): number {
+  let v = 0;
+  for (let i = 0; ; i++) {
+    const b = next();
+    v = v * 128 + (b & 0x7f);
+    if (!(b & 0x80)) return v;
+    if (i > 8) throw new MpyFormatError(`corrupt .mpy file: overlong number in ${what}`);
+  }
+}
+
 /**
  * Names and strings as the compiler holds them: UTF-8, with any byte that is not (upstream compiles
  * Latin-1 sources byte for byte) as a raw byte character, so nothing in a valid file is refused.
@@ -516,4 +527,30 @@ export function decodeInstruction(
   ins.size = src.offset() - start;
   ins.bytes = src.file.subarray(fileStart, src.filePos());
   return ins;
+}
+
+/** Decodes a body held whole in memory (.mpy 6, 3, 2, 0), from its first opcode to its end, with each instruction's line. */
+export function decodeBody(
+  rc: RawCode, dialect: BytecodeDialect, cachedLookups: boolean, jumps: JumpForm,
+  qstrArg: (next: () => number, where: () => string) => { text: string; arg: number },
+): Instruction[] {
+  const bc = rc.data;
+  const codeOffset = rc.codeOffset!;
+  const lineCursor = new LineCursor(rc.prelude!.lines);
+  let p = codeOffset;
+  const where = (): string => `bytecode of ${rc.prelude!.name} at file offset ${rc.dataOffset + p}`;
+  const next = (): number => {
+    if (p >= bc.length) throw new MpyFormatError(`corrupt .mpy file: instruction runs past the end of the ${where()}`);
+    return bc[p++]!;
+  };
+  const src: InstructionSource = {
+    file: bc, byte: next, qstr: () => qstrArg(next, where), offset: () => p - codeOffset, filePos: () => p,
+  };
+  const out: Instruction[] = [];
+  while (p < bc.length) {
+    const ins = decodeInstruction(src, dialect, cachedLookups, jumps, where);
+    ins.line = lineCursor.at(ins.offset);
+    out.push(ins);
+  }
+  return out;
 }

@@ -9,8 +9,8 @@
 import { DIALECT_V0, DIALECT_V2, DIALECT_V3, type BytecodeDialect } from "./mpy-dialects.js";
 import { OpFormat } from "./opcodes.js";
 import {
-  Cursor, LineCursor, MpyFormatError, NATIVE_ARCH_NAMES, checkChildRefs, decodeInstruction, decodeLines, makePrelude,
-  readTaggedObj, resolveConstTable, utf8,
+  Cursor, MpyFormatError, NATIVE_ARCH_NAMES, checkChildRefs, decodeBody, decodeLines, makePrelude,
+  readTaggedObj, readUint, resolveConstTable, utf8,
   type Instruction, type MpyFile, type MpyHeader, type MpyQstr, type Prelude, type RawCode,
 } from "./mpy-reader-base.js";
 
@@ -26,15 +26,7 @@ export function parsePlainPrelude(data: Uint8Array, start: number, what: string)
     if (p >= data.length) throw new MpyFormatError(`corrupt .mpy file: ${what} runs past the code`);
     return data[p++]!;
   };
-  const uint = (): number => {
-    let v = 0;
-    for (let i = 0; ; i++) {
-      const b = next();
-      v = v * 128 + (b & 0x7f);
-      if (!(b & 0x80)) return v;
-      if (i > 8) throw new MpyFormatError(`corrupt .mpy file: overlong number in ${what}`);
-    }
-  };
+  const uint = (): number => readUint(next, what);
   const nState = uint();
   const nExcStack = uint();
   const sig = { nState, nExcStack, scopeFlags: next(), nPosArgs: next(), nKwonlyArgs: next(), nDefPosArgs: next() };
@@ -110,28 +102,6 @@ function readRawCodeV3(r: Cursor, ctx: V3Context, depth: number): RawCode {
 }
 
 function decodeBytecodeV3(rc: RawCode, ctx: V3Context): Instruction[] {
-  const bc = rc.data;
-  const codeOffset = rc.codeOffset!;
-  const lineCursor = new LineCursor(rc.prelude!.lines);
-  let p = codeOffset;
-  const where = (): string => `bytecode of ${rc.prelude!.name} at file offset ${rc.dataOffset + p}`;
-  const next = (): number => {
-    if (p >= bc.length) throw new MpyFormatError(`corrupt .mpy file: instruction runs past the end of the ${where()}`);
-    return bc[p++]!;
-  };
-  const src = {
-    file: bc,
-    byte: next,
-    // the writer's own number; the text follows the code (an empty text until then)
-    qstr: (): { text: string; arg: number } => ({ text: "", arg: next() | (next() << 8) }),
-    offset: (): number => p - codeOffset,
-    filePos: (): number => p,
-  };
-  const out: Instruction[] = [];
-  while (p < bc.length) {
-    const ins = decodeInstruction(src, ctx.dialect, ctx.cachedLookups, "fixed16", where);
-    ins.line = lineCursor.at(ins.offset);
-    out.push(ins);
-  }
-  return out;
+  // a qstr argument is the writer's own number; its text follows the code (empty until then)
+  return decodeBody(rc, ctx.dialect, ctx.cachedLookups, "fixed16", (next) => ({ text: "", arg: next() | (next() << 8) }));
 }

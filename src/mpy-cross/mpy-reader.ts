@@ -17,8 +17,8 @@ import { STATIC_QSTRS } from "./static-qstrs.js";
 import { DIALECT_PYCOPY, DIALECT_V4, DIALECT_V5, DIALECT_V6, type BytecodeDialect } from "./mpy-dialects.js";
 import {
   CODE_KINDS, Cursor, LineCursor, MpyFormatError, NATIVE_ARCH_NAMES, QstrWindow, RamImage, SCOPE_FLAG, checkChildRefs,
-  decodeInstruction, decodeLines, hex2, isMakeFunction, makePrelude, numberConst, readInlineQstr, readPreludeSize, readRelocations,
-  readSignature, readTaggedObj, resolveConstTable, staticQstr, utf8,
+  decodeBody, decodeInstruction, decodeLines, hex2, isMakeFunction, makePrelude, numberConst, readInlineQstr, readPreludeSize, readRelocations,
+  readSignature, readTaggedObj, readUint, resolveConstTable, staticQstr, utf8,
   type InlineQstrs, type Instruction, type MpyConst, type MpyFile, type MpyHeader, type MpyQstr, type Prelude, type RawCode, type ReadOptions,
 } from "./mpy-reader-base.js";
 import { parsePlainPrelude, readV3 } from "./mpy-reader-legacy.js";
@@ -211,15 +211,7 @@ function parsePreludeV6(data: Uint8Array, start: number, ctx: V6Context, at: num
     if (p >= data.length) throw new MpyFormatError(`corrupt .mpy file: ${what} runs past the code`);
     return data[p++]!;
   };
-  const uint = (): number => {
-    let v = 0;
-    for (let i = 0; ; i++) {
-      const b = next();
-      v = v * 128 + (b & 0x7f);
-      if (!(b & 0x80)) return v;
-      if (i > 8) throw new MpyFormatError(`corrupt .mpy file: overlong number in ${what}`);
-    }
-  };
+  const uint = (): number => readUint(next, what);
   const qstr = (): string => {
     const i = uint();
     const q = ctx.qstrs[i];
@@ -245,46 +237,23 @@ function decodeBytecodeV6(rc: RawCode, ctx: V6Context): void {
   const { prelude, codeOffset } = parsePreludeV6(rc.data, 0, ctx, rc.fileOffset);
   rc.prelude = prelude;
   rc.codeOffset = codeOffset;
-  const bc = rc.data;
-  const out: Instruction[] = [];
-  const lineCursor = new LineCursor(prelude.lines);
-  let p = codeOffset;
-  const where = (): string => `bytecode of ${prelude.name} at file offset ${rc.dataOffset + p}`;
-  const next = (): number => {
-    if (p >= bc.length) throw new MpyFormatError(`corrupt .mpy file: instruction runs past the end of the ${where()}`);
-    return bc[p++]!;
-  };
-  const src = {
-    file: bc,
-    byte: next,
-    qstr: (): { text: string; arg: number } => {
-      let b = next();
-      let i = b & 0x7f;
-      while (b & 0x80) {
-        b = next();
-        i = i * 128 + (b & 0x7f);
-      }
-      const q = ctx.qstrs[i];
-      if (!q) throw new MpyFormatError(`corrupt .mpy file: qstr index ${i} out of range in ${where()}`);
-      return { text: q.text, arg: i };
-    },
-    offset: (): number => p - codeOffset,
-    filePos: (): number => p,
-  };
-  while (p < bc.length) {
-    const ins = decodeInstruction(src, DIALECT_V6, false, "v6", where);
-    ins.line = lineCursor.at(ins.offset);
+  // a qstr argument is an index into the file's table
+  rc.instructions = decodeBody(rc, DIALECT_V6, false, "v6", (next, where) => {
+    const i = readUint(next, where());
+    const q = ctx.qstrs[i];
+    if (!q) throw new MpyFormatError(`corrupt .mpy file: qstr index ${i} out of range in ${where()}`);
+    return { text: q.text, arg: i };
+  });
+  for (const ins of rc.instructions) {
     if (ins.name === "LOAD_CONST_OBJ") {
       const c = ctx.constants[ins.arg!];
-      if (!c) throw new MpyFormatError(`corrupt .mpy file: constant index ${ins.arg} out of range in ${where()}`);
+      if (!c) throw new MpyFormatError(`corrupt .mpy file: constant index ${ins.arg} out of range in bytecode of ${prelude.name} at ${ins.offset}`);
       ins.constIndex = ins.arg;
       ins.constValue = c;
     } else if (isMakeFunction(ins)) {
       ins.child = ins.arg;
     }
-    out.push(ins);
   }
-  rc.instructions = out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -429,15 +398,7 @@ function readPlainPreludeBytes(r: Cursor, ram: RamImage, dataLength: number, fil
     ram.push(b);
     return b;
   };
-  const uint = (): number => {
-    let v = 0;
-    for (let i = 0; ; i++) {
-      const b = next();
-      v = v * 128 + (b & 0x7f);
-      if (!(b & 0x80)) return v;
-      if (i > 8) throw new MpyFormatError(`corrupt .mpy file: overlong number in ${what}`);
-    }
-  };
+  const uint = (): number => readUint(next, what);
   uint();
   uint();
   for (let i = 0; i < 4; i++) next();
