@@ -485,6 +485,10 @@ export class Lexer {
     let first = true;
     this.pieceEnds = [];
     this.mixedKinds = false;
+    // CircuitPython 5-6 do not join an f-string with a plain string: the second starts a token of its own
+    const separateFstrings = this.dialect.fstringBody === "circuitpython-5";
+    let sawFstring = false;
+    let sawPlain = false;
     do {
       let raw = false;
       let fstring = false;
@@ -527,6 +531,11 @@ export class Lexer {
           raw = true;
           prefix = 2;
         }
+      }
+      if (separateFstrings) {
+        if (fstring) sawFstring = true;
+        else sawPlain = true;
+        if (sawFstring && sawPlain) break;
       }
       if (first) {
         this.kind = kind;

@@ -1,5 +1,6 @@
 // Compile errors as each CircuitPython release's own mpy-cross prints them: its texts (1.9.4's in 3-6,
-// CRLF ends from its translation in 4+, the garbled texts of 6.x) and which programs it rejects at all.
+// CRLF ends from its translation in 4+, the garbled texts of 6.x) and which programs it rejects at all
+// (the bytes of those it accepts are compared too).
 // The expected stderr and exit codes in circuitpython-errors/ were recorded from mpy-cross built by hand
 // from the adafruit/circuitpython tags (see its README); the cases are small programs written for this.
 import fs from "node:fs";
@@ -17,7 +18,8 @@ const RELEASES: Record<string, string> = {
  * write for these formats yet: it must refuse them with one line rather than write wrong bytes. */
 const NATIVE_ONLY: Record<string, string[]> = { cp5: ["invalid_arch_native"], cp6: ["invalid_arch_native"], cp7: ["invalid_arch_native"], cp8: ["invalid_arch_native"] };
 
-interface Expected { exit: number; stderr: string }
+/** `mpy`: the bytes it wrote (hex), for a program it accepted. */
+interface Expected { exit: number; stderr: string; mpy?: string }
 
 /** What `tspy mpy-cross --mpy-version V case.py` writes to stderr, and its exit code, without a process. */
 function tspyCompile(version: string, name: string): Expected {
@@ -25,8 +27,8 @@ function tspyCompile(version: string, name: string): Expected {
   const source = fs.readFileSync(path.join(DIR, "cases", file));
   const arch = resolveArch(MPY_VERSIONS[version].emulates, undefined, "bytecode").arch;
   try {
-    compileToMpy(source, { filename: file, mpyVersion: version, arch });
-    return { exit: 0, stderr: "" };
+    const mpy = compileToMpy(source, { filename: file, mpyVersion: version, arch });
+    return { exit: 0, stderr: "", mpy: Buffer.from(mpy).toString("hex") };
   } catch (e) {
     if (e instanceof CompileError) return { exit: 1, stderr: e.format() };
     return { exit: 1, stderr: `(not a compile error) ${(e as Error).message}` };
