@@ -240,13 +240,8 @@ const CIRCUITPY_7_MESSAGES: Record<string, string> = {
 // 6.x also compiles `await` through __await__ and marks async functions in the prelude flags. Their
 // mpy-cross has no inline assemblers (3.x and 4.x no native emitter either) and 1.9.4's error texts;
 // 4.x on translate them (CRLF line ends), and 6.x's translation garbles them (error-texts.ts).
-const CIRCUITPY_3_MESSAGES: BackendCompat["messages"] = {
-  ...PRE_112_MESSAGES,
-  "argument name reused": "name reused for argument",
-  "unindent doesn't match any outer indent level": "unindent does not match any outer indentation level",
-};
 const CIRCUITPY_5_MESSAGES: BackendCompat["messages"] = {
-  ...CIRCUITPY_3_MESSAGES,
+  ...MESSAGES_1_9,
   "async for/with outside async function": "'async for' or 'async with' outside async function",
   "raw f-strings are not supported": { kind: "NotImplementedError", text: "raw f-strings are not implemented" },
 };
@@ -256,7 +251,7 @@ const CIRCUITPY_6_MESSAGES: BackendCompat["messages"] = {
 };
 RELEASES["circuitpython-3.1.2"] = {
   ...RELEASES["1.10.0"], release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS, asyncWithForm: "try-except",
-  messages: CIRCUITPY_3_MESSAGES,
+  messages: MESSAGES_1_9,
 };
 RELEASES["circuitpython-4.1.2"] = { ...RELEASES["circuitpython-3.1.2"], release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS, errorTexts: TEXTS_TRANSLATED };
 RELEASES["circuitpython-5.3.1"] = {

@@ -159,10 +159,10 @@ const V1_10: FrontEndDialect = { ...V1_11, release: "1.10.0", longStaticQstrs: l
 // float literals digit by digit (fraction digits times 0.1, 0.01, ... then one pow(10, exp)) and has no
 // `_` in numbers; 5.x and 6.x have f-strings.
 const CP_3: FrontEndDialect = {
-  ...V1_10, release: "CircuitPython 3.1.2", numberUnderscores: false, floatLiterals: "frac-mult",
+  ...V1_10, release: "CircuitPython 3.1.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult",
   longStaticQstrs: longQstrsOf(CIRCUITPY_3_1_2_QSTRS),
 };
-const CP_4: FrontEndDialect = { ...V1_10, release: "CircuitPython 4.1.2", longStaticQstrs: longQstrsOf(CIRCUITPY_4_1_2_QSTRS) };
+const CP_4: FrontEndDialect = { ...V1_10, release: "CircuitPython 4.1.2", dedentMismatch: CP_3.dedentMismatch, longStaticQstrs: longQstrsOf(CIRCUITPY_4_1_2_QSTRS) };
 const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, fstringBody: "circuitpython-5", longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
 const CP_6: FrontEndDialect = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrs: longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
 
