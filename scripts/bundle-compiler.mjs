@@ -24,53 +24,36 @@ const importMetaUrl = {
     });
   },
 };
-await build({
-  entryPoints: [path.join(dist, "src", "mpy-cross", "batch", "bundle-entry.js")],
-  outfile: bundle,
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-  // --board needs the connection layer: that run goes through the full command line (fast-path.ts).
-  external: ["./compile-on-copy.js"],
-  plugins: [importMetaUrl],
-});
-asciiOnly(bundle);
+/** One CommonJS script for Node 20 from the ES module `entry` (below dist/), ASCII only (see asciiOnly). */
+async function bundleScript(entry, outfile, options = {}) {
+  await build({
+    entryPoints: [path.join(dist, ...entry.split("/"))],
+    outfile,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    plugins: [importMetaUrl],
+    ...options,
+  });
+  asciiOnly(outfile);
+}
+
+// --board needs the connection layer: that run goes through the full command line (fast-path.ts).
+await bundleScript("src/mpy-cross/batch/bundle-entry.js", bundle, { external: ["./compile-on-copy.js"] });
 // Its hash, for the compile cache's key (src/mpy-cross/batch/cache.ts reads it instead of hashing the bundle).
 fs.writeFileSync(bundle + ".sha256", crypto.createHash("sha256").update(fs.readFileSync(bundle)).digest("hex") + "\n");
 // The whole command line as one script (dist/tspy.bundle.cjs): every command, packages left to Node.
+// A script run by vm.Script has no import() (Node 20 loses its callback with a code cache): a package
+// (all of them CommonJS) is loaded through require instead.
 const cliBundle = path.join(dist, "tspy.bundle.cjs");
-await build({
-  entryPoints: [path.join(dist, "src", "cli", "main.js")],
-  outfile: cliBundle,
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
-  packages: "external",
-  // A script run by vm.Script has no import() (Node 20 loses its callback with a code cache): a
-  // package (all of them CommonJS) is loaded through require instead.
-  supported: { "dynamic-import": false },
-  plugins: [importMetaUrl],
-});
-asciiOnly(cliBundle);
+await bundleScript("src/cli/main.js", cliBundle, { packages: "external", supported: { "dynamic-import": false } });
 fs.rmSync(cliBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
 // The code bin/ runs first: whether a bundle can do the job, and loading it.
-const fastPath = path.join(dist, "fast-path.cjs");
-await build({
-  entryPoints: [path.join(dist, "src", "cli", "fast-path.js")],
-  outfile: fastPath,
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  logLevel: "warning",
+await bundleScript("src/cli/fast-path.js", path.join(dist, "fast-path.cjs"), {
   banner: { js: 'var __tspyDistUrl = require("node:url").pathToFileURL(__dirname + "/").href;' },
-  plugins: [importMetaUrl],
 });
-asciiOnly(fastPath);
 
 /**
  * bundle-loader.ts reads the bundle as Latin-1 (several times quicker than UTF-8): any character
