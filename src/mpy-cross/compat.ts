@@ -129,7 +129,8 @@ export interface BackendCompat {
    * the loop values before it runs) or "1.8" (any constant step, the else runs above the values). */
   readonly rangeFor: "1.9" | "1.8";
   /** 1.9+: a stack adjustment without an opcode (handlers, finally) counts towards the frame's stack
-   * size; 1.8 counted only what opcodes pushed. */
+   * size; 1.8 counted only what opcodes pushed (not UNWIND_JUMP), and wrote a function whose stack
+   * did not balance without complaint. */
   readonly adjustRaisesMax: boolean;
   /** 1.16+: `async for`/`async with` outside an async function is a SyntaxError (before, it compiled). */
   readonly asyncOutsideAsyncIsError: boolean;

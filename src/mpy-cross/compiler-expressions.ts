@@ -161,17 +161,19 @@ export function atomExprNormal(c: Compiler, pns: StructNode): void {
   let i = 0;
   const emit = c.emit;
 
-  if (c.scopeCur.kind === ScopeKind.Function && isId(pns.nodes[0]) && pns.nodes[0].name === "super" &&
-      trail[0].rule === "trailer_paren" && trail[0].nodes[0] === null) {
-    // super() inside a method: pass __class__ and the first parameter
+  const isSuper = c.scopeCur.kind === ScopeKind.Function && isId(pns.nodes[0]) && pns.nodes[0].name === "super";
+  /** __class__ and the first parameter, as `super()` inside a method passes them. */
+  const loadSuperArgs = (errNode: ParseNode) => {
     c.loadId("__class__");
     const self = c.scopeCur.ids.find((id) => id.flags & ID_FLAG_IS_PARAM);
-    const oldForm = c.compat.superCall === "call";
-    if (!self) c.syntaxError(trail[0], "super() can't find self");
+    if (!self) c.syntaxError(errNode, "super() can't find self");
     // 1.8 loads self by its local number, even when it is a cell
-    if (oldForm) c.loadFast(self.name, self.localNum);
+    if (c.compat.superCall === "call") c.loadFast(self.name, self.localNum);
     else c.loadId(self.name);
-    if (!oldForm && num >= 3 && trail[1].rule === "trailer_period" && trail[2].rule === "trailer_paren") {
+  };
+  if (isSuper && trail[0].rule === "trailer_paren" && trail[0].nodes[0] === null) {
+    loadSuperArgs(trail[0]);
+    if (c.compat.superCall === "method" && num >= 3 && trail[1].rule === "trailer_period" && trail[2].rule === "trailer_paren") {
       emit.loadMethod(idName(trail[1].nodes[0]), true);
       trailerParenHelper(c, trail[2].nodes[0], true, 0);
       i = 3;
@@ -179,6 +181,14 @@ export function atomExprNormal(c: Compiler, pns: StructNode): void {
       emit.callFunction(2, 0, 0);
       i = 1;
     }
+  } else if (isSuper && c.compat.superCall === "call" && num >= 2 && trail[0].rule === "trailer_period" &&
+      trail[1].rule === "trailer_paren" && trail[1].nodes[0] === null) {
+    // 1.8 made any empty call right after `super` the super() call, `super.f()` included: the method
+    // is looked up, then __class__ and self are passed to what is below it
+    emit.loadMethod(idName(trail[0].nodes[0]), false);
+    loadSuperArgs(trail[1]);
+    emit.callFunction(2, 0, 0);
+    i = 2;
   }
 
   for (; i < num; i++) {

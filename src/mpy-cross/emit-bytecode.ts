@@ -198,8 +198,9 @@ export class BytecodeEmitter implements Emitter {
     this.byteUint(stackAdj, b, this.common.allocChild(scope.rawCode!));
   }
 
-  protected byteLabel(stackAdj: number, b: number, label: number): void {
-    this.pre(stackAdj);
+  /** A jump opcode; `stackAdj` null: written without the stack bookkeeping (1.8's UNWIND_JUMP). */
+  protected byteLabel(stackAdj: number | null, b: number, label: number): void {
+    if (stackAdj !== null) this.pre(stackAdj);
     if (this.suppress) return;
     const isSigned = b <= this.op.POP_JUMP_IF_FALSE;
     let encodingSize = 1;
@@ -286,7 +287,8 @@ export class BytecodeEmitter implements Emitter {
 
   endPass(): boolean {
     if (this.pass === Pass.Scope) return true;
-    if (this.stackSize !== 0) throw new Error(`internal: stack not balanced in ${this.scope.simpleName}`);
+    // (1.8's mpy-cross wrote the code even so, e.g. for `super.f()`; see compat.ts adjustRaisesMax)
+    if (this.stackSize !== 0 && this.compat.adjustRaisesMax) throw new Error(`internal: stack not balanced in ${this.scope.simpleName}`);
     this.writeCellList();
     if (this.pass === Pass.CodeSize) {
       this.codeInfoSize = this.codeInfo.length;
@@ -446,7 +448,8 @@ export class BytecodeEmitter implements Emitter {
       }
       this.byteLabel(0, this.op.JUMP, target);
     } else {
-      this.byteLabel(0, this.op.UNWIND_JUMP, target);
+      // (1.8 wrote it without the stack bookkeeping, so it did not count towards the frame size)
+      this.byteLabel(this.compat.adjustRaisesMax ? 0 : null, this.op.UNWIND_JUMP, target);
       this.raw((label & BREAK_FROM_FOR ? 0x80 : 0) | exceptDepth);
     }
     this.deadCodeFollows();

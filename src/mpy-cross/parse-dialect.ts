@@ -63,7 +63,8 @@ export interface ParserDialect {
   readonly foldPower: boolean;
   /** `or`/`and`/`not` with constant operands are simplified by the parser (1.9+). */
   readonly foldLogical: boolean;
-  /** 1.8: "constant must be an integer" carries the line of the token after the statement. */
+  /** 1.8: const() takes only small ints (the host's), and "constant must be an integer" carries the
+   * line of the token after the statement. */
   readonly constErrorAtNextToken: boolean;
   /** The IndentationError of a dedent to no enclosing level (1.9.2 and older spelled it out). */
   readonly dedentMismatch: string;
@@ -149,7 +150,8 @@ const V1_11: FrontEndDialect = {
   release: "1.11.0",
   fstrings: false,
   longStaticQstrs: longQstrsOf(MPY_CROSS_1_11_QSTRS),
-  absentSyntax: [["term_op", Tok.OP_AT], ["augassign", Tok.DEL_AT_EQUAL], ["namedexpr_test_2", Tok.OP_ASSIGN]],
+  // (and no variable annotations, which came in 1.13)
+  absentSyntax: [["term_op", Tok.OP_AT], ["augassign", Tok.DEL_AT_EQUAL], ["namedexpr_test_2", Tok.OP_ASSIGN], ["annassign", Tok.DEL_COLON]],
   foldPower: false,
 };
 

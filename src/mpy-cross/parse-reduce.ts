@@ -284,7 +284,11 @@ export abstract class NodeBuilder extends ParserState {
     }
     const valueNode = args.nodes[0] ?? null;
     if (!this.dialect.constAnyObject) {
-      if (valueNode === null || (valueNode.kind !== "smallint" && !(valueNode.kind === "const" && valueNode.value.type === "int"))) {
+      // 1.8 took only what its parser held as a small-int leaf (the host's 63 bits); 1.9 any int
+      const bigOk = !this.dialect.constErrorAtNextToken;
+      const intConst = valueNode !== null && valueNode.kind === "const" && valueNode.value.type === "int" &&
+        (bigOk || (!this.mpzNodes.has(valueNode) && fitsHostSmallInt(valueNode.value.value)));
+      if (valueNode === null || (valueNode.kind !== "smallint" && !intConst)) {
         // 1.8 noted the error and stopped at the next token, whose line it reported
         throw this.error("SyntaxError", "constant must be an integer", this.dialect.constErrorAtNextToken ? this.lex.tokLine : call.line);
       }

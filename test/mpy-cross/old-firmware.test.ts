@@ -115,6 +115,12 @@ describe("MicroPython 1.8.4's bytecode (.mpy 0, its py/bc0.h and py/emitbc.c)", 
     for (const v of ["0", "2", "3", "4"]) expect(error("def f():\n    async with a:\n        pass\n", v)).toBeNull();
     expect(error("def f():\n    async with a:\n        pass\n", "5")).toBe("async for/with outside async function");
   });
+  it("has no variable annotations before 1.13, and const() of 1.8 takes small ints only", () => {
+    for (const v of ["0", "2", "3", "4"]) expect(error("x: int = 1\n", v)).toBe("invalid syntax");
+    expect(error("x: int = 1\n", "5")).toBeNull();
+    expect(error("from micropython import const\nX = const(1 << 70)\n")).toBe("constant must be an integer");
+    expect(error("from micropython import const\nX = const(1 << 70)\n", "2")).toBeNull();
+  });
 });
 
 describe("Pycopy's own opcodes (pfalcon/pycopy v3.6.1 py/bc0.h)", () => {
