@@ -75,11 +75,36 @@ export async function serveTcp(device) {
   return { port, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
 }
 
+/** Wait until `ready()` holds, or throw `what` after 5 s or when one of `children` has exited. */
+async function waitFor(ready, children, what) {
+  const deadline = Date.now() + 5000;
+  while (!(await ready())) {
+    if (children.some((c) => c.exitCode !== null) || Date.now() > deadline) throw new Error(what);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const endChild = (c) => new Promise((r) => (c.exitCode !== null ? r() : (c.once("exit", r), c.kill("SIGTERM"))));
+let commandPtys = 0;
+
 /**
- * A program with a REPL on its own pty (socat), reached on a TCP port, that keeps running between
- * connections as a board on a serial line does. For real firmware builds, e.g. a unix port
- * chrooted into a directory of its own. `{ port, stop }`.
+ * A program with its REPL on the terminal, run on a pty of its own (socat) that stays up between
+ * connections as a board on a serial line does: real firmware, e.g. a unix port chrooted into a
+ * directory of its own (`chroot JAIL /micropython`). `{ path, stop }`; `path` is the tty to open.
  */
+export async function serveCommandPty(command) {
+  const link = path.join(os.tmpdir(), `tspy-bench-port-${process.pid}-${++commandPtys}.pty`);
+  const board = spawn("socat", [`PTY,link=${link},raw,echo=0`, `EXEC:${command},pty,raw,echo=0,setsid,ctty,stderr`], { stdio: "ignore" });
+  try {
+    await waitFor(async () => fs.existsSync(link), [board], `socat: no pty for ${command}`);
+  } catch (e) {
+    await endChild(board);
+    throw e;
+  }
+  return { path: link, stop: () => endChild(board) };
+}
+
+/** The same on a TCP port (each connection opens the pty; the program keeps running): `{ port, stop }`. */
 export async function serveCommandTcp(command) {
   const port = await new Promise((resolve, reject) => {
     const s = net.createServer().listen(0, "127.0.0.1", () => {
@@ -88,25 +113,24 @@ export async function serveCommandTcp(command) {
     });
     s.once("error", reject);
   });
-  const link = path.join(os.tmpdir(), `tspy-bench-port-${process.pid}.pty`);
-  const board = spawn("socat", [`PTY,link=${link},raw,echo=0`, `EXEC:${command},pty,raw,echo=0,setsid,ctty,stderr`], { stdio: "ignore" });
-  const stops = [board];
-  const deadline = Date.now() + 5000;
-  const wait = async (ready, what) => {
-    while (!(await ready())) {
-      if (stops.some((c) => c.exitCode !== null) || Date.now() > deadline) throw new Error(`socat: ${what} for ${command}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  const pty = await serveCommandPty(command);
+  const relay = spawn("socat", [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `${pty.path},raw,echo=0`], { stdio: "ignore" });
+  const stop = async () => {
+    await endChild(relay);
+    await pty.stop();
   };
-  await wait(async () => fs.existsSync(link), "no pty");
-  stops.push(spawn("socat", [`TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork`, `${link},raw,echo=0`], { stdio: "ignore" }));
-  await wait(
-    () => new Promise((resolve) => {
-      const c = net.connect(port, "127.0.0.1", () => (c.destroy(), resolve(true)));
-      c.once("error", () => resolve(false));
-    }),
-    "not listening",
-  );
-  const end = (c) => new Promise((r) => (c.exitCode !== null ? r() : (c.once("exit", r), c.kill("SIGTERM"))));
-  return { port, stop: () => Promise.all(stops.reverse().map(end)) };
+  try {
+    await waitFor(
+      () => new Promise((resolve) => {
+        const c = net.connect(port, "127.0.0.1", () => (c.destroy(), resolve(true)));
+        c.once("error", () => resolve(false));
+      }),
+      [relay],
+      `socat: not listening for ${command}`,
+    );
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, stop };
 }
