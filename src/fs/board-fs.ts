@@ -234,6 +234,9 @@ export class BoardFs {
       } catch (e) {
         // Our snippets never raise it themselves: the user stopped tspy, which sent the board Ctrl-C.
         if (e instanceof DeviceError && e.exceptionName === "KeyboardInterrupt") throw new InterruptedError();
+        // A program the board had no memory for did not arrive damaged: sent again, even slower, it
+        // meets the same heap (the caller decides what smaller steps to take instead).
+        if (e instanceof DeviceError && e.exceptionName === "MemoryError") throw e;
         if (attempt >= 4) throw e;
         // Every retry below is for a program damaged on the way: plain raw mode sends slower from now on.
         const damaged = () => this.repl.slowDown();
