@@ -24,7 +24,7 @@ const OPTIONS: OptionDef[] = [
   { flags: ["-march="], key: "march", takes: "value", glued: true, metavar: "ARCH", help: "target of native code (@native, @viper, @asm_*): x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc, host; each release accepts the names it knew" },
   { flags: ["-march-flags="], key: "marchFlags", takes: "value", glued: true, metavar: "FLAGS", help: "extensions of the target beyond its -march (rv32imc: zba, or the bits as a number; MicroPython 1.27)" },
   { flags: ["-X"], key: "x", takes: "value", repeat: true, metavar: "OPT", help: "emit=bytecode|native|viper (the module's default emitter), heapsize=N (ignored)" },
-  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18), 4 (1.11), 3 (1.9.3-1.10), 2 (1.9-1.9.2); pycopy: Pycopy 3.x's own .mpy; cp2-cp10: CircuitPython's own .mpy" },
+  { flags: ["--mpy-version"], key: "mpyVersion", takes: "value", metavar: "V", help: ".mpy version to write: 6.3 (default, MicroPython 1.23+), 6.2, 6.1, 6, 5 (1.12-1.18), 4 (1.11), 3 (1.9.3-1.10), 2 (1.9-1.9.2), 0 (1.5-1.8); pycopy: Pycopy 3.x's own .mpy; cp2-cp10: CircuitPython's own .mpy" },
   { flags: ["--board"], key: "board", help: "compile for the connected board (-d/--device or `connect`): its .mpy version and native arch, found by asking it" },
   { flags: ["--out-dir"], key: "outDir", takes: "value", metavar: "DIR", help: "write each FILE as DIR/<stem>.mpy (default: next to the source); files found through -r or a quoted glob keep their tree below DIR" },
   { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
