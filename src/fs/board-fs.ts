@@ -146,7 +146,11 @@ export class BoardFs {
         v = got;
       } catch (e) {
         // Detection only reads: on a damaged answer or program, ask again.
-        if (attempt >= 3 || !(e instanceof DeviceError || e instanceof PyLiteralError)) throw e;
+        if (!(e instanceof DeviceError || e instanceof PyLiteralError)) throw e;
+        if (attempt >= 3) {
+          if (e instanceof DeviceError) throw e;
+          throw new TspyError(`the board's answer to tspy's capability check arrived damaged ${attempt} times (${e.message}); check the link, then try again`);
+        }
       }
     }
     const has = Object.fromEntries(snippets.OS_FUNCTIONS.map((n, i) => [n, v[1 + i] === true])) as Record<snippets.OsFunction, boolean>;
