@@ -10,17 +10,12 @@ import { BuildKind, Pass, SetupBlockKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
 import { encodeUint } from "./emit-bytecode.js";
-import { CIRCUITPY_SIG_FLAG_ASYNC, IdKind, SCOPE_FLAG_ASYNC, SCOPE_FLAG_GENERATOR, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, SCOPE_FLAG_VARARGS, type Scope } from "./scope.js";
+import { CIRCUITPY_SIG_FLAG_ASYNC, IdKind, legacyScopeFlags, SCOPE_FLAG_ASYNC, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, type Scope } from "./scope.js";
 import { LEGACY_BUILD_OPS, LEGACY_OP, LEGACY_SETUP_OPS, legacyBinaryOp, type OpTable } from "./opcodes-legacy.js";
 
 /** Marks the end of the cell list in front of the opcodes. */
 const CELL_LIST_END = 255;
 
-/** The scope flags in pre-1.12 numbering, where VARARGS was bit 0 and GENERATOR bit 2 (1.12 swapped them). */
-function legacyScopeFlags(flags: number): number {
-  const f = flags & 0xff;
-  return (f & ~(SCOPE_FLAG_GENERATOR | SCOPE_FLAG_VARARGS)) | (f & SCOPE_FLAG_GENERATOR ? SCOPE_FLAG_VARARGS : 0) | (f & SCOPE_FLAG_VARARGS ? SCOPE_FLAG_GENERATOR : 0);
-}
 
 export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
   protected override readonly op: OpTable = this.compat.legacyOps ?? LEGACY_OP;

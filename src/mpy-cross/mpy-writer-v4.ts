@@ -8,7 +8,7 @@
 //    number), then the text of its name, source file and each qstr of the opcodes in order, then its
 //    argument names, constants and children. No window and no static numbers.
 import type { CompiledModule, RawCode, RawCodeV5 } from "./raw-code.js";
-import { V5Sink, WINDOW_SIZE, writeConstTable, writeOpcodes } from "./mpy-writer-v5.js";
+import { V5Sink, WINDOW_SIZE, writeAsmRawCode, writeConstTable, writeNativeRawCode, writeOpcodes } from "./mpy-writer-v5.js";
 import type { NumberReprs } from "./mpy-writer.js";
 import { QstrPool } from "./qstr-pool.js";
 import { utf8Bytes } from "./utf8.js";
@@ -16,7 +16,8 @@ import { utf8Bytes } from "./utf8.js";
 export interface LegacyTarget {
   /** .mpy version byte: 4, 3, 2 or 0 (0-3 share one layout). */
   major: 0 | 2 | 3 | 4;
-  /** Header byte 2: bit 0 = map lookups cached in the bytecode, bit 1 = str is unicode. */
+  /** Header byte 2: bit 0 = map lookups cached in the bytecode, bit 1 = str is unicode; bits 2-7 the
+   * native arch (.mpy 4 with machine code). */
   featureFlags: number;
   /** The writing mpy-cross's own qstr pool, in number order. */
   pool: readonly string[];
@@ -38,6 +39,9 @@ function bodyWithNumbers(rc: RawCode, v5: RawCodeV5, pool: QstrPool, opcodesToo:
 }
 
 function writeRawCodeV4(out: V5Sink, rc: RawCode, pool: QstrPool): void {
+  // machine code as in .mpy 5 (its qstrs already the process's numbers), but with every scope flag
+  if (rc.native?.kind === "asm") return writeAsmRawCode(out, rc, "all");
+  if (rc.native) return writeNativeRawCode(out, rc, (child) => writeRawCodeV4(out, child, pool), "all");
   const v5 = rc.v5!;
   const data = bodyWithNumbers(rc, v5, pool, false);
   out.uint(data.length << 2);

@@ -7,6 +7,7 @@ import { staticQstrNumber, STATIC_QSTRS } from "./static-qstrs.js";
 import { encodeUint } from "./emit-bytecode.js";
 import type { NumberReprs } from "./mpy-writer.js";
 import { utf8Bytes } from "./utf8.js";
+import { legacyScopeFlags } from "./scope.js";
 
 export const WINDOW_SIZE = 32;
 
@@ -97,12 +98,16 @@ export class V5Sink {
 const KIND_OFFSET = { native: 1, viper: 2, asm: 3 } as const;
 const SCOPE_FLAG_ALL_SIG = 0x0f;
 
+/** Which scope flags a viper or asm function's header carries: 1.12+ the signature bits, 1.11 all (in its numbering). */
+export type ScopeFlagsSaved = "signature" | "all";
+const savedFlags = (rc: RawCode, saved: ScopeFlagsSaved) => (saved === "all" ? legacyScopeFlags(rc.scopeFlags) : rc.scopeFlags & SCOPE_FLAG_ALL_SIG);
+
 /** An inline-assembler function: its machine code and its signature, no constant table. */
-function writeAsmRawCode(out: V5Sink, rc: RawCode): void {
+export function writeAsmRawCode(out: V5Sink, rc: RawCode, saved: ScopeFlagsSaved = "signature"): void {
   const nat = rc.native!;
   out.uint((rc.funData.length << 2) | KIND_OFFSET.asm);
   out.raw(rc.funData);
-  out.uint(rc.scopeFlags & SCOPE_FLAG_ALL_SIG);
+  out.uint(savedFlags(rc, saved));
   out.uint(nat.asmNPosArgs ?? 0);
   out.uint(nat.asmTypeSig ?? 0);
 }
@@ -112,7 +117,9 @@ function writeAsmRawCode(out: V5Sink, rc: RawCode): void {
  * numbers), the immediates to patch with qstrs, then the prelude's offset and its two qstrs (@native)
  * or the signature flags (@viper), then the constant table as for bytecode.
  */
-function writeNativeRawCode(out: V5Sink, rc: RawCode): void {
+export function writeNativeRawCode(
+  out: V5Sink, rc: RawCode, writeChild: (child: RawCode) => void = writeChildV5(out), saved: ScopeFlagsSaved = "signature",
+): void {
   const nat = rc.native!;
   const v5 = rc.v5!;
   out.uint((rc.funData.length << 2) | KIND_OFFSET[nat.kind]);
@@ -128,9 +135,9 @@ function writeNativeRawCode(out: V5Sink, rc: RawCode): void {
     out.qstr(v5.simpleName);
     out.qstr(v5.sourceFile);
   } else {
-    out.uint(rc.scopeFlags & SCOPE_FLAG_ALL_SIG);
+    out.uint(savedFlags(rc, saved));
   }
-  writeConstTable(out, rc, v5, writeChildV5(out));
+  writeConstTable(out, rc, v5, writeChild);
 }
 
 /** A function's constant table: its counts, argument names, objects, then each child (by `writeChild`). */

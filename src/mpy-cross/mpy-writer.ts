@@ -188,7 +188,7 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   if (v.major === 4 || v.major === 3 || v.major === 2 || v.major === 0) {
     const pool = backendOf(v).qstrPool;
     if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);
-    return writeMpyLegacy(cm, { major: v.major, featureFlags, pool, reprs });
+    return writeMpyLegacy(cm, { major: v.major, featureFlags: featureFlags | ((cm.nativeArch?.code ?? 0) << 2), pool, reprs });
   }
   const out = new ByteSink();
   // native code puts the sub-version and the arch in the feature byte; bytecode alone leaves it 0

@@ -47,6 +47,14 @@ export const SCOPE_FLAG_DEFKWARGS = 0x08;
 export const SCOPE_FLAG_REFGLOBALS = 0x10;
 export const SCOPE_FLAG_HASCONSTS = 0x20;
 export const SCOPE_FLAG_ALL_SIG = 0x0f;
+/**
+ * The scope flags in pre-1.12 numbering, where VARARGS was bit 0 and GENERATOR bit 2 (1.12 swapped
+ * them); upstream's 16 bits only (the viper return type included), not tspy's own.
+ */
+export function legacyScopeFlags(flags: number): number {
+  const f = flags & 0xffff;
+  return (f & ~(SCOPE_FLAG_GENERATOR | SCOPE_FLAG_VARARGS)) | (f & SCOPE_FLAG_GENERATOR ? SCOPE_FLAG_VARARGS : 0) | (f & SCOPE_FLAG_VARARGS ? SCOPE_FLAG_GENERATOR : 0);
+}
 /** Viper return type (a native type number) sits in the scope flags from this bit on. */
 export const SCOPE_FLAG_VIPERRET_POS = 6;
 /** Viper parameter type (a native type number) sits in an id's flags from this bit on. */

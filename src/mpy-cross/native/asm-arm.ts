@@ -151,7 +151,7 @@ export class AsmArm extends AsmBase implements NativeAssembler {
   /** mov lr, pc; ldr pc, [r7, #funId*4] (no temporary register needed). */
   callInd(funId: number): void {
     this.al(movReg(LR, PC));
-    this.al(0x0597f000 | (funId << 2));
+    this.al(0x0597f000 | (this.funSlot(funId) << 2));
   }
 
   callIndSetupCodeState(funId: number): void {

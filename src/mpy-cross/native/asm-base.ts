@@ -9,6 +9,13 @@ export abstract class AsmBase {
   protected buf: Uint8Array = new Uint8Array(0);
   /** Label offsets found by the last compute pass (-1 = not yet assigned in this pass). */
   protected labels = new Map<number, number>();
+  /** Where mp_fun_table entries sit in the target release's table, where not at their 1.18+ number. */
+  funSlots?: Readonly<Partial<Record<number, number>>>;
+
+  /** The table index of mp_fun_table entry `funId` (fun-table.ts numbers). */
+  protected funSlot(funId: number): number {
+    return this.funSlots?.[funId] ?? funId;
+  }
 
   startPass(emit: boolean): void {
     if (!emit) this.labels = new Map();

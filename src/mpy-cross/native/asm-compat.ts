@@ -5,6 +5,8 @@ import { OutputNotWrittenError } from "../compile-error.js";
 import type { NativeArch } from "./arch.js";
 import type { XtensaGen } from "./asm-xtensa.js";
 import { MPY_CROSS_1_18_QSTRS } from "./qstr-pool-1-18.js";
+import { MPY_CROSS_1_11_QSTRS } from "../qstr-pools-legacy.js";
+import { FUN_SLOTS_1_11, type FunSlots } from "./fun-table.js";
 
 export type XtensaInlineSet = "base" | "v127";
 
@@ -91,18 +93,37 @@ export interface EmitNativeCompat {
   readonly storeAttrConverts: boolean;
   /** 1.20+: a viper load with a constant index frees the index register before using it. */
   readonly subscrFreesIndexReg: boolean;
+  /**
+   * The prelude of a @native function: 1.12+'s compressed signature and sizes ("v5"), or 1.11's
+   * ("v4": n_state in two bytes, the scope's counts one byte each, a 5-byte code info holding the
+   * name and source file, the cell list ended by 255). With "v4", code_state.ip is set by a plain
+   * move of the previous pass's prelude offset and code_state has no n_state to set.
+   */
+  readonly prelude: "v5" | "v4";
+  /**
+   * Words of nlr_buf_t when the release sized it by the mpy-cross host (1.11: x64 Linux, 10 words,
+   * whatever the target); absent: 2 + the target's saved registers + 1 (1.12+'s dynamic size).
+   */
+  readonly hostNlrBufWords?: number;
+  /** Where each mp_fun_table entry sits when the release ordered the table differently (1.11). */
+  readonly funSlots?: FunSlots;
+  /** 1.12+: mp_binary_op_t has the @ operators; before, the operators after them are numbered lower. */
+  readonly matMultiplyOps: boolean;
+  /** 1.12+: viper uint arithmetic, shifts and unsigned comparisons; before, only int with int. */
+  readonly viperUintOps: boolean;
 }
 
 const EMIT_127: EmitNativeCompat = {
   linkage: "module-context", throwValueSlot: true, preludeIndexWordAlways: true, finallyPopsAtEnd: true, viperIntUnaryOps: true, accessWithOffsets: true,
-  nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true,
+  nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true, prelude: "v5", viperUintOps: true, matMultiplyOps: true,
 };
 const EMIT_122: EmitNativeCompat = {
   linkage: "module-context", throwValueSlot: false, preludeIndexWordAlways: false, finallyPopsAtEnd: false, viperIntUnaryOps: false, accessWithOffsets: false,
-  nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true,
+  nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true, prelude: "v5", viperUintOps: true, matMultiplyOps: true,
 };
 const EMIT_119: EmitNativeCompat = { ...EMIT_122, nativeLocalsAreObjects: false, storeAttrConverts: false, subscrFreesIndexReg: false };
 const EMIT_118: EmitNativeCompat = { ...EMIT_119, linkage: "const-table" };
+const EMIT_111: EmitNativeCompat = { ...EMIT_118, prelude: "v4", hostNlrBufWords: 10, funSlots: FUN_SLOTS_1_11, viperUintOps: false, matMultiplyOps: false };
 
 const ROWS: Record<string, AsmCompat> = {
   "1.27.0": { armWideSpAdjust: true, xtensaGen: "v127", thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
@@ -111,6 +132,8 @@ const ROWS: Record<string, AsmCompat> = {
   "1.19.1": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
   "1.18.0": { armWideSpAdjust: false, xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS },
 };
+// 1.11: 1.18's code generators (none for xtensawin yet) under 1.11's emitter
+ROWS["1.11.0"] = { ...ROWS["1.18.0"], emit: EMIT_111, processQstrs: MPY_CROSS_1_11_QSTRS };
 
 // CircuitPython 7.x/8.x carry MicroPython 1.18's native emitter, 9.x 1.22's and 10.x 1.27's.
 ROWS["CircuitPython 7.3.3"] = ROWS["1.18.0"];

@@ -438,7 +438,7 @@ export class AsmThumb extends AsmBase implements NativeAssembler {
   }
 
   private blInd(funId: number, regTemp: number): void {
-    this.loadRegRegOffset(regTemp, this.regs.funTable, funId);
+    this.loadRegRegOffset(regTemp, this.regs.funTable, this.funSlot(funId));
     this.op16(0x4780 | (regTemp << 3));
   }
 

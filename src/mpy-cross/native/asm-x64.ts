@@ -187,7 +187,7 @@ export class AsmX64 extends AsmBase implements NativeAssembler {
   }
 
   callInd(funId: number): void {
-    this.memToReg64(RBP, funId * WORD, RAX);
+    this.memToReg64(RBP, this.funSlot(funId) * WORD, RAX);
     this.bytes(0xff, modrmReg(2) | MOD_REG | RAX);
   }
 

@@ -154,7 +154,7 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
     if (align) this.aluImm(5, ESP, align * WORD);
     const argRegs = [REGS.arg1, REGS.arg2, REGS.arg3, REGS.arg4];
     for (let i = nArgs - 1; i >= 0; i--) this.bytes(0x50 | argRegs[i]);
-    this.mem([0x8b], EAX, EBP, funId * WORD);
+    this.mem([0x8b], EAX, EBP, this.funSlot(funId) * WORD);
     this.bytes(0xff, modrmReg(2) | MOD_REG | EAX);
     if (nArgs > 0) this.aluImm(0, ESP, (nArgs + align) * WORD);
   }

@@ -324,10 +324,10 @@ export class AsmXtensa extends XtensaEncoder implements NativeAssembler {
 
   callInd(funId: number): void {
     if (this.windowed) {
-      this.l32iOptimised(A8, A7, funId);
+      this.l32iOptimised(A8, A7, this.funSlot(funId));
       this.op24(callxFmt(A8, 3, 2)); // callx8
     } else {
-      this.l32iOptimised(A0, A15, funId);
+      this.l32iOptimised(A0, A15, this.funSlot(funId));
       this.op24(callxFmt(A0, 3, 0)); // callx0
     }
   }

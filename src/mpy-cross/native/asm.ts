@@ -124,6 +124,8 @@ export interface NativeAssembler {
   jumpIfRegNonzero(reg: number, label: number, boolTest: boolean): void;
   jumpIfRegEq(reg1: number, reg2: number, label: number): void;
   jumpReg(reg: number): void;
+  /** Table indexes of mp_fun_table entries for a release that ordered the table differently (1.11). */
+  funSlots?: Readonly<Partial<Record<number, number>>>;
   /** Calls entry `funId` of mp_fun_table (held in regs.funTable). */
   callInd(funId: number): void;
   /** The call of mp_setup_code_state in a native function's entry (Thumb/ARM use a different temp). */

@@ -32,5 +32,8 @@ const FACTORIES: Partial<Record<AsmKind, Factory>> = {
 
 export function createAssembler(arch: NativeArch, compat: BackendCompat, archFlags = 0): NativeAssembler | null {
   const f = arch.asm ? FACTORIES[arch.asm] : undefined;
-  return f ? f(arch, compat, archFlags) : null;
+  if (!f) return null;
+  const asm = f(arch, compat, archFlags);
+  asm.funSlots = asmCompat(compat).emit.funSlots;
+  return asm;
 }

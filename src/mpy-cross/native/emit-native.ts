@@ -19,11 +19,13 @@ import type { EmitCommon } from "../emit-common.js";
 import {
   EmitOpt, IdKind, ID_FLAG_IS_PARAM, ID_FLAG_VIPER_TYPE_POS, Scope, ScopeKind, SCOPE_FLAG_GENERATOR,
   SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, SCOPE_FLAG_VARARGS, SCOPE_FLAG_VARKEYWORDS, SCOPE_FLAG_VIPERRET_POS,
+  legacyScopeFlags,
 } from "../scope.js";
 import { FUN_TABLE, type ConstObj } from "../constants.js";
 import { Tok } from "../tokens.js";
 import type { BackendCompat } from "../compat.js";
 import { BinaryOp, UnaryOp } from "../opcodes.js";
+import { legacyBinaryOp } from "../opcodes-legacy.js";
 import { encodeUint, preludeSignature, preludeSizes } from "../emit-bytecode.js";
 import { PendingTypedError } from "../compile-error.js";
 import type { NativeArch } from "./arch.js";
@@ -150,7 +152,7 @@ export class NativeEmitter implements Emitter {
     this.genStateReg = perFunction ? this.r.local3 : this.r.local2;
     this.constTable = perFunction ? new FunctionConstTable() : null;
     // nlr_buf_t: prev, ret_val, the saved registers, and one conservative extra word
-    this.nlrBufWords = 2 + o.arch.nlrBufRegs + 1;
+    this.nlrBufWords = this.nc.hostNlrBufWords ?? 2 + o.arch.nlrBufRegs + 1;
     this.loadId = {
       local: (name, num, kind) => (kind === IdOpKind.Fast ? this.loadFast(name, num) : this.loadDeref(name, num)),
       global: (name, kind) => this.loadGlobal(name, kind),
@@ -411,6 +413,9 @@ export class NativeEmitter implements Emitter {
           as.loadRegRegOffset(r.parentArg1, r.parentArg1, FUN_BC_BYTECODE_118);
           as.subRegReg(r.local3, r.parentArg1);
           this.movStateReg(this.codeStateStart + CODE_STATE_IP, r.local3);
+        } else if (this.nc.prelude === "v4") {
+          // 1.11: code_state.ip is the prelude's offset as the previous pass found it
+          this.movStateImmVia(this.codeStateStart + CODE_STATE_IP, this.preludeOffset, r.arg1);
         } else if (this.constTable) {
           // code_state.ip: the prelude's offset, in a move whose size the code-size pass fixes
           if (pass === Pass.CodeSize) this.preludeOffsetU16 = this.preludeOffset < 32768;
@@ -422,7 +427,7 @@ export class NativeEmitter implements Emitter {
           if (this.preludePtrIndex !== 0) as.loadRegRegOffset(r.parentArg1, r.parentArg1, this.preludePtrIndex);
           this.movStateReg(this.codeStateStart + CODE_STATE_IP, r.parentArg1);
         }
-        this.movStateImmVia(this.codeStateStart + CODE_STATE_N_STATE, this.nState, r.arg1);
+        if (this.nc.prelude === "v5") this.movStateImmVia(this.codeStateStart + CODE_STATE_N_STATE, this.nState, r.arg1);
         as.movRegLocalAddr(r.arg1, this.codeStateStart);
         if (r.arg2 !== r.parentArg2) as.movRegReg(r.arg2, r.parentArg2);
         if (r.arg3 !== r.parentArg3) as.movRegReg(r.arg3, r.parentArg3);
@@ -473,22 +478,8 @@ export class NativeEmitter implements Emitter {
     if (!this.doViperTypes) {
       this.preludeOffset = as.codePos();
       this.preludePtrIndex = this.common.curChild;
-      for (const b of preludeSignature(this.nState, 0, scope)) as.data(1, b);
-      if (this.constTable) {
-        // 1.18: the name and source file as mpy-cross's own 16-bit qstr numbers (the loader replaces them)
-        for (const b of preludeSizes(4, this.nCell)) as.data(1, b);
-        as.data(2, this.processQstrNumber(scope.simpleName));
-        as.data(2, this.processQstrNumber(this.sourceFile));
-      } else {
-        for (const b of preludeSizes(this.nInfo, this.nCell)) as.data(1, b);
-        const infoStart = as.codePos();
-        this.writeCodeInfoQstr(scope.simpleName);
-        for (const name of this.argNames()) this.writeCodeInfoQstr(name);
-        this.nInfo = as.codePos() - infoStart;
-      }
-      const cellStart = as.codePos();
-      for (const id of scope.ids) if (id.kind === IdKind.Cell) as.data(1, id.localNum);
-      this.nCell = as.codePos() - cellStart;
+      if (this.nc.prelude === "v4") this.writePreludeV4();
+      else this.writePreludeV5();
     }
     as.endPass();
     if (this.stackSize !== 0) throw new Error(`internal: native stack not balanced in ${scope.simpleName}`);
@@ -511,6 +502,50 @@ export class NativeEmitter implements Emitter {
       }
     }
     return true;
+  }
+
+  /** 1.12+'s prelude: the compressed signature and sizes, the code info, the cells. */
+  private writePreludeV5(): void {
+    const as = this.as;
+    const scope = this.scope;
+    for (const b of preludeSignature(this.nState, 0, scope)) as.data(1, b);
+    if (this.constTable) {
+      // 1.18: the name and source file as mpy-cross's own 16-bit qstr numbers (the loader replaces them)
+      for (const b of preludeSizes(4, this.nCell)) as.data(1, b);
+      as.data(2, this.processQstrNumber(scope.simpleName));
+      as.data(2, this.processQstrNumber(this.sourceFile));
+    } else {
+      for (const b of preludeSizes(this.nInfo, this.nCell)) as.data(1, b);
+      const infoStart = as.codePos();
+      this.writeCodeInfoQstr(scope.simpleName);
+      for (const name of this.argNames()) this.writeCodeInfoQstr(name);
+      this.nInfo = as.codePos() - infoStart;
+    }
+    const cellStart = as.codePos();
+    for (const id of scope.ids) if (id.kind === IdKind.Cell) as.data(1, id.localNum);
+    this.nCell = as.codePos() - cellStart;
+  }
+
+  /**
+   * 1.11's prelude: n_state always in two bytes, no exception stack, the scope's flags and argument
+   * counts, a code info of 5 bytes (its size, then the name and source file as the process's qstr
+   * numbers), then the cells, ended by 255.
+   */
+  private writePreludeV4(): void {
+    const as = this.as;
+    const scope = this.scope;
+    as.data(1, 0x80 | ((this.nState >> 7) & 0x7f));
+    as.data(1, this.nState & 0x7f);
+    as.data(1, 0);
+    as.data(1, legacyScopeFlags(scope.scopeFlags) & 0xff);
+    as.data(1, scope.numPosArgs);
+    as.data(1, scope.numKwonlyArgs);
+    as.data(1, scope.numDefPosArgs);
+    as.data(1, 5);
+    as.data(2, this.processQstrNumber(scope.simpleName));
+    as.data(2, this.processQstrNumber(this.sourceFile));
+    for (const id of scope.ids) if (id.kind === IdKind.Cell) as.data(1, id.localNum);
+    as.data(1, 255);
   }
 
   /** 1.18 xtensawin: a @native function's prelude is a bytes object too. */
@@ -1691,7 +1726,7 @@ export class NativeEmitter implements Emitter {
         invert = true;
         op = BinaryOp.IS;
       }
-      this.callWithImmArg(F.BINARY_OP, op, r.arg1);
+      this.callWithImmArg(F.BINARY_OP, this.nc.matMultiplyOps ? op : legacyBinaryOp(op), r.arg1);
       if (invert) {
         as.movRegReg(r.arg2, r.ret);
         this.callWithImmArg(F.UNARY_OP, UnaryOp.NOT, r.arg1);

@@ -52,3 +52,15 @@ export const F = {
   NATIVE_YIELD_FROM: 48,
   SETJMP: 49,
 } as const;
+
+export type FunSlots = Readonly<Partial<Record<number, number>>>;
+
+/**
+ * 1.11's mp_fun_table (runtime0.h mp_fun_kind_t), where it differs from the numbers above: list
+ * append before the map and set entries, and mp_obj_new_cell before the closure maker.
+ */
+export const FUN_SLOTS_1_11: FunSlots = {
+  [F.LIST_APPEND]: 21, [F.BUILD_MAP]: 22, [F.STORE_MAP]: 23, [F.STORE_SET]: 24, [F.BUILD_SET]: 25,
+  [F.NEW_CLOSURE]: 44, [F.ARG_CHECK_NUM_SIG]: 45, [F.SETUP_CODE_STATE]: 46, [F.SMALL_INT_FLOOR_DIVIDE]: 47,
+  [F.SMALL_INT_MODULO]: 48, [F.NATIVE_YIELD_FROM]: 49,
+};
