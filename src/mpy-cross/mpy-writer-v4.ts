@@ -39,9 +39,9 @@ function bodyWithNumbers(rc: RawCode, v5: RawCodeV5, pool: QstrPool, opcodesToo:
 }
 
 function writeRawCodeV4(out: V5Sink, rc: RawCode, pool: QstrPool): void {
-  // machine code as in .mpy 5 (its qstrs already the process's numbers), but with every scope flag
-  if (rc.native?.kind === "asm") return writeAsmRawCode(out, rc, "all");
-  if (rc.native) return writeNativeRawCode(out, rc, (child) => writeRawCodeV4(out, child, pool), "all");
+  // machine code as in .mpy 5 (its qstrs already the process's numbers), but with 1.11's scope flags
+  if (rc.native?.kind === "asm") return writeAsmRawCode(out, rc, "raw-code-7-bits");
+  if (rc.native) return writeNativeRawCode(out, rc, (child) => writeRawCodeV4(out, child, pool), "raw-code-7-bits");
   const v5 = rc.v5!;
   const data = bodyWithNumbers(rc, v5, pool, false);
   out.uint(data.length << 2);

@@ -98,9 +98,14 @@ export class V5Sink {
 const KIND_OFFSET = { native: 1, viper: 2, asm: 3 } as const;
 const SCOPE_FLAG_ALL_SIG = 0x0f;
 
-/** Which scope flags a viper or asm function's header carries: 1.12+ the signature bits, 1.11 all (in its numbering). */
-export type ScopeFlagsSaved = "signature" | "all";
-const savedFlags = (rc: RawCode, saved: ScopeFlagsSaved) => (saved === "all" ? legacyScopeFlags(rc.scopeFlags) : rc.scopeFlags & SCOPE_FLAG_ALL_SIG);
+/**
+ * Which scope flags a viper or asm function's header carries: 1.12+ the signature bits; 1.11 the 7
+ * bits its raw code kept (a bit field: the viper return type from bit 6 is cut to its low bit), in
+ * its numbering.
+ */
+export type ScopeFlagsSaved = "signature" | "raw-code-7-bits";
+const savedFlags = (rc: RawCode, saved: ScopeFlagsSaved) =>
+  saved === "raw-code-7-bits" ? legacyScopeFlags(rc.scopeFlags) & 0x7f : rc.scopeFlags & SCOPE_FLAG_ALL_SIG;
 
 /** An inline-assembler function: its machine code and its signature, no constant table. */
 export function writeAsmRawCode(out: V5Sink, rc: RawCode, saved: ScopeFlagsSaved = "signature"): void {

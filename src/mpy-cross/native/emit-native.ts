@@ -49,7 +49,8 @@ const FUN_BC_GLOBALS_118 = 1, FUN_BC_BYTECODE_118 = 2, FUN_BC_CONST_TABLE_118 = 
 const MODULE_CONTEXT_GLOBALS = 1, MODULE_CONTEXT_QSTR_TABLE = 2, MODULE_CONTEXT_OBJ_TABLE = 3;
 const NLR_BUF_IDX_RET_VAL = 1;
 /** 1.18's MP_OBJ_NEW_QSTR on the host (object representation A). */
-const qstrObj = (n: number) => (n << 3) | 2;
+/** A qstr as an object: (n << 3) | 2 from 1.12 on (the object representation's qstr tag), (n << 2) | 2 before. */
+const qstrObj = (n: number, shift: number) => (n << shift) | 2;
 
 const UNWIND_LABEL_UNUSED = 0x7fff;
 const UNWIND_LABEL_DO_FINAL_UNWIND = 0x7ffe;
@@ -252,7 +253,7 @@ export class NativeEmitter implements Emitter {
   /** 1.18: a qstr (or qstr object) as a fixed-size immediate, listed for the loader to patch. */
   private movRegQstrLinked(reg: number, name: string, kind: typeof QSTR_LINK_U16 | typeof QSTR_LINK_OBJ): void {
     const n = this.processQstrNumber(name);
-    const offset = this.fixedMove(reg, kind === QSTR_LINK_U16 ? n : qstrObj(n), kind === QSTR_LINK_U16 ? "u16" : "word");
+    const offset = this.fixedMove(reg, kind === QSTR_LINK_U16 ? n : qstrObj(n, this.nc.qstrObjShift), kind === QSTR_LINK_U16 ? "u16" : "word");
     this.constTable!.addLink({ offset, kind, qstr: name }, this.pass === Pass.Emit);
   }
 
@@ -662,9 +663,10 @@ export class NativeEmitter implements Emitter {
       const si = this.stackInfo[i];
       if (si.kind === Kind.Imm) {
         si.kind = Kind.Value;
-        // temp1, so that temp0 (= ret) survives
-        si.vtype = this.loadRegStackImm(this.r.temp1, si, false);
-        this.movStateReg(this.stackStart + i, this.r.temp1);
+        // temp1, so that temp0 (= ret) survives (1.11: temp0)
+        const reg = this.nc.settleViaTemp1 ? this.r.temp1 : this.r.temp0;
+        si.vtype = this.loadRegStackImm(reg, si, false);
+        this.movStateReg(this.stackStart + i, reg);
       }
     }
   }
