@@ -1216,7 +1216,7 @@ export class NativeEmitter implements Emitter {
       const regIndex = r.arg2;
       let base: number;
       [vtypeBase, base] = this.prePopRegFlexible(r.arg1, regIndex, regIndex);
-      this.needRegSingle(r.ret, 0);
+      if (this.nc.subscrLoadFreesRet) this.needRegSingle(r.ret, 0);
       const scaled = (shift: number, withOffset: ((d: number, b: number, o: number) => void) | undefined, plain: (d: number, b: number) => void) => {
         if (withOffset && this.nc.accessWithOffsets) {
           withOffset.call(as, r.ret, base, index);
@@ -1243,7 +1243,7 @@ export class NativeEmitter implements Emitter {
     } else {
       const [vtypeIndex, regIndex] = this.prePopRegFlexible(r.arg2, r.arg1, r.arg1);
       vtypeBase = this.prePopReg(r.arg1);
-      this.needRegSingle(r.ret, 0);
+      if (this.nc.subscrLoadFreesRet) this.needRegSingle(r.ret, 0);
       if (vtypeIndex !== VType.Int && vtypeIndex !== VType.Uint) this.viperError(`can't load with '${vtypeName(vtypeIndex)}' index`);
       const indexed = (times: number, rrr: ((d: number, b: number, i: number) => void) | undefined, plain: (d: number, b: number) => void) => {
         if (rrr && this.nc.accessWithOffsets) {
@@ -1261,6 +1261,11 @@ export class NativeEmitter implements Emitter {
       }
     }
     this.postPushReg(VType.Int, r.ret);
+  }
+
+  /** The value of a viper store sits in a fixed register (x86; x64 too from 1.12 on). */
+  private get storesFromFixedReg(): boolean {
+    return this.as.byteStoreFromFixedReg && (this.nc.x64StoresFromFixedReg || this.o.arch.asm === "x86");
   }
 
   /** Before 1.27 the emitter used Thumb's 5-bit offset loads/stores for small positive indexes itself. */
@@ -1300,7 +1305,7 @@ export class NativeEmitter implements Emitter {
       let value: number;
       let vtypeValue: VType;
       [vtypeBase, base] = this.prePopRegFlexible(r.arg1, regIndex, r.arg3);
-      if (as.byteStoreFromFixedReg) {
+      if (this.storesFromFixedReg) {
         value = r.arg3;
         vtypeValue = this.prePopReg(value);
       } else {
@@ -1345,7 +1350,7 @@ export class NativeEmitter implements Emitter {
       vtypeBase = this.prePopReg(r.arg1);
       if (vtypeIndex !== VType.Int && vtypeIndex !== VType.Uint) this.viperError(`can't store with '${vtypeName(vtypeIndex)}' index`);
       let vtypeValue: VType;
-      if (as.byteStoreFromFixedReg) vtypeValue = this.prePopReg(value);
+      if (this.storesFromFixedReg) vtypeValue = this.prePopReg(value);
       else [vtypeValue, value] = this.prePopRegFlexible(value, r.arg1, regIndex);
       if (vtypeValue !== VType.Bool && vtypeValue !== VType.Int && vtypeValue !== VType.Uint) {
         this.viperError(`can't store '${vtypeName(vtypeValue)}'`);
@@ -1673,7 +1678,7 @@ export class NativeEmitter implements Emitter {
     const r = this.r;
     let vtypeLhs = this.peekVtype(1);
     let vtypeRhs = this.peekVtype(0);
-    const isInt = (v: VType) => v === VType.Int || v === VType.Uint;
+    const isInt = (v: VType) => v === VType.Int || (v === VType.Uint && this.nc.viperUintOps);
     if (isInt(vtypeLhs) && isInt(vtypeRhs)) {
       // on machine ints in-place and plain operators are the same
       if (op >= BinaryOp.INPLACE_OR && op <= BinaryOp.INPLACE_POWER) op += BinaryOp.OR - BinaryOp.INPLACE_OR;
