@@ -107,6 +107,8 @@ export interface EmitNativeCompat {
   readonly hostNlrBufWords?: number;
   /** Where each mp_fun_table entry sits when the release ordered the table differently (1.11). */
   readonly funSlots?: FunSlots;
+  /** 1.11: "no exception" in a handler's slot is None (from the fun table); 1.12+: MP_OBJ_NULL. */
+  readonly noExceptionIsNone: boolean;
   /** 1.12+: a viper load frees the return register before it; before, it does not. */
   readonly subscrLoadFreesRet: boolean;
   /** 1.12+: on x64 as on x86 a viper store takes its value in a fixed register (the byte store's). */
@@ -124,14 +126,17 @@ export interface EmitNativeCompat {
 const EMIT_127: EmitNativeCompat = {
   linkage: "module-context", throwValueSlot: true, preludeIndexWordAlways: true, finallyPopsAtEnd: true, viperIntUnaryOps: true, accessWithOffsets: true,
   nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true, prelude: "v5", viperUintOps: true, matMultiplyOps: true, settleViaTemp1: true, qstrObjShift: 3, subscrLoadFreesRet: true, x64StoresFromFixedReg: true,
+  noExceptionIsNone: false,
 };
 const EMIT_122: EmitNativeCompat = {
   linkage: "module-context", throwValueSlot: false, preludeIndexWordAlways: false, finallyPopsAtEnd: false, viperIntUnaryOps: false, accessWithOffsets: false,
   nativeLocalsAreObjects: true, storeAttrConverts: true, subscrFreesIndexReg: true, prelude: "v5", viperUintOps: true, matMultiplyOps: true, settleViaTemp1: true, qstrObjShift: 3, subscrLoadFreesRet: true, x64StoresFromFixedReg: true,
+  noExceptionIsNone: false,
 };
 const EMIT_119: EmitNativeCompat = { ...EMIT_122, nativeLocalsAreObjects: false, storeAttrConverts: false, subscrFreesIndexReg: false };
 const EMIT_118: EmitNativeCompat = { ...EMIT_119, linkage: "const-table" };
-const EMIT_111: EmitNativeCompat = { ...EMIT_118, prelude: "v4", hostNlrBufWords: 10, funSlots: FUN_SLOTS_1_11, viperUintOps: false, matMultiplyOps: false, settleViaTemp1: false, qstrObjShift: 2, subscrLoadFreesRet: false, x64StoresFromFixedReg: false };
+const EMIT_111: EmitNativeCompat = { ...EMIT_118, prelude: "v4", hostNlrBufWords: 10, funSlots: FUN_SLOTS_1_11, viperUintOps: false, matMultiplyOps: false, settleViaTemp1: false, qstrObjShift: 2, subscrLoadFreesRet: false, x64StoresFromFixedReg: false,
+  noExceptionIsNone: true, };
 
 const ROWS: Record<string, AsmCompat> = {
   "1.27.0": { armWideSpAdjust: true, xtensaGen: "v127", thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },

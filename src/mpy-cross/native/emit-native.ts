@@ -272,6 +272,16 @@ export class NativeEmitter implements Emitter {
     this.movStateReg(localNum, regTemp);
   }
 
+  /** Marks "no exception" in the exception slot: MP_OBJ_NULL, or (1.11) None. */
+  private movLocalNoExc(localNum: number, regTemp: number): void {
+    if (this.nc.noExceptionIsNone) {
+      this.movRegConst(regTemp, F.CONST_NONE_OBJ);
+      this.as.movLocalReg(localNum, regTemp);
+    } else {
+      this.movLocalNull(localNum, regTemp);
+    }
+  }
+
   private movLocalNull(localNum: number, regTemp: number): void {
     if (this.as.storeNullFromZeroReg) {
       this.as.movLocalReg(localNum, this.r.zero);
@@ -1475,8 +1485,7 @@ export class NativeEmitter implements Emitter {
         as.movRegPcrel(r.ret, label & ~BREAK_FROM_FOR);
         as.movLocalReg(this.localIdxExcHandlerUnwind, r.ret);
         // cancel any active exception
-        as.movRegImm(r.ret, 0);
-        as.movLocalReg(this.localIdxExcVal, r.ret);
+        this.movLocalNoExc(this.localIdxExcVal, r.ret);
         label = firstFinally!.label;
       }
     }
@@ -1536,7 +1545,12 @@ export class NativeEmitter implements Emitter {
     this.leaveExcStack(true);
     this.adjustStackSize(2);
     as.movRegLocal(r.arg1, this.localIdxExcVal);
-    as.jumpIfRegZero(r.arg1, slot + 2, false);
+    if (this.nc.noExceptionIsNone) {
+      this.movRegConst(r.arg2, F.CONST_NONE_OBJ);
+      as.jumpIfRegEq(r.arg1, r.arg2, slot + 2);
+    } else {
+      as.jumpIfRegZero(r.arg1, slot + 2, false);
+    }
     as.loadRegRegOffset(r.arg2, r.arg1, 0);
     this.postPushReg(VType.PyObj, r.arg2);
     this.postPushReg(VType.PyObj, r.arg1);
@@ -1548,7 +1562,7 @@ export class NativeEmitter implements Emitter {
     this.call(F.OBJ_IS_TRUE);
     as.jumpIfRegZero(r.ret, slot + 1, true);
     this.labelAssign(slot);
-    this.movLocalNull(this.localIdxExcVal, r.temp0);
+    this.movLocalNoExc(this.localIdxExcVal, r.temp0);
     this.labelAssign(slot + 1);
     // the exception is in nlr_buf.ret_val
     if (this.nc.finallyPopsAtEnd) this.adjustStack(1);
@@ -1620,7 +1634,7 @@ export class NativeEmitter implements Emitter {
   }
 
   popExceptJump(label: number, withinExcHandler: boolean): void {
-    if (withinExcHandler) this.movLocalNull(this.localIdxExcVal, this.r.temp0);
+    if (withinExcHandler) this.movLocalNoExc(this.localIdxExcVal, this.r.temp0);
     else this.leaveExcStack(false);
     this.jump(label);
   }
