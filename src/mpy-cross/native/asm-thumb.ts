@@ -23,6 +23,11 @@ export interface ThumbTarget {
   v6mJump?: "fixed" | "short";
   /** b<cc>.w offset encoding: 1.27's or the older one. */
   bccW?: "v127" | "legacy";
+  /**
+   * 1.11's viper comparisons (signed only): an ITE on one of ge/gt/eq, then 0 or 1 and the other, so
+   * `<` is "ite ge; movs 0; movs 1". 1.12+ test the comparison's own condition.
+   */
+  compareIteInverted?: boolean;
 }
 
 export const R = { r0: 0, r1: 1, r2: 2, r3: 3, r4: 4, r5: 5, r6: 6, r7: 7, r8: 8, sp: 13, lr: 14, pc: 15 } as const;
@@ -469,7 +474,13 @@ export class AsmThumb extends AsmBase implements NativeAssembler {
       ? [CC.cc, CC.hi, CC.eq, CC.ls, CC.cs, CC.ne]
       : [CC.lt, CC.gt, CC.eq, CC.le, CC.ge, CC.ne];
     const cc = ccs[op];
-    if (this.armv7m) {
+    if (this.target.compareIteInverted) {
+      const iteCc = [CC.ge, CC.gt, CC.eq, CC.gt, CC.ge, CC.eq][op];
+      const first = [0, 1, 1, 0, 1, 0][op];
+      this.op16(0xbf04 | (iteCc << 4) | ((~iteCc & 1) << 3));
+      this.movRloI8(dest, first);
+      this.movRloI8(dest, first ^ 1);
+    } else if (this.armv7m) {
       // ite <cc>; mov dest, 1; mov dest, 0
       this.op16(0xbf04 | (cc << 4) | ((~cc & 1) << 3));
       this.movRloI8(dest, 1);

@@ -23,7 +23,7 @@ const FACTORIES: Partial<Record<AsmKind, Factory>> = {
     const ac = asmCompat(compat);
     return new AsmThumb({
       armv7m: thumbAllowsArmv7m(arch, ac), armEntryStub: false, loadStore: ac.thumbLoadStore, pcrelSxth: ac.thumbPcrelSxth,
-      v6mJump: ac.thumbV6mJump, bccW: ac.thumbBccW,
+      v6mJump: ac.thumbV6mJump, bccW: ac.thumbBccW, compareIteInverted: ac.thumbCompareIteInverted,
     });
   },
   xtensa: (_arch, compat) => new AsmXtensa(false, asmCompat(compat).xtensaGen),
