@@ -186,7 +186,8 @@ const RELEASES: Record<string, BackendCompat> = {
 
 // MicroPython 1.11 and 1.10 (py/emitbc.c, py/compile.c, py/persistentcode.c at those tags): the 1.18 row
 // minus what 1.12-1.18 added; their .mpy format differences are the layout's.
-const ARCHES_111 = ["x86", "x64", "armv6", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa"];
+// (1.11's mpy-cross takes these five -march names only; armv7em* came in 1.12)
+const ARCHES_111 = ["x86", "x64", "armv6", "armv7m", "xtensa"];
 const PRE_112_MESSAGES: Record<string, string> = {
   "'break' outside loop": "'break' outside loop",
   "'continue' outside loop": "'continue' outside loop",

@@ -34,6 +34,11 @@ export interface AsmCompat {
    * 1.18's parser sized them by (63 bits), or any integer constant (1.20+).
    */
   readonly inlineDataInts: "target-small" | "host-small" | "any";
+  /**
+   * The arches whose native code tspy writes as this release did (checked against its mpy-cross);
+   * absent: every arch of the release. Others refuse @native/@viper code with a clear line.
+   */
+  readonly nativeArches?: readonly string[];
   /** 1.11's viper comparisons on Thumb (ThumbTarget.compareIteInverted). */
   readonly thumbCompareIteInverted?: boolean;
   /** Which instructions the inline Xtensa assembler knows. */
@@ -148,7 +153,8 @@ const ROWS: Record<string, AsmCompat> = {
   "1.18.0": { armWideSpAdjust: false, xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS },
 };
 // 1.11: 1.18's code generators (none for xtensawin yet) under 1.11's emitter
-ROWS["1.11.0"] = { ...ROWS["1.18.0"], emit: EMIT_111, processQstrs: MPY_CROSS_1_11_QSTRS, thumbCompareIteInverted: true };
+ROWS["1.11.0"] = { ...ROWS["1.18.0"], emit: EMIT_111, processQstrs: MPY_CROSS_1_11_QSTRS, thumbCompareIteInverted: true,
+  nativeArches: ["x64", "armv6", "armv7m", "xtensa"] };
 
 // CircuitPython 7.x/8.x carry MicroPython 1.18's native emitter, 9.x 1.22's and 10.x 1.27's.
 ROWS["CircuitPython 7.3.3"] = ROWS["1.18.0"];
