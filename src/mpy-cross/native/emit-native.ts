@@ -1484,8 +1484,13 @@ export class NativeEmitter implements Emitter {
         prevFinally.unwindLabel = UNWIND_LABEL_DO_FINAL_UNWIND;
         as.movRegPcrel(r.ret, label & ~BREAK_FROM_FOR);
         as.movLocalReg(this.localIdxExcHandlerUnwind, r.ret);
-        // cancel any active exception
-        this.movLocalNoExc(this.localIdxExcVal, r.ret);
+        // cancel any active exception (a move of 0 here even where a zero register exists)
+        if (this.nc.noExceptionIsNone) {
+          this.movLocalNoExc(this.localIdxExcVal, r.ret);
+        } else {
+          as.movRegImm(r.ret, 0);
+          as.movLocalReg(this.localIdxExcVal, r.ret);
+        }
         label = firstFinally!.label;
       }
     }
