@@ -4,6 +4,7 @@ import type { BackendCompat } from "../compat.js";
 import { OutputNotWrittenError } from "../compile-error.js";
 import type { NativeArch } from "./arch.js";
 import type { XtensaGen } from "./asm-xtensa.js";
+import type { X86Align } from "./asm-x86.js";
 import { MPY_CROSS_1_18_QSTRS } from "./qstr-pool-1-18.js";
 import { MPY_CROSS_1_11_QSTRS } from "../qstr-pools-legacy.js";
 import { FUN_SLOTS_1_11, type FunSlots } from "./fun-table.js";
@@ -39,6 +40,8 @@ export interface AsmCompat {
    * absent: every arch of the release. Others refuse @native/@viper code with a clear line.
    */
   readonly nativeArches?: readonly string[];
+  /** How the x86 code generator aligns the stack (asm-x86.ts). */
+  readonly x86Align: X86Align;
   /** 1.11's viper comparisons on Thumb (ThumbTarget.compareIteInverted). */
   readonly thumbCompareIteInverted?: boolean;
   /** Which instructions the inline Xtensa assembler knows. */
@@ -146,15 +149,15 @@ const EMIT_111: EmitNativeCompat = { ...EMIT_118, prelude: "v4", hostNlrBufWords
   noExceptionIsNone: true, };
 
 const ROWS: Record<string, AsmCompat> = {
-  "1.27.0": { armWideSpAdjust: true, xtensaGen: "v127", thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127 },
-  "1.22.2": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.20.0": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122 },
-  "1.19.1": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119 },
-  "1.18.0": { armWideSpAdjust: false, xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS },
+  "1.27.0": { armWideSpAdjust: true, xtensaGen: "v127", thumbV6mJump: "fixed", thumbBccW: "v127", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "generic", thumbPcrelSxth: true, xtensaInline: "v127", emit: EMIT_127, x86Align: "v118" },
+  "1.22.2": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122, x86Align: "v118" },
+  "1.20.0": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "any", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_122, x86Align: "v118" },
+  "1.19.1": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119, x86Align: "v118" },
+  "1.18.0": { armWideSpAdjust: false, xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS, x86Align: "v118" },
 };
 // 1.11: 1.18's code generators (none for xtensawin yet) under 1.11's emitter
 ROWS["1.11.0"] = { ...ROWS["1.18.0"], emit: EMIT_111, processQstrs: MPY_CROSS_1_11_QSTRS, thumbCompareIteInverted: true,
-  nativeArches: ["x64", "armv6", "armv7m", "xtensa"] };
+  x86Align: "v111" };
 
 // CircuitPython 7.x/8.x carry MicroPython 1.18's native emitter, 9.x 1.22's and 10.x 1.27's.
 ROWS["CircuitPython 7.3.3"] = ROWS["1.18.0"];

@@ -41,6 +41,12 @@ const FUN_N_ARGS: Partial<Record<number, number>> = {
 
 const REGS = nativeRegs({ args: [EAX, ECX, EDX, EBX], temps: [EAX, ECX, EDX], locals: [EBX, ESI, EDI], funTable: EBP });
 
+/**
+ * How 1.11's x86 code generator kept the stack aligned: the frame made odd (locals | 1) and calls
+ * pushed without padding; 1.18 and later round the frame to locals | 3 and pad each call to 4 pushed words.
+ */
+export type X86Align = "v118" | "v111";
+
 export class AsmX86 extends AsmBase implements NativeAssembler {
   readonly wordSize = WORD;
   readonly regs = REGS;
@@ -54,6 +60,10 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
   /** nlr_buf_t saves edi (local3) before esi (local2). */
   readonly nlrBufIdxLocal23 = [7, 6] as const;
   private numLocals = 0;
+
+  constructor(private readonly align: X86Align = "v118") {
+    super();
+  }
 
   endPass(): void {
     // nothing pending
@@ -106,8 +116,8 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
 
   entry(numLocals: number): void {
     this.bytes(0x50 | EBP, 0x50 | EBX, 0x50 | ESI, 0x50 | EDI);
-    // with the 4 pushes and the return address, keeps the stack 16-byte aligned
-    numLocals |= 3;
+    // with the 4 pushes and the return address, keeps the stack 16-byte aligned (1.11: only odd)
+    numLocals |= this.align === "v111" ? 1 : 3;
     this.aluImm(5, ESP, numLocals * WORD);
     this.numLocals = numLocals;
   }
@@ -150,7 +160,7 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
 
   callInd(funId: number): void {
     const nArgs = FUN_N_ARGS[funId] ?? 0;
-    const align = ((nArgs + 3) & ~3) - nArgs;
+    const align = this.align === "v111" ? 0 : ((nArgs + 3) & ~3) - nArgs;
     if (align) this.aluImm(5, ESP, align * WORD);
     const argRegs = [REGS.arg1, REGS.arg2, REGS.arg3, REGS.arg4];
     for (let i = nArgs - 1; i >= 0; i--) this.bytes(0x50 | argRegs[i]);

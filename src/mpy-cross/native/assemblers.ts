@@ -16,7 +16,7 @@ type Factory = (arch: NativeArch, compat: BackendCompat, archFlags: number) => N
 
 const FACTORIES: Partial<Record<AsmKind, Factory>> = {
   x64: () => new AsmX64(),
-  x86: () => new AsmX86(),
+  x86: (_arch, compat) => new AsmX86(asmCompat(compat).x86Align),
   rv32: (_arch, _compat, archFlags) => new AsmRv32(archFlags),
   arm: (_arch, compat) => new AsmArm(asmCompat(compat).armWideSpAdjust),
   thumb: (arch, compat) => {
