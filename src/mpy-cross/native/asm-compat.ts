@@ -155,9 +155,11 @@ const ROWS: Record<string, AsmCompat> = {
   "1.19.1": { armWideSpAdjust: false, xtensaGen: "v119", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "target-small", thumbFeaturesPerArch: true, thumbPushPopLrPcNarrow: true, thumbLoadStore: "legacy", thumbPcrelSxth: true, xtensaInline: "base", emit: EMIT_119, x86Align: "v118" },
   "1.18.0": { armWideSpAdjust: false, xtensaGen: "v118", thumbV6mJump: "short", thumbBccW: "legacy", inlineDataInts: "host-small", thumbFeaturesPerArch: false, thumbPushPopLrPcNarrow: false, thumbLoadStore: "legacy", thumbPcrelSxth: false, xtensaInline: "base", emit: EMIT_118, processQstrs: MPY_CROSS_1_18_QSTRS, x86Align: "v118" },
 };
-// 1.11: 1.18's code generators (none for xtensawin yet) under 1.11's emitter
-ROWS["1.11.0"] = { ...ROWS["1.18.0"], emit: EMIT_111, processQstrs: MPY_CROSS_1_11_QSTRS, thumbCompareIteInverted: true,
-  x86Align: "v111" };
+// 1.11: 1.18's code generators under 1.11's emitter (its mpy-cross has no xtensawin)
+ROWS["1.11.0"] = {
+  ...ROWS["1.18.0"], emit: EMIT_111, processQstrs: MPY_CROSS_1_11_QSTRS, thumbCompareIteInverted: true, x86Align: "v111",
+  nativeArches: ["x64", "armv6", "armv7m", "xtensa"],
+};
 
 // CircuitPython 7.x/8.x carry MicroPython 1.18's native emitter, 9.x 1.22's and 10.x 1.27's.
 ROWS["CircuitPython 7.3.3"] = ROWS["1.18.0"];
