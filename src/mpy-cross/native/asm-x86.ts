@@ -61,7 +61,7 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
   readonly nlrBufIdxLocal23 = [7, 6] as const;
   private numLocals = 0;
 
-  constructor(private readonly align: X86Align = "v118") {
+  constructor(private readonly stackAlign: X86Align = "v118") {
     super();
   }
 
@@ -117,7 +117,7 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
   entry(numLocals: number): void {
     this.bytes(0x50 | EBP, 0x50 | EBX, 0x50 | ESI, 0x50 | EDI);
     // with the 4 pushes and the return address, keeps the stack 16-byte aligned (1.11: only odd)
-    numLocals |= this.align === "v111" ? 1 : 3;
+    numLocals |= this.stackAlign === "v111" ? 1 : 3;
     this.aluImm(5, ESP, numLocals * WORD);
     this.numLocals = numLocals;
   }
@@ -160,7 +160,7 @@ export class AsmX86 extends AsmBase implements NativeAssembler {
 
   callInd(funId: number): void {
     const nArgs = FUN_N_ARGS[funId] ?? 0;
-    const align = this.align === "v111" ? 0 : ((nArgs + 3) & ~3) - nArgs;
+    const align = this.stackAlign === "v111" ? 0 : ((nArgs + 3) & ~3) - nArgs;
     if (align) this.aluImm(5, ESP, align * WORD);
     const argRegs = [REGS.arg1, REGS.arg2, REGS.arg3, REGS.arg4];
     for (let i = nArgs - 1; i >= 0; i--) this.bytes(0x50 | argRegs[i]);
