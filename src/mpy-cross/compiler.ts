@@ -5,7 +5,7 @@
 import type { ParseNode, ParseTree, StructNode } from "./parse-tree.js";
 import { CompileError, PendingTypedError, type CompileErrorKind } from "./compile-error.js";
 import type { NativeArch } from "./native/arch.js";
-import { createAssembler, nativeArchReproduced } from "./native/assemblers.js";
+import { createAssembler } from "./native/assemblers.js";
 import { NativeEmitter } from "./native/emit-native.js";
 import { compileInlineAsmScope } from "./native/inline-asm.js";
 import { asmCompat } from "./native/asm-compat.js";
@@ -127,9 +127,6 @@ export class Compiler {
     if (!this.nativeEmitter) {
       const arch = this.opts.arch;
       const asm = arch ? createAssembler(arch, this.compat, this.opts.archFlags) : null;
-      if (arch && !nativeArchReproduced(arch, this.compat)) {
-        throw new PendingTypedError("NotImplementedError", `tspy cannot yet write MicroPython ${this.compat.release}'s native code for ${arch.name}`);
-      }
       if (!arch || !asm) throw new PendingTypedError("NotImplementedError", "cannot emit native code for this architecture");
       this.nativeEmitter = new NativeEmitter({
         common: this.common, compat: this.compat, arch, asm,

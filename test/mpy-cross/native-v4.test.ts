@@ -10,8 +10,8 @@ const dir = path.join(__dirname, "native-v4");
 const ARCH_CODE: Record<string, number> = { x86: 1, x64: 2, armv6: 3, armv7m: 5, xtensa: 9 };
 /** Which arches each program is checked on (those whose output equals upstream's). */
 const CASES: Record<string, readonly string[]> = {
-  n4_native: ["x64", "xtensa", "armv6", "armv7m"],
-  n4_viper: ["x64", "xtensa", "armv6", "armv7m"],
+  n4_native: ["x64", "x86", "xtensa", "armv6", "armv7m"],
+  n4_viper: ["x64", "x86", "xtensa", "armv6", "armv7m"],
 };
 
 function compile(stem: string, arch: string, emit?: "native"): Uint8Array {

@@ -35,11 +35,6 @@ export interface AsmCompat {
    * 1.18's parser sized them by (63 bits), or any integer constant (1.20+).
    */
   readonly inlineDataInts: "target-small" | "host-small" | "any";
-  /**
-   * The arches whose native code tspy writes as this release did (checked against its mpy-cross);
-   * absent: every arch of the release. Others refuse @native/@viper code with a clear line.
-   */
-  readonly nativeArches?: readonly string[];
   /** How the x86 code generator aligns the stack (asm-x86.ts). */
   readonly x86Align: X86Align;
   /** 1.11's viper comparisons on Thumb (ThumbTarget.compareIteInverted). */
@@ -158,7 +153,6 @@ const ROWS: Record<string, AsmCompat> = {
 // 1.11: 1.18's code generators under 1.11's emitter (its mpy-cross has no xtensawin)
 ROWS["1.11.0"] = {
   ...ROWS["1.18.0"], emit: EMIT_111, processQstrs: MPY_CROSS_1_11_QSTRS, thumbCompareIteInverted: true, x86Align: "v111",
-  nativeArches: ["x64", "armv6", "armv7m", "xtensa"],
 };
 
 // CircuitPython 7.x/8.x carry MicroPython 1.18's native emitter, 9.x 1.22's and 10.x 1.27's.

@@ -30,12 +30,6 @@ const FACTORIES: Partial<Record<AsmKind, Factory>> = {
   xtensawin: (_arch, compat) => new AsmXtensa(true, asmCompat(compat).xtensaGen),
 };
 
-/** Whether tspy reproduces the release's native code for this arch (asm-compat.ts `nativeArches`). */
-export function nativeArchReproduced(arch: NativeArch, compat: BackendCompat): boolean {
-  const only = asmCompat(compat).nativeArches;
-  return !only || only.includes(arch.name);
-}
-
 export function createAssembler(arch: NativeArch, compat: BackendCompat, archFlags = 0): NativeAssembler | null {
   const f = arch.asm ? FACTORIES[arch.asm] : undefined;
   if (!f) return null;
