@@ -552,19 +552,24 @@ export class Lexer {
     } while (this.isStringStart());
   }
 
+  /** Steps over a string's opening quote, single or triple; says which quote character it was. */
+  private openQuote(): { quote: number; quotes: number } {
+    const quote = this.is(CH_DQUOTE) ? CH_DQUOTE : CH_QUOTE;
+    this.advance();
+    if (this.chr(0) === quote && this.chr(1) === quote) {
+      this.advance();
+      this.advance();
+      return { quote, quotes: 3 };
+    }
+    return { quote, quotes: 1 };
+  }
+
   private lexStringBody(raw: boolean, fstring: boolean): void {
     if (fstring && this.dialect.fstringBody === "circuitpython-5") {
       this.lexCircuitPython5Fstring(raw);
       return;
     }
-    const quote = this.is(CH_DQUOTE) ? CH_DQUOTE : CH_QUOTE;
-    this.advance();
-    let quotes = 1;
-    if (this.chr(0) === quote && this.chr(1) === quote) {
-      this.advance();
-      this.advance();
-      quotes = 3;
-    }
+    const { quote, quotes } = this.openQuote();
     if (fstring && (this.fstringArgs.len === 0 || !this.dialect.joinAdjacentFstrings)) {
       for (const ch of ".format(") this.fstringArgs.byte(ch.charCodeAt(0));
     }
@@ -636,14 +641,7 @@ export class Lexer {
    * conversions; the expression's characters go to the .format() arguments until a `:`, and a `}` ends
    * the field with a comma. Stops at a `#` or backslash inside a field, with the token made an error. */
   private lexCircuitPython5Fstring(raw: boolean): void {
-    const quote = this.is(CH_DQUOTE) ? CH_DQUOTE : CH_QUOTE;
-    this.advance();
-    let quotes = 1;
-    if (this.chr(0) === quote && this.chr(1) === quote) {
-      this.advance();
-      this.advance();
-      quotes = 3;
-    }
+    const { quote, quotes } = this.openQuote();
     const text = this.text;
     const args = this.fstringArgs;
     let closing = 0;
