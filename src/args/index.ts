@@ -177,7 +177,11 @@ export function parse(def: CommandDef, argv: readonly string[]): Parsed {
     }
     const o = exact(t);
     if (o) {
-      if (o.takes === "value") {
+      if (o.glued && t.endsWith("=")) {
+        // `-march-flags=` alone: an empty value glued to its flag, as C's getopt-less parsers read it,
+        // not a request to take the next word
+        store(values, o, "", cmd, t);
+      } else if (o.takes === "value") {
         const v = argv[++i];
         if (v === undefined) throw new UsageError(`${cmd}: ${t} needs a value`);
         store(values, o, v, cmd, t);

@@ -18,6 +18,7 @@ const def: CommandDef = {
     { flags: ["-r"], key: "never", help: "shadowed" },
     { flags: ["--mode"], key: "mode", takes: "value", choices: ["dio", "qio"], help: "mode" },
     { flags: ["-I"], key: "include", takes: "value", repeat: true, help: "repeatable" },
+    { flags: ["-march="], key: "march", takes: "value", glued: true, help: "mpy-cross style" },
   ],
 };
 
@@ -34,6 +35,13 @@ describe("parse", () => {
     expect(parse(def, ["-O3", "z"]).values).toEqual({ opt: "3" });
     expect(parse(def, ["-O", "z"]).values).toEqual({ opt: true });
     expect(parse(def, ["-I", "a", "-Ib", "z"]).values).toEqual({ include: ["a", "b"] });
+  });
+
+  it("reads a flag spelt with its own '=' and nothing after as an empty value, not as taking the next word", () => {
+    expect(parse(def, ["-march=x64", "z"]).values).toEqual({ march: "x64" });
+    const p = parse(def, ["-march=", "z"]);
+    expect(p.values).toEqual({ march: "" });
+    expect(p.positionals).toEqual(["z"]);
   });
 
   it("treats --, - and negative numbers as positionals", () => {

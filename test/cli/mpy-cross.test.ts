@@ -20,6 +20,18 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("tspy mpy-cross", () => {
+  // what upstream 1.27's mpy-cross did (tried by hand): the empty value is the flag's, the file is still the input
+  it("reads -march-flags= and -march= with nothing after as empty values", async () => {
+    const flags = await tspy(["mpy-cross", "-march=rv32imc", "-march-flags=", "m01_numbers.py"], { cwd: dir });
+    expect({ status: flags.status, stderr: flags.stderr }).toEqual({ status: 1, stderr: "unrecognised arch flags\n" });
+    const arch = await tspy(["mpy-cross", "-march=", "m01_numbers.py"], { cwd: dir });
+    expect(arch.status).toBe(1);
+    expect(arch.stderr).toContain("unknown arch");
+    const ignored = await tspy(["mpy-cross", "-march-flags=", "-o", "out.mpy", "m01_numbers.py"], { cwd: dir });
+    expect(ignored.status).toBe(0);
+    expect(readFileSync(path.join(dir, "out.mpy"))).toEqual(readFileSync(path.join(reference, "m01_numbers.default.mpy")));
+  });
+
   it("compiles several files into --out-dir, byte-identical to upstream", async () => {
     const r = await tspy(["mpy-cross", "--mpy-version", "6.3", "--out-dir", "out", "m01_numbers.py", "m04_closures.py"], { cwd: dir });
     expect(r.stderr).toBe("");
