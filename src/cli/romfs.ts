@@ -18,11 +18,15 @@ export const romfsDef: CommandDef = {
     { flags: ["-p", "--partition"], key: "partition", takes: "value", metavar: "N", help: "ROMFS partition to use (default 0)" },
     { flags: ["-o", "--output"], key: "output", takes: "value", metavar: "FILE", help: "build: the image file (default PATH.romfs)" },
   ],
-  minPositionals: 1,
-  maxPositionals: 2,
+  // The options belong to romfs itself, so mpremote's order (`romfs --no-mpy build DIR`) and the
+  // subcommand-first one (`romfs build DIR -o FILE`) both parse.
+  // No minimum on build/deploy: their run says mpremote's "source path not given".
+  subcommands: [
+    { name: "romfs query", summary: "list the board's ROMFS partitions and what each holds", maxPositionals: 0 },
+    { name: "romfs build", summary: "build an image from a directory (PATH.romfs unless -o)", usage: "[-m|--no-mpy] [-o FILE] PATH", maxPositionals: 1 },
+    { name: "romfs deploy", summary: "write a directory or an image (.img/.romfs) to partition -p", usage: "[-m|--no-mpy] [-p N] PATH", maxPositionals: 1 },
+  ],
 };
-
-const SUBCOMMANDS = ["query", "build", "deploy"];
 
 /** Build the image of `dir`, printing mpremote's tree of what went in. */
 async function imageOf(dir: string, mpy: boolean, print: (l: string) => void): Promise<Buffer> {
@@ -58,8 +62,8 @@ export const romfsCommand: CommandSpec = {
     s.acted = true;
     const a = parseOrHelp(romfsDef, args, ctx.out);
     if (!a) return 0;
-    const [sub, target] = a.positionals as [string, string | undefined];
-    if (!SUBCOMMANDS.includes(sub)) throw new UsageError(`romfs: '${sub}' is not a command; pass romfs --help for a list`);
+    const sub = a.sub!.name.split(" ").pop()!;
+    const [target] = a.positionals as [string | undefined];
     let progressShown = false;
     const print = (line: string) => {
       ctx.out.write(`${progressShown ? "\n" : ""}${line}\n`);

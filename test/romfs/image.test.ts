@@ -78,12 +78,25 @@ describe("romfs images", () => {
     expect(decodeImage(fs.readFileSync(out))[0]).toEqual({ name: "main.py", kind: "file", data: Buffer.from("print('hi')\n") });
   });
 
+  it("--help lists its commands, and options go before or after the command", async () => {
+    const help = await tspy(["romfs", "--help"]);
+    expect(help.stdout).toMatch(/\nCommands:\n  query +.+\n  build +.+\n  deploy +.+\n/);
+    const src = path.join(work, "either");
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, "main.py"), "print(1)\n");
+    expect((await tspy(["romfs", "--no-mpy", "-o", path.join(work, "a.img"), "build", src])).status).toBe(0);
+    expect((await tspy(["romfs", "build", src, "--no-mpy", "-o", path.join(work, "b.img")])).status).toBe(0);
+    expect(fs.readFileSync(path.join(work, "a.img"))).toEqual(fs.readFileSync(path.join(work, "b.img")));
+    expect(decodeImage(fs.readFileSync(path.join(work, "a.img")))[0]).toEqual({ name: "main.py", kind: "file", data: Buffer.from("print(1)\n") });
+  });
+
   it("bad input: one line, non-zero exit", async () => {
     const none = await tspy(["romfs", "build", path.join(work, "missing")]);
     expect(none.stderr).toBe(`tspy: romfs: ${path.join(work, "missing")}: no such file or directory\n`);
     expect(none.status).toBe(2);
     const bad = await tspy(["romfs", "frob"]);
-    expect(bad.stderr).toBe("tspy: romfs: 'frob' is not a command; pass romfs --help for a list\n");
+    expect(bad.stderr).toBe('tspy: romfs: unknown command "frob" (one of query, build, deploy)\n');
+    expect(bad.status).toBe(2);
     const noPath = await tspy(["romfs", "build"]);
     expect(noPath.stderr).toBe("tspy: romfs build: source path not given\n");
     const src = path.join(work, "broken");
