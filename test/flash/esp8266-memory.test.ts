@@ -149,6 +149,37 @@ describe("read_flash_status", () => {
   });
 });
 
+describe("write_flash_status", () => {
+  it("prints the status before, the value and after; WEVSR writes only the volatile copy, --non-volatile both", async () => {
+    sim = await startSim({ sim: { flashStatus: 0x00021c } });
+    const r = await runCli("esptool", ["--port", sim.url, "write_flash_status", "0x1234"]);
+    expect(r.error).toBeUndefined();
+    expect(after(r.out, /^Initial flash status/)).toEqual([
+      "Initial flash status: 0x021c",
+      "Setting flash status: 0x1234",
+      "After flash status:   0x1234",
+      "",
+    ]);
+    expect([sim.server.sim.flashStatus, sim.server.sim.nonVolatileFlashStatus]).toEqual([0x1234, 0x021c]);
+    const nv = await runCli("esptool", ["--port", sim.url, "--no-stub", "write_flash_status", "--bytes", "3", "--non-volatile", "0xabcdef"]);
+    expect(nv.out).toContain("Initial flash status: 0x001234\nSetting flash status: 0xabcdef\nAfter flash status:   0xabcdef\n");
+    expect([sim.server.sim.flashStatus, sim.server.sim.nonVolatileFlashStatus]).toEqual([0xabcdef, 0xabcdef]);
+    // a value wider than --bytes keeps only its low bytes, as esptool's mask does
+    const one = await runCli("esptool", ["--port", sim.url, "write_flash_status", "--bytes", "1", "0x1ff"]);
+    expect(one.out).toContain("Setting flash status: 0xff\nAfter flash status:   0xff\n");
+    expect(sim.server.sim.flashStatus).toBe(0xabcdff);
+  });
+
+  it("refuses a missing or non-numeric value in one line, before connecting", async () => {
+    const none = await runCli("esptool", ["--port", "tcp://127.0.0.1:1", "write_flash_status"]);
+    expect(none.code).toBe(2);
+    expect(none.error?.message).toMatch(/missing arguments/);
+    const bad = await runCli("esptool", ["--port", "tcp://127.0.0.1:1", "write_flash_status", "lots"]);
+    expect(bad.code).toBe(2);
+    expect(bad.out).not.toContain("Connecting");
+  });
+});
+
 describe("load_ram", () => {
   const iram = bytes(7000, 2); // more than one 0x1800 block
   const dram = bytes(301, 3); // not a multiple of 4: the image pads it
@@ -252,6 +283,7 @@ describe("--help per esptool command", () => {
       ["make_image", ["usage: tspy esptool make_image -f FILE -a ADDR", "--segfile, -f FILE", "--entrypoint, -e ADDR", "Options of esptool:", "--port, -p PORT"]],
       ["read_flash_status", ["usage: tspy esptool read_flash_status [options]", "--bytes N"]],
       ["write_mem", ["usage: tspy esptool write_mem ADDR VALUE [MASK]"]],
+      ["write_flash_status", ["usage: tspy esptool write_flash_status [options] VALUE", "--non-volatile", "--bytes N"]],
       ["write-flash", ["usage: tspy esptool write_flash [options] ADDR FILE", "--erase-all, -e", "(also: write-flash)"]],
     ] as const) {
       const r = await runCli("esptool", ["--port", "tcp://127.0.0.1:1", cmd, "--help"]);
@@ -260,6 +292,6 @@ describe("--help per esptool command", () => {
     }
     const top = await runCli("esptool", ["-h"]);
     expect(top.code).toBe(0);
-    for (const c of ["read_mem", "write_mem", "dump_mem", "load_ram", "read_flash_status", "make_image"]) expect(top.out).toMatch(new RegExp(`^  ${c} `, "m"));
+    for (const c of ["read_mem", "write_mem", "dump_mem", "load_ram", "read_flash_status", "write_flash_status", "make_image"]) expect(top.out).toMatch(new RegExp(`^  ${c} `, "m"));
   });
 });

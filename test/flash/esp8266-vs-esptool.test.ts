@@ -55,12 +55,14 @@ describe.runIf(esptool !== null)("tspy and Espressif's esptool on the same simul
     ["read_mem", ["read_mem", "0x3ff00054"], /^0x3ff00054 =/],
     ["write_mem", ["write_mem", "0x3ffe9000", "0x00c0ffee", "0x00ffff00"], /^Wrote/],
     ["read_flash_status", ["read_flash_status", "--bytes", "3"], /^Status value/],
+    ["write_flash_status", ["write_flash_status", "--bytes", "3", "0x1a2b3c"], /^Initial flash status/],
+    ["write_flash_status 2", ["write_flash_status", "--non-volatile", "0x12345"], /^Initial flash status/],
     ["dump_mem", ["dump_mem", "0x3ff00050", "1030", "@OUT"], /bytes read|^Read /],
   ];
   for (const [name, args, from] of cases) {
     for (const stub of [["--no-stub"], []]) {
       it(`${name} ${stub.join(" ") || "(stub)"}: same lines, same effect`, async () => {
-        const results: { lines: string[]; file?: Buffer; ram: Buffer }[] = [];
+        const results: { lines: string[]; file?: Buffer; ram: Buffer; status: number[] }[] = [];
         for (const tool of ["esptool", "tspy"] as const) {
           sim = await startSim({ sim: { flashStatus: 0x3c0280 } });
           const out = path.join(dir, `${name}-${tool}.bin`);
@@ -71,12 +73,14 @@ describe.runIf(esptool !== null)("tspy and Espressif's esptool on the same simul
             lines: ownLines(r.out, from),
             file: args.includes("@OUT") ? readFileSync(out) : undefined,
             ram: sim.server.sim.readRam(0x3ffe9000, 4),
+            status: [sim.server.sim.flashStatus, sim.server.sim.nonVolatileFlashStatus],
           });
           await sim.close();
           sim = undefined;
         }
         expect(results[1]!.lines).toEqual(results[0]!.lines);
         expect(results[1]!.ram.equals(results[0]!.ram)).toBe(true);
+        expect(results[1]!.status).toEqual(results[0]!.status);
         if (results[0]!.file) expect(results[1]!.file!.equals(results[0]!.file)).toBe(true);
       }, 120_000);
     }

@@ -66,6 +66,15 @@ export const ESPTOOL_COMMANDS: EsptoolCommand[] = [
   command("read_flash_status", "SPI flash status register (RDSR, RDSR2, RDSR3)", {
     options: [{ flags: ["--bytes"], key: "bytes", takes: "value", choices: ["1", "2", "3"], metavar: "N", help: "status bytes to read (default 2)" }],
   }),
+  command("write_flash_status", "write the SPI flash status register (WRSR, WRSR2, WRSR3)", {
+    usage: "VALUE",
+    minPositionals: 1,
+    maxPositionals: 1,
+    options: [
+      { flags: ["--bytes"], key: "bytes", takes: "value", choices: ["1", "2", "3"], metavar: "N", help: "status bytes to write (default 2)" },
+      { flags: ["--non-volatile"], key: "non_volatile", help: "write the non-volatile bits too (use with caution)" },
+    ],
+  }),
   command("erase_flash", "erase the whole flash"),
   command("erase_region", "erase sectors (address and size multiples of 0x1000)", { usage: "ADDR SIZE", minPositionals: 2, maxPositionals: 2 }),
   command("write_flash", "write files to flash, each at its address", {

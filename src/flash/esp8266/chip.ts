@@ -39,6 +39,14 @@ export const SPIFLASH_RDID = 0x9f;
 export const SPIFLASH_RDSR = 0x05;
 export const SPIFLASH_RDSR2 = 0x35;
 export const SPIFLASH_RDSR3 = 0x15;
+/** Status register writes (bits 0-7, or 0-15 on chips that take two bytes; 8-15; 16-23). */
+export const SPIFLASH_WRSR = 0x01;
+export const SPIFLASH_WRSR2 = 0x31;
+export const SPIFLASH_WRSR3 = 0x11;
+/** Write enable: WREN lets the next write reach the non-volatile bits, WEVSR only the volatile copy. */
+export const SPIFLASH_WREN = 0x06;
+export const SPIFLASH_WEVSR = 0x50;
+export const SPIFLASH_WRDI = 0x04;
 
 export const FLASH_SECTOR_SIZE = 0x1000;
 export const ROM_FLASH_BLOCK = 0x400;

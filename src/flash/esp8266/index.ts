@@ -61,6 +61,7 @@ const NUMERIC_POSITIONALS: Record<string, string[]> = {
   read_mem: ["address"],
   write_mem: ["address", "value", "mask"],
   dump_mem: ["address", "size"],
+  write_flash_status: ["value"],
 };
 
 /**
@@ -167,6 +168,8 @@ async function runEsptoolCommand(argv: string[], env: EsptoolEnv): Promise<numbe
       }
       case "read_flash_status":
         return memory.readFlashStatus(c, Number(a.opts.bytes ?? "2"), io);
+      case "write_flash_status":
+        return memory.writeFlashStatus(c, num(0), Number(a.opts.bytes ?? "2"), a.opts.non_volatile === true, io);
     }
     throw new UsageError(`esptool: ${a.command} is not implemented`);
   });

@@ -16,6 +16,7 @@ import {
   SPI_USR2_REG,
   SPI_USR_COMMAND,
   SPI_USR_MISO,
+  SPI_USR_MOSI,
   SPI_USR_REG,
   SPI_W0_REG,
   STUB_FLASH_BLOCK,
@@ -393,15 +394,27 @@ export class Esp8266Loader {
     return data;
   }
 
-  /** Run one SPI flash command through the SPI user-command registers; up to 32 bits back. */
-  async spiFlashCommand(command: number, readBits: number): Promise<number> {
+  /**
+   * Run one SPI flash command through the SPI user-command registers: `data` (up to 64 bytes) goes out
+   * after the command byte, then up to 32 bits come back.
+   */
+  async spiFlashCommand(command: number, readBits: number, data: Uint8Array = new Uint8Array(0)): Promise<number> {
+    if (data.length > 64) throw new TransportError("an SPI flash command carries at most 64 bytes");
     const oldUsr = await this.readReg(SPI_USR_REG);
     const oldUsr2 = await this.readReg(SPI_USR2_REG);
     const misoMask = readBits === 0 ? 0 : readBits - 1;
-    await this.writeReg(SPI_USR1_REG, misoMask << 8);
-    await this.writeReg(SPI_USR_REG, (SPI_USR_COMMAND | (readBits > 0 ? SPI_USR_MISO : 0)) >>> 0);
+    const mosiMask = data.length === 0 ? 0 : data.length * 8 - 1;
+    // The ESP8266 keeps both lengths in USR1: MISO bits from bit 8, MOSI bits from bit 17.
+    await this.writeReg(SPI_USR1_REG, ((misoMask << 8) | (mosiMask << 17)) >>> 0);
+    await this.writeReg(SPI_USR_REG, (SPI_USR_COMMAND | (readBits > 0 ? SPI_USR_MISO : 0) | (data.length > 0 ? SPI_USR_MOSI : 0)) >>> 0);
     await this.writeReg(SPI_USR2_REG, ((7 << 28) | command) >>> 0);
-    await this.writeReg(SPI_W0_REG, 0);
+    if (data.length === 0) {
+      await this.writeReg(SPI_W0_REG, 0);
+    } else {
+      const padded = Buffer.alloc(Math.ceil(data.length / 4) * 4);
+      padded.set(data);
+      for (let i = 0; i < padded.length; i += 4) await this.writeReg(SPI_W0_REG + i, padded.readUInt32LE(i));
+    }
     await this.writeReg(SPI_CMD_REG, SPI_CMD_USR);
     let done = false;
     for (let i = 0; i < 10 && !done; i++) done = ((await this.readReg(SPI_CMD_REG)) & SPI_CMD_USR) === 0;

@@ -2,7 +2,18 @@
 // WRITE_REG (the loaders' only access to memory and registers), a region dumped word by word, an
 // image's segments run from RAM (MEM_BEGIN / MEM_DATA / MEM_END), and the SPI flash status register.
 // The lines printed are esptool's, so that scripts reading its output keep working.
-import { RAM_BLOCK, SPIFLASH_RDSR, SPIFLASH_RDSR2, SPIFLASH_RDSR3 } from "./chip.js";
+import {
+  RAM_BLOCK,
+  SPIFLASH_RDSR,
+  SPIFLASH_RDSR2,
+  SPIFLASH_RDSR3,
+  SPIFLASH_WEVSR,
+  SPIFLASH_WRDI,
+  SPIFLASH_WREN,
+  SPIFLASH_WRSR,
+  SPIFLASH_WRSR2,
+  SPIFLASH_WRSR3,
+} from "./chip.js";
 import type { Segment } from "./image.js";
 import type { Connected, Io } from "./operations.js";
 import { EsptoolFatalError } from "./fatal.js";
@@ -80,10 +91,39 @@ export async function loadRam(c: Connected, segments: Segment[], entry: number, 
   await c.loader.memFinish(entry);
 }
 
-/** The flash's status register, BYTES (1-3) of it: RDSR, then RDSR2 and RDSR3 for the higher bytes. */
-export async function readFlashStatus(c: Connected, bytes: number, io: Io): Promise<void> {
+/** BYTES (1-3) of the flash's status register: RDSR, then RDSR2 and RDSR3 for the higher bytes. */
+async function flashStatus(c: Connected, bytes: number): Promise<number> {
   let status = 0;
   const commands = [SPIFLASH_RDSR, SPIFLASH_RDSR2, SPIFLASH_RDSR3].slice(0, bytes);
   for (const [i, cmd] of commands.entries()) status += (await c.loader.spiFlashCommand(cmd, 8)) * 2 ** (8 * i);
-  io.out(`Status value: 0x${status.toString(16).padStart(4, "0")}`);
+  return status;
+}
+
+export async function readFlashStatus(c: Connected, bytes: number, io: Io): Promise<void> {
+  io.out(`Status value: 0x${(await flashStatus(c, bytes)).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Write BYTES of the status register, printing it before and after as esptool does. Flash chips differ
+ * in which writes they take, so, as esptool, this sends every form: for two bytes a 16-bit WRSR first,
+ * then one write per byte (WRSR, WRSR2, WRSR3), each after its own write enable — WREN when the
+ * non-volatile bits are meant, else WEVSR, which changes only the copy that a power cycle forgets.
+ */
+export async function writeFlashStatus(c: Connected, value: number, bytes: number, nonVolatile: boolean, io: Io): Promise<void> {
+  const digits = bytes * 2;
+  const hex = (n: number) => `0x${n.toString(16).padStart(digits, "0")}`;
+  const wanted = value % 2 ** (8 * bytes);
+  io.out(`Initial flash status: ${hex(await flashStatus(c, bytes))}`);
+  io.out(`Setting flash status: ${hex(wanted)}`);
+  const enable = nonVolatile ? SPIFLASH_WREN : SPIFLASH_WEVSR;
+  if (bytes === 2) {
+    await c.loader.spiFlashCommand(enable, 0);
+    await c.loader.spiFlashCommand(SPIFLASH_WRSR, 0, Uint8Array.of(wanted & 0xff, wanted >>> 8));
+  }
+  for (const [i, cmd] of [SPIFLASH_WRSR, SPIFLASH_WRSR2, SPIFLASH_WRSR3].slice(0, bytes).entries()) {
+    await c.loader.spiFlashCommand(enable, 0);
+    await c.loader.spiFlashCommand(cmd, 0, Uint8Array.of((wanted >>> (8 * i)) & 0xff));
+  }
+  await c.loader.spiFlashCommand(SPIFLASH_WRDI, 0);
+  io.out(`After flash status:   ${hex(await flashStatus(c, bytes))}`);
 }
