@@ -15,6 +15,10 @@ function runCli(argv, name) {
 }
 
 async function run(argv) {
+  if (argv.length === 1 && argv[0] === "--version") {
+    const line = versionLine();
+    if (line !== undefined) return 0;
+  }
   const fast = fastPath();
   if (argv[0] === "mpy-cross") {
     const status = await fast?.runMpyCrossFast(argv.slice(1));
@@ -30,6 +34,22 @@ async function run(argv) {
   }
   const { main } = await import("../dist/src/cli/main.js");
   return main(argv);
+}
+
+/**
+ * `tspy --version` alone, answered before any bundle is loaded: the package's version, written straight
+ * to fd 1 (creating process.stdout loads Node's stream and net modules, ~4 ms). Undefined when that
+ * cannot be done here (no package.json, a full pipe): main() then answers the same (main.ts, version()).
+ */
+function versionLine() {
+  const fs = require("node:fs");
+  try {
+    const line = `tspy ${JSON.parse(fs.readFileSync(require("node:path").join(__dirname, "..", "package.json"), "utf8")).version}\n`;
+    fs.writeSync(1, line);
+    return line;
+  } catch {
+    return undefined;
+  }
 }
 
 function fastPath() {
