@@ -11,6 +11,11 @@ function session(ctx: CliContext): Session {
   return ctx as Session;
 }
 
+/** Where --help goes: ctx.out, looked up only then (a silent `exec` never creates process.stdout). */
+function helpOut(ctx: CliContext): { write(s: string): unknown } {
+  return { write: (s) => ctx.out.write(s) };
+}
+
 /** Run code with its output streamed to ours; with --no-follow, start it and return at once. */
 async function execAndFollow(ctx: CliContext, code: string | Uint8Array, follow: boolean): Promise<number> {
   const repl = await ctx.repl();
@@ -44,7 +49,7 @@ export const execCommand: CommandSpec = {
   summary: "execute the string CODE on the board",
   arity: 1,
   async run(args, ctx) {
-    const a = parseOrHelp(execDef, args, ctx.out);
+    const a = parseOrHelp(execDef, args, helpOut(ctx));
     if (!a) return 0;
     return execAndFollow(ctx, a.positionals[0]!, flag(a, "follow", true));
   },
@@ -63,7 +68,7 @@ export const evalCommand: CommandSpec = {
   summary: "evaluate and print the Python expression EXPR",
   arity: 1,
   async run(args, ctx) {
-    const a = parseOrHelp(evalDef, args, ctx.out);
+    const a = parseOrHelp(evalDef, args, helpOut(ctx));
     if (!a) return 0;
     return execAndFollow(ctx, `print(${a.positionals[0]})`, true);
   },
@@ -95,7 +100,7 @@ export const runCommand: CommandSpec = {
   summary: "run the local script FILE on the board",
   arity: 1,
   async run(args, ctx) {
-    const a = parseOrHelp(runDef, args, ctx.out);
+    const a = parseOrHelp(runDef, args, helpOut(ctx));
     if (!a) return 0;
     return execAndFollow(ctx, readLocalScript(a.positionals[0]!, "run"), flag(a, "follow", true));
   },
@@ -109,7 +114,7 @@ function noArgCommand(name: string, summary: string, action: (ctx: CliContext) =
     arity: 0,
     async run(args, ctx) {
       const def: CommandDef = { name, summary: summary[0]!.toUpperCase() + summary.slice(1) + ".", maxPositionals: 0 };
-      if (!parseOrHelp(def, args, ctx.out)) return 0;
+      if (!parseOrHelp(def, args, helpOut(ctx))) return 0;
       await action(ctx);
       return 0;
     },
@@ -164,7 +169,7 @@ export const connectCommand: CommandSpec = {
   summary: "connect to DEVICE (serial port, a0/u0/c0, auto, id:SERIAL, tcp://host:port, virtual[:DIR])",
   arity: 1,
   async run(args, ctx) {
-    const a = parseOrHelp(connectDef, args, ctx.out);
+    const a = parseOrHelp(connectDef, args, helpOut(ctx));
     if (!a) return 0;
     if (a.positionals[0] === "list") return devsCommand.run([], ctx);
     await ctx.reconnect(a.positionals[0]!);
@@ -193,7 +198,7 @@ export const devsCommand: CommandSpec = {
   summary: "list serial ports: path, serial number, VID:PID, manufacturer, product",
   arity: 0,
   async run(args, ctx) {
-    const a = parseOrHelp(devsDef, args, ctx.out);
+    const a = parseOrHelp(devsDef, args, helpOut(ctx));
     if (!a) return 0;
     session(ctx).acted = true;
     const ports = await listPorts();
@@ -218,7 +223,7 @@ export const rtcCommand: CommandSpec = {
   summary: "get (default) or set the board's RTC",
   arity: 0,
   async run(args, ctx) {
-    const a = parseOrHelp(rtcDef, args, ctx.out);
+    const a = parseOrHelp(rtcDef, args, helpOut(ctx));
     if (!a) return 0;
     const [{ readRtc, setRtc }, repl] = await Promise.all([import("../fs/rtc.js"), ctx.repl()]);
     session(ctx).acted = true;
@@ -241,7 +246,7 @@ export const sleepCommand: CommandSpec = {
   summary: "sleep before the next command",
   arity: 1,
   async run(args, ctx) {
-    const a = parseOrHelp(sleepDef, args, ctx.out);
+    const a = parseOrHelp(sleepDef, args, helpOut(ctx));
     if (!a) return 0;
     const seconds = Number(a.positionals[0]);
     if (!Number.isFinite(seconds) || seconds < 0 || a.positionals[0]!.trim() === "") {

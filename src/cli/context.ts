@@ -15,6 +15,12 @@ export interface ContextOptions {
   env?: NodeJS.ProcessEnv;
   /** Fires when the user stops the command (Ctrl-C, SIGTERM, closed stdout). */
   signal?: AbortSignal;
+  /**
+   * Called before process.stdout or process.stderr is first used as `out` or `err` (main.ts watches them
+   * for a reader that went away from then on). They are made on first use: creating them loads Node's
+   * stream and net modules, a few ms that `exec` of a silent program need not pay.
+   */
+  beforeStdio?: () => void;
 }
 
 export function defaultDevice(env: NodeJS.ProcessEnv): string {
@@ -29,8 +35,6 @@ export function defaultBaud(env: NodeJS.ProcessEnv): number {
 export class Session implements CliContext {
   device: string;
   baud: number;
-  out: Writable;
-  err: Writable;
   /** `resume`: do not soft-reset on entering the raw REPL. */
   resume = false;
   /** Set by `run --no-follow`: a program is still running, so leave the board alone on exit. */
@@ -48,9 +52,30 @@ export class Session implements CliContext {
     const env = opts.env ?? process.env;
     this.device = opts.device ?? defaultDevice(env);
     this.baud = opts.baud ?? defaultBaud(env);
-    this.out = opts.out ?? process.stdout;
-    this.err = opts.err ?? process.stderr;
+    this.outStream = opts.out;
+    this.errStream = opts.err;
+    this.beforeStdio = opts.beforeStdio;
     this.signal = opts.signal ?? new AbortController().signal;
+  }
+
+  private outStream: Writable | undefined;
+  private errStream: Writable | undefined;
+  private readonly beforeStdio: (() => void) | undefined;
+
+  get out(): Writable {
+    if (!this.outStream) {
+      this.beforeStdio?.();
+      this.outStream = process.stdout;
+    }
+    return this.outStream;
+  }
+
+  get err(): Writable {
+    if (!this.errStream) {
+      this.beforeStdio?.();
+      this.errStream = process.stderr;
+    }
+    return this.errStream;
   }
 
   get isOpen(): boolean {

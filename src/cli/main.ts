@@ -273,20 +273,23 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write((await version()) + "\n");
       return 0;
     }
-    stopper.install();
+    // stdout and stderr are watched once something is written there (see Session's beforeStdio).
+    stopper.install({ stdio: false });
     const shortcuts = loadShortcuts();
     if (g.help) {
+      stopper.watchStdio();
       process.stdout.write(helpText(shortcuts));
       return 0;
     }
     const words = g.rest.length ? g.rest : await bareCommand(g);
     if (!words) {
+      stopper.watchStdio();
       process.stdout.write(helpText(shortcuts));
       return 0;
     }
     const segments = parseChain(words, shortcuts);
     const { Session } = await import("./context.js");
-    session = new Session({ device: g.device, baud: g.baud, signal: stopper.signal });
+    session = new Session({ device: g.device, baud: g.baud, signal: stopper.signal, beforeStdio: () => stopper.watchStdio() });
     let status = 0;
     for (const seg of segments) {
       const cmd = await seg.entry.load();
@@ -300,6 +303,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return stopper.status ?? status;
   } catch (err) {
+    stopper.watchStdio();
     return failureStatus(err, stopper, process.stderr);
   } finally {
     try {

@@ -6,10 +6,9 @@
 // The addon alone loads in 3–4 ms. Non-blocking reads and writes on the fd are done synchronously
 // in the poll callback, so received bytes reach the reader without a trip through the thread pool.
 import fs from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { NoModemLinesError, TransportError } from "../errors.js";
 import { BufferedStream, type ModemSignals } from "./byte-stream.js";
+import { loadSerialAddon } from "./serial-addon.js";
 
 /** The part of the addon's surface this file uses (see bindings-cpp's src/serialport.cpp). */
 interface NativeSerial {
@@ -31,13 +30,9 @@ const DISCONNECT = 4;
 
 let cached: NativeSerial | null = null;
 
-/** The addon, found the way the package finds it (prebuilt for this platform, or built from source). */
+/** The addon (prebuilt for this platform, or built from source), see serial-addon.ts. */
 function nativeSerial(): NativeSerial {
-  if (cached) return cached;
-  const require = createRequire(import.meta.url);
-  const pkgDir = path.dirname(path.dirname(require.resolve("@serialport/bindings-cpp")));
-  const load = require("node-gyp-build") as (dir: string) => NativeSerial;
-  cached = load(pkgDir);
+  cached ??= loadSerialAddon<NativeSerial>();
   return cached;
 }
 

@@ -26,3 +26,18 @@ describe("bin/tspy.js's own answers", () => {
     expect(await viaMain(["--version"])).toEqual(fast);
   });
 });
+
+describe("the session's stdout and stderr", () => {
+  it("are made (and watched) only when a command first uses them", async () => {
+    const { Session } = await import("../../src/cli/context.js");
+    let watched = 0;
+    const s = new Session({ device: "virtual", beforeStdio: () => watched++ });
+    expect(watched).toBe(0);
+    expect(s.out).toBe(process.stdout);
+    expect(s.err).toBe(process.stderr);
+    expect(watched).toBe(2);
+    const given = { write: () => true } as unknown as NodeJS.WritableStream;
+    const t = new Session({ out: given as never, err: given as never, beforeStdio: () => watched++ });
+    expect([t.out, t.err, watched]).toEqual([given, given, 2]);
+  });
+});
