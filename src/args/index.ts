@@ -64,6 +64,8 @@ export interface CommandDef {
   notes?: string[];
   /** Other names of the command (listed in help). */
   aliases?: string[];
+  /** What starts it, in its usage line (default "tspy"; the simulators say "npm run fixture --"). */
+  program?: string;
 }
 
 export interface Parsed {
@@ -239,10 +241,10 @@ export function parse(def: CommandDef, argv: readonly string[]): Parsed {
   return { values, positionals, help, sub };
 }
 
-/** `tspy NAME [options] USAGE`. */
+/** `tspy NAME [options] USAGE` (or `PROGRAM NAME …` for a def run by another program). */
 export function usageLine(def: CommandDef): string {
   const opts = (def.options ?? []).some((o) => !o.hidden) && !/\[-/.test(def.usage ?? "") ? " [options]" : "";
-  return `tspy ${def.name}${opts}${def.usage ? " " + def.usage : ""}`;
+  return `${def.program ?? "tspy"} ${def.name}${opts}${def.usage ? " " + def.usage : ""}`;
 }
 
 function optionLabel(o: OptionDef): string {
