@@ -44,6 +44,64 @@ export function strictlyEqual(a: ConstObj, b: ConstObj, signedZeroDistinct = tru
   }
 }
 
+/**
+ * A module's constant-object table with upstream's sharing rule: a constant strictly equal to one
+ * already there gets that one's slot. Why maps: the emitter asks once per LOAD_CONST_OBJ in every
+ * pass, and comparing with every entry made a module with many constants pay for the square of their
+ * number; str, int, float and complex constants (nearly all of them) are found by value, the few
+ * others (None, bools, tuples, bytes, NaN) by comparing with the entries of those kinds only.
+ */
+export class ConstTable {
+  readonly items: ConstObj[] = [];
+  private readonly strs = new Map<string, number>();
+  private readonly ints = new Map<bigint, number>();
+  /** Floats by value; a map takes 0.0 and -0.0 as one key, so a distinct -0.0 has a slot of its own. */
+  private readonly floats = new Map<number, number>();
+  private negativeZero = -1;
+  private readonly imags = new Map<number, number>();
+  /** Slots of the constants no map holds. */
+  private readonly others: number[] = [];
+
+  constructor(private readonly signedZeroDistinct = true) {}
+
+  /** The slot of `obj`, added at the end when no equal constant is in the table yet. */
+  use(obj: ConstObj): number {
+    switch (obj.type) {
+      case "str": return this.byValue(this.strs, obj.value, obj);
+      case "int": return this.byValue(this.ints, obj.value, obj);
+      case "float":
+        // NaN equals nothing (not even itself, unless it is the same object): the scan below decides
+        if (obj.value !== obj.value) break;
+        if (obj.value === 0 && this.signedZeroDistinct && Object.is(obj.value, -0)) {
+          if (this.negativeZero < 0) this.negativeZero = this.add(obj);
+          return this.negativeZero;
+        }
+        return this.byValue(this.floats, obj.value, obj);
+      case "complex":
+        if (obj.imag !== obj.imag) break;
+        return this.byValue(this.imags, obj.imag, obj);
+    }
+    for (const i of this.others) if (strictlyEqual(this.items[i], obj, this.signedZeroDistinct)) return i;
+    const i = this.add(obj);
+    this.others.push(i);
+    return i;
+  }
+
+  private byValue<K>(map: Map<K, number>, key: K, obj: ConstObj): number {
+    let i = map.get(key);
+    if (i === undefined) {
+      i = this.add(obj);
+      map.set(key, i);
+    }
+    return i;
+  }
+
+  private add(obj: ConstObj): number {
+    this.items.push(obj);
+    return this.items.length - 1;
+  }
+}
+
 /** Python truthiness of a constant (upstream folds `if <const>:` with it). */
 export function constIsTrue(c: ConstObj): boolean {
   switch (c.type) {

@@ -9,7 +9,6 @@
 import { BuildKind, Pass, SetupBlockKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
-import { encodeUint } from "./emit-bytecode.js";
 import { CIRCUITPY_SIG_FLAG_ASYNC, IdKind, legacyScopeFlags, SCOPE_FLAG_ASYNC, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, type Scope } from "./scope.js";
 import { LEGACY_BUILD_OPS, LEGACY_OP, LEGACY_SETUP_OPS, legacyBinaryOp, type OpTable } from "./opcodes-legacy.js";
 
@@ -23,8 +22,8 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
   private plainCodeInfoSize = 0;
 
   protected override writePreludeHead(pass: Pass, nState: number, nExc: number, scope: Scope): void {
-    encodeUint(this.codeInfo, nState);
-    encodeUint(this.codeInfo, nExc);
+    this.codeInfo.uint(nState);
+    this.codeInfo.uint(nExc);
     // the whole flags byte: these releases also keep the native emitter's REFGLOBALS/HASCONSTS bits here
     const flags = this.compat.nativeScopeFlags ? scope.scopeFlags : scope.scopeFlags & ~(SCOPE_FLAG_REFGLOBALS | SCOPE_FLAG_HASCONSTS);
     // CircuitPython 6 marks an async def with its own bit (0x10, free there: its mpy-cross has no native emitter)
@@ -34,7 +33,7 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
     this.ci(scope.numKwonlyArgs);
     this.ci(scope.numDefPosArgs);
     if (pass === Pass.Emit) {
-      encodeUint(this.codeInfo, this.plainCodeInfoSize - this.codeInfo.length);
+      this.codeInfo.uint(this.plainCodeInfoSize - this.codeInfo.length);
     } else {
       this.ci(0); this.ci(0);
     }

@@ -122,7 +122,7 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   protected storeRawCode(): void {
     const rc = this.scope.rawCode!;
     const ciLen = this.codeInfo.length;
-    rc.funData = Uint8Array.from([...this.codeInfo, ...this.bytecode]);
+    rc.funData = this.funData();
     rc.children = this.children.slice(0, this.ctCurRawCode);
     rc.scopeFlags = this.scope.scopeFlags;
     rc.v5 = {

@@ -14,23 +14,23 @@ import type { OpTable } from "./opcodes-legacy.js";
 import type { ConstObj } from "./constants.js";
 import { Tok } from "./tokens.js";
 import type { BackendCompat } from "./compat.js";
+import { ByteBuffer } from "./byte-buffer.js";
 
 const ITER_BUF_NSLOTS = 4;
 
+/** Where the prelude encoders append: an array (the native emitter) or the bytecode emitter's buffer. */
+interface ByteSink { push(b: number): unknown }
+
 /** Appends MicroPython's variable-length unsigned encoding (7 bits a byte, most significant first). */
 export function encodeUint(out: number[], value: number): void {
-  const groups: number[] = [];
-  do {
-    groups.push(value % 128);
-    value = Math.floor(value / 128);
-  } while (value !== 0);
-  for (let i = groups.length - 1; i > 0; i--) out.push(groups[i] | 0x80);
-  out.push(groups[0]);
+  let unit = 1;
+  while (value / unit >= 128) unit *= 128;
+  for (; unit > 1; unit /= 128) out.push(0x80 | Math.floor(value / unit) % 128);
+  out.push(value % 128);
 }
 
 /** The prelude's packed signature (MP_BC_PRELUDE_SIG_ENCODE): state size, exception depth and arg counts. */
-export function preludeSignature(nState: number, nExc: number, scope: Scope, extraFlags = 0): number[] {
-  const out: number[] = [];
+export function preludeSignature<T extends ByteSink = number[]>(nState: number, nExc: number, scope: Scope, extraFlags = 0, out: T = [] as unknown as T): T {
   // extraFlags: signature bits beyond MicroPython's four (CircuitPython's async marker)
   let F = (scope.scopeFlags & SCOPE_FLAG_ALL_SIG) | extraFlags;
   let A = scope.numPosArgs;
@@ -57,8 +57,7 @@ export function preludeSignature(nState: number, nExc: number, scope: Scope, ext
 }
 
 /** The prelude's sizes of the source-info and cell sections (MP_BC_PRELUDE_SIZE_ENCODE). */
-export function preludeSizes(nInfo: number, nCell: number): number[] {
-  const out: number[] = [];
+export function preludeSizes<T extends ByteSink = number[]>(nInfo: number, nCell: number, out: T = [] as unknown as T): T {
   let i = nInfo, c = nCell;
   do {
     let z = ((i & 0x3f) << 1) | (c & 1);
@@ -78,8 +77,9 @@ export class BytecodeEmitter implements Emitter {
   protected lastSourceLineOffset = 0;
   protected lastSourceLine = 1;
   protected labelOffsets: number[] = [];
-  protected codeInfo: number[] = [];
-  protected bytecode: number[] = [];
+  /** The prelude and line table, then the opcodes: buffers reused by every pass and scope of the module. */
+  protected readonly codeInfo = new ByteBuffer();
+  protected readonly bytecode = new ByteBuffer(1024);
   protected codeInfoSize = 0;
   protected bytecodeSize = 0;
   protected overflow = false;
@@ -128,7 +128,7 @@ export class BytecodeEmitter implements Emitter {
   }
 
   protected ciQstr(s: string): void {
-    encodeUint(this.codeInfo, this.common.useQstr(s));
+    this.codeInfo.uint(this.common.useQstr(s));
   }
 
   protected ciBytesLines(bytesToSkip: number, linesToSkip: number): void {
@@ -167,6 +167,14 @@ export class BytecodeEmitter implements Emitter {
   protected byteInt(stackAdj: number, b: number, num: number | bigint): void {
     this.byte(stackAdj, b);
     // Signed 7-bit groups, most significant first; bit 6 of the first group carries the sign.
+    if (typeof num === "number" && num >= -0x40000000 && num < 0x40000000) {
+      // the usual case, in 32-bit arithmetic: as few groups as hold the value in two's complement
+      let k = 1;
+      while (num < -(2 ** (7 * k - 1)) || num >= 2 ** (7 * k - 1)) k++;
+      for (let j = k - 1; j > 0; j--) this.raw(0x80 | ((num >> (7 * j)) & 0x7f));
+      this.raw(num & 0x7f);
+      return;
+    }
     const groups: number[] = [];
     let n = BigInt(num);
     do {
@@ -182,7 +190,7 @@ export class BytecodeEmitter implements Emitter {
   protected byteUint(stackAdj: number, b: number, val: number): void {
     this.byte(stackAdj, b);
     if (this.suppress) return;
-    encodeUint(this.bytecode, val);
+    this.bytecode.uint(val);
   }
 
   protected byteQstr(stackAdj: number, b: number, s: string): void {
@@ -254,8 +262,8 @@ export class BytecodeEmitter implements Emitter {
     this.scope = scope;
     this.lastSourceLineOffset = 0;
     this.lastSourceLine = 1;
-    this.codeInfo = [];
-    this.bytecode = [];
+    this.codeInfo.clear();
+    this.bytecode.clear();
     let nState = scope.numLocals + scope.stackSize;
     if (nState === 0) nState = 1;
     this.writePreludeHead(pass, nState, scope.excStackSize, scope);
@@ -264,12 +272,12 @@ export class BytecodeEmitter implements Emitter {
   /** The packed signature, then (from the code-size pass on) the source-info and cell sizes. */
   protected writePreludeHead(pass: Pass, nState: number, nExc: number, scope: Scope): void {
     this.writeSignature(nState, nExc, scope);
-    if (pass >= Pass.CodeSize) for (const b of preludeSizes(this.nInfo, this.nCell)) this.ci(b);
+    if (pass >= Pass.CodeSize) preludeSizes(this.nInfo, this.nCell, this.codeInfo);
   }
 
   protected writeSignature(nState: number, nExc: number, scope: Scope): void {
     const async = this.compat.awaitProtocol === "dunder-await" && (scope.scopeFlags & SCOPE_FLAG_ASYNC) !== 0;
-    for (const b of preludeSignature(nState, nExc, scope, async ? CIRCUITPY_SIG_FLAG_ASYNC : 0)) this.ci(b);
+    preludeSignature(nState, nExc, scope, async ? CIRCUITPY_SIG_FLAG_ASYNC : 0, this.codeInfo);
   }
 
 
@@ -301,11 +309,19 @@ export class BytecodeEmitter implements Emitter {
       }
       if (this.overflow) throw new Error("bytecode overflow");
       const rc = this.scope.rawCode!;
-      rc.funData = Uint8Array.from([...this.codeInfo, ...this.bytecode]);
+      rc.funData = this.funData();
       rc.children = this.common.children.slice(0, this.common.curChild);
       rc.scopeFlags = this.scope.scopeFlags;
     }
     return true;
+  }
+
+  /** The finished function's bytes: the prelude and line table, then the opcodes. */
+  protected funData(): Uint8Array {
+    const data = new Uint8Array(this.codeInfo.length + this.bytecode.length);
+    data.set(this.codeInfo.view());
+    data.set(this.bytecode.view(), this.codeInfo.length);
+    return data;
   }
 
   lastEmitWasReturnValue(): boolean {

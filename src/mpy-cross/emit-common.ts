@@ -1,7 +1,7 @@
 // State shared by all scopes of one module while emitting: the module's qstr table (first use
 // order, the source file name first), its constant-object table, and the child raw codes of the
 // scope being emitted.
-import { strictlyEqual, type ConstObj } from "./constants.js";
+import { ConstTable, type ConstObj } from "./constants.js";
 import type { RawCode } from "./raw-code.js";
 import { Pass } from "./emitter.js";
 
@@ -9,11 +9,14 @@ export class EmitCommon {
   pass: Pass = Pass.Scope;
   private readonly qstrIndex = new Map<string, number>();
   readonly qstrs: string[] = [];
-  readonly consts: ConstObj[] = [];
+  private readonly constTable: ConstTable;
+  readonly consts: ConstObj[];
   children: RawCode[] = [];
   curChild = 0;
 
-  constructor(sourceFile: string, private readonly signedZeroDistinct = true) {
+  constructor(sourceFile: string, signedZeroDistinct = true) {
+    this.constTable = new ConstTable(signedZeroDistinct);
+    this.consts = this.constTable.items;
     this.useQstr(sourceFile);
   }
 
@@ -34,9 +37,7 @@ export class EmitCommon {
   }
 
   useConst(obj: ConstObj): number {
-    for (let i = 0; i < this.consts.length; i++) if (strictlyEqual(this.consts[i], obj, this.signedZeroDistinct)) return i;
-    this.consts.push(obj);
-    return this.consts.length - 1;
+    return this.constTable.use(obj);
   }
 
   allocChild(rc: RawCode): number {

@@ -11,7 +11,6 @@ import type { CompiledModule, RawCode, RawCodeV5 } from "./raw-code.js";
 import { V5Sink, WINDOW_SIZE, writeAsmRawCode, writeConstTable, writeNativeRawCode, writeOpcodes } from "./mpy-writer-v5.js";
 import type { NumberReprs } from "./mpy-writer.js";
 import { QstrPool } from "./qstr-pool.js";
-import { utf8Bytes } from "./utf8.js";
 
 export interface LegacyTarget {
   /** .mpy version byte: 4, 3, 2 or 0 (0-3 share one layout). */
@@ -48,7 +47,7 @@ function writeRawCodeV4(out: V5Sink, rc: RawCode, pool: QstrPool): void {
   // the prelude and cell list, up to the first opcode (the cell list ends with 255)
   let i = v5.codeStart;
   while (data[i++] !== 255) { /* cell numbers */ }
-  out.raw(data.subarray(0, i));
+  out.append(data.subarray(0, i));
   writeOpcodes(out, data, i, v5.qstrAt);
   out.qstr(v5.simpleName);
   out.qstr(v5.sourceFile);
@@ -58,19 +57,14 @@ function writeRawCodeV4(out: V5Sink, rc: RawCode, pool: QstrPool): void {
 function writeRawCodeV3(out: V5Sink, rc: RawCode, pool: QstrPool): void {
   const v5 = rc.v5!;
   const data = bodyWithNumbers(rc, v5, pool, true);
-  const text = (q: string) => {
-    const b = utf8Bytes(q);
-    out.uint(b.length);
-    out.raw(b);
-  };
   out.uint(data.length);
-  out.raw(data);
-  text(v5.simpleName);
-  text(v5.sourceFile);
-  for (const [, q] of [...v5.qstrAt].sort((a, b) => a[0] - b[0])) text(q);
+  out.append(data);
+  out.text(v5.simpleName);
+  out.text(v5.sourceFile);
+  for (const [, q] of [...v5.qstrAt].sort((a, b) => a[0] - b[0])) out.text(q);
   out.uint(v5.objects.length);
   out.uint(rc.children.length);
-  for (const name of v5.argNames) text(name);
+  for (const name of v5.argNames) out.text(name);
   for (const o of v5.objects) out.obj(o);
   for (const child of rc.children) writeRawCodeV3(out, child, pool);
 }
@@ -78,12 +72,12 @@ function writeRawCodeV3(out: V5Sink, rc: RawCode, pool: QstrPool): void {
 export function writeMpyLegacy(cm: CompiledModule, target: LegacyTarget): Uint8Array {
   const out = new V5Sink(target.reprs);
   const pool = new QstrPool(target.pool, cm.createdQstrs ?? []);
-  out.raw([0x4d, target.major, target.featureFlags, cm.smallIntBits]);
+  out.append([0x4d, target.major, target.featureFlags, cm.smallIntBits]);
   if (target.major === 4) {
     out.uint(WINDOW_SIZE);
     writeRawCodeV4(out, cm.rc, pool);
   } else {
     writeRawCodeV3(out, cm.rc, pool);
   }
-  return Uint8Array.from(out.bytes);
+  return out.slice();
 }

@@ -4,9 +4,8 @@
 import type { RawCode, RawCodeV5 } from "./raw-code.js";
 import type { ConstObj } from "./constants.js";
 import { staticQstrNumber, STATIC_QSTRS } from "./static-qstrs.js";
-import { encodeUint } from "./emit-bytecode.js";
 import type { NumberReprs } from "./mpy-writer.js";
-import { utf8Bytes } from "./utf8.js";
+import { ByteBuffer } from "./byte-buffer.js";
 import { legacyScopeFlags } from "./scope.js";
 
 export const WINDOW_SIZE = 32;
@@ -47,17 +46,17 @@ class QstrWindow {
 }
 
 /** Output of a .mpy 4/5 file: qstrs by static number, window back-reference or spelled out; constant objects. */
-export class V5Sink {
-  readonly bytes: number[] = [];
+export class V5Sink extends ByteBuffer {
   readonly window = new QstrWindow();
-  constructor(private readonly reprs: NumberReprs, private readonly staticQstrs: readonly string[] = STATIC_QSTRS) {}
-  uint(n: number): void { encodeUint(this.bytes, n); }
-  raw(data: Iterable<number>): void { for (const b of data) this.bytes.push(b); }
+  constructor(private readonly reprs: NumberReprs, private readonly staticQstrs: readonly string[] = STATIC_QSTRS) {
+    super(4096);
+  }
 
   qstr(q: string): void {
     const n = staticQstrNumber(q, this.staticQstrs);
     if (n !== undefined) {
-      this.bytes.push(0, n & 0xff);
+      this.push(0);
+      this.push(n & 0xff);
       return;
     }
     const idx = this.window.insert(q);
@@ -65,26 +64,29 @@ export class V5Sink {
       this.uint((idx << 1) | 1);
       return;
     }
-    const data = utf8Bytes(q);
-    this.uint(data.length << 1);
-    this.raw(data);
+    this.uint(ByteBuffer.utf8Length(q) << 1);
+    this.appendUtf8(q);
+  }
+
+  /** A length-prefixed text (its UTF-8 byte count first). */
+  text(s: string): void {
+    this.uint(ByteBuffer.utf8Length(s));
+    this.appendUtf8(s);
   }
 
   obj(o: ConstObj): void {
     const text = (type: string, s: string) => {
-      const data = utf8Bytes(s);
-      this.bytes.push(type.charCodeAt(0));
-      this.uint(data.length);
-      this.raw(data);
+      this.push(type.charCodeAt(0));
+      this.text(s);
     };
     switch (o.type) {
       case "str": return text("s", o.value);
       case "bytes":
-        this.bytes.push(0x62);
+        this.push(0x62);
         this.uint(o.value.length);
-        this.raw(o.value);
+        this.append(o.value);
         return;
-      case "ellipsis": this.bytes.push(0x65); return;
+      case "ellipsis": this.push(0x65); return;
       case "int": return text("i", o.value.toString());
       case "float": return text("f", this.reprs.float(o.value));
       case "complex": return text("c", this.reprs.complex(0, o.imag));
@@ -111,7 +113,7 @@ const savedFlags = (rc: RawCode, saved: ScopeFlagsSaved) =>
 export function writeAsmRawCode(out: V5Sink, rc: RawCode, saved: ScopeFlagsSaved = "signature"): void {
   const nat = rc.native!;
   out.uint((rc.funData.length << 2) | KIND_OFFSET.asm);
-  out.raw(rc.funData);
+  out.append(rc.funData);
   out.uint(savedFlags(rc, saved));
   out.uint(nat.asmNPosArgs ?? 0);
   out.uint(nat.asmTypeSig ?? 0);
@@ -128,7 +130,7 @@ export function writeNativeRawCode(
   const nat = rc.native!;
   const v5 = rc.v5!;
   out.uint((rc.funData.length << 2) | KIND_OFFSET[nat.kind]);
-  out.raw(rc.funData);
+  out.append(rc.funData);
   const links = nat.qstrLinks ?? [];
   out.uint(links.length);
   for (const link of links) {
@@ -154,19 +156,20 @@ export function writeConstTable(out: V5Sink, rc: RawCode, v5: RawCodeV5, writeCh
   for (const child of rc.children) writeChild(child);
 }
 
-/** Opcodes from `start` on, each qstr argument (a 2-byte placeholder after its opcode) spelled as a qstr. */
+/**
+ * Opcodes from `start` on, each qstr argument (a 2-byte placeholder after its opcode) spelled as a qstr.
+ * `qstrAt` lists the opcodes in the order they were written, so it is sorted by offset: the bytes
+ * between two of them are copied as one block.
+ */
 export function writeOpcodes(out: V5Sink, data: Uint8Array, start: number, qstrAt: ReadonlyMap<number, string>): void {
   let i = start;
-  while (i < data.length) {
-    const q = qstrAt.get(i);
-    if (q !== undefined) {
-      out.bytes.push(data[i]);
-      out.qstr(q);
-      i += 3;
-    } else {
-      out.bytes.push(data[i++]);
-    }
+  for (const [at, q] of qstrAt) {
+    if (at < i) continue;
+    out.append(data.subarray(i, at + 1));
+    out.qstr(q);
+    i = at + 3;
   }
+  if (i < data.length) out.append(data.subarray(i));
 }
 
 const writeChildV5 = (out: V5Sink) => (child: RawCode) => writeRawCode(out, child);
@@ -177,7 +180,7 @@ function writeRawCode(out: V5Sink, rc: RawCode): void {
   const v5 = rc.v5!;
   const data = rc.funData;
   out.uint(data.length << 2);
-  out.raw(data.subarray(0, v5.preludeQstrOffset));
+  out.append(data.subarray(0, v5.preludeQstrOffset));
   out.qstr(v5.simpleName);
   out.qstr(v5.sourceFile);
   writeOpcodes(out, data, v5.preludeQstrOffset + 4, v5.qstrAt);
@@ -192,8 +195,8 @@ export function writeMpyV5(
 ): Uint8Array {
   const out = new V5Sink(target.reprs, target.staticQstrs ?? STATIC_QSTRS);
   // native code adds the arch (bits 2-7) to the feature flags
-  out.raw([target.magic, 5, target.featureFlags | ((target.archCode ?? 0) << 2), smallIntBits]);
+  out.append([target.magic, 5, target.featureFlags | ((target.archCode ?? 0) << 2), smallIntBits]);
   out.uint(WINDOW_SIZE);
   writeRawCode(out, rc);
-  return Uint8Array.from(out.bytes);
+  return out.slice();
 }

@@ -4,8 +4,7 @@ import type { CompiledModule, RawCode } from "./raw-code.js";
 import type { ConstObj } from "./constants.js";
 import { complexRepr127, floatRepr127 } from "./float-format.js";
 import { staticQstrNumber, PYCOPY_STATIC_QSTRS } from "./static-qstrs.js";
-import { encodeUint } from "./emit-bytecode.js";
-import { utf8Bytes } from "./utf8.js";
+import { ByteBuffer } from "./byte-buffer.js";
 import { writeMpyV5 } from "./mpy-writer-v5.js";
 import { writeMpyLegacy } from "./mpy-writer-v4.js";
 
@@ -80,25 +79,15 @@ export const DEFAULT_MPY_VERSION = "6.3";
 const OBJ_FUN_TABLE = 0, OBJ_NONE = 1, OBJ_FALSE = 2, OBJ_TRUE = 3, OBJ_ELLIPSIS = 4, OBJ_STR = 5, OBJ_BYTES = 6,
   OBJ_INT = 7, OBJ_FLOAT = 8, OBJ_COMPLEX = 9, OBJ_TUPLE = 10;
 
-class ByteSink {
-  readonly bytes: number[] = [];
-  u8(b: number): void { this.bytes.push(b & 0xff); }
-  uint(n: number): void { encodeUint(this.bytes, n); }
-  raw(data: Iterable<number>): void { for (const b of data) this.bytes.push(b); }
-}
-
-const utf8 = { encode: utf8Bytes };
-
-function writeQstr(out: ByteSink, s: string): void {
+function writeQstr(out: ByteBuffer, s: string): void {
   const n = staticQstrNumber(s);
   if (n !== undefined) {
     out.uint((n << 1) | 1);
     return;
   }
-  const data = utf8.encode(s);
-  out.uint(data.length << 1);
-  out.raw(data);
-  out.u8(0);
+  out.uint(ByteBuffer.utf8Length(s) << 1);
+  out.appendUtf8(s);
+  out.push(0);
 }
 
 export interface NumberReprs {
@@ -121,23 +110,26 @@ export function numberReprs(compat: BackendCompat): NumberReprs {
   }
 }
 
-function writeObj(out: ByteSink, o: ConstObj, reprs: NumberReprs): void {
+function writeObj(out: ByteBuffer, o: ConstObj, reprs: NumberReprs): void {
   switch (o.type) {
-    case "funtable": out.u8(OBJ_FUN_TABLE); return;
-    case "none": out.u8(OBJ_NONE); return;
-    case "bool": out.u8(o.value ? OBJ_TRUE : OBJ_FALSE); return;
-    case "ellipsis": out.u8(OBJ_ELLIPSIS); return;
+    case "funtable": out.push(OBJ_FUN_TABLE); return;
+    case "none": out.push(OBJ_NONE); return;
+    case "bool": out.push(o.value ? OBJ_TRUE : OBJ_FALSE); return;
+    case "ellipsis": out.push(OBJ_ELLIPSIS); return;
     case "str":
-    case "bytes": {
-      const data = o.type === "str" ? utf8.encode(o.value) : o.value;
-      out.u8(o.type === "str" ? OBJ_STR : OBJ_BYTES);
-      out.uint(data.length);
-      out.raw(data);
-      out.u8(0);
+      out.push(OBJ_STR);
+      out.uint(ByteBuffer.utf8Length(o.value));
+      out.appendUtf8(o.value);
+      out.push(0);
       return;
-    }
+    case "bytes":
+      out.push(OBJ_BYTES);
+      out.uint(o.value.length);
+      out.append(o.value);
+      out.push(0);
+      return;
     case "tuple":
-      out.u8(OBJ_TUPLE);
+      out.push(OBJ_TUPLE);
       out.uint(o.items.length);
       for (const item of o.items) writeObj(out, item, reprs);
       return;
@@ -145,10 +137,9 @@ function writeObj(out: ByteSink, o: ConstObj, reprs: NumberReprs): void {
     case "float":
     case "complex": {
       const text = o.type === "int" ? o.value.toString() : o.type === "float" ? reprs.float(o.value) : reprs.complex(0, o.imag);
-      out.u8(o.type === "int" ? OBJ_INT : o.type === "float" ? OBJ_FLOAT : OBJ_COMPLEX);
-      const data = utf8.encode(text);
-      out.uint(data.length);
-      out.raw(data);
+      out.push(o.type === "int" ? OBJ_INT : o.type === "float" ? OBJ_FLOAT : OBJ_COMPLEX);
+      out.uint(ByteBuffer.utf8Length(text));
+      out.appendUtf8(text);
       return;
     }
   }
@@ -157,10 +148,10 @@ function writeObj(out: ByteSink, o: ConstObj, reprs: NumberReprs): void {
 /** Raw-code kinds as the .mpy numbers them (MP_CODE_* minus MP_CODE_BYTECODE). */
 const CODE_KIND = { bytecode: 0, native: 1, viper: 2, asm: 3 } as const;
 
-function writeRawCode(out: ByteSink, rc: RawCode): void {
+function writeRawCode(out: ByteBuffer, rc: RawCode): void {
   const nat = rc.native;
   out.uint((rc.funData.length << 3) | ((rc.children.length !== 0 ? 1 : 0) << 2) | CODE_KIND[nat?.kind ?? "bytecode"]);
-  out.raw(rc.funData);
+  out.append(rc.funData);
   if (nat?.kind === "native") {
     out.uint(nat.preludeOffset);
   } else if (nat) {
@@ -190,15 +181,15 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
     if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);
     return writeMpyLegacy(cm, { major: v.major, featureFlags: featureFlags | ((cm.nativeArch?.code ?? 0) << 2), pool, reprs });
   }
-  const out = new ByteSink();
+  const out = new ByteBuffer(4096);
   // native code puts the sub-version and the arch in the feature byte; bytecode alone leaves it 0
   const feature = (cm.nativeArch ? v.sub | (cm.nativeArch.code << 2) : 0) | (cm.archFlags ? FEATURE_ARCH_FLAGS : 0);
-  out.raw([magicByte(v), v.major, feature, cm.smallIntBits]);
+  out.append([magicByte(v), v.major, feature, cm.smallIntBits]);
   if (cm.archFlags) out.uint(cm.archFlags);
   out.uint(cm.qstrs.length);
   out.uint(cm.consts.length);
   for (const q of cm.qstrs) writeQstr(out, q);
   for (const o of cm.consts) writeObj(out, o, reprs);
   writeRawCode(out, cm.rc);
-  return Uint8Array.from(out.bytes);
+  return out.slice();
 }
