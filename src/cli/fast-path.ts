@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import { loadBundle, loadCliBundle, saveBundleCodeCache } from "../mpy-cross/batch/bundle-loader.js";
 import { loadShortcuts, shortcutFiles } from "./shortcuts.js";
+import { replayRecordedBuild } from "../mpy-cross/batch/build-record.js";
 
 /** The exit status of `tspy mpy-cross ARGS` run from the bundle, or undefined: run main() instead. */
 export async function runMpyCrossFast(args: string[]): Promise<number | undefined> {
@@ -20,6 +21,8 @@ export async function runMpyCrossFast(args: string[]): Promise<number | undefine
       return undefined;
     }
   }
+  // A cached build asked again with nothing changed: done by stats, before the compiler is even loaded.
+  if (replayRecordedBuild(args)) return 0;
   const bundle = loadBundle();
   return bundle ? bundle.mpyCrossMain(args) : undefined;
 }

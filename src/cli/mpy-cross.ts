@@ -10,6 +10,7 @@ import { HostOutputError, STDOUT, writeHostFile, writeHostFileSync } from "../fs
 import type { BatchJob, CompileOutcome } from "../mpy-cross/batch/index.js";
 import type { CompileOptions } from "../mpy-cross/index.js";
 import { OutputRecord } from "../mpy-cross/batch/output-record.js";
+import { BuildRecorder } from "../mpy-cross/batch/build-record.js";
 
 /** Every mpy-cross flag, in one place: add new ones here (the parser, help and suggestions follow). */
 const OPTIONS: OptionDef[] = [
@@ -185,9 +186,12 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     arch = checked;
   }
 
+  // A cached run that can be repeated by stats alone records what it listed, read and wrote (with
+  // --board the target comes from the board, not the command line: never recorded).
+  const recorder = cacheDir && !opts.board ? new BuildRecorder(cacheDir, args) : undefined;
   let inputs: BuildInput[];
   try {
-    inputs = expandInputs(opts.files, opts.recursive);
+    inputs = expandInputs(opts.files, opts.recursive, recorder && ((dir) => recorder.dir(dir)));
   } catch (e) {
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
@@ -198,6 +202,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   const fail = (line: string) => {
     ctx.err.write(line.endsWith("\n") ? line : line + "\n");
     failures++;
+    recorder?.spoil();
   };
   // Read every input first, then compile them together (cache, worker threads), then write in input order.
   const jobs: (BatchJob & { target: string; treePath?: string })[] = [];
@@ -207,9 +212,19 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     let source: Uint8Array;
     try {
       if (file === "-") {
+        recorder?.spoil();
         const chunks: Buffer[] = [];
         for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
         source = Buffer.concat(chunks);
+      } else if (recorder) {
+        // its identity before its bytes: a change while it is read shows in the next run's stat
+        const fd = fs.openSync(file, "r");
+        try {
+          recorder.source(file, fs.fstatSync(fd));
+          source = fs.readFileSync(fd);
+        } finally {
+          fs.closeSync(fd);
+        }
       } else {
         source = fs.readFileSync(file);
       }
@@ -264,12 +279,16 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     }
     const job = jobs[j];
     const outcome = outcomes[j];
-    if (unchanged.has(j++)) continue;
+    if (unchanged.has(j++)) {
+      recorder?.output(job.target);
+      continue;
+    }
     if (!outcome.ok) {
       fail(outcome.message);
       continue;
     }
     if (job.target === "-") {
+      recorder?.spoil();
       // Awaited: a reader that went away (EPIPE) then ends the command with its status (see stop.ts).
       await writeHostFile(STDOUT, outcome.mpy, "mpy-cross", ctx.out);
       continue;
@@ -282,11 +301,13 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       }
       writeHostFileSync(job.target, outcome.mpy, "mpy-cross");
       if (job.cacheKey !== undefined) outputs?.wrote(job.target, job.cacheKey);
+      recorder?.output(job.target);
     } catch (e) {
       fail(e instanceof HostOutputError ? e.message : `mpy-cross: ${job.target}: cannot write (${fsMessage(e)})`);
     }
   }
   outputs?.save();
+  recorder?.save();
   return failures ? 1 : 0;
 }
 

@@ -189,6 +189,107 @@ describe("the compile cache (--cache)", () => {
   });
 });
 
+describe("a cached build asked again (the build record)", () => {
+  // The replay leaves every output as it is (no write, no new times); a run that does the work gives
+  // each output fresh times at least: the change time of the outputs tells which of the two ran.
+  const changeTimes = (out: string) => listTree(out).map((f) => fs.statSync(path.join(out, f)).ctimeMs);
+  let dir: string;
+  let cache: string;
+  let out: string;
+  const build = (...flags: string[]) => tspy(["mpy-cross", "-r", "src", "--out-dir", "out", "--cache", "cache", ...flags], { cwd: dir });
+  beforeAll(async () => {
+    dir = path.join(work, "replay");
+    cache = path.join(dir, "cache");
+    out = path.join(dir, "out");
+    for (const sub of ["a", "b/c"]) {
+      fs.mkdirSync(path.join(dir, "src", sub), { recursive: true });
+      for (const s of stems) fs.copyFileSync(path.join(programs, `${s}.py`), path.join(dir, "src", sub, `${s}.py`));
+    }
+    // What the build must write: the same tree compiled without a cache (the tests above prove that
+    // equal, file by file, to one upstream call per file).
+    expect((await tspy(["mpy-cross", "-r", "src", "--out-dir", "ref"], { cwd: dir })).status).toBe(0);
+    // Sources changed less than a second before a run are not trusted to a record (see build-record.ts).
+    await new Promise((r) => setTimeout(r, 1100));
+  });
+
+  const expectUpstreamBytes = () => {
+    const ref = path.join(dir, "ref");
+    const files = listTree(ref);
+    expect(files).toHaveLength(2 * stems.length);
+    for (const f of files) expect(Buffer.compare(fs.readFileSync(path.join(out, f)), fs.readFileSync(path.join(ref, f))), f).toBe(0);
+  };
+
+  it("is done without touching an output, and the outputs are upstream's bytes", async () => {
+    const first = await build();
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    expectUpstreamBytes();
+    const before = changeTimes(out);
+    const again = await build();
+    expect(again.stderr).toBe("");
+    expect(again.status).toBe(0);
+    expect(changeTimes(out)).toEqual(before);
+    expectUpstreamBytes();
+  });
+
+  it("does the work again after an edited source, a new file, an output changed by hand or other options", async () => {
+    await build();
+    const edited = path.join(dir, "src", "a", "m04_closures.py");
+    const keep = fs.readFileSync(edited);
+    fs.appendFileSync(edited, "\nEDITED = 1\n");
+    expect((await build()).status).toBe(0);
+    const editedOut = fs.readFileSync(path.join(out, "a", "m04_closures.mpy"));
+    expect(editedOut.equals(fs.readFileSync(path.join(dir, "ref", "a", "m04_closures.mpy")))).toBe(false);
+    expect(editedOut.includes(Buffer.from("EDITED"))).toBe(true);
+    fs.writeFileSync(edited, keep);
+
+    fs.copyFileSync(path.join(programs, "m09_classes.py"), path.join(dir, "src", "b", "new_module.py"));
+    expect((await build()).status).toBe(0);
+    const one = await tspy(["mpy-cross", "-o", "new.mpy", "src/b/new_module.py"], { cwd: dir });
+    expect(one.status).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(path.join(out, "b", "new_module.mpy")), fs.readFileSync(path.join(dir, "new.mpy")))).toBe(0);
+    fs.rmSync(path.join(dir, "src", "b", "new_module.py"));
+    fs.rmSync(path.join(out, "b", "new_module.mpy"));
+
+    // Same size, the modification time put back: only the change time tells.
+    const hand = path.join(out, "b", "c", "m01_numbers.mpy");
+    const st = fs.statSync(hand);
+    fs.writeFileSync(hand, Buffer.alloc(st.size, 0x3f));
+    fs.utimesSync(hand, st.atime, st.mtime);
+    expect((await build()).status).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(hand), fs.readFileSync(path.join(dir, "ref", "b", "c", "m01_numbers.mpy")))).toBe(0);
+
+    expect((await build("-O3")).status).toBe(0);
+    expect(fs.readFileSync(path.join(out, "a", "m04_closures.mpy")).equals(fs.readFileSync(path.join(dir, "ref", "a", "m04_closures.mpy")))).toBe(false);
+    expect((await build()).status).toBe(0);
+    expectUpstreamBytes();
+  });
+
+  it("is not recorded from sources changed just before the run (their times may not show a change after it)", async () => {
+    await build();
+    const touched = path.join(dir, "src", "a", "m01_numbers.py");
+    fs.writeFileSync(touched, fs.readFileSync(touched));
+    expect((await build()).status).toBe(0);
+    const before = changeTimes(out);
+    expect((await build()).status).toBe(0);
+    // the run after a racy one does the work (new times), whatever the clock says by then
+    expect(changeTimes(out)).not.toEqual(before);
+    expectUpstreamBytes();
+  });
+
+  it("is not recorded when a file fails, so the error is reported again", async () => {
+    const broken = path.join(dir, "src", "b", "broken.py");
+    fs.writeFileSync(broken, "x = (\n");
+    await new Promise((r) => setTimeout(r, 1100));
+    for (let i = 0; i < 2; i++) {
+      const r = await build();
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('Traceback (most recent call last):\n  File "src/b/broken.py", line 2\nSyntaxError: invalid syntax\n');
+    }
+    fs.rmSync(broken);
+  });
+});
+
 describe("the mpy-cross executable (bin/mpy-cross.js)", () => {
   it("compiles as upstream's binary does, for tools that run `mpy-cross` by name", () => {
     const out = path.join(work, "shim.mpy");

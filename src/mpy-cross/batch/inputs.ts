@@ -19,13 +19,18 @@ function mpyName(rel: string): string {
   return rel.endsWith(".py") ? rel.slice(0, -3) + ".mpy" : rel.replace(/\.[^./]*$/, "") + ".mpy";
 }
 
+/** Told of each directory just before it is listed (a cached build records them, see build-record.ts). */
+export type OnDir = (dir: string) => void;
+
 /** Every `.py` file below `dir`, sorted so that output order never depends on the filesystem. */
-function walkPython(dir: string, rel = ""): string[] {
+function walkPython(dir: string, onDir: OnDir | undefined, rel = ""): string[] {
   const found: string[] = [];
-  const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const here = path.join(dir, rel);
+  onDir?.(here);
+  const entries = fs.readdirSync(here, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory()) found.push(...walkPython(dir, r));
+    if (e.isDirectory()) found.push(...walkPython(dir, onDir, r));
     else if (e.name.endsWith(".py") && (e.isFile() || e.isSymbolicLink())) found.push(r);
   }
   return found;
@@ -52,12 +57,13 @@ function segmentRegExp(seg: string): RegExp {
 }
 
 /** Paths (relative to `base`) matching the segments, `**` standing for any number of directories. */
-function matchGlob(base: string, segs: string[], rel = ""): string[] {
+function matchGlob(base: string, segs: string[], onDir: OnDir | undefined, rel = ""): string[] {
   if (segs.length === 0) return [rel];
   const [seg, ...rest] = segs;
   const here = path.join(base, rel);
   let entries: fs.Dirent[];
   try {
+    onDir?.(here);
     entries = fs.readdirSync(here, { withFileTypes: true });
   } catch {
     return [];
@@ -66,14 +72,14 @@ function matchGlob(base: string, segs: string[], rel = ""): string[] {
   const join = (name: string) => (rel ? `${rel}/${name}` : name);
   const out: string[] = [];
   if (seg === "**") {
-    out.push(...matchGlob(base, rest, rel));
-    for (const e of entries) if (e.isDirectory() && !e.name.startsWith(".")) out.push(...matchGlob(base, segs, join(e.name)));
+    out.push(...matchGlob(base, rest, onDir, rel));
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith(".")) out.push(...matchGlob(base, segs, onDir, join(e.name)));
     return [...new Set(out)];
   }
   const re = segmentRegExp(seg);
   for (const e of entries) {
     if (!re.test(e.name) || (e.name.startsWith(".") && !seg.startsWith("."))) continue;
-    if (rest.length === 0 ? !e.isDirectory() : e.isDirectory()) out.push(...matchGlob(base, rest, join(e.name)));
+    if (rest.length === 0 ? !e.isDirectory() : e.isDirectory()) out.push(...matchGlob(base, rest, onDir, join(e.name)));
   }
   return out;
 }
@@ -83,7 +89,7 @@ function matchGlob(base: string, segs: string[], rel = ""): string[] {
  * below it; without it a directory is passed on as it is, and fails alone when read, as with upstream. A pattern is expanded only when no
  * file of that exact name exists.
  */
-export function expandInputs(args: string[], recursive: boolean): BuildInput[] {
+export function expandInputs(args: string[], recursive: boolean, onDir?: OnDir): BuildInput[] {
   const inputs: BuildInput[] = [];
   for (const arg of args) {
     if (arg === "-") {
@@ -97,12 +103,12 @@ export function expandInputs(args: string[], recursive: boolean): BuildInput[] {
       stat = undefined;
     }
     if (stat?.isDirectory() && recursive) {
-      for (const rel of walkPython(arg)) inputs.push({ file: path.join(arg, rel), treePath: mpyName(rel) });
+      for (const rel of walkPython(arg, onDir)) inputs.push({ file: path.join(arg, rel), treePath: mpyName(rel) });
     } else if (!stat && WILDCARD.test(arg)) {
       const segs = arg.split("/");
       const first = segs.findIndex((s) => WILDCARD.test(s));
       const base = segs.slice(0, first).join("/") || (arg.startsWith("/") ? "/" : ".");
-      const matches = matchGlob(base, segs.slice(first));
+      const matches = matchGlob(base, segs.slice(first), onDir);
       if (matches.length === 0) throw new InputError(`mpy-cross: ${arg}: no files match`);
       for (const rel of matches) inputs.push({ file: path.join(base, rel), treePath: mpyName(rel) });
     } else {

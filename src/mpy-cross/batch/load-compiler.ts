@@ -1,14 +1,9 @@
 // The compiler for this thread: the bundled one when it is current (see bundle-loader.ts), else the
 // ES modules (running from sources, or a bundle older than the modules).
 import type * as CompileOneModule from "./compile-one.js";
-import { BUNDLE, bundleIsCurrent, loadBundle, saveBundleCodeCache } from "./bundle-loader.js";
+import { loadBundle, saveBundleCodeCache } from "./bundle-loader.js";
 
 export type CompilerApi = Pick<typeof CompileOneModule, "compileOne" | "MPY_VERSIONS">;
-
-/** The bundle's path when loadCompiler would use it, else null. */
-export function currentBundle(): string | null {
-  return bundleIsCurrent() ? BUNDLE : null;
-}
 
 export async function loadCompiler(): Promise<CompilerApi> {
   return loadBundle() ?? import("./compile-one.js");
