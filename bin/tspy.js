@@ -24,7 +24,7 @@ async function run(argv) {
     const status = await fast?.runMpyCrossFast(argv.slice(1));
     if (status !== undefined) return status;
   }
-  const cli = fast?.loadCli();
+  const cli = await fast?.loadCli(argv);
   if (cli) {
     try {
       return await cli.main(argv);

@@ -69,6 +69,39 @@ fs.writeFileSync(bundle + ".sha256", crypto.createHash("sha256").update(fs.readF
 const cliBundle = path.join(dist, "tspy.bundle.cjs");
 await bundleScript("src/cli/main.js", cliBundle, { packages: "external", supported: { "dynamic-import": false } });
 fs.rmSync(cliBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
+// The board commands' part of it (dist/tspy-board.bundle.cjs): main() with only the commands that the
+// modules below keep (exec, eval, run, connect, resume, soft-reset ...; the links and the raw REPL).
+// Every other command module main() loads is left out, so a board command loads a fifth of the code;
+// a chain that needs one of them runs from the whole bundle instead (main.ts, hasCommandsFor).
+const BOARD_MODULES = new Set(["./board.js", "./context.js", "../transport/connect.js"]);
+const boardOnly = {
+  name: "board-only",
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) =>
+      args.kind === "dynamic-import" && args.importer === path.join(dist, "src", "cli", "main.js") && !BOARD_MODULES.has(args.path)
+        ? { path: args.path, namespace: "left-out" }
+        : undefined,
+    );
+    // A module with no exports: main.ts's loader of such a command reports "this build lacks ...".
+    b.onLoad({ filter: /.*/, namespace: "left-out" }, () => ({ contents: "export {};", loader: "js" }));
+  },
+};
+const boardBundle = path.join(dist, "tspy-board.bundle.cjs");
+await bundleScript("src/cli/main.js", boardBundle, { packages: "external", supported: { "dynamic-import": false }, plugins: [boardOnly, importMetaUrl] });
+fs.rmSync(boardBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
+{
+  // The words of the commands it lacks, for bin/'s first sort (fast-path.ts).
+  const { loadCliBundle, BOARD_BUNDLE_LACKS } = await import(url.pathToFileURL(path.join(dist, "src", "mpy-cross", "batch", "bundle-loader.js")).href);
+  const lacks = [];
+  for (const entry of loadCliBundle("board").COMMANDS) {
+    try {
+      await entry.load();
+    } catch {
+      lacks.push(...entry.names);
+    }
+  }
+  fs.writeFileSync(BOARD_BUNDLE_LACKS, lacks.join("\n") + "\n");
+}
 // The code bin/ runs first: whether a bundle can do the job, and loading it.
 await bundleScript("src/cli/fast-path.js", path.join(dist, "fast-path.cjs"), {
   banner: { js: 'var __tspyDistUrl = require("node:url").pathToFileURL(__dirname + "/").href;' },
@@ -108,9 +141,12 @@ if (r.status !== 0) {
 const { recordSerialAddon } = await import(url.pathToFileURL(path.join(dist, "src", "transport", "serial-addon.js")).href);
 recordSerialAddon();
 
-// The same for the command line: one board command (exec on the virtual board) saves the code of the
-// parts every board command runs. Not fatal: without it the first run saves the cache.
+// The same for the command line: a board command (exec on the virtual board) saves the board bundle's
+// code, and a chain that also lists files the whole bundle's, each covering the parts every board
+// command runs. Not fatal: without it the first run saves the cache.
 const board = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-warm-board-"));
-const w = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "-d", `virtual:${board}`, "exec", "pass"], { encoding: "utf8", timeout: 60_000 });
+for (const chain of [["exec", "pass"], ["exec", "pass", "+", "ls"]]) {
+  const w = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "-d", `virtual:${board}`, ...chain], { encoding: "utf8", timeout: 60_000 });
+  if (w.status !== 0) process.stderr.write(`bundle-compiler: the command-line warm-up failed (no code cache yet): ${w.stderr || w.error}\n`);
+}
 fs.rmSync(board, { recursive: true, force: true });
-if (w.status !== 0) process.stderr.write(`bundle-compiler: the command-line warm-up failed (no code cache yet): ${w.stderr || w.error}\n`);

@@ -2,10 +2,10 @@
 // times, so each call should cost little more than Node's own start. When the bundled command is
 // current and nothing else on the command line needs the rest of tspy, it runs straight from the bundle
 // (one script and its code cache, see bundle-loader.ts) instead of ~60 ES modules. Otherwise the
-// caller runs the full command line, which does the same thing, slower. Any other command runs from the
+// caller runs the full command line, which does the same thing, slower. Any other command runs from a
 // bundled command line when there is one (loadCli).
 import fs from "node:fs";
-import { loadBundle, loadCliBundle, saveBundleCodeCache } from "../mpy-cross/batch/bundle-loader.js";
+import { BOARD_BUNDLE_LACKS, loadBundle, loadCliBundle, saveBundleCodeCache, type CliApi } from "../mpy-cross/batch/bundle-loader.js";
 import { loadShortcuts, shortcutFiles } from "./shortcuts.js";
 import { replayRecordedBuild } from "../mpy-cross/batch/build-record.js";
 
@@ -27,11 +27,40 @@ export async function runMpyCrossFast(args: string[]): Promise<number | undefine
   return bundle ? bundle.mpyCrossMain(args) : undefined;
 }
 
+export interface BundledCli {
+  /** Which bundle: the whole command line, or the board commands' part. */
+  name: "cli" | "board";
+  main: (argv: string[]) => Promise<number>;
+  saveCodeCache: () => void;
+}
+
 /**
- * The bundled command line (one script and its code cache instead of ~20 ES modules for a board command),
- * or undefined: import dist/src/cli/main.js instead.
+ * The bundled command line for `argv` (one script and its code cache instead of ~20 ES modules for a
+ * board command), or undefined: import dist/src/cli/main.js instead. A chain of board commands only
+ * (exec, eval, run, connect, resume ...) runs from the board commands' bundle, a fifth of the size.
  */
-export function loadCli(): { main: (argv: string[]) => Promise<number>; saveCodeCache: () => void } | undefined {
-  const cli = loadCliBundle();
-  return cli ? { main: cli.main, saveCodeCache: () => saveBundleCodeCache("cli") } : undefined;
+export async function loadCli(argv: string[]): Promise<BundledCli | undefined> {
+  if (!argv.some((a) => boardBundleLacks().has(a))) {
+    const board = loadCliBundle("board");
+    if (board && (await board.hasCommandsFor(argv))) return bundled("board", board);
+  }
+  const cli = loadCliBundle("cli");
+  return cli ? bundled("cli", cli) : undefined;
+}
+
+function bundled(name: BundledCli["name"], cli: CliApi): BundledCli {
+  return { name, main: cli.main, saveCodeCache: () => saveBundleCodeCache(name) };
+}
+
+/**
+ * Words that name a command the board bundle lacks (`ls`, `cp` ...): a command line holding one goes to
+ * the whole command line without loading the board bundle first. Only a first sort: a word may be an
+ * argument, and a shortcut may expand to anything, so hasCommandsFor has the last word.
+ */
+function boardBundleLacks(): Set<string> {
+  try {
+    return new Set(fs.readFileSync(BOARD_BUNDLE_LACKS, "latin1").split("\n").filter(Boolean));
+  } catch {
+    return new Set();
+  }
 }

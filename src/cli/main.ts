@@ -264,6 +264,36 @@ async function version(): Promise<string> {
   return `tspy ${pkg.version}`;
 }
 
+/** mpremote: a chain that only chose a device (or resumed, or mounted) opens the REPL (when nothing acted). */
+function endsInRepl(segments: Segment[]): boolean {
+  return segments.every((s) => ["connect", "resume", "mount"].includes(s.entry.names[0]) && !s.args.some(isHelpWord));
+}
+
+/**
+ * Whether this build of the command line has every command `argv` would run. The board commands'
+ * bundle (dist/tspy-board.bundle.cjs, see scripts/bundle-compiler.mjs) holds main() with the board
+ * commands only, a fifth of the whole and that much quicker to load; bin/ runs a chain from it when
+ * this says yes, else from the whole command line. Loading a command runs nothing; a command line
+ * that does not parse gets "no", so the whole command line reports it.
+ */
+export async function hasCommandsFor(argv: string[]): Promise<boolean> {
+  try {
+    const g = parseGlobals(argv);
+    if (g.version || g.help) return true;
+    // Bare `tspy` may open the REPL, and that needs the board to be looked for first.
+    if (!g.rest.length) return false;
+    const segments = parseChain(g.rest, loadShortcuts());
+    for (const seg of segments) await seg.entry.load();
+    if (endsInRepl(segments)) {
+      const { replCommand } = (await import("./repl.js")) as { replCommand?: CommandSpec };
+      if (!replCommand) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let session: Session | null = null;
   const stopper = new Stopper(() => session);
@@ -296,8 +326,7 @@ export async function main(argv: string[]): Promise<number> {
       status = await cmd.run(seg.args, session);
       if (status !== 0 || stopper.reason) break;
     }
-    // mpremote: a chain that only chose a device (or resumed) opens the REPL.
-    if (status === 0 && !stopper.reason && !session.acted && segments.every((s) => ["connect", "resume", "mount"].includes(s.entry.names[0]) && !s.args.some(isHelpWord))) {
+    if (status === 0 && !stopper.reason && !session.acted && endsInRepl(segments)) {
       const { replCommand } = await import("./repl.js");
       status = await replCommand.run([], session);
     }

@@ -30,7 +30,12 @@ interface BundleFile {
 const BUNDLES = {
   compiler: { script: path.join(DIST, "mpy-cross.bundle.cjs"), entry: path.join(here, "bundle-entry.js") },
   cli: { script: path.join(DIST, "tspy.bundle.cjs"), entry: path.join(DIST, "src", "cli", "main.js") },
+  /** main() with the board commands only (see hasCommandsFor in main.ts). */
+  board: { script: path.join(DIST, "tspy-board.bundle.cjs"), entry: path.join(DIST, "src", "cli", "main.js") },
 } satisfies Record<string, BundleFile>;
+
+/** The command words the board bundle lacks, one per line (written by the build beside it). */
+export const BOARD_BUNDLE_LACKS = path.join(DIST, "tspy-board.lacks.txt");
 
 type BundleName = keyof typeof BUNDLES;
 
@@ -92,9 +97,9 @@ export function loadBundle(): BundleApi | null {
   return load("compiler") as BundleApi | null;
 }
 
-/** The bundled command line, or null when there is no current one. */
-export function loadCliBundle(): CliApi | null {
-  return load("cli") as CliApi | null;
+/** The bundled command line (the whole, or the board commands' part), or null when there is no current one. */
+export function loadCliBundle(name: "cli" | "board" = "cli"): CliApi | null {
+  return load(name) as CliApi | null;
 }
 
 /**
