@@ -274,6 +274,57 @@ function build(): { rules: GrammarRule[]; byName: Map<string, GrammarRule> } {
 const built = build();
 export const RULES: readonly GrammarRule[] = built.rules;
 
+/** Row width of MAY_START: one entry per token kind. */
+export const TOK_SLOTS = 128;
+
+/**
+ * MAY_START[rule * TOK_SLOTS + tok] is 0 when `rule`, tried at token `tok`, certainly fails without
+ * consuming or pushing anything (tok is in no FIRST set of it), so the parser need not descend into it
+ * to find out: most descents are such failures (each statement tries every compound statement, each
+ * operand every operator). 1 means "may match". It is conservative: a rule whose first element is
+ * optional may succeed at any token, and tokens a dialect lacks (absentSyntax) still count as starts,
+ * so the rule machine itself decides those.
+ */
+export const MAY_START: Uint8Array = computeMayStart(built.rules);
+
+function computeMayStart(rules: readonly GrammarRule[]): Uint8Array {
+  const toks = Object.values(Tok).filter((v): v is number => typeof v === "number");
+  if (Math.max(...toks) >= TOK_SLOTS) throw new Error("grammar: more token kinds than TOK_SLOTS");
+  const table = new Uint8Array(rules.length * TOK_SLOTS);
+  let changed = true;
+  const mark = (rule: number, tok: number): void => {
+    if (table[rule * TOK_SLOTS + tok] === 0) {
+      table[rule * TOK_SLOTS + tok] = 1;
+      changed = true;
+    }
+  };
+  const markStarts = (rule: number, arg: GrammarArg): void => {
+    if (arg.type === "tok") {
+      mark(rule, arg.tok);
+    } else {
+      const from = arg.rule * TOK_SLOTS;
+      for (let t = 0; t < TOK_SLOTS; t++) if (table[from + t] !== 0) mark(rule, t);
+    }
+  };
+  // a fixed point: the grammar has no left recursion, so the FIRST sets settle
+  while (changed) {
+    changed = false;
+    for (const r of rules) {
+      const first = r.args[0]!;
+      if (r.kind === "or") {
+        // fails only when every alternative fails
+        for (const a of r.args) markStarts(r.id, a);
+      } else if (first.type === "rule" && first.optional) {
+        for (let t = 0; t < TOK_SLOTS; t++) mark(r.id, t);
+      } else {
+        // and / list: fail exactly when the first element (item) fails
+        markStarts(r.id, first);
+      }
+    }
+  }
+  return table;
+}
+
 export function ruleId(name: string): number {
   const r = built.byName.get(name);
   if (r === undefined) throw new Error(`grammar: unknown rule ${name}`);

@@ -4,7 +4,7 @@
 // simplifications (parentheses dropped around single expressions, constant folding, `const()` names,
 // docstrings and other lone constant statements turned into `pass`, tuples of constants built).
 import { CompileError } from "./compile-error.js";
-import { RULES, ruleId, type GrammarRule } from "./grammar.js";
+import { MAY_START, RULES, ruleId, TOK_SLOTS, type GrammarRule } from "./grammar.js";
 import { NotImplementedEscape } from "./lexer.js";
 import { NodeBuilder } from "./parse-reduce.js";
 import { R, type ParseOptions } from "./parse-state.js";
@@ -62,6 +62,8 @@ class Parser extends NodeBuilder {
           return;
         }
       } else {
+        // (an alternative that cannot start here fails at once, as if tried)
+        if (MAY_START[arg.rule * TOK_SLOTS + this.lex.kind] === 0) continue;
         // the last alternative need not come back here: its success or failure is the rule's (so,
         // as upstream, this rule is then not among the pending rules that pendingRule() sees)
         if (i + 1 < args.length) this.descend(rule.id, i + 1, line, arg.rule);
@@ -97,6 +99,14 @@ class Parser extends NodeBuilder {
           return;
         } else {
           this.syntaxError();
+        }
+      } else if (MAY_START[arg.rule * TOK_SLOTS + this.lex.kind] === 0) {
+        // the sub-rule would fail at once: what the backtrack above does, without the descent
+        if (arg.optional) this.stack.push(null);
+        else if (i > 0) this.syntaxError();
+        else {
+          this.backtrack = true;
+          return;
         }
       } else {
         this.descend(rule.id, i + 1, line, arg.rule);
@@ -165,6 +175,12 @@ class Parser extends NodeBuilder {
         const isSep = (i & 1 & n) !== 0;
         const arg = isSep ? sep! : item;
         if (arg.type === "rule") {
+          if (MAY_START[arg.rule * TOK_SLOTS + this.lex.kind] === 0) {
+            // fails at once (see MAY_START): as if it had been tried
+            i++;
+            this.backtrack = true;
+            break;
+          }
           this.descend(rule.id, i + 1, line, arg.rule);
           return;
         }
