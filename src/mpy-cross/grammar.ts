@@ -287,6 +287,39 @@ export const TOK_SLOTS = 128;
  */
 export const MAY_START: Uint8Array = computeMayStart(built.rules);
 
+// The same grammar as flat numeric tables, for the rule machine: it reads them once per step, and
+// small-int typed arrays are far cheaper to read than the rule objects while the code is still cold
+// (a directory run of 500 files spends most of its parse in not yet optimised code).
+
+/** RULE_KIND values. */
+export const KIND_OR = 0;
+export const KIND_AND = 1;
+export const KIND_LIST = 2;
+/** An ARGS entry below this is a token; from it on, ARG_RULE + (rule << 1 | optional). */
+export const ARG_RULE = TOK_SLOTS;
+
+/** Per rule: KIND_*, where its elements start in ARGS, how many there are. */
+export const RULE_KIND: Uint8Array = new Uint8Array(built.rules.length);
+export const RULE_ARG0: Uint16Array = new Uint16Array(built.rules.length);
+export const RULE_NARGS: Uint8Array = new Uint8Array(built.rules.length);
+/** Per rule: listKind (lists), or and_ident = 1 | and_blank = 2 (and). */
+export const RULE_FLAGS: Uint8Array = new Uint8Array(built.rules.length);
+/** and: the results it leaves on the stack (its NAME tokens and sub-rules, optional ones as null). */
+export const RULE_PUSHED: Uint8Array = new Uint8Array(built.rules.length);
+export const AND_IDENT = 1;
+export const AND_BLANK = 2;
+
+const allArgs: number[] = [];
+for (const r of built.rules) {
+  RULE_KIND[r.id] = r.kind === "or" ? KIND_OR : r.kind === "and" ? KIND_AND : KIND_LIST;
+  RULE_ARG0[r.id] = allArgs.length;
+  RULE_NARGS[r.id] = r.args.length;
+  RULE_FLAGS[r.id] = r.kind === "list" ? r.listKind : (r.ident ? AND_IDENT : 0) | (r.blank ? AND_BLANK : 0);
+  RULE_PUSHED[r.id] = r.args.filter((a) => a.type === "rule" || a.tok === Tok.NAME).length;
+  for (const a of r.args) allArgs.push(a.type === "tok" ? a.tok : ARG_RULE + ((a.rule << 1) | (a.optional ? 1 : 0)));
+}
+export const ARGS: Uint16Array = Uint16Array.from(allArgs);
+
 function computeMayStart(rules: readonly GrammarRule[]): Uint8Array {
   const toks = Object.values(Tok).filter((v): v is number => typeof v === "number");
   if (Math.max(...toks) >= TOK_SLOTS) throw new Error("grammar: more token kinds than TOK_SLOTS");

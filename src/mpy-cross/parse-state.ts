@@ -62,17 +62,19 @@ export const R = {
 export const structOf = (pn: ParseNode | undefined, rule: string): StructNode | null =>
   pn !== null && pn !== undefined && pn.kind === "struct" && pn.rule === rule ? pn : null;
 
+/** Slots per pending rule in ParserState.pending. */
+export const PENDING_SLOTS = 3;
+
 export abstract class ParserState {
   protected readonly lex: Lexer;
   protected readonly stack: ParseNode[] = [];
-  // The pending rules, innermost last (three parallel arrays): which rule, where to resume it, and the
-  // line of its first token. An explicit stack keeps deeply nested source (thousands of brackets, as
-  // upstream accepts) away from the JS call stack.
-  protected readonly ruleIds: number[] = [];
-  protected readonly ruleArgs: number[] = [];
-  protected readonly ruleLines: number[] = [];
-  /** The last rule failed without consuming anything; the rule below decides what that means. */
-  protected backtrack = false;
+  // The pending rules, innermost last, three slots each (PENDING_SLOTS): the rule id, where to resume
+  // it (for lists, the count of elements so far), and the line of its first token. An explicit stack keeps deeply nested source (thousands of
+  // brackets, as upstream accepts) away from the JS call stack; one packed typed array costs the rule
+  // machine less than parallel arrays of boxed numbers. The machine keeps its top in a local and
+  // stores it in pendingTop around calls that read or drop pending rules.
+  protected pending: Int32Array = new Int32Array(3 * 1024);
+  protected pendingTop = 0;
   protected readonly qstrs: Set<string>;
   /** The strings interned so far, in order (see ParseTree.createdQstrs). */
   protected readonly createdQstrs: string[] = [];
@@ -121,26 +123,15 @@ export abstract class ParserState {
     return new CompileError(kind, message, this.opts.filename, line);
   }
 
-  protected advance(): void {
-    this.lex.next();
-  }
-
-  protected pushPending(id: number, argIndex: number, line: number): void {
-    this.ruleIds.push(id);
-    this.ruleArgs.push(argIndex);
-    this.ruleLines.push(line);
-  }
-
   /** The n-th pending rule below the current one (upstream's peek_rule), or -1. */
   protected pendingRule(n: number): number {
-    return this.ruleIds[this.ruleIds.length - 1 - n] ?? -1;
+    const at = this.pendingTop - PENDING_SLOTS * (n + 1);
+    return at >= 0 ? this.pending[at]! : -1;
   }
 
   /** Forgets the n innermost pending rules (their work was done for them). */
   protected dropPending(n: number): void {
-    this.ruleIds.length -= n;
-    this.ruleArgs.length -= n;
-    this.ruleLines.length -= n;
+    this.pendingTop -= PENDING_SLOTS * n;
   }
 
   protected peek(pos: number): ParseNode {

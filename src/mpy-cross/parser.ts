@@ -4,212 +4,268 @@
 // simplifications (parentheses dropped around single expressions, constant folding, `const()` names,
 // docstrings and other lone constant statements turned into `pass`, tuples of constants built).
 import { CompileError } from "./compile-error.js";
-import { MAY_START, RULES, ruleId, TOK_SLOTS, type GrammarRule } from "./grammar.js";
+import {
+  AND_BLANK, AND_IDENT, ARG_RULE, ARGS, KIND_AND, KIND_OR, MAY_START, RULE_ARG0, RULE_FLAGS, RULE_KIND, RULE_NARGS, RULE_PUSHED, RULES,
+  ruleId, TOK_SLOTS,
+} from "./grammar.js";
 import { NotImplementedEscape } from "./lexer.js";
 import { NodeBuilder } from "./parse-reduce.js";
-import { R, type ParseOptions } from "./parse-state.js";
+import { PENDING_SLOTS, R, type ParseOptions } from "./parse-state.js";
 import type { ParseNode, ParseTree } from "./parse-tree.js";
 import { Tok } from "./tokens.js";
 
 export type { ParseOptions } from "./parse-state.js";
 
+/** Rule/token pairs a dialect lacks, as a table like MAY_START (1 = absent), made once per dialect. */
+const absentTables = new Map<readonly (readonly [string, Tok])[], Uint8Array | null>();
+function absentTable(pairs: readonly (readonly [string, Tok])[]): Uint8Array | null {
+  let table = absentTables.get(pairs);
+  if (table === undefined) {
+    table = null;
+    if (pairs.length > 0) {
+      table = new Uint8Array(RULES.length * TOK_SLOTS);
+      for (const [rule, tok] of pairs) table[ruleId(rule) * TOK_SLOTS + tok] = 1;
+    }
+    absentTables.set(pairs, table);
+  }
+  return table;
+}
+
 class Parser extends NodeBuilder {
-  /** Rule/token pairs of syntax this release lacks (rule id * 1024 + token). */
-  private readonly absent = new Set(this.dialect.absentSyntax.map(([rule, tok]) => ruleId(rule) * 1024 + tok));
+  /** Syntax this release lacks (null: none), see absentTable. */
+  private readonly absent = absentTable(this.dialect.absentSyntax);
 
   run(): ParseTree {
     const inputKind = this.opts.inputKind ?? "file";
     const top = inputKind === "single" ? R.single_input : inputKind === "eval" ? R.eval_input : R.file_input;
-    this.pushPending(top, 0, this.lex.tokLine);
-    while (this.ruleIds.length > 0) this.step();
+    this.interpret(top);
     if (this.lex.kind !== Tok.END || this.stack.length === 0) this.syntaxError();
     return { root: this.stack[0]!, inputKind, createdQstrs: this.createdQstrs };
   }
 
   // --- the rule interpreter ---------------------------------------------------------------------
   //
-  // Each step takes the innermost pending rule and advances it until it needs a sub-rule (pushed on top
-  // of itself, to be resumed afterwards), completes, or fails. A rule fails only when its first element
-  // does not match, which consumes nothing; a mismatch later on is a syntax error.
+  // Each step advances the current rule (id, resuming at element i) until it needs a sub-rule (it is
+  // then pushed on the pending stack, to be resumed afterwards, and the sub-rule becomes the current
+  // one), completes, or fails; then the innermost pending rule is resumed. A rule fails only when its
+  // first element does not match, which consumes nothing (`back` tells the rule resumed that its
+  // sub-rule failed); a mismatch later on is a syntax error. A sub-rule that cannot start at the
+  // current token (MAY_START) is not entered: it would fail at once, so the step goes on as if it had.
+  //
+  // One loop with its state in locals, over the flat tables of grammar.ts: while the code is cold
+  // (most of a directory run), every call and property access of the step counts.
 
-  /** Rule `id` resumes at `argIndex` after sub-rule `sub` (which starts at the current token). */
-  private descend(id: number, argIndex: number, line: number, sub: number): void {
-    this.pushPending(id, argIndex, line);
-    this.pushPending(sub, 0, this.lex.tokLine);
-  }
-
-  private step(): void {
-    const id = this.ruleIds.pop()!;
-    const argIndex = this.ruleArgs.pop()!;
-    const line = this.ruleLines.pop()!;
-    const rule = RULES[id]!;
-    if (rule.kind === "or") this.stepOr(rule, argIndex, line);
-    else if (rule.kind === "and") this.stepAnd(rule, argIndex, line);
-    else this.stepList(rule, argIndex, line);
-  }
-
-  /** First alternative that matches; resumed after a sub-rule: done if it matched, else try the next. */
-  private stepOr(rule: GrammarRule, i: number, line: number): void {
-    if (i > 0 && !this.backtrack) return;
-    this.backtrack = false;
-    const args = rule.args;
-    for (; i < args.length; i++) {
-      const arg = args[i]!;
-      if (arg.type === "tok") {
-        if (this.lex.kind === arg.tok && !this.absent.has(rule.id * 1024 + arg.tok)) {
-          this.pushToken(rule.id);
-          this.advance();
-          return;
+  private interpret(top: number): void {
+    const lex = this.lex;
+    const stack = this.stack;
+    const absent = this.absent;
+    let pending = this.pending;
+    let sp = 0;
+    let id = top;
+    let i = 0;
+    let line = lex.tokLine;
+    let back = false;
+    step: for (;;) {
+      rule: {
+        const a0 = RULE_ARG0[id]!;
+        const n = RULE_NARGS[id]!;
+        const kind = RULE_KIND[id];
+        if (kind === KIND_OR) {
+          // the first alternative that matches; resumed after a sub-rule: done if it matched
+          if (i > 0 && !back) break rule;
+          back = false;
+          for (; i < n; i++) {
+            const arg = ARGS[a0 + i]!;
+            if (arg < ARG_RULE) {
+              if (lex.kind === arg && (absent === null || absent[id * TOK_SLOTS + arg] === 0)) {
+                this.pushToken(id);
+                lex.next();
+                break rule;
+              }
+              continue;
+            }
+            const sub = (arg - ARG_RULE) >> 1;
+            if (MAY_START[sub * TOK_SLOTS + lex.kind] === 0) continue;
+            // the last alternative need not come back here: its success or failure is the rule's (so,
+            // as upstream, this rule is then not among the pending rules that pendingRule() sees)
+            if (i + 1 < n) {
+              if (sp + PENDING_SLOTS > pending.length) pending = this.growPending();
+              pending[sp] = id;
+              pending[sp + 1] = i + 1;
+              pending[sp + 2] = line;
+              sp += PENDING_SLOTS;
+            }
+            id = sub;
+            i = 0;
+            line = lex.tokLine;
+            continue step;
+          }
+          back = true;
+          break rule;
         }
-      } else {
-        // (an alternative that cannot start here fails at once, as if tried)
-        if (MAY_START[arg.rule * TOK_SLOTS + this.lex.kind] === 0) continue;
-        // the last alternative need not come back here: its success or failure is the rule's (so,
-        // as upstream, this rule is then not among the pending rules that pendingRule() sees)
-        if (i + 1 < args.length) this.descend(rule.id, i + 1, line, arg.rule);
-        else this.pushPending(arg.rule, 0, this.lex.tokLine);
-        return;
+
+        if (kind === KIND_AND) {
+          if (back) {
+            // the sub-rule at i - 1 failed
+            const failed = ARGS[a0 + i - 1]!;
+            if (failed >= ARG_RULE && (failed & 1) === 1) {
+              stack.push(null);
+              back = false;
+            } else if (i > 1) {
+              this.syntaxError();
+            } else {
+              break rule; // failed on the first element: fail too
+            }
+          }
+          for (; i < n; i++) {
+            const arg = ARGS[a0 + i]!;
+            if (arg < ARG_RULE) {
+              if (lex.kind === arg && !(i === 0 && absent !== null && absent[id * TOK_SLOTS + arg] === 1)) {
+                if (arg === Tok.NAME) this.pushToken(id);
+                lex.next();
+              } else if (i === 0) {
+                back = true;
+                break rule;
+              } else {
+                this.syntaxError();
+              }
+              continue;
+            }
+            const sub = (arg - ARG_RULE) >> 1;
+            if (MAY_START[sub * TOK_SLOTS + lex.kind] === 0) {
+              // what the failure of the sub-rule does above, without the descent
+              if ((arg & 1) === 1) stack.push(null);
+              else if (i > 0) this.syntaxError();
+              else {
+                back = true;
+                break rule;
+              }
+              continue;
+            }
+            if (sp + PENDING_SLOTS > pending.length) pending = this.growPending();
+            pending[sp] = id;
+            pending[sp + 1] = i + 1;
+            pending[sp + 2] = line;
+            sp += PENDING_SLOTS;
+            id = sub;
+            i = 0;
+            line = lex.tokLine;
+            continue step;
+          }
+          this.pendingTop = sp;
+          this.completeAnd(id, line);
+          sp = this.pendingTop;
+          break rule;
+        }
+
+        // Lists count elements and separators together in i: items at even positions, separators at
+        // odd ones (one_or_more has items only).
+        const listKind = RULE_FLAGS[id]!;
+        if (!back) {
+          for (;;) {
+            const isSep = (i & 1 & listKind) !== 0;
+            const arg = ARGS[isSep ? a0 + 1 : a0]!;
+            if (arg >= ARG_RULE) {
+              const sub = (arg - ARG_RULE) >> 1;
+              if (MAY_START[sub * TOK_SLOTS + lex.kind] === 0) {
+                i++; // fails at once: as if it had been tried
+                back = true;
+                break;
+              }
+              if (sp + PENDING_SLOTS > pending.length) pending = this.growPending();
+              pending[sp] = id;
+              pending[sp + 1] = i + 1;
+              pending[sp + 2] = line;
+              sp += PENDING_SLOTS;
+              id = sub;
+              i = 0;
+              line = lex.tokLine;
+              continue step;
+            }
+            i++;
+            if (lex.kind !== arg) {
+              back = true;
+              break;
+            }
+            if (!isSep) this.pushToken(id);
+            lex.next();
+          }
+        }
+        // element i - 1 did not match
+        if (i === 1) break rule; // not even one item: the list fails
+        back = false;
+        let trailingSep = false;
+        if (listKind !== 2 && (i & 1) === 1) {
+          // an item missing after a separator
+          if (listKind === 3) trailingSep = true;
+          else this.syntaxError();
+        }
+        let count = i - 1;
+        if ((listKind & 1) !== 0 && ARGS[a0 + 1]! < ARG_RULE) count = (count + 1) >> 1;
+        if (count !== 1 || trailingSep) {
+          this.pendingTop = sp;
+          this.pushRule(line, id, count);
+          sp = this.pendingTop;
+        }
+        // else the single item stays on the stack as it is
+        break rule;
       }
+      // the rule is done (matched, or failed with `back` set): resume the innermost pending one
+      if (sp === 0) break;
+      sp -= PENDING_SLOTS;
+      id = pending[sp]!;
+      i = pending[sp + 1]!;
+      line = pending[sp + 2]!;
     }
-    this.backtrack = true;
+    this.pendingTop = 0;
   }
 
-  private stepAnd(rule: GrammarRule, i: number, line: number): void {
-    const args = rule.args;
-    if (this.backtrack) {
-      // the sub-rule at i - 1 failed
-      const failed = args[i - 1]!;
-      if (failed.type === "rule" && failed.optional) {
-        this.stack.push(null);
-        this.backtrack = false;
-      } else if (i > 1) {
-        this.syntaxError();
-      } else {
-        return; // failed on the first element: fail too
-      }
-    }
-    for (; i < args.length; i++) {
-      const arg = args[i]!;
-      if (arg.type === "tok") {
-        if (this.lex.kind === arg.tok && !(i === 0 && this.absent.has(rule.id * 1024 + arg.tok))) {
-          if (arg.tok === Tok.NAME) this.pushToken(rule.id);
-          this.advance();
-        } else if (i === 0) {
-          this.backtrack = true;
-          return;
-        } else {
-          this.syntaxError();
-        }
-      } else if (MAY_START[arg.rule * TOK_SLOTS + this.lex.kind] === 0) {
-        // the sub-rule would fail at once: what the backtrack above does, without the descent
-        if (arg.optional) this.stack.push(null);
-        else if (i > 0) this.syntaxError();
-        else {
-          this.backtrack = true;
-          return;
-        }
-      } else {
-        this.descend(rule.id, i + 1, line, arg.rule);
-        return;
-      }
-    }
-    this.completeAnd(rule, line);
+  /** A pending stack twice as large, for deeply nested source. */
+  private growPending(): Int32Array {
+    const larger = new Int32Array(this.pending.length * 2);
+    larger.set(this.pending);
+    this.pending = larger;
+    return larger;
   }
 
-  private completeAnd(rule: GrammarRule, line: number): void {
-    const args = rule.args;
+  private completeAnd(id: number, line: number): void {
+    const stack = this.stack;
     // Docstrings and other lone constants as statements compile to nothing (no MICROPY_ENABLE_DOC_STRING);
     // 1.8 still evaluated (and discarded) adjacent literals, which its compiler joined.
-    if (rule.id === R.expr_stmt && this.opts.inputKind !== "single" && this.peek(0) === null) {
+    if (id === R.expr_stmt && this.opts.inputKind !== "single" && this.peek(0) === null) {
       const p = this.peek(1);
       if (p !== null && (p.kind === "smallint" || p.kind === "string" || p.kind === "token" || (p.kind === "const" && !p.joined))) {
-        this.stack.length -= 2;
+        stack.length -= 2;
         this.pushRule(line, R.pass_stmt, 0);
         return;
       }
     }
 
-    // Count what this rule pushed: NAME tokens and every sub-rule (optional ones as null).
-    let count = 0;
-    let notNull = 0;
-    for (let x = args.length - 1; x >= 0; x--) {
-      const arg = args[x]!;
-      if (arg.type === "tok") {
-        if (arg.tok === Tok.NAME) {
-          count++;
-          notNull++;
-        }
-      } else {
-        if (this.peek(count) !== null) notNull++;
-        count++;
-      }
-    }
-
-    if (notNull === 1 && rule.ident) {
+    // What this rule pushed: NAME tokens (never null) and every sub-rule (optional ones as null).
+    let count = RULE_PUSHED[id]!;
+    const flags = RULE_FLAGS[id]!;
+    if ((flags & AND_IDENT) !== 0) {
+      // a single non-null child is passed through
+      const base = stack.length - count;
+      let notNull = 0;
       let keep: ParseNode = null;
-      for (let x = 0; x < count; x++) {
-        const pn = this.stack.pop()!;
-        if (pn !== null) keep = pn;
-      }
-      this.stack.push(keep);
-    } else {
-      if (rule.blank) {
-        this.stack.push(null);
-        count++;
-      }
-      this.pushRule(line, rule.id, count);
-    }
-  }
-
-  /**
-   * Lists count elements and separators together in i: items at even positions, separators at odd
-   * ones (one_or_more has items only).
-   */
-  private stepList(rule: GrammarRule, i: number, line: number): void {
-    const n = rule.listKind;
-    const item = rule.args[0]!;
-    const sep = rule.args[1];
-    let trailingSep = false;
-    if (!this.backtrack) {
-      for (;;) {
-        const isSep = (i & 1 & n) !== 0;
-        const arg = isSep ? sep! : item;
-        if (arg.type === "rule") {
-          if (MAY_START[arg.rule * TOK_SLOTS + this.lex.kind] === 0) {
-            // fails at once (see MAY_START): as if it had been tried
-            i++;
-            this.backtrack = true;
-            break;
-          }
-          this.descend(rule.id, i + 1, line, arg.rule);
-          return;
+      for (let x = base; x < stack.length; x++) {
+        if (stack[x] !== null) {
+          notNull++;
+          keep = stack[x]!;
         }
-        i++;
-        if (this.lex.kind !== arg.tok) {
-          this.backtrack = true;
-          break;
-        }
-        if (!isSep) this.pushToken(rule.id);
-        this.advance();
+      }
+      if (notNull === 1) {
+        stack[base] = keep;
+        stack.length = base + 1;
+        return;
       }
     }
-    // element i - 1 did not match
-    if (i === 1) return; // not even one item: the list fails
-    this.backtrack = false;
-    if (n !== 2 && (i & 1) === 1) {
-      // an item missing after a separator
-      if (n === 3) trailingSep = true;
-      else this.syntaxError();
+    if ((flags & AND_BLANK) !== 0) {
+      stack.push(null);
+      count++;
     }
-
-    let count = i - 1;
-    if ((n & 1) !== 0 && sep!.type === "tok") count = (count + 1) >> 1;
-    if (count === 1) {
-      if (trailingSep) this.pushRule(line, rule.id, 1);
-      // else the single item stays on the stack as it is
-    } else {
-      this.pushRule(line, rule.id, count);
-    }
+    this.pushRule(line, id, count);
   }
 }
 
