@@ -149,30 +149,29 @@ function power(c: Compiler, pns: StructNode): void {
 }
 
 export function atomExprNormal(c: Compiler, pns: StructNode): void {
-  c.compileNode(pns.nodes[0]);
-  if (pns.nodes[1] === null) return;
-  let trail: StructNode[] = [pns.nodes[1] as StructNode];
-  if (trail[0].rule === "atom_expr_trailers") {
+  const head = pns.nodes[0];
+  c.compileNode(head);
+  const second = pns.nodes[1] as StructNode | null;
+  if (second === null) return;
+  const isSuper = c.scopeCur.kind === ScopeKind.Function && head !== null && head.kind === "id" && head.name === "super";
+  let trail: StructNode[];
+  if (second.rule === "atom_expr_trailers") {
     // 1.8 compiled the list of trailers as a node of its own, which records its line
-    if (c.compat.trailerListLine) c.emit.setSourceLine(trail[0].line);
-    trail = trail[0].nodes as StructNode[];
+    if (c.compat.trailerListLine) c.emit.setSourceLine(second.line);
+    trail = second.nodes as StructNode[];
+  } else if (!isSuper) {
+    // one trailer, the common case: compiled as the loop below would, without building a list
+    c.compileNode(second);
+    return;
+  } else {
+    trail = [second];
   }
   const num = trail.length;
   let i = 0;
   const emit = c.emit;
 
-  const isSuper = c.scopeCur.kind === ScopeKind.Function && isId(pns.nodes[0]) && pns.nodes[0].name === "super";
-  /** __class__ and the first parameter, as `super()` inside a method passes them. */
-  const loadSuperArgs = (errNode: ParseNode) => {
-    c.loadId("__class__");
-    const self = c.scopeCur.ids.find((id) => id.flags & ID_FLAG_IS_PARAM);
-    if (!self) c.syntaxError(errNode, "super() can't find self");
-    // 1.8 loads self by its local number, even when it is a cell
-    if (c.compat.superCall === "call") c.loadFast(self.name, self.localNum);
-    else c.loadId(self.name);
-  };
   if (isSuper && trail[0].rule === "trailer_paren" && trail[0].nodes[0] === null) {
-    loadSuperArgs(trail[0]);
+    loadSuperArgs(c, trail[0]);
     if (c.compat.superCall === "method" && num >= 3 && trail[1].rule === "trailer_period" && trail[2].rule === "trailer_paren") {
       emit.loadMethod(idName(trail[1].nodes[0]), true);
       trailerParenHelper(c, trail[2].nodes[0], true, 0);
@@ -186,7 +185,7 @@ export function atomExprNormal(c: Compiler, pns: StructNode): void {
     // 1.8 made any empty call right after `super` the super() call, `super.f()` included: the method
     // is looked up, then __class__ and self are passed to what is below it
     emit.loadMethod(idName(trail[0].nodes[0]), false);
-    loadSuperArgs(trail[1]);
+    loadSuperArgs(c, trail[1]);
     emit.callFunction(2, 0, 0);
     i = 2;
   }
@@ -200,6 +199,16 @@ export function atomExprNormal(c: Compiler, pns: StructNode): void {
       c.compileNode(trail[i]);
     }
   }
+}
+
+/** __class__ and the first parameter, as `super()` inside a method passes them. */
+function loadSuperArgs(c: Compiler, errNode: ParseNode): void {
+  c.loadId("__class__");
+  const self = c.scopeCur.ids.find((id) => id.flags & ID_FLAG_IS_PARAM);
+  if (!self) c.syntaxError(errNode, "super() can't find self");
+  // 1.8 loads self by its local number, even when it is a cell
+  if (c.compat.superCall === "call") c.loadFast(self.name, self.localNum);
+  else c.loadId(self.name);
 }
 
 export function compileYieldFrom(c: Compiler): void {
@@ -231,28 +240,32 @@ export function trailerParenHelper(c: Compiler, pnArglist: ParseNode, isMethodCa
     trailerParenHelperObjects(c, pnArglist, isMethodCall, nPositionalExtra);
     return;
   }
-  const args = extractList(pnArglist, "arglist");
+  // the arguments are the arglist's children, or the one node itself (read in place: no list is built)
+  const list = pnArglist !== null && pnArglist.kind === "struct" && pnArglist.rule === "arglist" ? pnArglist.nodes : null;
+  const numArgs = list !== null ? list.length : pnArglist === null ? 0 : 1;
   let nPositional = nPositionalExtra;
   let nKeyword = 0;
   let starFlags = 0;
   let starArgs = 0n;
   const emit = c.emit;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (isStruct(arg) && arg.rule === "arglist_star") {
-      if (starFlags & STAR_FLAG_DOUBLE) c.syntaxError(arg, "* arg after **");
-      if (i >= c.opts.smallIntBits - 1) c.syntaxError(arg, "too many args");
+  for (let i = 0; i < numArgs; i++) {
+    const arg = list !== null ? list[i] : pnArglist;
+    const rule = arg !== null && arg.kind === "struct" ? arg.rule : "";
+    if (rule === "arglist_star") {
+      const star = arg as StructNode;
+      if (starFlags & STAR_FLAG_DOUBLE) c.syntaxError(star, "* arg after **");
+      if (i >= c.opts.smallIntBits - 1) c.syntaxError(star, "too many args");
       starFlags |= STAR_FLAG_SINGLE;
       starArgs |= 1n << BigInt(i);
-      c.compileNode(arg.nodes[0]);
+      c.compileNode(star.nodes[0]);
       nPositional++;
-    } else if (isStruct(arg) && arg.rule === "arglist_dbl_star") {
+    } else if (rule === "arglist_dbl_star") {
       starFlags |= STAR_FLAG_DOUBLE;
       emit.loadNull();
-      c.compileNode(arg.nodes[0]);
+      c.compileNode((arg as StructNode).nodes[0]);
       nKeyword++;
-    } else if (isStruct(arg) && arg.rule === "argument") {
-      if (compileArgument(c, arg)) nKeyword++;
+    } else if (rule === "argument") {
+      if (compileArgument(c, arg as StructNode)) nKeyword++;
       else nPositional++;
     } else {
       if (starFlags & STAR_FLAG_DOUBLE) c.syntaxError(arg, "positional arg after **");

@@ -74,17 +74,24 @@ function compileParamDefault(c: Compiler, pn: ParseNode): void {
 }
 
 function compileFuncdefLambdef(c: Compiler, scope: Scope, params: ParseNode, listRule: string): void {
-  const saved = [c.haveStar, c.numDictParams, c.numDefaultParams] as const;
+  const savedHaveStar = c.haveStar, savedDictParams = c.numDictParams, savedDefaultParams = c.numDefaultParams;
   c.haveStar = false;
   c.numDictParams = 0;
   c.numDefaultParams = 0;
-  c.applyToSingleOrList(params, listRule, (pn) => compileParamDefault(c, pn));
+  if (isStruct(params, listRule)) {
+    const nodes = params.nodes;
+    for (let i = 0; i < nodes.length; i++) compileParamDefault(c, nodes[i]);
+  } else if (params !== null) {
+    compileParamDefault(c, params);
+  }
   if (c.numDefaultParams > 0 && c.numDictParams === 0) {
     c.emit.build(c.numDefaultParams, BuildKind.Tuple);
     c.emit.loadNull();
   }
   closeOverVariables(c, scope, c.numDefaultParams, c.numDictParams);
-  [c.haveStar, c.numDictParams, c.numDefaultParams] = saved;
+  c.haveStar = savedHaveStar;
+  c.numDictParams = savedDictParams;
+  c.numDefaultParams = savedDefaultParams;
 }
 
 function funcdefHelper(c: Compiler, pns: StructNode, emitOptions: number): Scope {

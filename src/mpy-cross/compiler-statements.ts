@@ -326,8 +326,8 @@ function ifStmt(c: Compiler, pns: StructNode): void {
       emit.labelAssign(lFail);
     }
     const elifs = extractList(pns.nodes[2], "if_stmt_elif_list");
-    for (const [i, elif] of elifs.entries()) {
-      const e = elif as StructNode;
+    for (let i = 0; i < elifs.length; i++) {
+      const e = elifs[i] as StructNode;
       const lastBeforeNoElse = c.compat.noJumpAfterLastElif && pns.nodes[3] === null && i === elifs.length - 1;
       if (c.isConstFalse(e.nodes[0])) continue;
       const lFail = c.newLabel();

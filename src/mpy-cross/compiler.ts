@@ -21,7 +21,7 @@ import type { CompiledModule, RawCode } from "./raw-code.js";
 import { idName, isConstFalse, isConstTrue, isStruct, isSmallInt, isToken } from "./parse-node.js";
 import { Tok } from "./tokens.js";
 import { LATEST_COMPAT, type BackendCompat } from "./compat.js";
-import { ruleFunction } from "./compiler-rules.js";
+import { ruleTable } from "./compiler-rules.js";
 import { compileScopeBody } from "./compiler-scopes.js";
 
 export const INVALID_LABEL = 0xffff;
@@ -95,6 +95,8 @@ export class Compiler {
   usedInlineAsm = false;
   /** The strings the parse interned, in order (numbered after the mpy-cross pool in 1.18 native code). */
   private createdQstrs: readonly string[] = [];
+  /** Compile function of each rule (compiler-rules.ts). */
+  private readonly rules = ruleTable();
 
   constructor(readonly opts: CompileOptions) {
     this.compat = opts.compat ?? LATEST_COMPAT;
@@ -242,36 +244,30 @@ export class Compiler {
 
   compileNode(pn: ParseNode): void {
     if (pn === null) return;
-    switch (pn.kind) {
-      case "smallint":
-        this.emit.loadConstSmallInt(pn.value);
-        return;
-      case "id":
-        this.loadId(pn.name);
-        return;
-      case "string":
-        this.emit.loadConstStr(pn.value);
-        return;
-      case "token":
-        if (pn.tok !== Tok.NEWLINE) this.emit.loadConstTok(pn.tok);
-        return;
-      case "const":
-        if (pn.mixedKinds) this.syntaxError(pn, "cannot mix bytes and nonbytes literals");
-        // 1.18 kept some constants as leaves, which carry no line: ints within the 64-bit host's
-        // small-int range, and short bytes literals (interned like short strings)
-        if (pn.joined || !(this.compat.layout !== "v6" && isV5Leaf(pn.value))) {
-          this.emit.setSourceLine(pn.line);
-        }
-        if (this.compat.layout !== "v6") this.loadConstV5(pn.value);
-        else this.emit.loadConstObj(pn.value);
-        return;
-      case "struct": {
+    // tested by how often each kind is compiled (rule nodes, then names): this runs for every node of every pass
+    const kind = pn.kind;
+    if (kind === "struct") {
+      this.emit.setSourceLine(pn.line);
+      const f = this.rules.get(pn.rule);
+      if (f === undefined) throw new Error(`internal: no compile function for rule ${pn.rule}`);
+      f(this, pn);
+    } else if (kind === "id") {
+      this.loadId(pn.name);
+    } else if (kind === "smallint") {
+      this.emit.loadConstSmallInt(pn.value);
+    } else if (kind === "string") {
+      this.emit.loadConstStr(pn.value);
+    } else if (kind === "const") {
+      if (pn.mixedKinds) this.syntaxError(pn, "cannot mix bytes and nonbytes literals");
+      // 1.18 kept some constants as leaves, which carry no line: ints within the 64-bit host's
+      // small-int range, and short bytes literals (interned like short strings)
+      if (pn.joined || !(this.compat.layout !== "v6" && isV5Leaf(pn.value))) {
         this.emit.setSourceLine(pn.line);
-        const f = ruleFunction(pn.rule);
-        if (!f) throw new Error(`internal: no compile function for rule ${pn.rule}`);
-        f(this, pn);
-        return;
       }
+      if (this.compat.layout !== "v6") this.loadConstV5(pn.value);
+      else this.emit.loadConstObj(pn.value);
+    } else if (pn.tok !== Tok.NEWLINE) {
+      this.emit.loadConstTok(pn.tok);
     }
   }
 
@@ -308,7 +304,10 @@ export class Compiler {
   }
 
   compileGenericAllNodes(pns: StructNode): void {
-    for (const child of pns.nodes) {
+    const nodes = pns.nodes;
+    // an indexed loop: for-of runs the iterator protocol, which cold (interpreted) code pays for per item
+    for (let i = 0; i < nodes.length; i++) {
+      const child = nodes[i];
       const line = child !== null && (child.kind === "struct" || child.kind === "const") ? child.line : 0;
       try {
         this.compileNode(child);
@@ -326,7 +325,8 @@ export class Compiler {
 
   applyToSingleOrList(pn: ParseNode, rule: string, f: (pn: ParseNode) => void): void {
     if (isStruct(pn, rule)) {
-      for (const n of pn.nodes) f(n);
+      const nodes = pn.nodes;
+      for (let i = 0; i < nodes.length; i++) f(nodes[i]);
     } else if (pn !== null) {
       f(pn);
     }

@@ -194,9 +194,10 @@ export class Scope {
 
   /** A load of `name`; `closeOverNow` (1.8): a new name is resolved against the enclosing functions at once. */
   idForLoad(name: string, closeOverNow = false): void {
-    const known = this.find(name) !== undefined;
+    // one lookup for the common case, a name already known
+    if (this.byName.has(name)) return;
     const id = this.findOrAdd(name, IdKind.GlobalImplicit);
-    if (closeOverNow && !known) this.checkToCloseOver(id);
+    if (closeOverNow) this.checkToCloseOver(id);
   }
 
   /**
