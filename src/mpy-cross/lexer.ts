@@ -46,9 +46,9 @@ const KEYWORDS: ReadonlyMap<string, Tok> = new Map([
  * Operators and delimiters as data: for each first character, the longest-match continuations.
  * Upstream matches greedily one character at a time; `//=` and `**=` and `<<=` / `>>=` need two steps.
  */
-interface OpNode { readonly tok: Tok; readonly next?: Readonly<Record<string, OpNode>> }
-const op = (tok: Tok, next?: Record<string, OpNode>): OpNode => ({ tok, next });
-const OPERATORS: Readonly<Record<string, OpNode>> = {
+interface OpSpec { readonly tok: Tok; readonly next?: Readonly<Record<string, OpSpec>> }
+const op = (tok: Tok, next?: Record<string, OpSpec>): OpSpec => ({ tok, next });
+const OPERATORS: Readonly<Record<string, OpSpec>> = {
   "(": op(Tok.DEL_PAREN_OPEN), ")": op(Tok.DEL_PAREN_CLOSE),
   "[": op(Tok.DEL_BRACKET_OPEN), "]": op(Tok.DEL_BRACKET_CLOSE),
   "{": op(Tok.DEL_BRACE_OPEN), "}": op(Tok.DEL_BRACE_CLOSE),
@@ -68,15 +68,59 @@ const OPERATORS: Readonly<Record<string, OpNode>> = {
   "=": op(Tok.DEL_EQUAL, { "=": op(Tok.OP_DBL_EQUAL) }),
 };
 
+/** The same table indexed by character code (looked up per operator token, so no 1-char strings). */
+interface OpNode { readonly tok: Tok; readonly next: readonly (OpNode | undefined)[] | undefined }
+function byCharCode(specs: Readonly<Record<string, OpSpec>>): (OpNode | undefined)[] {
+  const table = new Array<OpNode | undefined>(128).fill(undefined);
+  for (const [ch, spec] of Object.entries(specs)) {
+    table[ch.charCodeAt(0)] = { tok: spec.tok, next: spec.next === undefined ? undefined : byCharCode(spec.next) };
+  }
+  return table;
+}
+const OPERATOR_TABLE = byCharCode(OPERATORS);
+
 // ASCII character classes, as upstream's unichar_* helpers (bytes ≥ 0x80 belong to no class).
-const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
-const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 const isHexDigit = (c: number): boolean => isDigit(c) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 const hexValue = (c: number): number => (isDigit(c) ? c - 0x30 : (c | 0x20) - 0x61 + 10);
-// UTF-8 identifiers: any byte with the high bit set may start or continue a name.
-const isNameHead = (c: number): boolean => isAlpha(c) || c === CH_UNDERSCORE || c >= 0x80;
-const isNameTail = (c: number): boolean => isNameHead(c) || isDigit(c);
+
+/**
+ * What a byte can start, as one table lookup in next() (tried in upstream's order: a quote, or a string
+ * prefix letter that is followed by one, before names; a dot before a digit is a number).
+ */
+const START_OTHER = 0;
+const START_NAME = 1;
+const START_PREFIX = 2; // r u b f: a name, unless a quote follows
+const START_DIGIT = 3;
+const START_QUOTE = 4;
+const START_DOT = 5;
+/** 1 for bytes that continue a name: ASCII letters, digits, `_`, and (UTF-8 identifiers) any byte ≥ 0x80. */
+const NAME_TAIL = new Uint8Array(256);
+const START_CLASS = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const head = isAlpha(c) || c === CH_UNDERSCORE || c >= 0x80;
+  NAME_TAIL[c] = head || isDigit(c) ? 1 : 0;
+  START_CLASS[c] = head ? START_NAME : isDigit(c) ? START_DIGIT : START_OTHER;
+}
+for (const ch of "rubf") START_CLASS[ch.charCodeAt(0)] = START_PREFIX;
+START_CLASS[CH_QUOTE] = START_QUOTE;
+START_CLASS[CH_DQUOTE] = START_QUOTE;
+START_CLASS[CH_DOT] = START_DOT;
+
+const tabStop = (column: number): number => Math.floor((column - 1 + TAB_SIZE) / TAB_SIZE) * TAB_SIZE + 1;
+
+/**
+ * Names already seen, across files, direct-mapped by a hash of their bytes (a clash just replaces the
+ * entry). A hit gives the same string object again instead of a new one: no allocation per name, and
+ * the Maps and Sets of the later stages find its hash already computed. Only ASCII names of up to 12
+ * bytes are kept: V8 copies strings that short out of the source, so an entry pins no file's text.
+ */
+const NAME_CACHE_SIZE = 4096;
+const NAME_CACHE_MAX_LEN = 12;
+const nameCache = new Array<string>(NAME_CACHE_SIZE).fill("");
+/** Each entry's token kind: NAME or its keyword. */
+const nameCacheKind = new Uint8Array(NAME_CACHE_SIZE);
 
 const utf8 = new TextEncoder();
 
@@ -87,16 +131,27 @@ class ByteBuilder {
   reset(): void {
     this.len = 0;
   }
+  /** Makes room for n more bytes. */
+  reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    bigger.set(this.buf.subarray(0, this.len));
+    this.buf = bigger;
+  }
   byte(b: number): void {
-    if (this.len === this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
+    if (this.len === this.buf.length) this.reserve(1);
     this.buf[this.len++] = b & 0xff;
   }
   bytes(src: Uint8Array): void {
-    for (let i = 0; i < src.length; i++) this.byte(src[i]!);
+    this.append(src, 0, src.length);
+  }
+  /** Appends src[from, to) (one copy, not a call per byte). */
+  append(src: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    this.reserve(n);
+    if (n > 16) this.buf.set(src.subarray(from, to), this.len);
+    else for (let i = 0; i < n; i++) this.buf[this.len + i] = src[from + i]!;
+    this.len += n;
   }
   /** Appends code point c as UTF-8 (upstream's vstr_add_char, which also encodes surrogates as-is). */
   char(c: number): void {
@@ -129,20 +184,19 @@ class ByteBuilder {
 /**
  * Source text as bytes, the way upstream's reader and next_char() see it: CR and CR LF become LF, and a
  * final newline is added when the text does not end with one (an empty text becomes one newline).
+ * Text that needs neither comes back as a plain view of the caller's bytes, not a copy (the lexer
+ * only reads it).
  */
 export function normaliseSource(source: string | Uint8Array): Uint8Array {
   const raw = typeof source === "string" ? utf8.encode(source) : source;
-  let hasCr = false;
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === CH_CR) {
-      hasCr = true;
-      break;
-    }
+  const hasCr = raw.indexOf(CH_CR) >= 0;
+  if (!hasCr && raw.length > 0 && raw[raw.length - 1] === CH_NL) {
+    // (a plain Uint8Array, not a Buffer: a Buffer's subarray() goes through its slower subclass)
+    return new Uint8Array(raw.buffer, raw.byteOffset, raw.length);
   }
-  let out: Uint8Array;
+  const out = new Uint8Array(raw.length + 1);
   let n: number;
   if (hasCr) {
-    out = new Uint8Array(raw.length + 1);
     n = 0;
     for (let i = 0; i < raw.length; i++) {
       const c = raw[i]!;
@@ -152,7 +206,6 @@ export function normaliseSource(source: string | Uint8Array): Uint8Array {
       } else out[n++] = c;
     }
   } else {
-    out = new Uint8Array(raw.length + 1);
     out.set(raw);
     n = raw.length;
   }
@@ -170,12 +223,20 @@ export interface LexerOptions {
   unicode?: boolean;
 }
 
+/**
+ * Speed: the hot readers (blanks and comments, names, string bodies) walk the current stream's bytes
+ * with a local index and update line and column once per run, instead of a call per character; rare
+ * steps (escapes, f-string fields, operators) go through chr()/advance(). Any run that reaches the
+ * end of replayed f-string arguments hands over to the source there, as advance() does.
+ */
 export class Lexer {
   private readonly unicode: boolean;
   // The character stream: the source, or while an f-string's arguments are being replayed, those
   // (replayed straight from fstringArgs, so an f-string nested in the replayed text appends to the
   // replay, as upstream's does).
   private readonly main: Uint8Array;
+  /** The source as a one-byte string (byte i is char i), so an ASCII token's text is one substring. */
+  private readonly mainText: string;
   private pos = 0;
   private mainPos = 0;
   private replaying = false;
@@ -190,6 +251,13 @@ export class Lexer {
   private readonly dialect: LexerDialect;
 
   private readonly text = new ByteBuilder();
+  /** false: the token's bytes are main[valStart, valEnd) and were not copied to `text` (names). */
+  private inText = true;
+  /** Where in the source the token's value lies verbatim, or -1 (escapes, joined literals, replay). */
+  private valStart = -1;
+  private valEnd = -1;
+  /** The token's value once made. */
+  private val: string | undefined = undefined;
   /** Where each literal of the last string token ends in `text`. */
   private pieceEnds: number[] = [];
   /** 1.8: the last string token joined str and bytes literals. */
@@ -204,6 +272,7 @@ export class Lexer {
 
   constructor(source: string | Uint8Array, opts: LexerOptions = {}) {
     this.main = normaliseSource(source);
+    this.mainText = Buffer.from(this.main.buffer, this.main.byteOffset, this.main.length).toString("latin1");
     this.debugTok = (opts.optimize ?? 0) === 0 ? Tok.KW_TRUE : Tok.KW_FALSE;
     this.dialect = opts.dialect ?? DEFAULT_DIALECT;
     this.unicode = opts.unicode !== false;
@@ -214,11 +283,14 @@ export class Lexer {
 
   /** The token's bytes: a name, number text, or the decoded content of a string/bytes literal. */
   get bytes(): Uint8Array {
-    return this.text.view();
+    return this.inText ? this.text.view() : this.main.subarray(this.valStart, this.valEnd);
   }
   /** The token's text as a JS string (for names, numbers and str literals). */
   get value(): string {
-    return decodeUtf8(this.text.view());
+    if (this.val === undefined) {
+      this.val = this.valStart >= 0 ? this.mainText.substring(this.valStart, this.valEnd) : decodeUtf8(this.bytes);
+    }
+    return this.val;
   }
   /** The literals a string token was joined from, each as its own bytes (more than one: adjacent literals). */
   pieces(): Uint8Array[] {
@@ -227,7 +299,7 @@ export class Lexer {
   }
   /** A copy of the token's bytes (for bytes literals). */
   copyBytes(): Uint8Array {
-    return this.text.copy();
+    return this.inText ? this.text.copy() : this.main.slice(this.valStart, this.valEnd);
   }
 
   // --- the character window -------------------------------------------------------------------
@@ -247,16 +319,37 @@ export class Lexer {
       this.line++;
       this.column = 1;
     } else if (c === CH_TAB) {
-      this.column = Math.floor((this.column - 1 + TAB_SIZE) / TAB_SIZE) * TAB_SIZE + 1;
+      this.column = tabStop(this.column);
     } else {
       this.column++;
     }
     this.pos++;
-    if (this.replaying && this.pos >= this.fstringArgs.len) {
-      this.replaying = false;
-      this.fstringArgs.reset();
-      this.pos = this.mainPos;
+    if (this.replaying && this.pos >= this.fstringArgs.len) this.endReplay();
+  }
+
+  /** advance() for a character known to be neither a newline nor a tab. */
+  private step(): void {
+    if (this.replaying) {
+      this.advance();
+    } else {
+      this.pos++;
+      this.column++;
     }
+  }
+
+  /** The replayed f-string arguments are used up: back to the source where the f-string ended. */
+  private endReplay(): void {
+    this.replaying = false;
+    this.fstringArgs.reset();
+    this.pos = this.mainPos;
+  }
+
+  /** The bytes the readers walk now (the source or the replayed arguments) and where they end. */
+  private stream(): Uint8Array {
+    return this.replaying ? this.fstringArgs.buf : this.main;
+  }
+  private streamEnd(): number {
+    return this.replaying ? this.fstringArgs.len : this.main.length;
   }
 
   private atEnd(): boolean {
@@ -285,48 +378,70 @@ export class Lexer {
     );
   }
 
-  /** Skips one space, comment or line continuation starting at c; false when c starts none of them. */
-  private skipBlank(c: number): boolean {
-    if (isSpace(c)) {
-      this.advance();
-    } else if (c === CH_HASH) {
-      this.advance();
-      while (!this.atEnd() && !this.is(CH_NL)) this.advance();
-    } else if (c === CH_BACKSLASH && this.chr(1) === CH_NL) {
-      this.advance();
-      this.advance();
-    } else {
-      return false;
-    }
-    return true;
-  }
-
-  /** Before 1.22: skips everything, newlines included, and says whether it crossed one. */
-  private skipWhitespaceAcrossLines(): boolean {
+  /**
+   * Skips spaces, comments and line continuations, and newlines unless `stopAtNewline` (then it stops
+   * at one outside brackets and returns true). Otherwise returns whether it crossed a newline when
+   * `reportCrossed` (before 1.22 the lexer skipped across lines and noted it), false when not.
+   */
+  private skipWhitespace(stopAtNewline: boolean, reportCrossed: boolean): boolean {
     let crossed = false;
+    let inComment = false;
     for (;;) {
-      const c = this.chr(0);
-      if (c === EOF) return crossed;
-      if (c === CH_NL) {
-        crossed = true;
-        this.advance();
-      } else if (!this.skipBlank(c)) {
-        return crossed;
+      const buf = this.stream();
+      const end = this.streamEnd();
+      let p = this.pos;
+      let line = this.line;
+      let col = this.column;
+      let stop = 0; // 0: ran to the end of the stream, 1: at a token, 2: at a newline that ends a line
+      while (p < end) {
+        let c = buf[p]!;
+        if (c === CH_HASH || inComment) {
+          if (!inComment) {
+            p++;
+            col++;
+            inComment = true;
+          }
+          while (p < end && (c = buf[p]!) !== CH_NL) {
+            col = c === CH_TAB ? tabStop(col) : col + 1;
+            p++;
+          }
+          if (p < end) inComment = false; // (at its newline, taken next round)
+        } else if (c === 0x20) {
+          p++;
+          col++;
+        } else if (c === CH_NL) {
+          if (stopAtNewline && this.bracketDepth === 0) {
+            stop = 2;
+            break;
+          }
+          crossed = true;
+          p++;
+          line++;
+          col = 1;
+        } else if (c === CH_TAB) {
+          p++;
+          col = tabStop(col);
+        } else if (c >= 0x09 && c <= 0x0d) {
+          p++;
+          col++;
+        } else if (c === CH_BACKSLASH && (p + 1 < end ? buf[p + 1]! : this.replaying ? 0 : EOF) === CH_NL) {
+          p += 2;
+          line++;
+          col = 1;
+        } else {
+          stop = 1;
+          break;
+        }
       }
-    }
-  }
-
-  /** Skips spaces, comments and line continuations; true when it stopped at a newline that ends a line. */
-  private skipWhitespace(stopAtNewline: boolean): boolean {
-    for (;;) {
-      const c = this.chr(0);
-      if (c === EOF) return false;
-      if (c === CH_NL) {
-        if (stopAtNewline && this.bracketDepth === 0) return true;
-        this.advance();
-      } else if (!this.skipBlank(c)) {
-        return false;
+      this.pos = p;
+      this.line = line;
+      this.column = col;
+      if (stop === 2) return true;
+      if (stop === 0 && this.replaying) {
+        this.endReplay();
+        continue;
       }
+      return reportCrossed && crossed;
     }
   }
 
@@ -336,9 +451,12 @@ export class Lexer {
   next(): void {
     if (this.fstringArgs.len > 0 && !this.replaying) this.startFstringReplay();
 
-    this.text.reset();
+    this.text.len = 0;
+    this.inText = true;
+    this.valStart = -1;
+    this.val = undefined;
     const lineEnd = this.dialect.newlineAtLineEnd;
-    const hadNewline = lineEnd ? this.skipWhitespace(true) : this.skipWhitespaceAcrossLines();
+    const hadNewline = this.skipWhitespace(lineEnd, !lineEnd);
     this.tokLine = this.line;
     this.tokColumn = this.column;
 
@@ -350,16 +468,33 @@ export class Lexer {
       this.emitDent--;
     } else if (hadNewline && (lineEnd || this.bracketDepth === 0)) {
       this.lexNewline();
-    } else if (this.atEnd()) {
-      this.kind = Tok.END;
-    } else if (this.isStringStart()) {
-      this.lexStrings();
-    } else if (isNameHead(this.chr(0))) {
-      this.lexName();
-    } else if (isDigit(this.chr(0)) || (this.is(CH_DOT) && isDigit(this.chr(1)))) {
-      this.lexNumber();
     } else {
-      this.lexOperator();
+      const c = this.chr(0);
+      if (c === EOF) {
+        this.kind = Tok.END;
+        return;
+      }
+      switch (START_CLASS[c]) {
+        case START_QUOTE:
+          this.lexStrings();
+          break;
+        case START_PREFIX:
+          if (this.isStringStart()) this.lexStrings();
+          else this.lexName();
+          break;
+        case START_NAME:
+          this.lexName();
+          break;
+        case START_DIGIT:
+          this.lexNumber();
+          break;
+        case START_DOT:
+          if (isDigit(this.chr(1))) this.lexNumber();
+          else this.lexOperator();
+          break;
+        default:
+          this.lexOperator();
+      }
     }
   }
 
@@ -373,7 +508,7 @@ export class Lexer {
 
   private lexNewline(): void {
     // The token keeps the position of the end of the previous line; now find the next line's indent.
-    if (this.dialect.newlineAtLineEnd) this.skipWhitespace(false);
+    if (this.dialect.newlineAtLineEnd) this.skipWhitespace(false, false);
     this.kind = Tok.NEWLINE;
     const indent = this.column - 1;
     const top = this.indents[this.indents.length - 1]!;
@@ -390,19 +525,72 @@ export class Lexer {
   }
 
   private lexName(): void {
-    this.kind = Tok.NAME;
-    this.text.byte(this.chr(0));
-    this.advance();
-    while (!this.atEnd() && isNameTail(this.chr(0))) {
+    if (this.replaying) {
+      this.lexNameByChars();
+      return;
+    }
+    const buf = this.main;
+    const end = buf.length;
+    const start = this.pos;
+    let c = buf[start]!;
+    let hash = c;
+    let high = c;
+    let p = start + 1;
+    while (p < end && NAME_TAIL[(c = buf[p]!)] === 1) {
+      hash = (Math.imul(hash, 31) + c) | 0;
+      high |= c;
+      p++;
+    }
+    // names hold no tabs or newlines: one column per byte
+    const n = p - start;
+    this.column += n;
+    this.pos = p;
+    this.inText = false;
+    this.valStart = start;
+    this.valEnd = p;
+    if (high >= 0x80) {
+      // UTF-8 is decoded, not taken one char per byte (and no keyword is anything but ASCII)
+      this.val = decodeUtf8(buf.subarray(start, p));
+      this.kind = Tok.NAME;
+      return;
+    }
+    if (n > NAME_CACHE_MAX_LEN) {
+      this.kind = this.keywordOf(this.value);
+      return;
+    }
+    const slot = (hash ^ (hash >>> 12) ^ n) & (NAME_CACHE_SIZE - 1);
+    const cached = nameCache[slot]!;
+    let same = cached.length === n;
+    for (let i = 0; same && i < n; i++) same = cached.charCodeAt(i) === buf[start + i];
+    let kind: Tok;
+    if (same) {
+      this.val = cached;
+      kind = nameCacheKind[slot]!;
+    } else {
+      const name = this.value;
+      kind = this.keywordOf(name);
+      nameCache[slot] = name;
+      nameCacheKind[slot] = kind;
+    }
+    this.kind = kind === Tok.KW___DEBUG__ ? this.debugTok : kind;
+  }
+
+  /** NAME, or the keyword the text is (`__debug__` as itself). Keywords are ASCII and 2..9 bytes long. */
+  private keywordOf(name: string): Tok {
+    return name.length >= 2 && name.length <= 9 ? (KEYWORDS.get(name) ?? Tok.NAME) : Tok.NAME;
+  }
+
+  /**
+   * A name in replayed f-string arguments, a character at a time into `text` (such a name could run
+   * into the end of the replay, where upstream's reader carries on into the source).
+   */
+  private lexNameByChars(): void {
+    do {
       this.text.byte(this.chr(0));
-      this.advance();
-    }
-    const b = this.text.view();
-    // Keywords are ASCII and 2..9 bytes long (the cheap filter keeps long names out of the map lookup).
-    if (b.length >= 2 && b.length <= 9) {
-      const kw = KEYWORDS.get(decodeUtf8(b));
-      if (kw !== undefined) this.kind = kw === Tok.KW___DEBUG__ ? this.debugTok : kw;
-    }
+      this.step();
+    } while (!this.atEnd() && NAME_TAIL[this.chr(0)] === 1);
+    const kind = this.keywordOf(this.value);
+    this.kind = kind === Tok.KW___DEBUG__ ? this.debugTok : kind;
   }
 
   private lexNumber(): void {
@@ -415,24 +603,24 @@ export class Lexer {
       if (this.is(0x30) && (b === 0x62 || b === 0x6f || b === 0x78)) forcedInteger = true;
     }
     this.text.byte(this.chr(0));
-    this.advance();
+    this.step();
     while (!this.atEnd()) {
       const c = this.chr(0);
       if (!forcedInteger && (c === 0x65 || c === 0x45)) {
         this.kind = Tok.FLOAT_OR_IMAG;
         this.text.byte(0x65);
-        this.advance();
+        this.step();
         const s = this.chr(0);
         if (s === 0x2b || s === 0x2d) {
           this.text.byte(s);
-          this.advance();
+          this.step();
         }
       } else if (isAlpha(c) || isDigit(c) || c === CH_DOT) {
         if (c === CH_DOT || c === 0x6a || c === 0x4a) this.kind = Tok.FLOAT_OR_IMAG;
         this.text.byte(c);
-        this.advance();
+        this.step();
       } else if (c === CH_UNDERSCORE && this.dialect.numberUnderscores) {
-        this.advance();
+        this.step();
       } else {
         break;
       }
@@ -441,10 +629,10 @@ export class Lexer {
 
   private lexOperator(): void {
     const c = this.chr(0);
-    this.advance();
+    this.step();
     if (c === CH_BANG) {
       if (this.is(CH_EQUAL)) {
-        this.advance();
+        this.step();
         this.kind = Tok.OP_NOT_EQUAL;
       } else {
         this.kind = Tok.INVALID;
@@ -453,29 +641,31 @@ export class Lexer {
     }
     if (c === CH_DOT) {
       if (this.is(CH_DOT) && this.chr(1) === CH_DOT) {
-        this.advance();
-        this.advance();
+        this.step();
+        this.step();
         this.kind = Tok.ELLIPSIS;
       } else {
         this.kind = Tok.DEL_PERIOD;
       }
       return;
     }
-    let node = c < 0x80 ? OPERATORS[String.fromCharCode(c)] : undefined;
+    let node = c < 0x80 ? OPERATOR_TABLE[c] : undefined;
     if (node === undefined) {
       this.kind = Tok.INVALID;
       return;
     }
     while (node.next !== undefined) {
-      const more: OpNode | undefined = node.next[String.fromCharCode(this.chr(0) & 0xff)];
-      if (more === undefined || this.chr(0) < 0) break;
-      this.advance();
+      const d = this.chr(0);
+      const more: OpNode | undefined = d >= 0 && d < 0x80 ? node.next[d] : undefined;
+      if (more === undefined) break;
+      this.step();
       node = more;
     }
-    this.kind = node.tok;
-    if (this.kind === Tok.DEL_PAREN_OPEN || this.kind === Tok.DEL_BRACKET_OPEN || this.kind === Tok.DEL_BRACE_OPEN) {
+    const kind = node.tok;
+    this.kind = kind;
+    if (kind === Tok.DEL_PAREN_OPEN || kind === Tok.DEL_BRACKET_OPEN || kind === Tok.DEL_BRACE_OPEN) {
       this.bracketDepth++;
-    } else if (this.kind === Tok.DEL_PAREN_CLOSE || this.kind === Tok.DEL_BRACKET_CLOSE || this.kind === Tok.DEL_BRACE_CLOSE) {
+    } else if (kind === Tok.DEL_PAREN_CLOSE || kind === Tok.DEL_BRACKET_CLOSE || kind === Tok.DEL_BRACE_CLOSE) {
       this.bracketDepth--;
     }
   }
@@ -539,61 +729,108 @@ export class Lexer {
       }
       if (first) {
         this.kind = kind;
-        first = false;
       } else if (this.kind !== kind) {
         // str and bytes do not join; the next literal becomes its own token (1.8: its compiler refused the mix)
         if (!this.dialect.compilerJoinsStrings) break;
         this.mixedKinds = true;
       }
-      for (let i = 0; i < prefix; i++) this.advance();
-      this.lexStringBody(raw, fstring);
+      for (let i = 0; i < prefix; i++) this.step();
+      const verbatimAt = this.lexStringBody(raw, fstring);
+      // a lone literal read verbatim from the source can give its value as a substring of it
+      this.valStart = first ? verbatimAt : -1;
+      this.valEnd = this.valStart + this.text.len;
+      first = false;
       this.pieceEnds.push(this.text.len);
-      this.skipWhitespace(true);
+      this.skipWhitespace(true, false);
     } while (this.isStringStart());
   }
 
-  /** Steps over a string's opening quote, single or triple; says which quote character it was. */
-  private openQuote(): { quote: number; quotes: number } {
-    const quote = this.is(CH_DQUOTE) ? CH_DQUOTE : CH_QUOTE;
-    this.advance();
+  /** Steps over a string's opening quote (the current character), single or triple; returns 1 or 3. */
+  private openQuote(quote: number): number {
+    this.step();
     if (this.chr(0) === quote && this.chr(1) === quote) {
-      this.advance();
-      this.advance();
-      return { quote, quotes: 3 };
+      this.step();
+      this.step();
+      return 3;
     }
-    return { quote, quotes: 1 };
+    return 1;
   }
 
-  private lexStringBody(raw: boolean, fstring: boolean): void {
+  /**
+   * Reads one literal's body into `text`. Returns where in the source its bytes lie verbatim when they
+   * are ASCII taken as they stand (no escape, no f-string field, not replayed), else -1.
+   */
+  private lexStringBody(raw: boolean, fstring: boolean): number {
     if (fstring && this.dialect.fstringBody === "circuitpython-5") {
       this.lexCircuitPython5Fstring(raw);
-      return;
+      return -1;
     }
-    const { quote, quotes } = this.openQuote();
+    const quote = this.is(CH_DQUOTE) ? CH_DQUOTE : CH_QUOTE;
+    const quotes = this.openQuote(quote);
     if (fstring && (this.fstringArgs.len === 0 || !this.dialect.joinAdjacentFstrings)) {
       for (const ch of ".format(") this.fstringArgs.byte(ch.charCodeAt(0));
     }
 
     const text = this.text;
+    const bodyStart = this.replaying ? -1 : this.pos;
+    let verbatim = !fstring && bodyStart >= 0;
+    let high = 0;
     let closing = 0;
-    while (!this.atEnd() && (quotes > 1 || !this.is(CH_NL)) && closing < quotes) {
-      if (this.is(quote)) {
-        closing++;
-        text.byte(quote);
-      } else {
-        closing = 0;
-        while (fstring && this.is(CH_LBRACE)) this.lexFstringField();
-        if (this.is(CH_BACKSLASH)) {
-          this.lexEscape(raw);
-        } else {
-          // bytes as they come: the literal stays 8-bit clean, UTF-8 passes through
-          text.byte(this.chr(0));
+    for (;;) {
+      // a run of bytes that go to the text as they come (UTF-8 passes through, the literal stays 8-bit clean)
+      const buf = this.stream();
+      const end = this.streamEnd();
+      const runStart = this.pos;
+      let p = runStart;
+      let line = this.line;
+      let col = this.column;
+      while (p < end) {
+        const c = buf[p]!;
+        if (c === quote) {
+          p++;
+          col++;
+          if (++closing === quotes) break;
+          continue;
         }
+        if (c === CH_BACKSLASH || (c === CH_NL && quotes === 1) || (c === CH_LBRACE && fstring)) break;
+        closing = 0;
+        if (c === CH_NL) {
+          line++;
+          col = 1;
+        } else if (c === CH_TAB) {
+          col = tabStop(col);
+        } else {
+          col++;
+        }
+        high |= c;
+        p++;
+      }
+      text.append(buf, runStart, p);
+      this.pos = p;
+      this.line = line;
+      this.column = col;
+      if (closing === quotes) break;
+      if (p >= end) {
+        if (!this.replaying) break; // end of file: unterminated
+        this.endReplay();
+        verbatim = false;
+        continue;
+      }
+      if (buf[p] === CH_NL) break; // unterminated single-quoted literal
+      // a backslash or an f-string brace
+      verbatim = false;
+      closing = 0;
+      while (fstring && this.is(CH_LBRACE)) this.lexFstringField();
+      if (this.is(CH_BACKSLASH)) {
+        this.lexEscape(raw);
+      } else {
+        text.byte(this.chr(0));
       }
       this.advance();
     }
     if (closing < quotes) this.kind = Tok.LONELY_STRING_OPEN;
     text.len -= closing;
+    return verbatim && high < 0x80 ? bodyStart : -1;
   }
 
   /**
@@ -641,7 +878,8 @@ export class Lexer {
    * conversions; the expression's characters go to the .format() arguments until a `:`, and a `}` ends
    * the field with a comma. Stops at a `#` or backslash inside a field, with the token made an error. */
   private lexCircuitPython5Fstring(raw: boolean): void {
-    const { quote, quotes } = this.openQuote();
+    const quote = this.is(CH_DQUOTE) ? CH_DQUOTE : CH_QUOTE;
+    const quotes = this.openQuote(quote);
     const text = this.text;
     const args = this.fstringArgs;
     let closing = 0;
@@ -765,6 +1003,7 @@ export class Lexer {
     return value;
   }
 }
+
 
 /** Upstream raises NotImplementedError for \N{...} escapes, outside the SyntaxError path. */
 export class NotImplementedEscape extends Error {

@@ -1,6 +1,10 @@
 // UTF-8 as MicroPython stores str data (both ways), and the "raw byte" characters that carry bytes which are not
 // UTF-8 (upstream's lexer and .mpy keep any bytes in names and str literals; JS strings cannot).
+import { isUtf8 } from "node:buffer";
+
 const textEncoder = new TextEncoder();
+// (ignoreBOM: a leading U+FEFF is part of the text here, not a marker to drop)
+const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * A byte that is not part of well-formed UTF-8 travels through the compiler as the code point
@@ -71,6 +75,9 @@ const isCont = (b: number | undefined): boolean => b !== undefined && (b & 0xc0)
 
 /** Bytes → string, one sequence at a time: well-formed UTF-8 and encoded surrogates as text, anything else as raw bytes. */
 function decodeBytes(bytes: Uint8Array): string {
+  // Well-formed UTF-8 (encoded surrogates are not) decodes as usual, in one native call; only a 0xF4 lead
+  // byte can start a sequence for a raw byte code point, which must come back as raw bytes instead.
+  if (isUtf8(bytes) && bytes.indexOf(0xf4) < 0) return textDecoder.decode(bytes);
   let out = "";
   let i = 0;
   while (i < bytes.length) {
