@@ -11,7 +11,7 @@ import { RULES } from "./grammar.js";
 import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from "./parse-number.js";
 import { ParserState, R, structOf } from "./parse-state.js";
 import { smallIntLeafValue } from "./parse-node.js";
-import type { ParseNode, PyConstant, StructNode } from "./parse-tree.js";
+import type { IdLeaf, ParseNode, PyConstant, StructNode, TokenLeaf } from "./parse-tree.js";
 import { Tok } from "./tokens.js";
 
 /** Strings up to this many UTF-8 bytes are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN). */
@@ -36,7 +36,16 @@ function qstrKeyOfBytes(b: Uint8Array): string {
   }
 }
 
+// Token leaves are immutable and carry nothing but the token, so every parse shares one per token kind
+// (operators and keywords are a large share of the leaves the tree keeps).
+const TOKEN_LEAVES: TokenLeaf[] = [];
+function tokenLeaf(tok: Tok): TokenLeaf {
+  return (TOKEN_LEAVES[tok] ??= { kind: "token", tok });
+}
+
 export abstract class NodeBuilder extends ParserState {
+  private readonly idLeaves = new Map<string, IdLeaf>();
+
   private intern(s: string): void {
     if (this.qstrs.has(s)) return;
     this.qstrs.add(s);
@@ -46,11 +55,17 @@ export abstract class NodeBuilder extends ParserState {
   /** A constant node, or a small-int leaf when the int fits the target's small ints. */
   private constNode(line: number, value: PyConstant, mpz = false): ParseNode {
     if (value.type !== "int") return { kind: "const", line, value };
-    const big = mpz || !fitsHostSmallInt(value.value);
-    if (!big && value.value >= this.smallMin && value.value <= this.smallMax) {
-      return { kind: "smallint", value: smallIntLeafValue(value.value) };
+    return this.intNode(line, value.value, mpz, value);
+  }
+
+  /** An int's node; the constant object is made only when the int does not become a small-int leaf
+   * (most int literals do, and their object would be garbage at once). */
+  private intNode(line: number, v: bigint, mpz: boolean, value?: PyConstant): ParseNode {
+    const big = mpz || !fitsHostSmallInt(v);
+    if (!big && v >= this.smallMin && v <= this.smallMax) {
+      return { kind: "smallint", value: smallIntLeafValue(v) };
     }
-    const node: ParseNode = { kind: "const", line, value };
+    const node: ParseNode = { kind: "const", line, value: value ?? { type: "int", value: v } };
     if (big) this.mpzNodes.add(node);
     return node;
   }
@@ -61,24 +76,43 @@ export abstract class NodeBuilder extends ParserState {
     switch (lex.kind) {
       case Tok.NAME: {
         const name = lex.value;
-        this.intern(name);
         const constant = ruleIdOfToken === R.atom ? this.consts.get(name) : undefined;
-        pn = constant !== undefined ? this.constNode(lex.tokLine, constant.value, constant.mpz) : { kind: "id", name };
+        if (constant !== undefined) {
+          this.intern(name);
+          pn = this.constNode(lex.tokLine, constant.value, constant.mpz);
+          break;
+        }
+        // one leaf per name and parse: a name recurs many times in a file, and leaves live as long as
+        // the tree, so every copy would be one more object for each young-generation GC to move
+        let leaf = this.idLeaves.get(name);
+        if (leaf === undefined) {
+          this.intern(name);
+          leaf = { kind: "id", name };
+          this.idLeaves.set(name, leaf);
+        }
+        pn = leaf;
         break;
       }
-      case Tok.INTEGER:
-        pn = this.constNode(lex.tokLine, {
-          type: "int",
-          value: this.numberLiteral(() => parseIntegerLiteral(lex.value, this.dialect.rejectLeadingZeros)),
-        });
+      case Tok.INTEGER: {
+        let v: bigint;
+        try {
+          v = parseIntegerLiteral(lex.value, this.dialect.rejectLeadingZeros);
+        } catch (e) {
+          throw this.numberError(e);
+        }
+        pn = this.intNode(lex.tokLine, v, false);
         break;
-      case Tok.FLOAT_OR_IMAG:
-        pn = {
-          kind: "const",
-          line: lex.tokLine,
-          value: this.numberLiteral(() => parseFloatLiteral(lex.value, this.dialect.floatLiterals)),
-        };
+      }
+      case Tok.FLOAT_OR_IMAG: {
+        let value: PyConstant;
+        try {
+          value = parseFloatLiteral(lex.value, this.dialect.floatLiterals);
+        } catch (e) {
+          throw this.numberError(e);
+        }
+        pn = { kind: "const", line: lex.tokLine, value };
         break;
+      }
       case Tok.STRING:
       case Tok.BYTES:
         if (this.dialect.compilerJoinsStrings && lex.pieces().length > 1) {
@@ -88,7 +122,7 @@ export abstract class NodeBuilder extends ParserState {
         pn = lex.kind === Tok.STRING ? this.stringLiteral() : this.bytesLiteral();
         break;
       default:
-        pn = { kind: "token", tok: lex.kind };
+        pn = tokenLeaf(lex.kind);
     }
     this.stack.push(pn);
   }
@@ -119,13 +153,9 @@ export abstract class NodeBuilder extends ParserState {
     return { kind: "const", line: lex.tokLine, value, joined: true, ...(lex.mixedKinds ? { mixedKinds: true as const } : {}) };
   }
 
-  private numberLiteral<T>(read: () => T): T {
-    try {
-      return read();
-    } catch (e) {
-      if (e instanceof NumberSyntaxError) throw this.error("SyntaxError", e.message, this.lex.tokLine);
-      throw e;
-    }
+  /** A number literal's syntax error as the SyntaxError of its line. */
+  private numberError(e: unknown): unknown {
+    return e instanceof NumberSyntaxError ? this.error("SyntaxError", e.message, this.lex.tokLine) : e;
   }
 
   /** Completes a node of `id` from the top `numArgs` results, after upstream's simplifications. */
@@ -163,39 +193,45 @@ export abstract class NodeBuilder extends ParserState {
     this.stack.push(node);
   }
 
+  /** A constant whose truth is `value`, as this release's `and`/`or`/`not` folding sees it. (A method,
+   * not a closure made per call: pushRule runs for every rule and the closures were 12% of the parse's
+   * allocation.) */
+  private isConstBool(pn: ParseNode, value: boolean): boolean {
+    if (constTruth(pn, value, this.dialect.constTruthOfAnyObject)) return true;
+    if (!this.dialect.hostSmallIntLeaves || pn === null || pn.kind !== "const") return false;
+    const v = pn.value;
+    return v.type === "int" && !this.mpzNodes.has(pn) && fitsHostSmallInt(v.value) && (v.value !== 0n) === value;
+  }
+
   /**
    * `or`/`and` with constant operands, and `not <constant>`. Returns how many operands remain for the
    * node, or null when the expression folded to a single node.
    */
   private foldLogical(id: number, numArgs: number): number | null {
-    if (!this.dialect.foldLogical) return numArgs;
-    const anyObject = this.dialect.constTruthOfAnyObject;
-    const isConstBool = (pn: ParseNode, value: boolean): boolean => {
-      if (constTruth(pn, value, anyObject)) return true;
-      if (!this.dialect.hostSmallIntLeaves || pn === null || pn.kind !== "const") return false;
-      const v = pn.value;
-      return v.type === "int" && !this.mpzNodes.has(pn) && fitsHostSmallInt(v.value) && (v.value !== 0n) === value;
-    };
     if (id === R.or_test || id === R.and_test) {
+      if (!this.dialect.foldLogical) return numArgs;
       const isOr = id === R.or_test;
-      const args = this.stack.splice(this.stack.length - numArgs, numArgs);
-      const kept: ParseNode[] = [];
-      for (let j = 0; j < args.length; j++) {
-        const pn = args[j]!;
-        kept.push(pn);
-        if (j === args.length - 1) break;
-        // a constant that decides the result ends the chain; one that cannot decide it is dropped
-        if (isConstBool(pn, isOr)) break;
-        if (isConstBool(pn, !isOr)) kept.pop();
+      const stack = this.stack;
+      const base = stack.length - numArgs;
+      // operands are kept in place: a constant that decides the result ends the chain; one that
+      // cannot decide it is dropped
+      let kept = base;
+      for (let j = base; j < stack.length; j++) {
+        const pn = stack[j]!;
+        stack[kept++] = pn;
+        if (j === stack.length - 1) break;
+        if (this.isConstBool(pn, isOr)) break;
+        if (this.isConstBool(pn, !isOr)) kept--;
       }
-      this.stack.push(...kept);
-      return kept.length === 1 ? null : kept.length;
+      stack.length = kept;
+      return kept - base === 1 ? null : kept - base;
     }
     if (id === R.not_test_2) {
+      if (!this.dialect.foldLogical) return numArgs;
       const pn = this.peek(0);
       let folded: ParseNode;
-      if (isConstBool(pn, false)) folded = { kind: "token", tok: Tok.KW_TRUE };
-      else if (isConstBool(pn, true)) folded = { kind: "token", tok: Tok.KW_FALSE };
+      if (this.isConstBool(pn, false)) folded = tokenLeaf(Tok.KW_TRUE);
+      else if (this.isConstBool(pn, true)) folded = tokenLeaf(Tok.KW_FALSE);
       else return numArgs;
       this.stack[this.stack.length - 1] = folded;
       return null;
