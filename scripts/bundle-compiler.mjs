@@ -47,15 +47,29 @@ async function bundleScript(entry, outfile, options = {}) {
  * command line's bundle, a few ms of every start. A built-in is a plain CommonJS object, so an object
  * that inherits from it (its exports found through the prototype, `default` the module itself) serves
  * every form of import the same way, at the cost of one allocation.
+ * node:module and node:os (~1 ms and ~0.5 ms to load) are needed by few runs (a worker pool, the cache's
+ * crypto, a bundle loaded from an ES module) but imported at the top of modules every run initialises:
+ * they are loaded on first use instead.
  */
+const LAZY_BUILTINS = new Set(["node:module", "node:os"]);
 function cheapBuiltinImports(file) {
   const text = fs.readFileSync(file, "utf8");
-  const calls = /__toESM\(require\(("node:[a-z_/]+")\), 1\)/g;
-  if (!calls.test(text)) return;
+  const imports = /__toESM\(require\(("node:[a-z_/]+")\), 1\)|\brequire\(("node:[a-z_/]+")\)/g;
+  let lazy = false;
+  const out = text.replace(imports, (all, wrapped, bare) => {
+    const name = wrapped ?? bare;
+    if (LAZY_BUILTINS.has(JSON.parse(name))) {
+      lazy = true;
+      return `__tspyLazyBuiltin(${name})`;
+    }
+    return wrapped ? `__tspyBuiltin(require(${name}))` : all;
+  });
+  if (out === text) return;
   fs.writeFileSync(
     file,
-    text.replace(calls, "__tspyBuiltin(require($1))") +
-      "\nfunction __tspyBuiltin(mod) {\n  return Object.create(mod, { default: { value: mod, enumerable: true } });\n}\n",
+    out +
+      "\nfunction __tspyBuiltin(mod) {\n  return Object.create(mod, { default: { value: mod, enumerable: true } });\n}\n" +
+      (lazy ? "function __tspyLazyBuiltin(name) {\n  let mod;\n  const load = () => (mod ??= require(name));\n  return new Proxy({}, { get: (_, key) => (key === \"default\" ? load() : load()[key]) });\n}\n" : ""),
   );
 }
 

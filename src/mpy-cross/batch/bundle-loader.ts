@@ -87,9 +87,19 @@ function load(name: BundleName): unknown {
   // has no import(): the bundles load packages and built-ins through require.
   const script = new vm.Script(`(function (exports, require, module, __tspyDistUrl) {${code}\n})`, { filename: b.script, cachedData });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(b.script), module, pathToFileURL(DIST + path.sep).href);
+  script.runInThisContext()(module.exports, requireFromDist(b.script), module, pathToFileURL(DIST + path.sep).href);
   loaded[name] = { api: module.exports, script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected };
   return module.exports;
+}
+
+/**
+ * A require that resolves from dist/, for a bundle's packages. Where this module runs as part of a
+ * CommonJS script in dist/ (bin/'s dist/fast-path.cjs, or a bundle), that script's own require is one;
+ * only the ES module (from its own directory below dist/) makes one, through node:module, which costs
+ * ~1 ms to load (the build makes that import lazy, scripts/bundle-compiler.mjs).
+ */
+function requireFromDist(script: string): NodeJS.Require {
+  return typeof require === "function" && path.dirname(require.resolve.paths?.("x")?.[0] ?? "") === DIST ? require : createRequire(script);
 }
 
 /** The compiler bundle's exports, or null when there is no current bundle (then the ES modules are used). */
