@@ -48,8 +48,9 @@ export function strictlyEqual(a: ConstObj, b: ConstObj, signedZeroDistinct = tru
  * A module's constant-object table with upstream's sharing rule: a constant strictly equal to one
  * already there gets that one's slot. Why maps: the emitter asks once per LOAD_CONST_OBJ in every
  * pass, and comparing with every entry made a module with many constants pay for the square of their
- * number; str, int, float and complex constants (nearly all of them) are found by value, the few
- * others (None, bools, tuples, bytes, NaN) by comparing with the entries of those kinds only.
+ * number. str, int, float and complex constants are found by value; the others (tuples, bytes, None,
+ * bools, NaN) by the object itself when it comes again (each pass hands the same parse-tree constant),
+ * else by comparing with the entries of the same kind and length only.
  */
 export class ConstTable {
   readonly items: ConstObj[] = [];
@@ -59,8 +60,9 @@ export class ConstTable {
   private readonly floats = new Map<number, number>();
   private negativeZero = -1;
   private readonly imags = new Map<number, number>();
-  /** Slots of the constants no map holds. */
-  private readonly others: number[] = [];
+  private readonly byObject = new Map<ConstObj, number>();
+  /** Slots of the other constants, by kind and length (otherKey). */
+  private readonly others = new Map<number, number[]>();
 
   constructor(private readonly signedZeroDistinct = true) {}
 
@@ -70,7 +72,7 @@ export class ConstTable {
       case "str": return this.byValue(this.strs, obj.value, obj);
       case "int": return this.byValue(this.ints, obj.value, obj);
       case "float":
-        // NaN equals nothing (not even itself, unless it is the same object): the scan below decides
+        // NaN equals nothing (not even itself, unless it is the same object): compared below
         if (obj.value !== obj.value) break;
         if (obj.value === 0 && this.signedZeroDistinct && Object.is(obj.value, -0)) {
           if (this.negativeZero < 0) this.negativeZero = this.add(obj);
@@ -81,9 +83,17 @@ export class ConstTable {
         if (obj.imag !== obj.imag) break;
         return this.byValue(this.imags, obj.imag, obj);
     }
-    for (const i of this.others) if (strictlyEqual(this.items[i], obj, this.signedZeroDistinct)) return i;
-    const i = this.add(obj);
-    this.others.push(i);
+    let i = this.byObject.get(obj);
+    if (i !== undefined) return i;
+    const key = otherKey(obj);
+    let slots = this.others.get(key);
+    if (!slots) this.others.set(key, (slots = []));
+    i = slots.find((j) => strictlyEqual(this.items[j], obj, this.signedZeroDistinct));
+    if (i === undefined) {
+      i = this.add(obj);
+      slots.push(i);
+    }
+    this.byObject.set(obj, i);
     return i;
   }
 
@@ -99,6 +109,19 @@ export class ConstTable {
   private add(obj: ConstObj): number {
     this.items.push(obj);
     return this.items.length - 1;
+  }
+}
+
+/** Strictly equal constants have the same kind and length: a number that tells most unequal ones apart. */
+function otherKey(obj: ConstObj): number {
+  switch (obj.type) {
+    case "tuple": return obj.items.length * 8;
+    case "bytes": return obj.value.length * 8 + 1;
+    case "none": return 2;
+    case "bool": return obj.value ? 3 : 4;
+    case "ellipsis": return 5;
+    case "funtable": return 6;
+    default: return 7;
   }
 }
 

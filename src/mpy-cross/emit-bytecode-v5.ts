@@ -75,8 +75,8 @@ export class BytecodeEmitterV5 extends BytecodeEmitter {
   }
 
   override labelAssign(label: number): void {
-    this.suppress = false;
     if (this.pass === Pass.Scope) return;
+    this.suppress = false;
     this.lastWasReturn = false;
     // label offsets are final after the code-size pass: jumps never change size
     if (this.pass < Pass.Emit) this.labelOffsets[label] = this.bcOffset;

@@ -257,7 +257,9 @@ export class BytecodeEmitter implements Emitter {
   protected beginPrelude(pass: Pass, scope: Scope): void {
     this.pass = pass;
     this.stackSize = 0;
-    this.suppress = false;
+    // the scope pass only finds names (and uses qstrs and constants in upstream's order): the opcodes
+    // it would write are never kept, so it writes none
+    this.suppress = pass === Pass.Scope;
     this.lastWasReturn = false;
     this.scope = scope;
     this.lastSourceLineOffset = 0;
@@ -348,7 +350,7 @@ export class BytecodeEmitter implements Emitter {
   }
 
   setSourceLine(line: number): void {
-    if (this.optimize >= 3) return;
+    if (this.optimize >= 3 || this.pass === Pass.Scope) return;
     if (line > this.lastSourceLine) {
       this.ciBytesLines(this.bcOffset - this.lastSourceLineOffset, line - this.lastSourceLine);
       this.lastSourceLineOffset = this.bcOffset;
@@ -357,8 +359,8 @@ export class BytecodeEmitter implements Emitter {
   }
 
   labelAssign(label: number): void {
-    this.suppress = false;
     if (this.pass === Pass.Scope) return;
+    this.suppress = false;
     this.lastWasReturn = false;
     this.labelOffsets[label] = this.bcOffset;
   }
