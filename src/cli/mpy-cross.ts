@@ -6,11 +6,12 @@ import { flag, helpFor, parse, str, type CommandDef, type OptionDef } from "../a
 import { TspyError, UsageError } from "../errors.js";
 import type { CommandSpec, CliContext } from "./command.js";
 import { expandInputs, InputError, type BuildInput } from "../mpy-cross/batch/inputs.js";
-import { HostOutputError, STDOUT, writeHostFile, writeHostFileSync } from "../fs/host-output.js";
+import { STDOUT, writeHostFile } from "../fs/host-output.js";
 import type { BatchJob, CompileOutcome } from "../mpy-cross/batch/index.js";
 import type { CompileOptions } from "../mpy-cross/index.js";
 import { OutputRecord } from "../mpy-cross/batch/output-record.js";
 import { BuildRecorder } from "../mpy-cross/batch/build-record.js";
+import { OutputWriter, readFailure } from "../mpy-cross/batch/build-job.js";
 
 /** Every mpy-cross flag, in one place: add new ones here (the parser, help and suggestions follow). */
 const OPTIONS: OptionDef[] = [
@@ -29,7 +30,7 @@ const OPTIONS: OptionDef[] = [
   { flags: ["--board"], key: "board", help: "compile for the connected board (-d/--device or `connect`): its .mpy version and native arch, found by asking it" },
   { flags: ["--out-dir"], key: "outDir", takes: "value", metavar: "DIR", help: "write each FILE as DIR/<stem>.mpy (default: next to the source); files found through -r or a quoted glob keep their tree below DIR" },
   { flags: ["-r", "--recursive"], key: "recursive", help: "a DIR argument stands for every .py file below it" },
-  { flags: ["-j", "--jobs"], key: "jobs", takes: "value", glued: true, metavar: "N", help: "compile on N worker threads (default: by batch size, up to the cores; 0: none)" },
+  { flags: ["-j", "--jobs"], key: "jobs", takes: "value", glued: true, metavar: "N", help: "compile on N worker threads besides the main one (default: one compiling thread per two cores, fewer for a small batch; 0: none)" },
   { flags: ["--cache"], key: "cacheDir", takes: "value", metavar: "DIR", help: "reuse .mpy files compiled before from identical source and options (default: $TSPY_MPY_CACHE if set)" },
   { flags: ["--dump"], key: "dump", help: "disassemble the given .mpy files (versions 0 and 2 to 6.3, Pycopy's, CircuitPython's) instead of compiling; with --mpy-version pycopy (or 5) a .mpy 5 is read as Pycopy's (or MicroPython's) bytecode instead of telling them apart by the module's name" },
   { flags: ["--version"], key: "version", help: "name the emulated MicroPython release and .mpy version" },
@@ -139,14 +140,6 @@ function defaultOutput(file: string, outDir: string | undefined, treePath?: stri
   return file.slice(0, -2) + "mpy";
 }
 
-function fsMessage(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code === "ENOENT") return "no such file";
-  if (err.code === "EISDIR") return "is a directory";
-  if (err.code === "EACCES" || err.code === "EPERM") return "permission denied";
-  return err.message ?? String(e);
-}
-
 async function run(args: string[], ctx: CliContext): Promise<number> {
   const opts = parseMpyCrossArgs(args);
   if (opts.help) {
@@ -204,6 +197,21 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     failures++;
     recorder?.spoil();
   };
+  // Without a cache, stdin or stdout, each file is read, compiled and written by whichever thread
+  // takes it (see buildBatch); the messages still come in input order.
+  if (!cacheDir && opts.output !== STDOUT && !inputs.some((i) => i.file === "-")) {
+    const { buildBatch } = await import("../mpy-cross/batch/index.js");
+    if (opts.outDir !== undefined) fs.mkdirSync(opts.outDir, { recursive: true });
+    const target = arch!;
+    const results = await buildBatch(inputs.map(({ file, treePath }) => ({
+      file,
+      target: opts.output ?? defaultOutput(file, opts.outDir, treePath),
+      treePath,
+      options: { ...compileOptions(opts, file), ...target },
+    })), { workers: opts.jobs });
+    for (const r of results) if (!r.ok) fail(r.message);
+    return failures ? 1 : 0;
+  }
   // Read every input first, then compile them together (cache, worker threads), then write in input order.
   const jobs: (BatchJob & { target: string; treePath?: string })[] = [];
   const readFailed = new Map<number, string>();
@@ -229,7 +237,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
         source = fs.readFileSync(file);
       }
     } catch (e) {
-      readFailed.set(n, `mpy-cross: ${file}: ${fsMessage(e)}`);
+      readFailed.set(n, readFailure(file, e));
       continue;
     }
     // Any bytes: upstream's lexer never checks UTF-8 (a Latin-1 source compiles, its bytes kept as they are).
@@ -269,7 +277,7 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
   }
 
   if (opts.outDir !== undefined) fs.mkdirSync(opts.outDir, { recursive: true });
-  const madeDirs = new Set<string>();
+  const writer = new OutputWriter();
   let j = 0;
   for (let n = 0; n < inputs.length; n++) {
     const readError = readFailed.get(n);
@@ -293,18 +301,13 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
       await writeHostFile(STDOUT, outcome.mpy, "mpy-cross", ctx.out);
       continue;
     }
-    try {
-      const dir = path.dirname(job.target);
-      if (job.treePath !== undefined && !madeDirs.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        madeDirs.add(dir);
-      }
-      writeHostFileSync(job.target, outcome.mpy, "mpy-cross");
-      if (job.cacheKey !== undefined) outputs?.wrote(job.target, job.cacheKey);
-      recorder?.output(job.target);
-    } catch (e) {
-      fail(e instanceof HostOutputError ? e.message : `mpy-cross: ${job.target}: cannot write (${fsMessage(e)})`);
+    const written = writer.write(job, outcome.mpy);
+    if (!written.ok) {
+      fail(written.message);
+      continue;
     }
+    if (job.cacheKey !== undefined) outputs?.wrote(job.target, job.cacheKey);
+    recorder?.output(job.target);
   }
   outputs?.save();
   recorder?.save();

@@ -48,12 +48,10 @@ const STDOUT_NAMES = new Set([STDOUT, "/dev/stdout", "/dev/fd/1", "/proc/self/fd
 
 function plan(dest: string): Plan {
   if (STDOUT_NAMES.has(dest)) return { kind: "stdout" };
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(dest); // follows symlinks
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") throw e;
+  // Without throwing for a missing file: a build's outputs mostly do not exist yet, and an exception
+  // per file cost ~20 us each (10-15 ms for 507 files, measured).
+  const st = fs.statSync(dest, { throwIfNoEntry: false }); // follows symlinks
+  if (st === undefined) {
     // A dangling symlink: create its target through the link, as `cat > link` does.
     if (isSymlink(dest)) return { kind: "through", file: dest };
     return { kind: "replace", file: dest };
@@ -67,7 +65,7 @@ function plan(dest: string): Plan {
 
 function isSymlink(p: string): boolean {
   try {
-    return fs.lstatSync(p).isSymbolicLink();
+    return fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
   } catch {
     return false;
   }

@@ -119,6 +119,52 @@ describe("mpy-cross on worker threads (-j)", () => {
   });
 });
 
+describe("a build on several threads", () => {
+  it("writes the same bytes on this thread alone, on three threads and from the cache", async () => {
+    const trees: Record<string, string> = {};
+    const cache = path.join(work, "cache-threads");
+    for (const [name, flags] of [["j0", ["-j", "0"]], ["j2", ["-j", "2"]], ["cached", ["--cache", cache]], ["cached-again", ["--cache", cache]]] as const) {
+      const out = path.join(work, `out-threads-${name}`);
+      const r = await tspy(["mpy-cross", "-r", "src", "--out-dir", out, ...flags], { cwd: work });
+      expect(r.stderr, name).toBe("");
+      expect(r.status, name).toBe(0);
+      trees[name] = out;
+    }
+    const files = listTree(trees.j0);
+    expect(files).toHaveLength(2 * stems.length);
+    for (const name of ["j2", "cached", "cached-again"]) {
+      expect(listTree(trees[name]), name).toEqual(files);
+      for (const f of files) expect(Buffer.compare(fs.readFileSync(path.join(trees[name], f)), fs.readFileSync(path.join(trees.j0, f))), `${name} ${f}`).toBe(0);
+    }
+  });
+
+  it("leaves the later input's .mpy where two inputs have one output name, as upstream called per file does", async () => {
+    const out = path.join(work, "out-same-name");
+    const names = [...stems.map((s) => `src/a/${s}.py`), "src/b/c/m01_numbers.py"];
+    const r = await tspy(["mpy-cross", "-j", "2", "--out-dir", out, ...names], { cwd: work });
+    expect(r.status).toBe(0);
+    const one = path.join(work, "later.mpy");
+    expect((await tspy(["mpy-cross", "-o", one, "src/b/c/m01_numbers.py"], { cwd: work })).status).toBe(0);
+    expect(Buffer.compare(fs.readFileSync(path.join(out, "m01_numbers.mpy")), fs.readFileSync(one))).toBe(0);
+  });
+
+  it("reports an output it cannot write in one line, in input order, and writes the others", async () => {
+    const dir = path.join(work, "unwritable");
+    fs.mkdirSync(dir);
+    for (const s of stems) fs.copyFileSync(path.join(programs, `${s}.py`), path.join(dir, `${s}.py`));
+    fs.writeFileSync(path.join(dir, "zz_bad.py"), "x = (\n");
+    const out = path.join(dir, "out");
+    // a directory where the first file's .mpy should go
+    fs.mkdirSync(path.join(out, `${stems[0]}.mpy`), { recursive: true });
+    const r = await tspy(["mpy-cross", "-j", "2", "--out-dir", "out", ...stems.map((s) => `${s}.py`), "zz_bad.py"], { cwd: dir });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.split("\n");
+    expect(lines[0]).toMatch(new RegExp(`^mpy-cross: out/${stems[0]}\\.mpy: [A-Za-z ]+$`));
+    expect(lines.slice(1).join("\n")).toBe('Traceback (most recent call last):\n  File "zz_bad.py", line 2\nSyntaxError: invalid syntax\n');
+    for (const s of stems.slice(1)) expect(Buffer.compare(fs.readFileSync(path.join(out, `${s}.mpy`)), upstream(s)), s).toBe(0);
+  });
+});
+
 describe("the compile cache (--cache)", () => {
   it("serves an unchanged file from the cache, and misses on a changed source, option or version", async () => {
     const dir = path.join(work, "cached");

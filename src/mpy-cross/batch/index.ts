@@ -1,12 +1,14 @@
 // Compiling a build's worth of files: the cache first, then what is left on worker threads (or on this
 // thread for a small batch). Outcomes come back in input order.
 import type { CompileOutcome } from "./compile-one.js";
-import { compileInWorkers, defaultWorkers, type BatchJob } from "./pool.js";
+import { buildInThreads, compileInWorkers, defaultBuildWorkers, defaultWorkers, type BatchJob } from "./pool.js";
 import { CompileCache } from "./cache.js";
 import { loadCompiler, saveCodeCache } from "./load-compiler.js";
+import { JobRunner, readFailure, type BuildJob, type BuildResult } from "./build-job.js";
+import fs from "node:fs";
 
 export { CompileCache, defaultWorkers, loadCompiler };
-export type { BatchJob, CompileOutcome };
+export type { BatchJob, BuildJob, BuildResult, CompileOutcome };
 
 /** The stack of the retry thread for deep sources (Node's default is under 1 MB). */
 const DEEP_STACK_MB = 512;
@@ -56,5 +58,39 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions = {}): P
     const r = compiled[n];
     if (opts.cache && r.ok) opts.cache.put(keys[i], r.mpy);
   });
+  return results;
+}
+
+/**
+ * A build without a cache: every file read, compiled and written by whichever thread takes it (this
+ * one and `workers` worker threads; see buildInThreads), outcomes in input order. Targets that are not
+ * distinct (flat --out-dir, two inputs of one name) are written on this thread alone, in input order,
+ * so the last one wins as it does with upstream called once per file.
+ */
+export async function buildBatch(jobs: BuildJob[], opts: { workers?: number } = {}): Promise<BuildResult[]> {
+  const { compileOne } = await loadCompiler();
+  const runner = new JobRunner(compileOne);
+  const distinct = new Set(jobs.map((j) => j.target)).size === jobs.length;
+  const workers = !distinct ? 0 : Math.min(opts.workers ?? defaultBuildWorkers(jobs.length), jobs.length - 1);
+  const results = workers > 0 ? await buildInThreads(jobs, workers, runner) : jobs.map((j) => runner.run(j));
+  saveCodeCache();
+  // Too deep for a thread's stack (see compileBatch): once more on the big-stack thread, then written here.
+  const deep = results.flatMap((r, i) => (!r.ok && r.tooDeep ? [i] : []));
+  if (deep.length > 0) {
+    const sources = new Map<number, Uint8Array>();
+    for (const i of deep) {
+      try {
+        sources.set(i, fs.readFileSync(jobs[i].file));
+      } catch (e) {
+        results[i] = { ok: false, message: readFailure(jobs[i].file, e) };
+      }
+    }
+    const again = [...sources.keys()];
+    const compiled = await compileInWorkers(again.map((i) => ({ ...jobs[i], source: sources.get(i)! })), 1, DEEP_STACK_MB);
+    again.forEach((i, k) => {
+      const r = compiled[k];
+      results[i] = r.ok ? runner.write(jobs[i], r.mpy) : r;
+    });
+  }
   return results;
 }

@@ -1,7 +1,14 @@
-// A compile worker: takes one job at a time from the pool (pool.ts) and answers with its outcome.
-// Each worker loads the compiler once, so a batch pays that cost per core, not per file.
-import { parentPort } from "node:worker_threads";
+// A compile worker, in one of two roles (pool.ts):
+//  - build: takes files of a directory build from the counter it shares with the other threads and
+//    does each one whole (read, compile, write: build-job.ts), then answers with the outcomes;
+//  - compile: takes one job at a time from the pool (source in, .mpy bytes out), for cache misses and
+//    the deep-nesting retry.
+// Each worker loads the compiler once (the bundle and its code cache when current), so a batch pays that
+// cost per thread, not per file.
+import { parentPort, workerData } from "node:worker_threads";
 import type { CompileOptions } from "../index.js";
+import type { BuildJob, BuildResult } from "./build-job.js";
+import { loadBundle } from "./bundle-loader.js";
 
 interface Job {
   index: number;
@@ -10,10 +17,24 @@ interface Job {
   options: CompileOptions;
 }
 
-const { loadCompiler } = await import("./load-compiler.js");
-const { compileOne } = await loadCompiler();
+/** What a build worker is given: the jobs, and the counter every thread takes the next index from. */
+export interface BuildWorkerData {
+  build: { jobs: BuildJob[]; next: SharedArrayBuffer };
+}
 
-parentPort!.on("message", (job: Job) => {
-  const outcome = compileOne(job.file, job.source, job.options);
-  parentPort!.postMessage({ index: job.index, outcome }, outcome.ok ? [outcome.mpy.buffer as ArrayBuffer] : []);
-});
+const api = loadBundle() ?? { ...(await import("./compile-one.js")), ...(await import("./build-job.js")) };
+const { compileOne } = api;
+
+const build = (workerData as Partial<BuildWorkerData> | undefined)?.build;
+if (build) {
+  const runner = new api.JobRunner(compileOne);
+  const next = new Int32Array(build.next);
+  const done: [number, BuildResult][] = [];
+  for (let i = Atomics.add(next, 0, 1); i < build.jobs.length; i = Atomics.add(next, 0, 1)) done.push([i, runner.run(build.jobs[i])]);
+  parentPort!.postMessage(done);
+} else {
+  parentPort!.on("message", (job: Job) => {
+    const outcome = compileOne(job.file, job.source, job.options);
+    parentPort!.postMessage({ index: job.index, outcome }, outcome.ok ? [outcome.mpy.buffer as ArrayBuffer] : []);
+  });
+}
