@@ -22,6 +22,20 @@ export interface StopTarget {
   close(): Promise<void>;
 }
 
+let quiet = false;
+
+/**
+ * Once a command is done, a write still under way to a reader that went away (`tspy cat :big | head -1`:
+ * the pipe closed while the last chunk was queued) fails after the stop's watch was removed; with no
+ * listener, Node would throw that EPIPE as an uncaught error. There is nobody left to tell.
+ */
+function quietAfterwards(): void {
+  if (quiet) return;
+  quiet = true;
+  process.stdout.on("error", () => undefined);
+  process.stderr.on("error", () => undefined);
+}
+
 export class Stopper {
   readonly controller = new AbortController();
   reason: StopReason | null = null;
@@ -75,6 +89,7 @@ export class Stopper {
     this.watchingStdio = false;
     process.stdout.off("error", this.onStdoutError);
     process.stderr.off("error", this.onStderrError);
+    quietAfterwards();
   }
 
   stop(reason: StopReason): void {

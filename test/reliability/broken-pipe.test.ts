@@ -46,6 +46,16 @@ describe("writing into a closed pipe", () => {
     }, 60_000);
   }
 
+  // The reader may go away while tspy's last write is still queued, after the command has finished and
+  // stopped watching stdout: that late EPIPE once escaped as an uncaught error in about 1 run of 10.
+  it("cat, 20 times: the reader going away at any moment never shows a trace", async () => {
+    for (let i = 0; i < 20; i++) {
+      const r = await intoClosedPipe(["-d", board, "cat", ":big.txt"]);
+      expect({ i, stderr: r.stderr }).toEqual({ i, stderr: "" });
+      expect([0, 141]).toContain(r.status);
+    }
+  }, 120_000);
+
   it("the board is left at its prompt", async () => {
     await intoClosedPipe(["-d", board, "exec", "for i in range(10**9): print(i)"]);
     const r = await tspy(["-d", board, "eval", "6*7"]);
