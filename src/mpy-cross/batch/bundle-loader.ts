@@ -13,6 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type * as BundleEntry from "./bundle-entry.js";
 import type * as CliEntry from "../../cli/main.js";
 import { writeAtomically } from "./write-atomically.js";
+import { batchTiering } from "./batch-tiering.js";
 
 export type BundleApi = typeof BundleEntry;
 export type CliApi = typeof CliEntry;
@@ -45,6 +46,8 @@ interface Loaded {
   api: unknown;
   script: vm.Script;
   cacheUsable: boolean;
+  /** Loaded with the batch flags on (batch-tiering.ts), so with the batch's code cache. */
+  tiered: boolean;
 }
 
 // Kept on the global object, not in a module variable: each bundle holds its own copy of this module,
@@ -52,7 +55,11 @@ interface Loaded {
 const STATE = Symbol.for("tspy.bundles");
 const state = globalThis as unknown as { [STATE]?: Partial<Record<BundleName, Loaded>> };
 
-const codeCacheOf = (b: BundleFile) => b.script.replace(/\.cjs$/, ".v8cache");
+/**
+ * V8 accepts a code cache only from a process with the same flags, so a thread running with the batch
+ * flags (worker threads of a big build) has a cache of its own beside the one-file compile's.
+ */
+const codeCacheOf = (b: BundleFile, tiered: boolean) => b.script.replace(/\.cjs$/, tiered ? ".batch.v8cache" : ".v8cache");
 
 function isCurrent(b: BundleFile): boolean {
   try {
@@ -71,14 +78,14 @@ function load(name: BundleName): unknown {
   if (loaded[name]) return loaded[name].api;
   const b = BUNDLES[name];
   if (!isCurrent(b)) return null;
-  // No V8 flags are set for the compiler: they are part of V8's check of a code cache (every process
-  // would have to set the same ones first), and --no-use-osr, once worth 2x on a cold batch, no longer
-  // made a difference measured on the 507 micropython-lib files.
+  // No V8 flags are set before the bundle is loaded: they are part of V8's check of a code cache. A big
+  // batch sets some once it knows it is one (batch-tiering.ts); threads it starts then load with them.
   // ASCII only (the build makes sure): Latin-1 decodes several times quicker than UTF-8.
   const code = fs.readFileSync(b.script).toString("latin1");
+  const tiered = batchTiering();
   let cachedData: Buffer | undefined;
   try {
-    cachedData = fs.readFileSync(codeCacheOf(b));
+    cachedData = fs.readFileSync(codeCacheOf(b, tiered));
   } catch {
     cachedData = undefined;
   }
@@ -88,7 +95,7 @@ function load(name: BundleName): unknown {
   const script = new vm.Script(`(function (exports, require, module, __tspyDistUrl) {${code}\n})`, { filename: b.script, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, requireFromDist(b.script), module, pathToFileURL(DIST + path.sep).href);
-  loaded[name] = { api: module.exports, script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected };
+  loaded[name] = { api: module.exports, script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected, tiered };
   return module.exports;
 }
 
@@ -114,15 +121,21 @@ export function loadCliBundle(name: "cli" | "board" = "cli"): CliApi | null {
 
 /**
  * After a run, saves V8's code for the functions it ran beside each bundle that had no usable cache
- * (first run, or a new Node). A directory we may not write to only means no cache.
+ * (first run, or a new Node). A directory we may not write to only means no cache. Not when the batch
+ * flags were set after the bundle was loaded: V8 would stamp that cache with flags its readers lack.
  */
 export function saveBundleCodeCache(name: BundleName = "compiler"): void {
   const loaded = state[STATE]?.[name];
-  if (!loaded || loaded.cacheUsable) return;
+  if (!loaded || loaded.cacheUsable || loaded.tiered !== batchTiering()) return;
   try {
-    writeAtomically(codeCacheOf(BUNDLES[name]), loaded.script.createCachedData());
+    writeAtomically(codeCacheOf(BUNDLES[name], loaded.tiered), loaded.script.createCachedData());
     loaded.cacheUsable = true;
   } catch {
     // no cache: the next run compiles the bundle again
   }
+}
+
+/** Whether the bundle `name` was loaded here with a code cache V8 accepted (undefined: not loaded). */
+export function bundleCodeCacheUsed(name: BundleName = "compiler"): boolean | undefined {
+  return state[STATE]?.[name]?.cacheUsable;
 }

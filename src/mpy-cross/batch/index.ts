@@ -5,6 +5,7 @@ import { buildInThreads, compileInWorkers, defaultBuildWorkers, defaultWorkers, 
 import { CompileCache } from "./cache.js";
 import { loadCompiler, saveCodeCache } from "./load-compiler.js";
 import { JobRunner, readFailure, type BuildJob, type BuildResult } from "./build-job.js";
+import { useBatchTiering } from "./batch-tiering.js";
 import fs from "node:fs";
 
 export { CompileCache, defaultWorkers, loadCompiler };
@@ -35,6 +36,7 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions = {}): P
     todo.push(i);
   });
   const workers = opts.workers ?? defaultWorkers(todo.length);
+  useBatchTiering(todo.length);
   let compiled: CompileOutcome[];
   if (todo.length === 0) {
     compiled = []; // every file came from the cache: the compiler is not even loaded
@@ -72,6 +74,7 @@ export async function buildBatch(jobs: BuildJob[], opts: { workers?: number } = 
   const runner = new JobRunner(compileOne);
   const distinct = new Set(jobs.map((j) => j.target)).size === jobs.length;
   const workers = !distinct ? 0 : Math.min(opts.workers ?? defaultBuildWorkers(jobs.length), jobs.length - 1);
+  useBatchTiering(jobs.length);
   const results = workers > 0 ? await buildInThreads(jobs, workers, runner) : jobs.map((j) => runner.run(j));
   saveCodeCache();
   // Too deep for a thread's stack (see compileBatch): once more on the big-stack thread, then written here.

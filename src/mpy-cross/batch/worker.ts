@@ -8,7 +8,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { CompileOptions } from "../index.js";
 import type { BuildJob, BuildResult } from "./build-job.js";
-import { loadBundle } from "./bundle-loader.js";
+import { loadBundle, saveBundleCodeCache } from "./bundle-loader.js";
+import { markBatchTiering } from "./batch-tiering.js";
 
 interface Job {
   index: number;
@@ -17,24 +18,33 @@ interface Job {
   options: CompileOptions;
 }
 
-/** What a build worker is given: the jobs, and the counter every thread takes the next index from. */
+/**
+ * What a worker is given. A build worker: the jobs, and the counter every thread takes the next index
+ * from. Any worker: whether the batch flags were on when it was started (batch-tiering.ts).
+ */
 export interface BuildWorkerData {
-  build: { jobs: BuildJob[]; next: SharedArrayBuffer };
+  build?: { jobs: BuildJob[]; next: SharedArrayBuffer };
+  tiering: boolean;
 }
 
+const data = workerData as Partial<BuildWorkerData> | undefined;
+if (data?.tiering) markBatchTiering();
 const api = loadBundle() ?? { ...(await import("./compile-one.js")), ...(await import("./build-job.js")) };
 const { compileOne } = api;
 
-const build = (workerData as Partial<BuildWorkerData> | undefined)?.build;
+const build = data?.build;
 if (build) {
   const runner = new api.JobRunner(compileOne);
   const next = new Int32Array(build.next);
   const done: [number, BuildResult][] = [];
   for (let i = Atomics.add(next, 0, 1); i < build.jobs.length; i = Atomics.add(next, 0, 1)) done.push([i, runner.run(build.jobs[i])]);
+  // The code cache of threads with the batch flags is saved by those threads (none before the first).
+  saveBundleCodeCache();
   parentPort!.postMessage(done);
 } else {
   parentPort!.on("message", (job: Job) => {
     const outcome = compileOne(job.file, job.source, job.options);
     parentPort!.postMessage({ index: job.index, outcome }, outcome.ok ? [outcome.mpy.buffer as ArrayBuffer] : []);
+    saveBundleCodeCache();
   });
 }

@@ -1,0 +1,104 @@
+// The compiler bundle's V8 code caches (bundle-loader.ts) and the flags a big batch sets
+// (batch-tiering.ts). V8 accepts a cache only from a process with the flags it was made with, so a
+// batch must never leave the one-file compile's cache stamped with its flags, and the worker threads
+// it starts keep a cache of their own. Run on a copy of the installation (bin/, dist/, package.json),
+// so the caches can be removed and watched without disturbing other tests.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { ROOT } from "../helpers/cli.js";
+import { tempDir, removeTempDirs } from "../helpers/temp-dirs.js";
+
+let install: string;
+let src: string;
+const cacheFile = (kind: "one" | "batch") => path.join(install, "dist", kind === "one" ? "mpy-cross.bundle.v8cache" : "mpy-cross.bundle.batch.v8cache");
+const removeCaches = () => {
+  for (const kind of ["one", "batch"] as const) fs.rmSync(cacheFile(kind), { force: true });
+};
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(install, "bin", "tspy.js"), "mpy-cross", ...args], { cwd: install, encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+}
+
+/** Whether a fresh process (with the batch flags set first, or not) loads the bundle with its cache. */
+function cacheAccepted(withBatchFlags: boolean): boolean {
+  const batch = path.join(install, "dist", "src", "mpy-cross", "batch");
+  const script = `
+    import { useBatchTiering, MIN_FILES_FOR_BATCH_TIERING } from ${JSON.stringify(path.join(batch, "batch-tiering.js"))};
+    import { loadBundle, bundleCodeCacheUsed } from ${JSON.stringify(path.join(batch, "bundle-loader.js"))};
+    if (${withBatchFlags}) useBatchTiering(MIN_FILES_FOR_BATCH_TIERING);
+    if (!loadBundle()) throw new Error("no current bundle");
+    process.stdout.write(String(bundleCodeCacheUsed()));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  return JSON.parse(r.stdout) as boolean;
+}
+
+beforeAll(async () => {
+  install = await tempDir("code-cache");
+  for (const part of ["bin", "dist", "package.json"]) fs.cpSync(path.join(ROOT, part), path.join(install, part), { recursive: true, preserveTimestamps: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(install, "node_modules"));
+  src = path.join(install, "src-py");
+  fs.mkdirSync(src);
+  // enough files for the batch flags, each with a few functions so the compile is not trivial
+  for (let i = 0; i < 40; i++) {
+    fs.writeFileSync(path.join(src, `m${i}.py`), `def f${i}(a, b=${i}):\n    return [x * b for x in range(a) if x % 3]\n\nclass C${i}:\n    def g(self):\n        return {"k": f${i}(4)}\n`);
+  }
+});
+afterAll(removeTempDirs);
+
+describe("the compiler's code caches", () => {
+  it("a one-file compile saves the cache a later one-file compile accepts", () => {
+    removeCaches();
+    run(["-o", path.join(install, "one.mpy"), path.join(src, "m0.py")]);
+    expect(fs.existsSync(cacheFile("one"))).toBe(true);
+    expect(cacheAccepted(false)).toBe(true);
+  });
+
+  it("a big batch on this thread leaves the one-file cache as it was", () => {
+    const before = fs.readFileSync(cacheFile("one"));
+    run(["-r", src, "--out-dir", path.join(install, "out-j0"), "-j", "0"]);
+    expect(Buffer.compare(fs.readFileSync(cacheFile("one")), before)).toBe(0);
+    expect(cacheAccepted(false)).toBe(true);
+  });
+
+  it("a big batch run first saves no one-file cache stamped with its flags", () => {
+    removeCaches();
+    run(["-r", src, "--out-dir", path.join(install, "out-first"), "-j", "0"]);
+    expect(fs.existsSync(cacheFile("one"))).toBe(false);
+    run(["-o", path.join(install, "one.mpy"), path.join(src, "m1.py")]);
+    expect(cacheAccepted(false)).toBe(true);
+  });
+
+  it("worker threads of a big batch run with its flags and keep their own cache", () => {
+    removeCaches();
+    run(["-r", src, "--out-dir", path.join(install, "out-j1"), "-j", "1"]);
+    expect(fs.existsSync(cacheFile("batch"))).toBe(true);
+    // the worker's cache carries the batch flags: a process that set them accepts it, one without does not
+    expect(cacheAccepted(true)).toBe(true);
+    fs.copyFileSync(cacheFile("batch"), cacheFile("one"));
+    expect(cacheAccepted(false)).toBe(false);
+  });
+
+  it("a small batch sets no flags: its worker's cache is the one-file compile's", () => {
+    removeCaches();
+    const small = path.join(install, "src-small");
+    fs.mkdirSync(small);
+    for (let i = 0; i < 4; i++) fs.copyFileSync(path.join(src, `m${i}.py`), path.join(small, `m${i}.py`));
+    run(["-r", small, "--out-dir", path.join(install, "out-small"), "-j", "1"]);
+    expect(fs.existsSync(cacheFile("batch"))).toBe(false);
+    expect(cacheAccepted(false)).toBe(true);
+  });
+
+  it("writes the same bytes with the batch flags as file by file", () => {
+    const out = path.join(install, "out-j0");
+    for (const i of [0, 17, 39]) {
+      const one = path.join(install, `single-${i}.mpy`);
+      run(["-o", one, path.join(src, `m${i}.py`)]);
+      expect(Buffer.compare(fs.readFileSync(path.join(out, `m${i}.mpy`)), fs.readFileSync(one)), `m${i}`).toBe(0);
+    }
+  });
+});
