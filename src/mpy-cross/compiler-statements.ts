@@ -1,7 +1,7 @@
 // Simple and compound statements other than try/with (compiler-exceptions.ts) and def/class
 // (compiler-functions.ts): assignment, del, flow control, imports, global/nonlocal, assert, if,
 // while, for (with upstream's range() loop optimisation).
-import type { ParseNode, PyConstant, StructNode } from "./parse-tree.js";
+import { constNode, smallIntLeaf, stringLeaf, structNode, tokenLeaf, type ParseNode, type PyConstant, type StructNode } from "./parse-tree.js";
 import { AssignKind, INVALID_LABEL, hasCompFor, type Compiler, type RuleFn } from "./compiler.js";
 import { AttrKind, BREAK_FROM_FOR, BuildKind, ImportKind, Pass, SubscrKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
@@ -91,16 +91,16 @@ function constTupleAsDisplay(items: readonly PyConstant[], line: number, smallIn
   const nodes: ParseNode[] = items.map((item): ParseNode => {
     switch (item.type) {
       case "int":
-        return item.value >= -limit && item.value < limit ? { kind: "smallint", value: smallIntLeafValue(item.value) } : { kind: "const", line, value: item };
+        return item.value >= -limit && item.value < limit ? smallIntLeaf(smallIntLeafValue(item.value)) : constNode(line, item);
       case "str":
-        return item.qstr ? { kind: "string", value: item.value } : { kind: "const", line, value: item };
-      case "none": return { kind: "token", tok: Tok.KW_NONE };
-      case "bool": return { kind: "token", tok: item.value ? Tok.KW_TRUE : Tok.KW_FALSE };
-      case "ellipsis": return { kind: "token", tok: Tok.ELLIPSIS };
-      default: return { kind: "const", line, value: item };
+        return item.qstr ? stringLeaf(item.value) : constNode(line, item);
+      case "none": return tokenLeaf(Tok.KW_NONE);
+      case "bool": return tokenLeaf(item.value ? Tok.KW_TRUE : Tok.KW_FALSE);
+      case "ellipsis": return tokenLeaf(Tok.ELLIPSIS);
+      default: return constNode(line, item);
     }
   });
-  return { kind: "struct", rule: "testlist_star_expr", line, nodes };
+  return structNode("testlist_star_expr", line, nodes);
 }
 
 function delOne(c: Compiler, pn: ParseNode): void {
@@ -433,12 +433,12 @@ function forStmt(c: Compiler, pns: StructNode): void {
       let ok = true;
       let start: ParseNode, end: ParseNode, step: ParseNode;
       if (args.length === 1) {
-        start = { kind: "smallint", value: 0 };
+        start = smallIntLeaf(0);
         end = args[0];
-        step = { kind: "smallint", value: 1 };
+        step = smallIntLeaf(1);
       } else if (args.length === 2) {
         [start, end] = args;
-        step = { kind: "smallint", value: 1 };
+        step = smallIntLeaf(1);
       } else {
         [start, end, step] = args;
         if (!isSmallInt(step) || (Number(step.value) === 0 && c.compat.rangeFor === "1.9")) ok = false;

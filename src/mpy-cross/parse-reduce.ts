@@ -11,7 +11,7 @@ import { RULES } from "./grammar.js";
 import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from "./parse-number.js";
 import { ParserState, R, structOf } from "./parse-state.js";
 import { smallIntLeafValue } from "./parse-node.js";
-import type { IdLeaf, ParseNode, PyConstant, StructNode, TokenLeaf } from "./parse-tree.js";
+import { constNode, idLeaf, smallIntLeaf, stringLeaf, structNode, tokenLeaf, type IdLeaf, type ParseNode, type PyConstant } from "./parse-tree.js";
 import { Tok } from "./tokens.js";
 
 /** Strings up to this many UTF-8 bytes are always interned (MICROPY_ALLOC_PARSE_INTERN_STRING_LEN). */
@@ -36,13 +36,6 @@ function qstrKeyOfBytes(b: Uint8Array): string {
   }
 }
 
-// Token leaves are immutable and carry nothing but the token, so every parse shares one per token kind
-// (operators and keywords are a large share of the leaves the tree keeps).
-const TOKEN_LEAVES: TokenLeaf[] = [];
-function tokenLeaf(tok: Tok): TokenLeaf {
-  return (TOKEN_LEAVES[tok] ??= { kind: "token", tok });
-}
-
 export abstract class NodeBuilder extends ParserState {
   private readonly idLeaves = new Map<string, IdLeaf>();
 
@@ -54,7 +47,7 @@ export abstract class NodeBuilder extends ParserState {
 
   /** A constant node, or a small-int leaf when the int fits the target's small ints. */
   private constNode(line: number, value: PyConstant, mpz = false): ParseNode {
-    if (value.type !== "int") return { kind: "const", line, value };
+    if (value.type !== "int") return constNode(line, value);
     return this.intNode(line, value.value, mpz, value);
   }
 
@@ -63,9 +56,9 @@ export abstract class NodeBuilder extends ParserState {
   private intNode(line: number, v: bigint, mpz: boolean, value?: PyConstant): ParseNode {
     const big = mpz || !fitsHostSmallInt(v);
     if (!big && v >= this.smallMin && v <= this.smallMax) {
-      return { kind: "smallint", value: smallIntLeafValue(v) };
+      return smallIntLeaf(smallIntLeafValue(v));
     }
-    const node: ParseNode = { kind: "const", line, value: value ?? { type: "int", value: v } };
+    const node = constNode(line, value ?? { type: "int", value: v });
     if (big) this.mpzNodes.add(node);
     return node;
   }
@@ -87,7 +80,7 @@ export abstract class NodeBuilder extends ParserState {
         let leaf = this.idLeaves.get(name);
         if (leaf === undefined) {
           this.intern(name);
-          leaf = { kind: "id", name };
+          leaf = idLeaf(name);
           this.idLeaves.set(name, leaf);
         }
         pn = leaf;
@@ -110,7 +103,7 @@ export abstract class NodeBuilder extends ParserState {
         } catch (e) {
           throw this.numberError(e);
         }
-        pn = { kind: "const", line: lex.tokLine, value };
+        pn = constNode(lex.tokLine, value);
         break;
       }
       case Tok.STRING:
@@ -132,17 +125,17 @@ export abstract class NodeBuilder extends ParserState {
     const value = lex.value;
     if (lex.bytes.length <= INTERN_STRING_LEN) {
       this.intern(value);
-      return { kind: "string", value };
+      return stringLeaf(value);
     }
-    if (this.qstrs.has(value)) return { kind: "string", value };
-    return { kind: "const", line: lex.tokLine, value: { type: "str", value } };
+    if (this.qstrs.has(value)) return stringLeaf(value);
+    return constNode(lex.tokLine, { type: "str", value });
   }
 
   private bytesLiteral(): ParseNode {
     const value = this.lex.copyBytes();
     // short bytes literals are interned too (as the qstr of their bytes), which uses up a qstr number
     if (value.length <= INTERN_STRING_LEN) this.intern(qstrKeyOfBytes(value));
-    return { kind: "const", line: this.lex.tokLine, value: { type: "bytes", value } };
+    return constNode(this.lex.tokLine, { type: "bytes", value });
   }
 
   /** 1.8: each literal became a node of its own (short ones interned); the compiler built the joined object. */
@@ -150,7 +143,7 @@ export abstract class NodeBuilder extends ParserState {
     const lex = this.lex;
     for (const piece of lex.pieces()) if (piece.length <= INTERN_STRING_LEN) this.intern(qstrKeyOfBytes(piece));
     const value: PyConstant = lex.kind === Tok.STRING ? { type: "str", value: lex.value } : { type: "bytes", value: lex.copyBytes() };
-    return { kind: "const", line: lex.tokLine, value, joined: true, ...(lex.mixedKinds ? { mixedKinds: true as const } : {}) };
+    return constNode(lex.tokLine, value, true, lex.mixedKinds ? true : undefined);
   }
 
   /** A number literal's syntax error as the SyntaxError of its line. */
@@ -174,7 +167,7 @@ export abstract class NodeBuilder extends ParserState {
       } else if (many !== null) {
         // (a, b, ...) — 3c took the first item already; it becomes the testlist_comp itself
         this.stack.pop();
-        this.stack[this.stack.length - 1] = { kind: "struct", rule: "testlist_comp", line: many.line, nodes: many.nodes };
+        this.stack[this.stack.length - 1] = structNode("testlist_comp", many.line, many.nodes);
         return;
       }
     } else if (id === R.testlist_comp_3c) {
@@ -188,7 +181,7 @@ export abstract class NodeBuilder extends ParserState {
     if (this.buildTuple(line, id, numArgs)) return;
 
     const nodes = this.stack.splice(this.stack.length - numArgs, numArgs);
-    const node: StructNode = { kind: "struct", rule: RULES[id]!.name, line, nodes };
+    const node = structNode(RULES[id]!.name, line, nodes);
     if (id === R.testlist_comp_3c) this.stack.push(node); // stands in for the item it took
     this.stack.push(node);
   }
@@ -364,7 +357,7 @@ export abstract class NodeBuilder extends ParserState {
   private tupleFromStack(line: number, numArgs: number): boolean {
     for (let i = 0; i < numArgs; i++) if (!isConstNode(this.peek(i))) return false;
     const items = this.stack.splice(this.stack.length - numArgs, numArgs).map(constNodeValue);
-    this.stack.push({ kind: "const", line, value: { type: "tuple", items } });
+    this.stack.push(constNode(line, { type: "tuple", items }));
     return true;
   }
 }

@@ -67,3 +67,75 @@ export interface ParseTree {
    * this order for qstrs its binary does not contain. */
   readonly createdQstrs?: readonly string[];
 }
+
+// Every node is made by one constructor that sets every field (those a kind lacks stay undefined), so
+// all nodes share one hidden class: the compiler's many `pn.kind` / `pn.rule` / `pn.nodes` sites see one
+// map instead of five (past four a property access is megamorphic, and optimised code that met a new
+// node shape late was thrown away and rebuilt). The interfaces above stay the typed view.
+class Node {
+  declare readonly kind: string;
+  declare readonly rule: string | undefined;
+  declare readonly line: number | undefined;
+  declare readonly nodes: ParseNode[] | undefined;
+  declare readonly value: unknown;
+  declare readonly name: string | undefined;
+  declare readonly tok: Tok | undefined;
+  declare readonly joined: true | undefined;
+  declare readonly mixedKinds: true | undefined;
+  constructor(
+    kind: string, rule: string | undefined, line: number | undefined, nodes: ParseNode[] | undefined, value: unknown,
+    name: string | undefined, tok: Tok | undefined, joined: true | undefined, mixedKinds: true | undefined,
+  ) {
+    this.kind = kind;
+    this.rule = rule;
+    this.line = line;
+    this.nodes = nodes;
+    this.value = value;
+    this.name = name;
+    this.tok = tok;
+    this.joined = joined;
+    this.mixedKinds = mixedKinds;
+  }
+}
+
+/** A rule node of `rule`. */
+export function structNode(rule: string, line: number, nodes: ParseNode[]): StructNode {
+  return new Node("struct", rule, line, nodes, undefined, undefined, undefined, undefined, undefined) as StructNode;
+}
+
+/** A small-int leaf. */
+export function smallIntLeaf(value: number | bigint): SmallIntLeaf {
+  return new Node("smallint", undefined, undefined, undefined, value, undefined, undefined, undefined, undefined) as SmallIntLeaf;
+}
+
+/** An identifier leaf. */
+export function idLeaf(name: string): IdLeaf {
+  return new Node("id", undefined, undefined, undefined, undefined, name, undefined, undefined, undefined) as IdLeaf;
+}
+
+/** An interned-string leaf. */
+export function stringLeaf(value: string): StringLeaf {
+  return new Node("string", undefined, undefined, undefined, value, undefined, undefined, undefined, undefined) as StringLeaf;
+}
+
+// Token leaves are immutable and carry nothing but the token, so every parse shares one per token kind
+// (operators and keywords are a large share of the leaves the tree keeps).
+const TOKEN_LEAVES: TokenLeaf[] = [];
+
+/** The token leaf of `tok` (one shared object per token kind). */
+export function tokenLeaf(tok: Tok): TokenLeaf {
+  return (TOKEN_LEAVES[tok] ??= new Node("token", undefined, undefined, undefined, undefined, undefined, tok, undefined, undefined) as TokenLeaf);
+}
+
+/** A constant-object node; `joined`/`mixedKinds` only for 1.8's joined literals. */
+export function constNode(line: number, value: PyConstant, joined?: true, mixedKinds?: true): ConstNode {
+  return new Node("const", undefined, line, undefined, value, undefined, undefined, joined, mixedKinds) as ConstNode;
+}
+
+// Fields that hold both small ints and heap objects are generalised once, here, rather than while the
+// first file's optimised code runs (a field's representation changing deprecates the map).
+smallIntLeaf(0);
+stringLeaf("");
+smallIntLeaf(0.5);
+structNode("", 0, []);
+constNode(0, { type: "none" }, true, true);
