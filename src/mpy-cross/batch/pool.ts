@@ -35,7 +35,10 @@ const cores = () => (typeof os.availableParallelism === "function" ? os.availabl
  * work share the cores and the batch takes longer (1.3x the CPU time, no earlier end).
  */
 function compilingThreads(files: number): number {
-  return Math.max(1, Math.min(Math.floor(cores() / 2), Math.floor(files / MIN_FILES_PER_WORKER)));
+  // A batch too small for a second thread is decided before counting cores: node:os (loaded on first
+  // use, see scripts/bundle-compiler.mjs) then stays unloaded, as for every one-file compile.
+  const byFiles = Math.floor(files / MIN_FILES_PER_WORKER);
+  return byFiles <= 1 ? 1 : Math.max(1, Math.min(Math.floor(cores() / 2), byFiles));
 }
 
 /** Workers for compileInWorkers, this thread waiting: none unless at least two would compile. */
