@@ -19,11 +19,16 @@ const importMetaUrl = {
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, async (args) => {
       const rel = path.relative(dist, args.path).split(path.sep).join("/");
+      if (rel === LAZY_NATIVE_BACKEND) return { contents: lazyNativeBackend, loader: "js", resolveDir: path.dirname(args.path) };
       const text = await fs.promises.readFile(args.path, "utf8");
       return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __tspyDistUrl).href`), loader: "js" };
     });
   },
 };
+// The native back end is set up on first use in a bundle (src/mpy-cross/native-backend.ts): a require()
+// inside a function, which esbuild turns into a module initialised when first called.
+const LAZY_NATIVE_BACKEND = "src/mpy-cross/native-backend.js";
+const lazyNativeBackend = 'let backend;\nexport function nativeBackend() {\n  return (backend ??= require("./native/backend.js"));\n}\n';
 /** One CommonJS script for Node 20 from the ES module `entry` (below dist/), ASCII only (see asciiOnly). */
 async function bundleScript(entry, outfile, options = {}) {
   await build({

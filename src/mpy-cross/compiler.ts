@@ -5,10 +5,8 @@
 import type { ParseNode, ParseTree, StructNode } from "./parse-tree.js";
 import { CompileError, PendingTypedError, type CompileErrorKind } from "./compile-error.js";
 import type { NativeArch } from "./native/arch.js";
-import { createAssembler } from "./native/assemblers.js";
-import { NativeEmitter } from "./native/emit-native.js";
-import { compileInlineAsmScope } from "./native/inline-asm.js";
-import { asmCompat } from "./native/asm-compat.js";
+import type { NativeEmitter } from "./native/emit-native.js";
+import { nativeBackend } from "./native-backend.js";
 import { QstrPool } from "./qstr-pool.js";
 import { Pass, SetupBlockKind, type Emitter, GlobalOpKind, IdOpKind, AttrKind, SubscrKind, BuildKind } from "./emitter.js";
 import type { ConstObj } from "./constants.js";
@@ -128,6 +126,7 @@ export class Compiler {
     if (scope.emitOptions !== EmitOpt.NativePython && scope.emitOptions !== EmitOpt.Viper) return this.bytecodeEmitter;
     if (!this.nativeEmitter) {
       const arch = this.opts.arch;
+      const { createAssembler, NativeEmitter } = nativeBackend();
       const asm = arch ? createAssembler(arch, this.compat, this.opts.archFlags) : null;
       if (!arch || !asm) throw new PendingTypedError("NotImplementedError", "cannot emit native code for this architecture");
       this.nativeEmitter = new NativeEmitter({
@@ -142,7 +141,7 @@ export class Compiler {
 
   /** 1.18: the qstr numbers of the mpy-cross process, its own pool then the parse's new strings in order. */
   private processQstrNumbers(): ((name: string) => number) | undefined {
-    const pool = asmCompat(this.compat).processQstrs;
+    const pool = nativeBackend().asmCompat(this.compat).processQstrs;
     if (!pool) return undefined;
     const numbers = new QstrPool(pool, this.createdQstrs);
     return (name) => numbers.number(name);
@@ -531,7 +530,7 @@ export class Compiler {
         const s = this.scopes[i];
         // an inline-asm body is checked as instructions, never scanned for Python names
         if (s.emitOptions === EmitOpt.Asm) {
-          compileInlineAsmScope(this, s, Pass.Scope);
+          nativeBackend().compileInlineAsmScope(this, s, Pass.Scope);
         } else {
           this.compileScope(s, Pass.Scope);
           if (this.compat.closeOver === "after-scope") for (const id of s.ids) if (id.kind === IdKind.GlobalImplicit) s.checkToCloseOver(id);
@@ -541,7 +540,7 @@ export class Compiler {
       for (const s of this.scopes) s.finish(this.compat.starParamPlacement);
       for (const s of this.scopes) {
         if (s.emitOptions === EmitOpt.Asm) {
-          compileInlineAsmScope(this, s);
+          nativeBackend().compileInlineAsmScope(this, s);
           continue;
         }
         this.emit = this.emitterFor(s);
