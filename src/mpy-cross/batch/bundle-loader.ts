@@ -89,10 +89,11 @@ function load(name: BundleName): unknown {
   } catch {
     cachedData = undefined;
   }
-  // The same wrapper as Node's for CommonJS, plus the URL of dist/ (the bundle's modules compute their
-  // own import.meta.url from it, so paths they resolve point where the ES modules would). Such a script
-  // has no import(): the bundles load packages and built-ins through require.
-  const script = new vm.Script(`(function (exports, require, module, __tspyDistUrl) {${code}\n})`, { filename: b.script, cachedData });
+  // The file is one function expression (the build wraps it, scripts/bundle-compiler.mjs): Node's
+  // CommonJS parameters plus the URL of dist/ (the bundle's modules compute their own import.meta.url
+  // from it, so paths they resolve point where the ES modules would). Such a script has no import():
+  // the bundles load packages and built-ins through require.
+  const script = new vm.Script(code, { filename: b.script, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, requireFromDist(b.script), module, pathToFileURL(DIST + path.sep).href);
   loaded[name] = { api: module.exports, script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected, tiered };
