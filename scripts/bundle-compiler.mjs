@@ -29,8 +29,12 @@ const importMetaUrl = {
 // inside a function, which esbuild turns into a module initialised when first called.
 const LAZY_NATIVE_BACKEND = "src/mpy-cross/native-backend.js";
 const lazyNativeBackend = 'let backend;\nexport function nativeBackend() {\n  return (backend ??= require("./native/backend.js"));\n}\n';
-/** One CommonJS script for Node 20 from the ES module `entry` (below dist/), ASCII only (see asciiOnly). */
-async function bundleScript(entry, outfile, options = {}) {
+/**
+ * One CommonJS script for Node 20 from the ES module `entry` (below dist/), ASCII only (see asciiOnly),
+ * by default wrapped as the function bundle-loader.ts runs (wrapAsFunction); `asModule` leaves it a plain
+ * CommonJS module for require().
+ */
+async function bundleScript(entry, outfile, options = {}, { asModule = false } = {}) {
   await build({
     entryPoints: [path.join(dist, ...entry.split("/"))],
     outfile,
@@ -44,14 +48,13 @@ async function bundleScript(entry, outfile, options = {}) {
   });
   cheapBuiltinImports(outfile);
   asciiOnly(outfile);
-  if (options.banner === undefined) wrapAsFunction(outfile);
+  if (!asModule) wrapAsFunction(outfile);
 }
 
 /**
  * The bundle as the function bundle-loader.ts runs (CommonJS's wrapper plus the URL of dist/), written so
  * at build time: the loader then compiles the file's text as it is read, instead of first copying 700 KB
- * into a wrapped string on every start. Not dist/fast-path.cjs, which bin/ requires as a module (its
- * banner defines the URL instead).
+ * into a wrapped string on every start.
  */
 function wrapAsFunction(file) {
   fs.writeFileSync(file, `(function (exports, require, module, __tspyDistUrl) {${fs.readFileSync(file, "latin1")}\n})`, "latin1");
@@ -133,9 +136,10 @@ fs.rmSync(boardBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
   fs.writeFileSync(BOARD_BUNDLE_LACKS, lacks.join("\n") + "\n");
 }
 // The code bin/ runs first: whether a bundle can do the job, and loading it.
+// bin/ requires it as a module, so its banner defines dist's URL that the loader passes the bundles.
 await bundleScript("src/cli/fast-path.js", path.join(dist, "fast-path.cjs"), {
   banner: { js: 'var __tspyDistUrl = require("node:url").pathToFileURL(__dirname + "/").href;' },
-});
+}, { asModule: true });
 
 /**
  * bundle-loader.ts reads the bundle as Latin-1 (several times quicker than UTF-8): any character
