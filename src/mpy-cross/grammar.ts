@@ -11,6 +11,10 @@
 //
 // A rule that fails on its first element backtracks without consuming tokens; failing later is a
 // syntax error. Rule names are upstream's, and the compiler dispatches on them.
+//
+// This module is the grammar's source: tests and scripts/gen-grammar-tables.mjs read it. The parser runs
+// from the tables generated from it (grammar-tables.generated.ts), see grammarTables.
+import { AND_BLANK, AND_IDENT, ARG_RULE, KIND_AND, KIND_LIST, KIND_OR, TOK_SLOTS } from "./grammar-layout.js";
 import { Tok } from "./tokens.js";
 
 export type RuleKind = "or" | "and" | "list";
@@ -274,51 +278,55 @@ function build(): { rules: GrammarRule[]; byName: Map<string, GrammarRule> } {
 const built = build();
 export const RULES: readonly GrammarRule[] = built.rules;
 
-/** Row width of MAY_START: one entry per token kind. */
-export const TOK_SLOTS = 128;
+export function ruleId(name: string): number {
+  const r = built.byName.get(name);
+  if (r === undefined) throw new Error(`grammar: unknown rule ${name}`);
+  return r.id;
+}
+
+/** The grammar as the rule machine's flat tables (grammar-layout.ts says what each holds). */
+export interface GrammarTables {
+  ruleNames: string[];
+  ruleKind: Uint8Array;
+  ruleArg0: Uint16Array;
+  ruleNargs: Uint8Array;
+  ruleFlags: Uint8Array;
+  rulePushed: Uint8Array;
+  args: Uint16Array;
+  mayStart: Uint8Array;
+}
 
 /**
- * MAY_START[rule * TOK_SLOTS + tok] is 0 when `rule`, tried at token `tok`, certainly fails without
- * consuming or pushing anything (tok is in no FIRST set of it), so the parser need not descend into it
- * to find out: most descents are such failures (each statement tries every compound statement, each
- * operand every operator). 1 means "may match". It is conservative: a rule whose first element is
- * optional may succeed at any token, and tokens a dialect lacks (absentSyntax) still count as starts,
- * so the rule machine itself decides those.
+ * The tables computed from SPECS. The parser does not call this: it reads the same tables from
+ * grammar-tables.generated.ts (written by scripts/gen-grammar-tables.mjs from this function), because
+ * building them here took ~2 ms and ~100 fresh memory pages of every one-file compile's start.
+ * test/mpy-cross/grammar.test.ts fails when the two differ.
  */
-export const MAY_START: Uint8Array = computeMayStart(built.rules);
-
-// The same grammar as flat numeric tables, for the rule machine: it reads them once per step, and
-// small-int typed arrays are far cheaper to read than the rule objects while the code is still cold
-// (a directory run of 500 files spends most of its parse in not yet optimised code).
-
-/** RULE_KIND values. */
-export const KIND_OR = 0;
-export const KIND_AND = 1;
-export const KIND_LIST = 2;
-/** An ARGS entry below this is a token; from it on, ARG_RULE + (rule << 1 | optional). */
-export const ARG_RULE = TOK_SLOTS;
-
-/** Per rule: KIND_*, where its elements start in ARGS, how many there are. */
-export const RULE_KIND: Uint8Array = new Uint8Array(built.rules.length);
-export const RULE_ARG0: Uint16Array = new Uint16Array(built.rules.length);
-export const RULE_NARGS: Uint8Array = new Uint8Array(built.rules.length);
-/** Per rule: listKind (lists), or and_ident = 1 | and_blank = 2 (and). */
-export const RULE_FLAGS: Uint8Array = new Uint8Array(built.rules.length);
-/** and: the results it leaves on the stack (its NAME tokens and sub-rules, optional ones as null). */
-export const RULE_PUSHED: Uint8Array = new Uint8Array(built.rules.length);
-export const AND_IDENT = 1;
-export const AND_BLANK = 2;
-
-const allArgs: number[] = [];
-for (const r of built.rules) {
-  RULE_KIND[r.id] = r.kind === "or" ? KIND_OR : r.kind === "and" ? KIND_AND : KIND_LIST;
-  RULE_ARG0[r.id] = allArgs.length;
-  RULE_NARGS[r.id] = r.args.length;
-  RULE_FLAGS[r.id] = r.kind === "list" ? r.listKind : (r.ident ? AND_IDENT : 0) | (r.blank ? AND_BLANK : 0);
-  RULE_PUSHED[r.id] = r.args.filter((a) => a.type === "rule" || a.tok === Tok.NAME).length;
-  for (const a of r.args) allArgs.push(a.type === "tok" ? a.tok : ARG_RULE + ((a.rule << 1) | (a.optional ? 1 : 0)));
+export function grammarTables(): GrammarTables {
+  const rules = built.rules;
+  const n = rules.length;
+  const t: GrammarTables = {
+    ruleNames: rules.map((r) => r.name),
+    ruleKind: new Uint8Array(n),
+    ruleArg0: new Uint16Array(n),
+    ruleNargs: new Uint8Array(n),
+    ruleFlags: new Uint8Array(n),
+    rulePushed: new Uint8Array(n),
+    args: new Uint16Array(0),
+    mayStart: computeMayStart(rules),
+  };
+  const allArgs: number[] = [];
+  for (const r of rules) {
+    t.ruleKind[r.id] = r.kind === "or" ? KIND_OR : r.kind === "and" ? KIND_AND : KIND_LIST;
+    t.ruleArg0[r.id] = allArgs.length;
+    t.ruleNargs[r.id] = r.args.length;
+    t.ruleFlags[r.id] = r.kind === "list" ? r.listKind : (r.ident ? AND_IDENT : 0) | (r.blank ? AND_BLANK : 0);
+    t.rulePushed[r.id] = r.args.filter((a) => a.type === "rule" || a.tok === Tok.NAME).length;
+    for (const a of r.args) allArgs.push(a.type === "tok" ? a.tok : ARG_RULE + ((a.rule << 1) | (a.optional ? 1 : 0)));
+  }
+  t.args = Uint16Array.from(allArgs);
+  return t;
 }
-export const ARGS: Uint16Array = Uint16Array.from(allArgs);
 
 function computeMayStart(rules: readonly GrammarRule[]): Uint8Array {
   const toks = Object.values(Tok).filter((v): v is number => typeof v === "number");
@@ -360,22 +368,3 @@ function computeMayStart(rules: readonly GrammarRule[]): Uint8Array {
   for (const r of rules) visit(r.id);
   return table;
 }
-
-export function ruleId(name: string): number {
-  const r = built.byName.get(name);
-  if (r === undefined) throw new Error(`grammar: unknown rule ${name}`);
-  return r.id;
-}
-
-/** Rules with a compile function upstream (DEF_RULE); nodes of the others (DEF_RULE_NC) are read by their parents' compile functions. */
-export const COMPILED_RULES: ReadonlySet<string> = new Set([
-  "file_input", "file_input_2", "decorated", "funcdef", "simple_stmt_2", "expr_stmt", "testlist_star_expr",
-  "del_stmt", "pass_stmt", "break_stmt", "continue_stmt", "return_stmt", "yield_stmt", "raise_stmt",
-  "import_name", "import_from", "global_stmt", "nonlocal_stmt", "assert_stmt", "async_stmt", "if_stmt",
-  "while_stmt", "for_stmt", "try_stmt", "with_stmt", "suite_block_stmts", "namedexpr_test", "test_if_expr",
-  "lambdef", "lambdef_nocond", "or_test", "and_test", "not_test_2", "comparison", "star_expr", "expr",
-  "xor_expr", "and_expr", "shift_expr", "arith_expr", "term", "factor_2", "power", "atom_expr_await",
-  "atom_expr_normal", "atom_paren", "atom_bracket", "atom_brace", "trailer_paren", "trailer_bracket",
-  "trailer_period", "subscriptlist", "subscript_2", "subscript_3", "testlist", "dictorsetmaker_item",
-  "classdef", "yield_expr",
-]);

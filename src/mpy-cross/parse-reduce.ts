@@ -7,7 +7,7 @@ import {
   nodeNumber,
   type BinaryOp, type Num,
 } from "./const-fold.js";
-import { RULES } from "./grammar.js";
+import { RULE_NAMES } from "./grammar-tables.generated.js";
 import { NumberSyntaxError, parseFloatLiteral, parseIntegerLiteral } from "./parse-number.js";
 import { ParserState, R, structOf } from "./parse-state.js";
 import { smallIntLeafValue } from "./parse-node.js";
@@ -181,7 +181,7 @@ export abstract class NodeBuilder extends ParserState {
     if (this.buildTuple(line, id, numArgs)) return;
 
     const nodes = this.stack.splice(this.stack.length - numArgs, numArgs);
-    const node = structNode(RULES[id]!.name, line, nodes);
+    const node = structNode(RULE_NAMES[id]!, line, nodes);
     if (id === R.testlist_comp_3c) this.stack.push(node); // stands in for the item it took
     this.stack.push(node);
   }

@@ -2,7 +2,7 @@
 // the lexer, the result stack, the pending-rule stack, and what the parse has learnt so far (interned
 // strings, const() names).
 import { CompileError } from "./compile-error.js";
-import { ruleId } from "./grammar.js";
+import { ruleId } from "./grammar-tables.generated.js";
 import { Lexer } from "./lexer.js";
 import { selectDialect, type FrontEndDialect } from "./parse-dialect.js";
 import type { InputKind, ParseNode, PyConstant, StructNode } from "./parse-tree.js";

@@ -4,10 +4,8 @@
 // simplifications (parentheses dropped around single expressions, constant folding, `const()` names,
 // docstrings and other lone constant statements turned into `pass`, tuples of constants built).
 import { CompileError } from "./compile-error.js";
-import {
-  AND_BLANK, AND_IDENT, ARG_RULE, ARGS, KIND_AND, KIND_OR, MAY_START, RULE_ARG0, RULE_FLAGS, RULE_KIND, RULE_NARGS, RULE_PUSHED, RULES,
-  ruleId, TOK_SLOTS,
-} from "./grammar.js";
+import { AND_BLANK, AND_IDENT, ARG_RULE, KIND_AND, KIND_OR, TOK_SLOTS } from "./grammar-layout.js";
+import { ARGS, MAY_START, RULE_ARG0, RULE_FLAGS, RULE_KIND, RULE_NAMES, RULE_NARGS, RULE_PUSHED, ruleId } from "./grammar-tables.generated.js";
 import { NotImplementedEscape } from "./lexer.js";
 import { NodeBuilder } from "./parse-reduce.js";
 import { PENDING_SLOTS, R, type ParseOptions } from "./parse-state.js";
@@ -23,7 +21,7 @@ function absentTable(pairs: readonly (readonly [string, Tok])[]): Uint8Array | n
   if (table === undefined) {
     table = null;
     if (pairs.length > 0) {
-      table = new Uint8Array(RULES.length * TOK_SLOTS);
+      table = new Uint8Array(RULE_NAMES.length * TOK_SLOTS);
       for (const [rule, tok] of pairs) table[ruleId(rule) * TOK_SLOTS + tok] = 1;
     }
     absentTables.set(pairs, table);

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { MAY_START, RULES, ruleId, TOK_SLOTS } from "../../src/mpy-cross/grammar.js";
+import { grammarTables, RULES } from "../../src/mpy-cross/grammar.js";
+import { TOK_SLOTS } from "../../src/mpy-cross/grammar-layout.js";
+import * as generated from "../../src/mpy-cross/grammar-tables.generated.js";
 import { parse } from "../../src/mpy-cross/parser.js";
 import type { StructNode } from "../../src/mpy-cross/parse-tree.js";
 import { Tok } from "../../src/mpy-cross/tokens.js";
 
+// The parser's table (the generated one); the last describe checks it is what grammar.ts computes.
+const { MAY_START, ruleId } = generated;
 const may = (rule: string, tok: Tok): number => MAY_START[ruleId(rule) * TOK_SLOTS + tok]!;
 
 describe("MAY_START (rules the parser need not enter at a token)", () => {
@@ -42,5 +46,27 @@ describe("the rule machine's pending stack", () => {
     expect((def.nodes[3] as StructNode).nodes).toHaveLength(40);
     const deep = "[".repeat(1500) + "]".repeat(1500);
     expect(() => parse(`x = ${deep}\n`, { filename: "case.py" })).not.toThrow();
+  });
+});
+
+describe("grammar-tables.generated.ts (the parser's tables, written by scripts/gen-grammar-tables.mjs)", () => {
+  // When this fails the grammar changed: npm run build && node scripts/gen-grammar-tables.mjs && npm run build
+  const t = grammarTables();
+  it("holds the rules of grammar.ts, in its order", () => {
+    expect(generated.RULE_NAMES).toEqual(t.ruleNames);
+    expect(generated.RULE_NAMES).toEqual(RULES.map((r) => r.name));
+    expect(generated.ruleId("atom")).toBe(RULES.find((r) => r.name === "atom")!.id);
+    expect(() => generated.ruleId("no_such_rule")).toThrow(/unknown rule no_such_rule/);
+  });
+  it("holds the tables grammar.ts computes", () => {
+    expect(generated.RULE_KIND).toEqual(t.ruleKind);
+    expect(generated.RULE_ARG0).toEqual(t.ruleArg0);
+    expect(generated.RULE_NARGS).toEqual(t.ruleNargs);
+    expect(generated.RULE_FLAGS).toEqual(t.ruleFlags);
+    expect(generated.RULE_PUSHED).toEqual(t.rulePushed);
+    expect(generated.ARGS).toEqual(t.args);
+    expect(generated.MAY_START).toEqual(t.mayStart);
+    // not all zeros or all ones: the tables say something
+    expect(t.mayStart.some((b) => b === 0) && t.mayStart.some((b) => b === 1)).toBe(true);
   });
 });
