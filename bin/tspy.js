@@ -22,7 +22,10 @@ async function run(argv) {
   const fast = fastPath();
   if (argv[0] === "mpy-cross") {
     const status = await fast?.runMpyCrossFast(argv.slice(1));
-    if (status !== undefined) return status;
+    if (status !== undefined) {
+      fast.endMpyCrossRun(status);
+      return status;
+    }
   }
   const cli = await fast?.loadCli(argv);
   if (cli) {

@@ -11,6 +11,9 @@ const noBoard = (): never => {
   throw new TspyError("mpy-cross: no board in this run (internal: --board goes through the full command line)");
 };
 
+/** Whether process.stdout or process.stderr was made in this run (see outputFlushed). */
+let stdioMade = false;
+
 export async function mpyCrossMain(args: string[]): Promise<number> {
   const stopper = new Stopper(() => null);
   // process.stdout/stderr are made on first use (they cost a few ms to create; a compile to a file
@@ -23,10 +26,12 @@ export async function mpyCrossMain(args: string[]): Promise<number> {
     repl: noBoard,
     reconnect: noBoard,
     get out() {
+      stdioMade = true;
       stopper.watchStdio();
       return process.stdout;
     },
     get err() {
+      stdioMade = true;
       stopper.watchStdio();
       return process.stderr;
     },
@@ -36,9 +41,19 @@ export async function mpyCrossMain(args: string[]): Promise<number> {
     const status = await mpyCrossCommand.run(args, ctx);
     return stopper.status ?? status;
   } catch (err) {
+    stdioMade = true;
     stopper.watchStdio();
     return failureStatus(err, stopper, process.stderr);
   } finally {
     stopper.uninstall();
   }
+}
+
+/**
+ * Whether nothing the run wrote to stdout or stderr is still waiting in a stream's buffer (where writes
+ * are asynchronous: pipes on macOS, say), so the process may end at once (fast-path.ts). Asked without
+ * making the streams when the run never used them.
+ */
+export function outputFlushed(): boolean {
+  return !stdioMade || (process.stdout.writableLength === 0 && process.stderr.writableLength === 0);
 }

@@ -154,6 +154,28 @@ describe("tspy mpy-cross, bundled and through the full command line", () => {
     }
   });
 
+  it("ends the process only once a .mpy bigger than a pipe's buffer is out on stdout", async () => {
+    // The bundled run ends the process without Node's teardown (fast-path.ts, endMpyCrossRun): what it
+    // wrote to a pipe must all arrive, and the status must be the compile's.
+    const src = path.join(dir, "big_module.py");
+    writeFileSync(src, Array.from({ length: 3000 }, (_, k) => `def f${k}(a, b=${k}):\n    return [a, b, "s${k}", ${k}.5]\n`).join(""));
+    const piped = await new Promise<{ status: number | null; stdout: Buffer }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, "bin", "tspy.js"), "mpy-cross", "-o", "-", "big_module.py"], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
+      const chunks: Buffer[] = [];
+      // A slow reader: the pipe fills, and the compiler's write has to wait for it.
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 300);
+      child.stdout.on("data", (d: Buffer) => chunks.push(d));
+      child.on("close", (status) => resolve({ status, stdout: Buffer.concat(chunks) }));
+    });
+    expect(piped.status).toBe(0);
+    const file = await tspy(["mpy-cross", "-o", "big_module.mpy", "big_module.py"], { cwd: dir });
+    expect(file.status).toBe(0);
+    const written = readFileSync(path.join(dir, "big_module.mpy"));
+    expect(written.length).toBeGreaterThan(128 * 1024);
+    expect(Buffer.compare(piped.stdout, written)).toBe(0);
+  });
+
   it("leaves the word to a user's shortcut named mpy-cross", async () => {
     const config = path.join(dir, "config.json");
     writeFileSync(config, JSON.stringify({ commands: { "mpy-cross": "version" } }));

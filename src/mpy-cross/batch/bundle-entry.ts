@@ -3,4 +3,4 @@
 // `tspy mpy-cross` command, so a one-file compile loads one script and nothing else.
 export { compileOne, MPY_VERSIONS } from "./compile-one.js";
 export { JobRunner } from "./build-job.js";
-export { mpyCrossMain } from "../../cli/mpy-cross-main.js";
+export { mpyCrossMain, outputFlushed } from "../../cli/mpy-cross-main.js";
