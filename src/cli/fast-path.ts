@@ -5,7 +5,7 @@
 // caller runs the full command line, which does the same thing, slower. Any other command runs from a
 // bundled command line when there is one (loadCli).
 import fs from "node:fs";
-import { BOARD_BUNDLE_LACKS, loadBundle, loadCliBundle, saveBundleCodeCache, type CliApi } from "../mpy-cross/batch/bundle-loader.js";
+import { BOARD_BUNDLE_LACKS, loadBundle, loadCliBundle, saveBundleCodeCache, type BundleApi, type CliApi } from "../mpy-cross/batch/bundle-loader.js";
 import { loadShortcuts, shortcutFiles } from "./shortcuts.js";
 import { replayRecordedBuild } from "../mpy-cross/batch/build-record.js";
 
@@ -24,8 +24,13 @@ export async function runMpyCrossFast(args: string[]): Promise<number | undefine
   // A cached build asked again with nothing changed: done by stats, before the compiler is even loaded.
   if (replayRecordedBuild(args)) return 0;
   const bundle = loadBundle();
-  return bundle ? bundle.mpyCrossMain(args) : undefined;
+  if (!bundle) return undefined;
+  ranFrom = bundle;
+  return bundle.mpyCrossMain(args);
 }
+
+/** The bundle runMpyCrossFast ran the command from, if it did. */
+let ranFrom: BundleApi | undefined;
 
 /**
  * Ends the process after `tspy mpy-cross` ran from the bundle (runMpyCrossFast), when its output is
@@ -34,8 +39,7 @@ export async function runMpyCrossFast(args: string[]): Promise<number | undefine
  * Otherwise returns, and the process ends as usual once the streams have drained.
  */
 export function endMpyCrossRun(status: number): void {
-  const bundle = loadBundle();
-  if (bundle?.outputFlushed()) process.exit(status);
+  if (ranFrom?.outputFlushed()) process.exit(status);
 }
 
 export interface BundledCli {
