@@ -156,32 +156,37 @@ const MICROPYTHON_DEFAULTS = {
   asyncOutsideAsyncIsError: true, positionalAfterStarIsError: true, trailerListLine: false, closeOver: "after-scope",
 } as const;
 
-const RELEASES: Record<string, BackendCompat> = {
-  "1.27.0": {
+/**
+ * Each release's profile, made when first asked for (compatForRelease): most runs use one release, and
+ * building all ~20 with their spreads at import cost ~0.5 ms of each start. Each is the row it derives
+ * from plus its differences.
+ */
+const RELEASES: Record<string, () => BackendCompat> = {
+  "1.27.0": () => ({
     release: "1.27.0", marchNames: ARCHES_127, marchHost: true, marchFlags: { rv32imc: { zba: 1 } }, defaultArch: null, emitNeedsArch: true, assignedNamesCloseOver: false, asmRv32Decorator: true, floatFormat: "shortest", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: true, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
     ...MICROPYTHON_DEFAULTS,
-  },
-  "1.22.2": {
+  }),
+  "1.22.2": () => ({
     release: "1.22.2", marchNames: ARCHES_119, marchHost: true, marchFlags: null, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: true, asyncForIteratorOnStack: true,
     ifParenTupleIsConst: false, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
     ...MICROPYTHON_DEFAULTS,
-  },
-  "1.20.0": {
+  }),
+  "1.20.0": () => ({
     release: "1.20.0", marchNames: ARCHES_119, marchHost: true, marchFlags: null, defaultArch: null, emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "pow10", suppressDeadCode: true, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: false, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: true,
     ...MICROPYTHON_DEFAULTS,
-  },
-  "1.19.1": {
+  }),
+  "1.19.1": () => ({
     release: "1.19.1", marchNames: ARCHES_119, marchHost: false, marchFlags: null, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: false, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: false, layout: "v6", constBoolFromAnyConstant: false,
     ...MICROPYTHON_DEFAULTS,
-  },
-  "1.18.0": {
+  }),
+  "1.18.0": () => ({
     release: "1.18.0", marchNames: ARCHES_118, marchHost: false, marchFlags: null, defaultArch: "x64", emitNeedsArch: false, asmRv32Decorator: false, assignedNamesCloseOver: true, floatFormat: "table", suppressDeadCode: false, finallyReturnSlot: false, asyncForIteratorOnStack: false,
     ifParenTupleIsConst: true, walrusStoresInParent: true, modernFloats: false, starArgsAsObjects: true, layout: "v5", constBoolFromAnyConstant: false,
     ...MICROPYTHON_DEFAULTS,
-  },
+  }),
 };
 
 // MicroPython 1.11 and 1.10 (py/emitbc.c, py/compile.c, py/persistentcode.c at those tags): the 1.18 row
@@ -194,25 +199,25 @@ const PRE_112_MESSAGES: Record<string, string> = {
 };
 // 1.9.x's words (CircuitPython 3-5 kept them, checked with their mpy-cross; the unindent text is the parser's, parse-dialect.ts)
 const MESSAGES_1_9: Record<string, string> = { ...PRE_112_MESSAGES, "argument name reused": "name reused for argument" };
-RELEASES["1.11.0"] = {
-  ...RELEASES["1.18.0"], release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
+RELEASES["1.11.0"] = () => ({
+  ...compatForRelease("1.18.0"), release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
   asyncOutsideAsyncIsError: false, importStarModuleOnly: false,
-};
+});
 // 1.10's mpy-cross has no native emitter at all (nor 1.9.2's, 1.8.4's, CircuitPython 3-6's): no default arch
-RELEASES["1.10.0"] = {
-  ...RELEASES["1.11.0"], release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
+RELEASES["1.10.0"] = () => ({
+  ...compatForRelease("1.11.0"), release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
   defaultArch: null,
-};
+});
 // 1.9.2 (.mpy 2; CircuitPython 2.x writes the same bytes): 1.10's compiler with the old operator numbers
 // and the try/except `async with` that 1.9.4 still had.
-RELEASES["1.9.2"] = {
-  ...RELEASES["1.10.0"], release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except", messages: MESSAGES_1_9,
-};
-RELEASES["circuitpython-2.3.1"] = { ...RELEASES["1.9.2"], release: "CircuitPython 2.3.1" };
+RELEASES["1.9.2"] = () => ({
+  ...compatForRelease("1.10.0"), release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except", messages: MESSAGES_1_9,
+});
+RELEASES["circuitpython-2.3.1"] = () => ({ ...compatForRelease("1.9.2"), release: "CircuitPython 2.3.1" });
 // 1.8.4 (.mpy 0): 1.9.2's compiler before the iterator buffer on the stack, the one-item exception
 // and the super() method call; its own opcode numbers and qstr pool.
-RELEASES["1.8.4"] = {
-  ...RELEASES["1.9.2"], release: "1.8.4", qstrPool: MPY_CROSS_1_8_4_QSTRS, legacyOps: OP_1_8, compAddOps: COMP_ADD_OPS_1_8,
+RELEASES["1.8.4"] = () => ({
+  ...compatForRelease("1.9.2"), release: "1.8.4", qstrPool: MPY_CROSS_1_8_4_QSTRS, legacyOps: OP_1_8, compAddOps: COMP_ADD_OPS_1_8,
   iterSlots: 1, excItems: 3, withSlots: 4, lineSteps: "1.8", superCall: "call", rangeFor: "1.8", adjustRaisesMax: false,
   positionalAfterStarIsError: false, trailerListLine: true, closeOver: "at-load", messages: {
     ...PRE_112_MESSAGES,
@@ -224,7 +229,7 @@ RELEASES["1.8.4"] = {
     "can't assign to literal": "can't assign to literal",
     "illegal expression for augmented assignment": "illegal expression for augmented assignment",
   },
-};
+});
 
 // CircuitPython (adafruit/circuitpython at each tag, diffed against its MicroPython base): py/compile.c
 // compiles `await` through __await__ and flags async functions (runtime0.h MP_SCOPE_FLAG_ASYNC);
@@ -251,38 +256,46 @@ const CIRCUITPY_6_MESSAGES: BackendCompat["messages"] = {
   ...CIRCUITPY_5_MESSAGES,
   "async for/with outside async function": "'await', 'async for' or 'async with' outside async function",
 };
-RELEASES["circuitpython-3.1.2"] = {
-  ...RELEASES["1.10.0"], release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS, asyncWithForm: "try-except",
+RELEASES["circuitpython-3.1.2"] = () => ({
+  ...compatForRelease("1.10.0"), release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS, asyncWithForm: "try-except",
   messages: MESSAGES_1_9,
-};
-RELEASES["circuitpython-4.1.2"] = { ...RELEASES["circuitpython-3.1.2"], release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS, errorTexts: TEXTS_TRANSLATED };
-RELEASES["circuitpython-5.3.1"] = {
-  ...RELEASES["circuitpython-4.1.2"], release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS, messages: CIRCUITPY_5_MESSAGES,
+});
+RELEASES["circuitpython-4.1.2"] = () => ({ ...compatForRelease("circuitpython-3.1.2"), release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS, errorTexts: TEXTS_TRANSLATED });
+RELEASES["circuitpython-5.3.1"] = () => ({
+  ...compatForRelease("circuitpython-4.1.2"), release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS, messages: CIRCUITPY_5_MESSAGES,
   // 5.x refuses `async for`/`async with` outside an async function, in its own words
   emitDecorators: ["native", "viper"], asyncOutsideAsyncIsError: true,
-};
-RELEASES["circuitpython-6.3.0"] = {
-  ...RELEASES["circuitpython-5.3.1"], release: "CircuitPython 6.3.0", qstrPool: CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await", awaitAiter: false,
+});
+RELEASES["circuitpython-6.3.0"] = () => ({
+  ...compatForRelease("circuitpython-5.3.1"), release: "CircuitPython 6.3.0", qstrPool: CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await", awaitAiter: false,
   messages: CIRCUITPY_6_MESSAGES, errorTexts: TEXTS_CP6, awaitNeedsAsyncDef: true,
-};
-RELEASES["circuitpython-7.3.3"] = {
-  ...RELEASES["1.18.0"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 7.3.3", messages: CIRCUITPY_7_MESSAGES,
-};
-RELEASES["circuitpython-8.2.10"] = { ...RELEASES["circuitpython-7.3.3"], release: "CircuitPython 8.2.10", floatFormat: "table-exact" };
-RELEASES["circuitpython-9.2.9"] = { ...RELEASES["1.22.2"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 9.2.9" };
-RELEASES["circuitpython-10.2.1"] = { ...RELEASES["1.27.0"], ...CIRCUITPY_DEFAULTS, release: "CircuitPython 10.2.1" };
+});
+RELEASES["circuitpython-7.3.3"] = () => ({
+  ...compatForRelease("1.18.0"), ...CIRCUITPY_DEFAULTS, release: "CircuitPython 7.3.3", messages: CIRCUITPY_7_MESSAGES,
+});
+RELEASES["circuitpython-8.2.10"] = () => ({ ...compatForRelease("circuitpython-7.3.3"), release: "CircuitPython 8.2.10", floatFormat: "table-exact" });
+RELEASES["circuitpython-9.2.9"] = () => ({ ...compatForRelease("1.22.2"), ...CIRCUITPY_DEFAULTS, release: "CircuitPython 9.2.9" });
+RELEASES["circuitpython-10.2.1"] = () => ({ ...compatForRelease("1.27.0"), ...CIRCUITPY_DEFAULTS, release: "CircuitPython 10.2.1" });
 
 // Pycopy 3.6.1 (pfalcon/pycopy at v3.6.1; MicroPython 1.17 inside, plus Pycopy's own compiler and
 // bytecode changes): raise takes its argument count as a byte, so the yield and import-star opcodes
 // moved down; def/class/import names are stored with the *_CONST store opcodes.
-RELEASES["pycopy-3.6.1"] = { ...RELEASES["1.18.0"], release: "Pycopy 3.6.1", opcodes: OPCODES_PYCOPY, ifParenTupleIsConst: false,
+RELEASES["pycopy-3.6.1"] = () => ({ ...compatForRelease("1.18.0"), release: "Pycopy 3.6.1", opcodes: OPCODES_PYCOPY, ifParenTupleIsConst: false,
   doubleTupleAssign: false, starParamPlacement: "move", noJumpAfterLastElif: true, constIfExpr: true, generatorLambdaReturnsNone: false,
-};
+});
 
-export const LATEST_COMPAT = RELEASES["1.27.0"];
+const built = new Map<string, BackendCompat>();
 
+/** A release's profile, the same object on every call. */
 export function compatForRelease(release: string): BackendCompat {
-  const c = RELEASES[release];
-  if (!c) throw new Error(`internal: no back-end profile for MicroPython ${release}`);
+  let c = built.get(release);
+  if (c === undefined) {
+    const make = Object.hasOwn(RELEASES, release) ? RELEASES[release] : undefined;
+    if (!make) throw new Error(`internal: no back-end profile for MicroPython ${release}`);
+    c = make();
+    built.set(release, c);
+  }
   return c;
 }
+
+export const LATEST_COMPAT = compatForRelease("1.27.0");

@@ -75,7 +75,16 @@ export interface FrontEndDialect extends LexerDialect, ParserDialect {
   readonly release: string;
 }
 
-const V1_27: FrontEndDialect = {
+/**
+ * A dialect as the table below holds it: its long static qstrs as a function, called when the dialect
+ * is first selected. Filtering every old release's pool at import took ~0.7 ms of each start, for
+ * releases most runs never ask for.
+ */
+interface DialectRow extends Omit<FrontEndDialect, "longStaticQstrs"> {
+  readonly longStaticQstrsOf: () => readonly string[];
+}
+
+const V1_27: DialectRow = {
   release: "1.27.0",
   fstrings: true,
   fstringConversions: true,
@@ -90,7 +99,7 @@ const V1_27: FrontEndDialect = {
   floatLiterals: "extended",
   normaliseBigIntResults: true,
   constTruthOfAnyObject: true,
-  longStaticQstrs: MPY_CROSS_LONG_STATIC_QSTRS,
+  longStaticQstrsOf: () => MPY_CROSS_LONG_STATIC_QSTRS,
   constTuples: true,
   constAnyObject: true,
   hostSmallIntLeaves: false,
@@ -102,7 +111,7 @@ const V1_27: FrontEndDialect = {
   constErrorAtNextToken: false,
 };
 
-const V1_22: FrontEndDialect = {
+const V1_22: DialectRow = {
   ...V1_27,
   release: "1.22.2",
   joinAdjacentFstrings: false,
@@ -113,24 +122,24 @@ const V1_22: FrontEndDialect = {
   normaliseBigIntResults: false,
 };
 
-const V1_20: FrontEndDialect = {
+const V1_20: DialectRow = {
   ...V1_22,
   release: "1.20.0",
   fstringConversions: false,
   newlineAtLineEnd: false,
 };
 
-const V1_19: FrontEndDialect = {
+const V1_19: DialectRow = {
   ...V1_20,
   release: "1.19.1",
   fstringParenthesised: false,
   floatLiterals: "double-1.19",
   constTruthOfAnyObject: false,
   // (its build had no __complex__ yet)
-  longStaticQstrs: MPY_CROSS_LONG_STATIC_QSTRS.filter((q) => q !== "__complex__"),
+  longStaticQstrsOf: () => MPY_CROSS_LONG_STATIC_QSTRS.filter((q) => q !== "__complex__"),
 };
 
-const V1_18: FrontEndDialect = {
+const V1_18: DialectRow = {
   ...V1_19,
   release: "1.18.0",
   constTuples: false,
@@ -145,45 +154,45 @@ const longQstrsOf = (pool: readonly string[]) =>
   pool.filter((q) => q.length > 10 || (/[^\0-\x7f]/.test(q) && new TextEncoder().encode(q).length > 10));
 
 // 1.11 and 1.10: no f-strings, no `:=`, no `@` operator (the token exists, for decorators only)
-const V1_11: FrontEndDialect = {
+const V1_11: DialectRow = {
   ...V1_18,
   release: "1.11.0",
   fstrings: false,
-  longStaticQstrs: longQstrsOf(MPY_CROSS_1_11_QSTRS),
+  longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_11_QSTRS),
   // (and no variable annotations, which came in 1.13)
   absentSyntax: [["term_op", Tok.OP_AT], ["augassign", Tok.DEL_AT_EQUAL], ["namedexpr_test_2", Tok.OP_ASSIGN], ["annassign", Tok.DEL_COLON]],
   foldPower: false,
 };
 
-const V1_10: FrontEndDialect = { ...V1_11, release: "1.10.0", longStaticQstrs: longQstrsOf(MPY_CROSS_1_10_QSTRS) };
+const V1_10: DialectRow = { ...V1_11, release: "1.10.0", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_10_QSTRS) };
 
 // CircuitPython 3.x - 6.x (MicroPython 1.9.4 inside, with CircuitPython's own changes): 3.x still reads
 // float literals digit by digit (fraction digits times 0.1, 0.01, ... then one pow(10, exp)) and has no
 // `_` in numbers; 5.x and 6.x have f-strings.
-const CP_3: FrontEndDialect = {
+const CP_3: DialectRow = {
   ...V1_10, release: "CircuitPython 3.1.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult",
-  longStaticQstrs: longQstrsOf(CIRCUITPY_3_1_2_QSTRS),
+  longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_3_1_2_QSTRS),
 };
-const CP_4: FrontEndDialect = { ...V1_10, release: "CircuitPython 4.1.2", dedentMismatch: CP_3.dedentMismatch, longStaticQstrs: longQstrsOf(CIRCUITPY_4_1_2_QSTRS) };
-const CP_5: FrontEndDialect = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, fstringBody: "circuitpython-5", longStaticQstrs: longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
-const CP_6: FrontEndDialect = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrs: longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
+const CP_4: DialectRow = { ...V1_10, release: "CircuitPython 4.1.2", dedentMismatch: CP_3.dedentMismatch, longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_4_1_2_QSTRS) };
+const CP_5: DialectRow = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, fstringBody: "circuitpython-5", longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
+const CP_6: DialectRow = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
 
 // 1.9.2 (and CircuitPython 2.x): no `_` in numbers yet, float literals read digit by digit (before
 // 1.9.4's parsenum rework), its own mpy-cross qstr pool.
-const V1_9_2: FrontEndDialect = {
-  ...V1_10, release: "1.9.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrs: longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
+const V1_9_2: DialectRow = {
+  ...V1_10, release: "1.9.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
 };
 
 // 1.8.4: 1.9.2's front end with its own mpy-cross qstr pool.
-const V1_8_4: FrontEndDialect = { ...V1_9_2, release: "1.8.4", longStaticQstrs: longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false,
+const V1_8_4: DialectRow = { ...V1_9_2, release: "1.8.4", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false,
   compilerJoinsStrings: true, constErrorAtNextToken: true,
 };
 
 // Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.
-const PYCOPY_3_6: FrontEndDialect = { ...V1_18, release: "Pycopy 3.6.1", fstrings: false };
+const PYCOPY_3_6: DialectRow = { ...V1_18, release: "Pycopy 3.6.1", fstrings: false };
 
 /** Front-end behaviour per .mpy version (the mpy-cross release that writes it). */
-export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
+const DIALECTS: Readonly<Record<string, DialectRow>> = {
   "6.3": V1_27,
   "6.2": V1_22,
   "6.1": V1_20,
@@ -200,7 +209,20 @@ export const DIALECTS: Readonly<Record<string, FrontEndDialect>> = {
   "0": V1_8_4,
 };
 
-export const DEFAULT_DIALECT = V1_27;
+const selected = new Map<DialectRow, FrontEndDialect>();
+
+/** The dialect of a row, its long static qstrs filtered on the first call (the same object each time). */
+function dialectOf(row: DialectRow): FrontEndDialect {
+  let d = selected.get(row);
+  if (d === undefined) {
+    const { longStaticQstrsOf, ...rest } = row;
+    d = { ...rest, longStaticQstrs: longStaticQstrsOf() };
+    selected.set(row, d);
+  }
+  return d;
+}
+
+export const DEFAULT_DIALECT: FrontEndDialect = dialectOf(V1_27);
 
 /**
  * The dialect for an emulated release ("1.22.2") or, failing that, a .mpy version ("6.2"). Releases are
@@ -214,12 +236,12 @@ export function selectDialect(opts: { release?: string; mpyVersion?: string }): 
       const known = Object.values(DIALECTS).map((x) => x.release).join(", ");
       throw new RangeError(`no parser for MicroPython ${opts.release} (known: ${known})`);
     }
-    return d;
+    return dialectOf(d);
   }
   if (opts.mpyVersion === undefined) return DEFAULT_DIALECT;
   const d = DIALECTS[opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion];
   if (d === undefined) {
     throw new RangeError(`no parser for .mpy version ${opts.mpyVersion} (known: ${Object.keys(DIALECTS).join(", ")})`);
   }
-  return d;
+  return dialectOf(d);
 }
