@@ -35,7 +35,10 @@ export async function mpyCrossMain(args: string[]): Promise<number> {
       stopper.watchStdio();
       return process.stderr;
     },
-    signal: stopper.signal,
+    // (asked for only by what needs it: see Stopper.controller)
+    get signal() {
+      return stopper.signal;
+    },
   };
   try {
     const status = await mpyCrossCommand.run(args, ctx);

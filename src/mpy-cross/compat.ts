@@ -6,9 +6,9 @@ import {
 // produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
 // below are the compiler/emitter/writer changes between those releases that change output bytes.
 import { MPY_CROSS_1_9_2_QSTRS } from "./qstr-pools-1-9.js";
-import { OPERATORS_1_9_2, type OperatorNumbers } from "./opcodes-1-9.js";
+import { operators1_9_2, type OperatorNumbers } from "./opcodes-1-9.js";
 import { MPY_CROSS_1_8_4_QSTRS } from "./qstr-pools-1-8.js";
-import { COMP_ADD_OPS_1_8, OP_1_8, type CompAddOps } from "./opcodes-1-8.js";
+import { COMP_ADD_OPS_1_8, opTable1_8, type CompAddOps } from "./opcodes-1-8.js";
 import type { OpTable } from "./opcodes-legacy.js";
 import { OPCODES_MICROPYTHON, OPCODES_PYCOPY, type OpcodeDialect } from "./opcodes.js";
 import { TEXTS_AS_WRITTEN, TEXTS_CP6, TEXTS_TRANSLATED, type ErrorTexts } from "./error-texts.js";
@@ -211,13 +211,13 @@ RELEASES["1.10.0"] = () => ({
 // 1.9.2 (.mpy 2; CircuitPython 2.x writes the same bytes): 1.10's compiler with the old operator numbers
 // and the try/except `async with` that 1.9.4 still had.
 RELEASES["1.9.2"] = () => ({
-  ...compatForRelease("1.10.0"), release: "1.9.2", operators: OPERATORS_1_9_2, qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except", messages: MESSAGES_1_9,
+  ...compatForRelease("1.10.0"), release: "1.9.2", operators: operators1_9_2(), qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except", messages: MESSAGES_1_9,
 });
 RELEASES["circuitpython-2.3.1"] = () => ({ ...compatForRelease("1.9.2"), release: "CircuitPython 2.3.1" });
 // 1.8.4 (.mpy 0): 1.9.2's compiler before the iterator buffer on the stack, the one-item exception
 // and the super() method call; its own opcode numbers and qstr pool.
 RELEASES["1.8.4"] = () => ({
-  ...compatForRelease("1.9.2"), release: "1.8.4", qstrPool: MPY_CROSS_1_8_4_QSTRS, legacyOps: OP_1_8, compAddOps: COMP_ADD_OPS_1_8,
+  ...compatForRelease("1.9.2"), release: "1.8.4", qstrPool: MPY_CROSS_1_8_4_QSTRS, legacyOps: opTable1_8(), compAddOps: COMP_ADD_OPS_1_8,
   iterSlots: 1, excItems: 3, withSlots: 4, lineSteps: "1.8", superCall: "call", rangeFor: "1.8", adjustRaisesMax: false,
   positionalAfterStarIsError: false, trailerListLine: true, closeOver: "at-load", messages: {
     ...PRE_112_MESSAGES,

@@ -11,8 +11,8 @@ import {
   BINARY_OP_NAMES, BinaryOp, OPCODES_PYCOPY, Op, OpFormat, UNARY_OP_NAMES, jumpIsSigned, opcodeFormat, opcodeName, type OpName,
 } from "./opcodes.js";
 import { LEGACY_BINARY_OP_NAMES, LEGACY_OP, type OpTable } from "./opcodes-legacy.js";
-import { COMP_ADD_OPS_1_8, OP_1_8 } from "./opcodes-1-8.js";
-import { OPERATORS_1_9_2 } from "./opcodes-1-9.js";
+import { COMP_ADD_OPS_1_8, opTable1_8 } from "./opcodes-1-8.js";
+import { operators1_9_2 } from "./opcodes-1-9.js";
 import { PYCOPY_STATIC_QSTRS, STATIC_QSTRS } from "./static-qstrs.js";
 
 export interface OpcodeInfo {
@@ -105,12 +105,12 @@ function legacyOps(
   return ops;
 }
 
-/** 1.9.2's operator names in its own numbering (OPERATORS_1_9_2 holds the numbers of the ones the compiler emits). */
+/** 1.9.2's operator names in its own numbering (operators1_9_2() holds the numbers of the ones the compiler emits). */
 function operatorNames192(): { unary: string[]; binary: string[] } {
   const unary = ["BOOL", "LEN", "HASH"];
-  for (const [op, n] of Object.entries(OPERATORS_1_9_2.unary)) unary[n] = UNARY_OP_NAMES[Number(op)]!;
+  for (const [op, n] of Object.entries(operators1_9_2().unary)) unary[n] = UNARY_OP_NAMES[Number(op)]!;
   const binary: string[] = [];
-  for (const [op, n] of Object.entries(OPERATORS_1_9_2.binary)) {
+  for (const [op, n] of Object.entries(operators1_9_2().binary)) {
     const o = Number(op);
     binary[n!] = o === BinaryOp.NOT_IN ? "NOT_IN" : o === BinaryOp.IS_NOT ? "IS_NOT" : BINARY_OP_NAMES[o]!;
   }
@@ -142,5 +142,5 @@ export const DIALECT_V2: BytecodeDialect = {
 };
 export const DIALECT_V0: BytecodeDialect = {
   label: "MicroPython 1.8", scopeFlags: FLAGS_1_9,
-  ops: legacyOps(OP_1_8, false, OPS_1_9_2.unary, OPS_1_9_2.binary, { LIST_APPEND: COMP_ADD_OPS_1_8.list, MAP_ADD: COMP_ADD_OPS_1_8.dict, SET_ADD: COMP_ADD_OPS_1_8.set }),
+  ops: legacyOps(opTable1_8(), false, OPS_1_9_2.unary, OPS_1_9_2.binary, { LIST_APPEND: COMP_ADD_OPS_1_8.list, MAP_ADD: COMP_ADD_OPS_1_8.dict, SET_ADD: COMP_ADD_OPS_1_8.set }),
 };

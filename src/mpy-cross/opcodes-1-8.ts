@@ -7,7 +7,10 @@ import { LEGACY_OP, type OpTable } from "./opcodes-legacy.js";
 /** Marks an opcode the release does not have (the emitter never writes it there). */
 const ABSENT = -1;
 
-export const OP_1_8: OpTable = {
+let op18: OpTable | undefined;
+
+/** 1.8's opcode table, made on first use: only a 1.8 compile or listing needs it, not every start. */
+export const opTable1_8 = (): OpTable => (op18 ??= {
   ...LEGACY_OP,
   LOAD_FAST_N: 0x1a,
   LOAD_DEREF: 0x1b,
@@ -18,7 +21,7 @@ export const OP_1_8: OpTable = {
   LOAD_SUPER_METHOD: ABSENT,
   GET_ITER_STACK: ABSENT,
   STORE_COMP: ABSENT,
-};
+});
 
 /** The add-to-collection opcodes of a list, dict and set comprehension (each takes the collection's stack index). */
 export interface CompAddOps {

@@ -20,7 +20,10 @@ const BINARY_1_9_ORDER: readonly BinaryOp[] = [
   BinaryOp.IN, BinaryOp.IS, BinaryOp.EXCEPTION_MATCH, BinaryOp.NOT_IN, BinaryOp.IS_NOT,
 ];
 
-export const OPERATORS_1_9_2: OperatorNumbers = {
+let operators192: OperatorNumbers | undefined;
+
+/** 1.9.2's operator numbers, made on first use: only a 1.9.2 or 1.8 compile or listing needs them, not every start. */
+export const operators1_9_2 = (): OperatorNumbers => (operators192 ??= {
   unary: { [UnaryOp.POSITIVE]: 3, [UnaryOp.NEGATIVE]: 4, [UnaryOp.INVERT]: 5, [UnaryOp.NOT]: 6 },
   binary: Object.fromEntries(BINARY_1_9_ORDER.map((op, i) => [op, i]).filter(([op]) => op !== -1)),
-};
+});

@@ -192,7 +192,8 @@ export function jumpIsSigned(op: number): boolean {
   return op === Op.UNWIND_JUMP || op === Op.JUMP || op === Op.POP_JUMP_IF_TRUE || op === Op.POP_JUMP_IF_FALSE;
 }
 
-const NAME_BY_OPCODE: Map<number, string> = new Map(Object.entries(Op).map(([k, v]) => [v, k]));
+// Built by the first listing that needs it: a compile never does.
+let nameByOpcode: Map<number, string> | undefined;
 
 /** A readable name for an opcode byte, e.g. "LOAD_FAST 3", "BINARY_OP ADD" folded in for the multi-opcodes. */
 export function opcodeName(op: number): string {
@@ -205,7 +206,8 @@ export function opcodeName(op: number): string {
   if (op >= Op.BINARY_OP_MULTI && op < Op.BINARY_OP_MULTI + BINARY_OP_NUM_BYTECODE) {
     return `BINARY_OP ${BINARY_OP_NAMES[op - Op.BINARY_OP_MULTI]}`;
   }
-  return NAME_BY_OPCODE.get(op) ?? `INVALID_0x${op.toString(16).padStart(2, "0")}`;
+  nameByOpcode ??= new Map(Object.entries(Op).map(([k, v]) => [v, k]));
+  return nameByOpcode.get(op) ?? `INVALID_0x${op.toString(16).padStart(2, "0")}`;
 }
 
 /** Opcodes whose number or form a firmware changed from MicroPython's. */

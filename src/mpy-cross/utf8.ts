@@ -3,8 +3,8 @@
 import { isUtf8 } from "node:buffer";
 
 const textEncoder = new TextEncoder();
-// (ignoreBOM: a leading U+FEFF is part of the text here, not a marker to drop)
-const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+// Made when first needed: only non-ASCII text is decoded, and creating a decoder takes ~0.15 ms of a start.
+let textDecoder: { decode(bytes: Uint8Array): string } | undefined;
 
 /**
  * A byte that is not part of well-formed UTF-8 travels through the compiler as the code point
@@ -77,7 +77,8 @@ const isCont = (b: number | undefined): boolean => b !== undefined && (b & 0xc0)
 function decodeBytes(bytes: Uint8Array): string {
   // Well-formed UTF-8 (encoded surrogates are not) decodes as usual, in one native call; only a 0xF4 lead
   // byte can start a sequence for a raw byte code point, which must come back as raw bytes instead.
-  if (isUtf8(bytes) && bytes.indexOf(0xf4) < 0) return textDecoder.decode(bytes);
+  // (ignoreBOM: a leading U+FEFF is part of the text here, not a marker to drop)
+  if (isUtf8(bytes) && bytes.indexOf(0xf4) < 0) return (textDecoder ??= new TextDecoder("utf-8", { ignoreBOM: true })).decode(bytes);
   let out = "";
   let i = 0;
   while (i < bytes.length) {
