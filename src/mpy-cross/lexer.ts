@@ -68,10 +68,14 @@ const OPERATORS: Readonly<Record<string, OpSpec>> = {
   "=": op(Tok.DEL_EQUAL, { "=": op(Tok.OP_DBL_EQUAL) }),
 };
 
-/** The same table indexed by character code (looked up per operator token, so no 1-char strings). */
+/**
+ * The same table indexed by character code (looked up per operator token, so no 1-char strings). Each
+ * table is only as long as its last character needs: the continuations all end by `>`, so the 17 of
+ * them take half of 128 slots each (8 bytes a slot, made at every start).
+ */
 interface OpNode { readonly tok: Tok; readonly next: readonly (OpNode | undefined)[] | undefined }
 function byCharCode(specs: Readonly<Record<string, OpSpec>>): (OpNode | undefined)[] {
-  const table = new Array<OpNode | undefined>(128).fill(undefined);
+  const table = new Array<OpNode | undefined>(Math.max(...Object.keys(specs).map((ch) => ch.charCodeAt(0))) + 1).fill(undefined);
   for (const [ch, spec] of Object.entries(specs)) {
     table[ch.charCodeAt(0)] = { tok: spec.tok, next: spec.next === undefined ? undefined : byCharCode(spec.next) };
   }
@@ -649,14 +653,14 @@ export class Lexer {
       }
       return;
     }
-    let node = c < 0x80 ? OPERATOR_TABLE[c] : undefined;
+    let node = c < OPERATOR_TABLE.length ? OPERATOR_TABLE[c] : undefined;
     if (node === undefined) {
       this.kind = Tok.INVALID;
       return;
     }
     while (node.next !== undefined) {
       const d = this.chr(0);
-      const more: OpNode | undefined = d >= 0 && d < 0x80 ? node.next[d] : undefined;
+      const more: OpNode | undefined = d >= 0 && d < node.next.length ? node.next[d] : undefined;
       if (more === undefined) break;
       this.step();
       node = more;
