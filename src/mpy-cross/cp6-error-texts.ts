@@ -1,7 +1,9 @@
 // What CircuitPython 6.3.0's mpy-cross prints for each translatable text a compile error can show, keyed
 // by the text in its sources. Measured from that mpy-cross (built from the 6.3.0 tag with its own build
 // scripts): its decoder of compressed texts yields these, garbled as they are (see error-texts.ts). Data.
-export const CP6_PRINTED_TEXTS: Readonly<Record<string, string>> = {
+// (made on first use: only a CircuitPython 6 compile error prints through it)
+let printed: Readonly<Record<string, string>> | undefined;
+export const cp6PrintedTexts = (): Readonly<Record<string, string>> => (printed ??= {
   "  File \"%q\", line %d": "  File \"%q\", line %d",
   "'await' outside function": "altos ecj-  en'=' alignm",
   "'await', 'async for' or 'async with' outside async function": "altos ess not  'async for' or 'async with' outside async fu",
@@ -44,4 +46,4 @@ export const CP6_PRINTED_TEXTS: Readonly<Record<string, string>> = {
   "unexpected indent": "aac kindent   _t ",
   "unicode name escapes": "aane format if t tfl",
   "unindent does not match any outer indentation level": "aan lmentlidoes not match any outer indentation lev",
-};
+});

@@ -10,14 +10,14 @@ import { BuildKind, Pass, SetupBlockKind } from "./emitter.js";
 import { BinaryOp } from "./opcodes.js";
 import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
 import { CIRCUITPY_SIG_FLAG_ASYNC, IdKind, legacyScopeFlags, SCOPE_FLAG_ASYNC, SCOPE_FLAG_HASCONSTS, SCOPE_FLAG_REFGLOBALS, type Scope } from "./scope.js";
-import { LEGACY_BUILD_OPS, LEGACY_OP, LEGACY_SETUP_OPS, legacyBinaryOp, type OpTable } from "./opcodes-legacy.js";
+import { legacyBinaryOp, legacyBuildOps, legacyOpTable, legacySetupOps, type OpTable } from "./opcodes-legacy.js";
 
 /** Marks the end of the cell list in front of the opcodes. */
 const CELL_LIST_END = 255;
 
 
 export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
-  protected override readonly op: OpTable = this.compat.legacyOps ?? LEGACY_OP;
+  protected override readonly op: OpTable = this.compat.legacyOps ?? legacyOpTable();
   /** The code info's length as sized in the code-size pass (with two bytes for its own size). */
   private plainCodeInfoSize = 0;
 
@@ -52,17 +52,18 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
   }
 
   protected override jumpIsSigned(b: number): boolean {
-    return (b >= LEGACY_OP.JUMP && b <= LEGACY_OP.JUMP_IF_FALSE_OR_POP) || b === LEGACY_OP.UNWIND_JUMP;
+    const op = legacyOpTable();
+    return (b >= op.JUMP && b <= op.JUMP_IF_FALSE_OR_POP) || b === op.UNWIND_JUMP;
   }
 
-  protected override setupOpcode(kind: SetupBlockKind): number { return LEGACY_SETUP_OPS[kind]; }
-  protected override buildOpcode(kind: BuildKind): number { return LEGACY_BUILD_OPS[kind]; }
+  protected override setupOpcode(kind: SetupBlockKind): number { return legacySetupOps()[kind]!; }
+  protected override buildOpcode(kind: BuildKind): number { return legacyBuildOps()[kind]!; }
   protected override binaryOpNumber(op: number): number {
     return this.compat.operators?.binary[op as BinaryOp] ?? legacyBinaryOp(op);
   }
 
   override raiseVarargs(nArgs: number): void {
-    this.byte(-nArgs, LEGACY_OP.RAISE_VARARGS);
+    this.byte(-nArgs, legacyOpTable().RAISE_VARARGS);
     this.raw(nArgs);
     this.deadCodeFollows();
   }
@@ -78,8 +79,8 @@ export class BytecodeEmitterV4 extends BytecodeEmitterV5 {
     this.jump(label);
   }
 
-  popBlock(): void { this.byte(0, LEGACY_OP.POP_BLOCK); }
-  popExcept(): void { this.byte(0, LEGACY_OP.POP_EXCEPT); }
+  popBlock(): void { this.byte(0, legacyOpTable().POP_BLOCK); }
+  popExcept(): void { this.byte(0, legacyOpTable().POP_EXCEPT); }
 
   override withCleanup(label: number): void {
     if (this.compat.popBlockOpcodes) this.popBlock();

@@ -4,7 +4,7 @@
 // CircuitPython 6.x's mpy-cross decodes most of its compressed texts wrongly (the Huffman code lengths its
 // build script writes are not a prefix code), and the decoder reads on past a text's end into the bytes
 // that follow it in the binary: what it prints is measured from that mpy-cross (cp6-error-texts.ts).
-import { CP6_PRINTED_TEXTS } from "./cp6-error-texts.js";
+import { cp6PrintedTexts } from "./cp6-error-texts.js";
 
 export type ErrorTexts =
   | { readonly kind: "as-written" }
@@ -13,7 +13,12 @@ export type ErrorTexts =
 
 export const TEXTS_AS_WRITTEN: ErrorTexts = { kind: "as-written" };
 export const TEXTS_TRANSLATED: ErrorTexts = { kind: "translated-crlf" };
-export const TEXTS_CP6: ErrorTexts = { kind: "measured", printed: CP6_PRINTED_TEXTS };
+export const TEXTS_CP6: ErrorTexts = {
+  kind: "measured",
+  get printed() {
+    return cp6PrintedTexts();
+  },
+};
 
 /** The source texts of the traceback lines (upstream's py/obj.c). */
 const HEADER = "Traceback (most recent call last):\n";

@@ -10,7 +10,7 @@
 import {
   BINARY_OP_NAMES, BinaryOp, OPCODES_PYCOPY, Op, OpFormat, UNARY_OP_NAMES, jumpIsSigned, opcodeFormat, opcodeName, type OpName,
 } from "./opcodes.js";
-import { LEGACY_BINARY_OP_NAMES, LEGACY_OP, type OpTable } from "./opcodes-legacy.js";
+import { LEGACY_BINARY_OP_NAMES, legacyOpTable, type OpTable } from "./opcodes-legacy.js";
 import { COMP_ADD_OPS_1_8, opTable1_8 } from "./opcodes-1-8.js";
 import { operators1_9_2 } from "./opcodes-1-9.js";
 import { PYCOPY_STATIC_QSTRS, STATIC_QSTRS } from "./static-qstrs.js";
@@ -97,11 +97,11 @@ function legacyOps(
     ops[op] = info(name, format, LEGACY_EXTRA_BYTE_OPS.includes(name), LEGACY_JUMP_OPS.includes(name));
   }
   const multi = (base: number, names: readonly string[]) => names.forEach((n, i) => { ops[base + i] = info(n, OpFormat.Byte, false, false); });
-  multi(LEGACY_OP.LOAD_CONST_SMALL_INT_MULTI, Array.from({ length: 64 }, (_, i) => `LOAD_CONST_SMALL_INT ${i - 16}`));
-  multi(LEGACY_OP.LOAD_FAST_MULTI, Array.from({ length: 16 }, (_, i) => `LOAD_FAST ${i}`));
-  multi(LEGACY_OP.STORE_FAST_MULTI, Array.from({ length: 16 }, (_, i) => `STORE_FAST ${i}`));
-  multi(LEGACY_OP.UNARY_OP_MULTI, unaryNames.map((n) => `UNARY_OP ${n}`));
-  multi(LEGACY_OP.BINARY_OP_MULTI, binaryNames.map((n) => `BINARY_OP ${n}`));
+  multi(legacyOpTable().LOAD_CONST_SMALL_INT_MULTI, Array.from({ length: 64 }, (_, i) => `LOAD_CONST_SMALL_INT ${i - 16}`));
+  multi(legacyOpTable().LOAD_FAST_MULTI, Array.from({ length: 16 }, (_, i) => `LOAD_FAST ${i}`));
+  multi(legacyOpTable().STORE_FAST_MULTI, Array.from({ length: 16 }, (_, i) => `STORE_FAST ${i}`));
+  multi(legacyOpTable().UNARY_OP_MULTI, unaryNames.map((n) => `UNARY_OP ${n}`));
+  multi(legacyOpTable().BINARY_OP_MULTI, binaryNames.map((n) => `BINARY_OP ${n}`));
   return ops;
 }
 
@@ -132,13 +132,13 @@ export const DIALECT_V6: BytecodeDialect = { label: "MicroPython 1.19+", ops: mo
 export const DIALECT_V5: BytecodeDialect = { label: "MicroPython 1.12-1.18", ops: modernOps(true), staticQstrs: STATIC_QSTRS, scopeFlags: MODERN_FLAGS };
 export const DIALECT_PYCOPY: BytecodeDialect = { label: "Pycopy 3.x", ops: pycopyOps(), staticQstrs: PYCOPY_STATIC_QSTRS, scopeFlags: MODERN_FLAGS };
 export const DIALECT_V4: BytecodeDialect = {
-  label: "MicroPython 1.11", ops: legacyOps(LEGACY_OP, true, LEGACY_UNARY_NAMES, LEGACY_BINARY_OP_NAMES), staticQstrs: STATIC_QSTRS, scopeFlags: FLAGS_1_11,
+  label: "MicroPython 1.11", ops: legacyOps(legacyOpTable(), true, LEGACY_UNARY_NAMES, LEGACY_BINARY_OP_NAMES), staticQstrs: STATIC_QSTRS, scopeFlags: FLAGS_1_11,
 };
 export const DIALECT_V3: BytecodeDialect = {
-  label: "MicroPython 1.9.3-1.10, CircuitPython 3-6", ops: legacyOps(LEGACY_OP, false, LEGACY_UNARY_NAMES, LEGACY_BINARY_OP_NAMES), scopeFlags: FLAGS_1_10,
+  label: "MicroPython 1.9.3-1.10, CircuitPython 3-6", ops: legacyOps(legacyOpTable(), false, LEGACY_UNARY_NAMES, LEGACY_BINARY_OP_NAMES), scopeFlags: FLAGS_1_10,
 };
 export const DIALECT_V2: BytecodeDialect = {
-  label: "MicroPython 1.9-1.9.2, CircuitPython 2", ops: legacyOps(LEGACY_OP, false, OPS_1_9_2.unary, OPS_1_9_2.binary), scopeFlags: FLAGS_1_9,
+  label: "MicroPython 1.9-1.9.2, CircuitPython 2", ops: legacyOps(legacyOpTable(), false, OPS_1_9_2.unary, OPS_1_9_2.binary), scopeFlags: FLAGS_1_9,
 };
 export const DIALECT_V0: BytecodeDialect = {
   label: "MicroPython 1.8", scopeFlags: FLAGS_1_9,

@@ -2,7 +2,7 @@
 // table of 1.9-1.11 (opcodes-legacy.ts): the load group from LOAD_FAST_N to LOAD_METHOD sits one
 // higher (1.9 put LOAD_SUPER_METHOD at its end), iterators are plain objects (no GET_ITER_STACK), and
 // each comprehension kind adds to its collection with an opcode of its own instead of STORE_COMP.
-import { LEGACY_OP, type OpTable } from "./opcodes-legacy.js";
+import { legacyOpTable, type OpTable } from "./opcodes-legacy.js";
 
 /** Marks an opcode the release does not have (the emitter never writes it there). */
 const ABSENT = -1;
@@ -11,7 +11,7 @@ let op18: OpTable | undefined;
 
 /** 1.8's opcode table, made on first use: only a 1.8 compile or listing needs it, not every start. */
 export const opTable1_8 = (): OpTable => (op18 ??= {
-  ...LEGACY_OP,
+  ...legacyOpTable(),
   LOAD_FAST_N: 0x1a,
   LOAD_DEREF: 0x1b,
   LOAD_NAME: 0x1c,

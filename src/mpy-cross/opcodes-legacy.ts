@@ -7,7 +7,9 @@ import { BinaryOp, type OpName } from "./opcodes.js";
 /** An opcode table the bytecode emitter writes through: the number of each opcode it can emit. */
 export type OpTable = Readonly<Record<OpName, number>>;
 
-export const LEGACY_OP = {
+// The tables below are made on first use: only a compile or listing for one of these releases needs
+// them, and every start would otherwise build them.
+const makeLegacyOp = () => ({
   LOAD_CONST_FALSE: 0x10,
   LOAD_CONST_NONE: 0x11,
   LOAD_CONST_TRUE: 0x12,
@@ -92,12 +94,24 @@ export const LEGACY_OP = {
   RAISE_LAST: -1,
   RAISE_OBJ: -1,
   RAISE_FROM: -1,
-} as const satisfies OpTable & Record<string, number>;
+}) as const satisfies OpTable & Record<string, number>;
 
-/** Where the build kinds (BuildKind order: tuple, list, map, set, slice) and the setup-block kinds
- * (SetupBlockKind order: with, except, finally) sit in the legacy numbering. */
-export const LEGACY_BUILD_OPS = [LEGACY_OP.BUILD_TUPLE, LEGACY_OP.BUILD_LIST, LEGACY_OP.BUILD_MAP, LEGACY_OP.BUILD_SET, LEGACY_OP.BUILD_SLICE] as const;
-export const LEGACY_SETUP_OPS = [LEGACY_OP.SETUP_WITH, LEGACY_OP.SETUP_EXCEPT, LEGACY_OP.SETUP_FINALLY] as const;
+let legacyOp: ReturnType<typeof makeLegacyOp> | undefined;
+/** The pre-1.12 opcode numbers (by `Op` name, plus the ones only these releases have). */
+export const legacyOpTable = (): ReturnType<typeof makeLegacyOp> => (legacyOp ??= makeLegacyOp());
+
+let buildOps: readonly number[] | undefined;
+let setupOps: readonly number[] | undefined;
+/** Where the build kinds (BuildKind order: tuple, list, map, set, slice) sit in the legacy numbering. */
+export function legacyBuildOps(): readonly number[] {
+  const op = legacyOpTable();
+  return (buildOps ??= [op.BUILD_TUPLE, op.BUILD_LIST, op.BUILD_MAP, op.BUILD_SET, op.BUILD_SLICE]);
+}
+/** Where the setup-block kinds (SetupBlockKind order: with, except, finally) sit in the legacy numbering. */
+export function legacySetupOps(): readonly number[] {
+  const op = legacyOpTable();
+  return (setupOps ??= [op.SETUP_WITH, op.SETUP_EXCEPT, op.SETUP_FINALLY]);
+}
 
 /** The pre-1.12 number of a binary operator (no MAT_MULTIPLY / INPLACE_MAT_MULTIPLY). */
 export function legacyBinaryOp(op: number): number {
