@@ -84,6 +84,12 @@ interface DialectRow extends Omit<FrontEndDialect, "longStaticQstrs"> {
   readonly longStaticQstrsOf: () => readonly string[];
 }
 
+/** A row made on its first use (the releases before 1.27 are made only when a run asks for one). */
+const once = (make: () => DialectRow): (() => DialectRow) => {
+  let row: DialectRow | undefined;
+  return () => (row ??= make());
+};
+
 const V1_27: DialectRow = {
   release: "1.27.0",
   fstrings: true,
@@ -111,7 +117,7 @@ const V1_27: DialectRow = {
   constErrorAtNextToken: false,
 };
 
-const V1_22: DialectRow = {
+const V1_22 = once(() => ({
   ...V1_27,
   release: "1.22.2",
   joinAdjacentFstrings: false,
@@ -120,32 +126,32 @@ const V1_22: DialectRow = {
   rejectLeadingZeros: false,
   floatLiterals: "double",
   normaliseBigIntResults: false,
-};
+}));
 
-const V1_20: DialectRow = {
-  ...V1_22,
+const V1_20 = once(() => ({
+  ...V1_22(),
   release: "1.20.0",
   fstringConversions: false,
   newlineAtLineEnd: false,
-};
+}));
 
-const V1_19: DialectRow = {
-  ...V1_20,
+const V1_19 = once(() => ({
+  ...V1_20(),
   release: "1.19.1",
   fstringParenthesised: false,
   floatLiterals: "double-1.19",
   constTruthOfAnyObject: false,
   // (its build had no __complex__ yet)
   longStaticQstrsOf: () => MPY_CROSS_LONG_STATIC_QSTRS.filter((q) => q !== "__complex__"),
-};
+}));
 
-const V1_18: DialectRow = {
-  ...V1_19,
+const V1_18 = once(() => ({
+  ...V1_19(),
   release: "1.18.0",
   constTuples: false,
   constAnyObject: false,
   hostSmallIntLeaves: true,
-};
+}));
 
 /** The long (over 10 bytes) entries of a release's mpy-cross qstr pool: strings equal to them stay interned. */
 // (ASCII entries, nearly all of them, are measured by their length: encoding thousands of them took
@@ -154,46 +160,46 @@ const longQstrsOf = (pool: readonly string[]) =>
   pool.filter((q) => q.length > 10 || (/[^\0-\x7f]/.test(q) && new TextEncoder().encode(q).length > 10));
 
 // 1.11 and 1.10: no f-strings, no `:=`, no `@` operator (the token exists, for decorators only)
-const V1_11: DialectRow = {
-  ...V1_18,
+const V1_11 = once(() => ({
+  ...V1_18(),
   release: "1.11.0",
   fstrings: false,
   longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_11_QSTRS),
   // (and no variable annotations, which came in 1.13)
   absentSyntax: [["term_op", Tok.OP_AT], ["augassign", Tok.DEL_AT_EQUAL], ["namedexpr_test_2", Tok.OP_ASSIGN], ["annassign", Tok.DEL_COLON]],
   foldPower: false,
-};
+}));
 
-const V1_10: DialectRow = { ...V1_11, release: "1.10.0", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_10_QSTRS) };
+const V1_10 = once(() => ({ ...V1_11(), release: "1.10.0", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_10_QSTRS) }));
 
 // CircuitPython 3.x - 6.x (MicroPython 1.9.4 inside, with CircuitPython's own changes): 3.x still reads
 // float literals digit by digit (fraction digits times 0.1, 0.01, ... then one pow(10, exp)) and has no
 // `_` in numbers; 5.x and 6.x have f-strings.
-const CP_3: DialectRow = {
-  ...V1_10, release: "CircuitPython 3.1.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult",
+const CP_3 = once(() => ({
+  ...V1_10(), release: "CircuitPython 3.1.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult",
   longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_3_1_2_QSTRS),
-};
-const CP_4: DialectRow = { ...V1_10, release: "CircuitPython 4.1.2", dedentMismatch: CP_3.dedentMismatch, longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_4_1_2_QSTRS) };
-const CP_5: DialectRow = { ...CP_4, release: "CircuitPython 5.3.1", fstrings: true, fstringBody: "circuitpython-5", longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_5_3_1_QSTRS) };
-const CP_6: DialectRow = { ...CP_5, release: "CircuitPython 6.3.0", longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_6_3_0_QSTRS) };
+}));
+const CP_4 = once(() => ({ ...V1_10(), release: "CircuitPython 4.1.2", dedentMismatch: CP_3().dedentMismatch, longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_4_1_2_QSTRS) }));
+const CP_5 = once(() => ({ ...CP_4(), release: "CircuitPython 5.3.1", fstrings: true, fstringBody: "circuitpython-5", longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_5_3_1_QSTRS) }));
+const CP_6 = once(() => ({ ...CP_5(), release: "CircuitPython 6.3.0", longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_6_3_0_QSTRS) }));
 
 // 1.9.2 (and CircuitPython 2.x): no `_` in numbers yet, float literals read digit by digit (before
 // 1.9.4's parsenum rework), its own mpy-cross qstr pool.
-const V1_9_2: DialectRow = {
-  ...V1_10, release: "1.9.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
-};
+const V1_9_2 = once(() => ({
+  ...V1_10(), release: "1.9.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
+}));
 
 // 1.8.4: 1.9.2's front end with its own mpy-cross qstr pool.
-const V1_8_4: DialectRow = { ...V1_9_2, release: "1.8.4", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false,
+const V1_8_4 = once(() => ({ ...V1_9_2(), release: "1.8.4", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false,
   compilerJoinsStrings: true, constErrorAtNextToken: true,
-};
+}));
 
 // Pycopy 3.6.1 (MicroPython 1.17 inside): its mpy-cross is built without f-strings.
-const PYCOPY_3_6: DialectRow = { ...V1_18, release: "Pycopy 3.6.1", fstrings: false };
+const PYCOPY_3_6 = once(() => ({ ...V1_18(), release: "Pycopy 3.6.1", fstrings: false }));
 
 /** Front-end behaviour per .mpy version (the mpy-cross release that writes it). */
-const DIALECTS: Readonly<Record<string, DialectRow>> = {
-  "6.3": V1_27,
+const DIALECTS: Readonly<Record<string, () => DialectRow>> = {
+  "6.3": () => V1_27,
   "6.2": V1_22,
   "6.1": V1_20,
   "6": V1_19,
@@ -226,24 +232,30 @@ function dialectOf(row: DialectRow): FrontEndDialect {
 
 export const DEFAULT_DIALECT: FrontEndDialect = dialectOf(V1_27);
 
+const minorOf = (release: string): string => release.split(".").slice(0, 2).join(".");
+const DEFAULT_MINOR = minorOf(DEFAULT_DIALECT.release);
+
 /**
  * The dialect for an emulated release ("1.22.2") or, failing that, a .mpy version ("6.2"). Releases are
  * matched on major.minor, so "1.22" and "1.22.0" pick the 1.22.2 front end.
  */
 export function selectDialect(opts: { release?: string; mpyVersion?: string }): FrontEndDialect {
   if (opts.release !== undefined) {
-    const minor = opts.release.split(".").slice(0, 2).join(".");
-    const d = Object.values(DIALECTS).find((x) => x.release.split(".").slice(0, 2).join(".") === minor);
+    const minor = minorOf(opts.release);
+    // (1.27's row comes first in DIALECTS, so this is what the search would find, without making the others)
+    if (minor === DEFAULT_MINOR) return DEFAULT_DIALECT;
+    const d = Object.values(DIALECTS).map((row) => row()).find((x) => minorOf(x.release) === minor);
     if (d === undefined) {
-      const known = Object.values(DIALECTS).map((x) => x.release).join(", ");
+      const known = Object.values(DIALECTS).map((row) => row().release).join(", ");
       throw new RangeError(`no parser for MicroPython ${opts.release} (known: ${known})`);
     }
     return dialectOf(d);
   }
   if (opts.mpyVersion === undefined) return DEFAULT_DIALECT;
-  const d = DIALECTS[opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion];
-  if (d === undefined) {
+  const key = opts.mpyVersion === "6.0" ? "6" : opts.mpyVersion;
+  const row = Object.hasOwn(DIALECTS, key) ? DIALECTS[key] : undefined;
+  if (row === undefined) {
     throw new RangeError(`no parser for .mpy version ${opts.mpyVersion} (known: ${Object.keys(DIALECTS).join(", ")})`);
   }
-  return dialectOf(d);
+  return dialectOf(row());
 }
