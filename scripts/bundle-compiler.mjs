@@ -25,16 +25,73 @@ const importMetaUrl = {
     });
   },
 };
-// The native back end is set up on first use in a bundle (src/mpy-cross/native-backend.ts): a require()
-// inside a function, which esbuild turns into a module initialised when first called.
+// The native back end (src/mpy-cross/native/backend.js) is a bundle of its own, loaded the first time a
+// compile needs it (src/mpy-cross/native-backend.ts, replaced in every bundle by the module made below):
+// a bytecode compile then neither reads its ~250 KB nor sets it up. What it imports from outside native/
+// (compat, scope, the error classes ...) is not copied into it: the calling bundle passes its own
+// modules in (bundle-loader.ts, loadNativeBundle), so both work on the same classes and tables.
 const LAZY_NATIVE_BACKEND = "src/mpy-cross/native-backend.js";
-const lazyNativeBackend = 'let backend;\nexport function nativeBackend() {\n  return (backend ??= require("./native/backend.js"));\n}\n';
+const NATIVE_DIR = path.join(dist, "src", "mpy-cross", "native");
+const nativeBundle = path.join(dist, "mpy-cross-native.bundle.cjs");
+/** The modules (paths below dist/) the native bundle takes from its caller, found while bundling it. */
+const nativeShared = new Set();
+const sharedFromCaller = {
+  name: "shared-from-caller",
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      const file = path.resolve(args.resolveDir, args.path);
+      if (file.startsWith(NATIVE_DIR + path.sep)) return undefined;
+      const rel = path.relative(dist, file).split(path.sep).join("/");
+      nativeShared.add(rel);
+      return { path: rel, namespace: "shared-from-caller" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "shared-from-caller" }, (args) => ({ contents: `module.exports = __tspyShared[${JSON.stringify(args.path)}];`, loader: "js" }));
+  },
+};
+let lazyNativeBackend = "";
+/**
+ * The stand-in for native-backend.js: the native bundle loaded on first use, handed the caller's shared
+ * modules as objects of the names native/ imports from each (made then, not at every start: namespace
+ * objects for a dozen modules were ~30 KB more to allocate in a one-file compile's start).
+ */
+function makeLazyNativeBackend() {
+  const names = new Map([...nativeShared].sort().map((rel) => [rel, new Set()]));
+  for (const f of fs.readdirSync(NATIVE_DIR).filter((f) => f.endsWith(".js"))) {
+    const text = fs.readFileSync(path.join(NATIVE_DIR, f), "utf8");
+    for (const m of text.matchAll(/^import\s*\{([^}]*)\}\s*from\s*"(\.\.\/[^"]+)";/gm)) {
+      const rel = path.relative(dist, path.resolve(NATIVE_DIR, m[2])).split(path.sep).join("/");
+      for (const n of m[1].split(",").map((x) => x.trim()).filter(Boolean)) names.get(rel)?.add(n);
+    }
+    if (/^import\s*\*\s*as[^;]*"\.\.\//m.test(text) || /^export[^;]*from\s*"\.\.\//m.test(text)) throw new Error(`bundle-compiler: ${f} imports a module outside native/ in a form the native bundle's loader does not hand over`);
+  }
+  const fromHere = (rel) => "./" + path.relative(path.dirname(LAZY_NATIVE_BACKEND), rel).split(path.sep).join("/");
+  const imports = [];
+  const objects = [];
+  [...names].forEach(([rel, set], i) => {
+    const list = [...set].sort();
+    if (list.length === 0) throw new Error(`bundle-compiler: found no names native/ imports from ${rel}`);
+    imports.push(`import { ${list.map((n) => `${n} as s${i}_${n}`).join(", ")} } from ${JSON.stringify(fromHere(rel))};`);
+    objects.push(`${JSON.stringify(rel)}: { ${list.map((n) => `${n}: s${i}_${n}`).join(", ")} }`);
+  });
+  return [
+    'import { loadNativeBundle } from "./batch/bundle-loader.js";',
+    ...imports,
+    "let backend;",
+    "export function nativeBackend() {",
+    `  backend ??= loadNativeBundle({ ${objects.join(", ")} });`,
+    '  if (!backend) throw new Error("the native back end\'s bundle (dist/mpy-cross-native.bundle.cjs) is missing or older than its modules: run npm run build");',
+    "  return backend;",
+    "}",
+    "",
+  ].join("\n");
+}
+
 /**
  * One CommonJS script for Node 20 from the ES module `entry` (below dist/), ASCII only (see asciiOnly),
  * by default wrapped as the function bundle-loader.ts runs (wrapAsFunction); `asModule` leaves it a plain
  * CommonJS module for require().
  */
-async function bundleScript(entry, outfile, options = {}, { asModule = false } = {}) {
+async function bundleScript(entry, outfile, options = {}, { asModule = false, params = BUNDLE_PARAMS } = {}) {
   await build({
     entryPoints: [path.join(dist, ...entry.split("/"))],
     outfile,
@@ -48,7 +105,7 @@ async function bundleScript(entry, outfile, options = {}, { asModule = false } =
   });
   cheapBuiltinImports(outfile);
   asciiOnly(outfile);
-  if (!asModule) wrapAsFunction(outfile);
+  if (!asModule) wrapAsFunction(outfile, params);
 }
 
 /**
@@ -56,8 +113,9 @@ async function bundleScript(entry, outfile, options = {}, { asModule = false } =
  * at build time: the loader then compiles the file's text as it is read, instead of first copying 700 KB
  * into a wrapped string on every start.
  */
-function wrapAsFunction(file) {
-  fs.writeFileSync(file, `(function (exports, require, module, __tspyDistUrl) {${fs.readFileSync(file, "latin1")}\n})`, "latin1");
+const BUNDLE_PARAMS = "exports, require, module, __tspyDistUrl";
+function wrapAsFunction(file, params) {
+  fs.writeFileSync(file, `(function (${params}) {${fs.readFileSync(file, "latin1")}\n})`, "latin1");
 }
 
 /**
@@ -92,10 +150,14 @@ function cheapBuiltinImports(file) {
   );
 }
 
+// The native back end first: bundling it finds what the others must hand it.
+await bundleScript("src/mpy-cross/native/backend.js", nativeBundle, { plugins: [sharedFromCaller, importMetaUrl] }, { params: BUNDLE_PARAMS + ", __tspyShared" });
+lazyNativeBackend = makeLazyNativeBackend();
 // --board needs the connection layer: that run goes through the full command line (fast-path.ts).
 await bundleScript("src/mpy-cross/batch/bundle-entry.js", bundle, { external: ["./compile-on-copy.js"] });
-// Its hash, for the compile cache's key (src/mpy-cross/batch/cache.ts reads it instead of hashing the bundle).
-fs.writeFileSync(bundle + ".sha256", crypto.createHash("sha256").update(fs.readFileSync(bundle)).digest("hex") + "\n");
+// The compiler's hash, both bundles, for the compile cache's key (src/mpy-cross/batch/cache.ts reads it
+// instead of hashing the bundles).
+fs.writeFileSync(bundle + ".sha256", crypto.createHash("sha256").update(fs.readFileSync(bundle)).update(fs.readFileSync(nativeBundle)).digest("hex") + "\n");
 // The whole command line as one script (dist/tspy.bundle.cjs): every command, packages left to Node.
 // A script run by vm.Script has no import() (Node 20 loses its callback with a code cache): a package
 // (all of them CommonJS) is loaded through require instead.
@@ -151,7 +213,7 @@ function asciiOnly(file) {
   fs.writeFileSync(file, text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 // Both code caches: the one-file compile's, and worker threads' with the batch flags (bundle-loader.ts).
-for (const cache of [".v8cache", ".batch.v8cache"]) fs.rmSync(bundle.replace(/\.cjs$/, cache), { force: true });
+for (const b of [bundle, nativeBundle]) for (const cache of [".v8cache", ".batch.v8cache"]) fs.rmSync(b.replace(/\.cjs$/, cache), { force: true });
 
 // A small program that touches most of the compiler, so the saved code covers a typical file.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-warm-"));
@@ -166,6 +228,12 @@ fs.writeFileSync(sample, [
   "while N > 5 or not sys:", "    break", "print(f(1), g, b'\\x00', 1 << 40, -3 // 2, ...)", "",
 ].join("\n"));
 const r = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "mpy-cross", "-o", path.join(tmp, "warm.mpy"), sample], { encoding: "utf8" });
+// The native back end's code cache, from a small native compile. Not fatal: without it the first
+// native compile saves it.
+const nativeSample = path.join(tmp, "warm_native.py");
+fs.writeFileSync(nativeSample, "@micropython.native\ndef f(a, b=2):\n    for i in range(a):\n        b += i * 2\n    return [a, b]\n\n@micropython.viper\ndef g(x: int) -> int:\n    return x + 1\n");
+const rn = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "mpy-cross", "-march=x64", "-o", path.join(tmp, "warm_native.mpy"), nativeSample], { encoding: "utf8" });
+if (rn.status !== 0) process.stderr.write(`bundle-compiler: the native warm-up compile failed (no code cache yet): ${rn.stderr || rn.error}\n`);
 fs.rmSync(tmp, { recursive: true, force: true });
 if (r.status !== 0) {
   process.stderr.write(`bundle-compiler: the warm-up compile failed: ${r.stderr || r.error}\n`);

@@ -33,6 +33,12 @@ const BUNDLES = {
   cli: { script: path.join(DIST, "tspy.bundle.cjs"), entry: path.join(DIST, "src", "cli", "main.js") },
   /** main() with the board commands only (see hasCommandsFor in main.ts). */
   board: { script: path.join(DIST, "tspy-board.bundle.cjs"), entry: path.join(DIST, "src", "cli", "main.js") },
+  /**
+   * The native back end (native/backend.js), loaded by a bundle the first time a compile needs it
+   * (loadNativeBundle). Apart, because a bytecode compile, nearly every one-file run, would otherwise
+   * read and decode its ~250 KB on every start.
+   */
+  native: { script: path.join(DIST, "mpy-cross-native.bundle.cjs"), entry: path.join(here, "..", "native", "backend.js") },
 } satisfies Record<string, BundleFile>;
 
 /** The command words the board bundle lacks, one per line (written by the build beside it). */
@@ -76,6 +82,16 @@ export function bundleIsCurrent(): boolean {
 function load(name: BundleName): unknown {
   const loaded = (state[STATE] ??= {});
   if (loaded[name]) return loaded[name].api;
+  const made = compile(name);
+  if (!made) return null;
+  const module = { exports: {} };
+  made.script.runInThisContext()(module.exports, requireFromDist(BUNDLES[name].script), module, pathToFileURL(DIST + path.sep).href);
+  loaded[name] = { ...made, api: module.exports };
+  return module.exports;
+}
+
+/** The bundle's script, compiled with its code cache when V8 takes it; null when the bundle is not current. */
+function compile(name: BundleName): Omit<Loaded, "api"> | null {
   const b = BUNDLES[name];
   if (!isCurrent(b)) return null;
   // No V8 flags are set before the bundle is loaded: they are part of V8's check of a code cache. A big
@@ -94,9 +110,23 @@ function load(name: BundleName): unknown {
   // from it, so paths they resolve point where the ES modules would). Such a script has no import():
   // the bundles load packages and built-ins through require.
   const script = new vm.Script(code, { filename: b.script, cachedData });
+  return { script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected, tiered };
+}
+
+/**
+ * The native back end's exports, run against `shared`: the modules of the calling bundle it imports
+ * (compat, scope, the error classes ...), by their path below dist/ (the build lists them). Each bundle
+ * that compiles passes its own, so the back end works on that bundle's classes and tables, never on
+ * copies. Null when the native bundle is not current. Evaluated once per calling bundle; its code cache
+ * is kept for the first.
+ */
+export function loadNativeBundle(shared: Record<string, unknown>): unknown {
+  const made = compile("native");
+  if (!made) return null;
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, requireFromDist(b.script), module, pathToFileURL(DIST + path.sep).href);
-  loaded[name] = { api: module.exports, script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected, tiered };
+  made.script.runInThisContext()(module.exports, requireFromDist(BUNDLES.native.script), module, pathToFileURL(DIST + path.sep).href, shared);
+  const loaded = (state[STATE] ??= {});
+  loaded.native ??= { ...made, api: module.exports };
   return module.exports;
 }
 
@@ -134,6 +164,12 @@ export function saveBundleCodeCache(name: BundleName = "compiler"): void {
   } catch {
     // no cache: the next run compiles the bundle again
   }
+}
+
+/** After compiles: the compiler bundle's code cache and, when a compile needed it, the native back end's. */
+export function saveCompilerCodeCaches(): void {
+  saveBundleCodeCache("compiler");
+  saveBundleCodeCache("native");
 }
 
 /** Whether the bundle `name` was loaded here with a code cache V8 accepted (undefined: not loaded). */

@@ -1,7 +1,7 @@
 // The compiler for this thread: the bundled one when it is current (see bundle-loader.ts), else the
 // ES modules (running from sources, or a bundle older than the modules).
 import type * as CompileOneModule from "./compile-one.js";
-import { loadBundle, saveBundleCodeCache } from "./bundle-loader.js";
+import { loadBundle, saveCompilerCodeCaches } from "./bundle-loader.js";
 
 export type CompilerApi = Pick<typeof CompileOneModule, "compileOne" | "MPY_VERSIONS">;
 
@@ -9,7 +9,7 @@ export async function loadCompiler(): Promise<CompilerApi> {
   return loadBundle() ?? import("./compile-one.js");
 }
 
-/** Saves V8's code cache for the bundle after a compile, when it had none (first run, or a new Node). */
+/** Saves V8's code caches for the bundles after a compile, where they had none (first run, or a new Node). */
 export function saveCodeCache(): void {
-  saveBundleCodeCache();
+  saveCompilerCodeCaches();
 }

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { CompileOptions } from "../index.js";
 import type { BuildJob, BuildResult } from "./build-job.js";
-import { loadBundle, saveBundleCodeCache } from "./bundle-loader.js";
+import { loadBundle, saveCompilerCodeCaches } from "./bundle-loader.js";
 import { markBatchTiering } from "./batch-tiering.js";
 
 interface Job {
@@ -39,12 +39,12 @@ if (build) {
   const done: [number, BuildResult][] = [];
   for (let i = Atomics.add(next, 0, 1); i < build.jobs.length; i = Atomics.add(next, 0, 1)) done.push([i, runner.run(build.jobs[i])]);
   // The code cache of threads with the batch flags is saved by those threads (none before the first).
-  saveBundleCodeCache();
+  saveCompilerCodeCaches();
   parentPort!.postMessage(done);
 } else {
   parentPort!.on("message", (job: Job) => {
     const outcome = compileOne(job.file, job.source, job.options);
     parentPort!.postMessage({ index: job.index, outcome }, outcome.ok ? [outcome.mpy.buffer as ArrayBuffer] : []);
-    saveBundleCodeCache();
+    saveCompilerCodeCaches();
   });
 }
