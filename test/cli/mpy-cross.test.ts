@@ -14,6 +14,7 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "tspy-mpy-cross-"));
   for (const f of ["m01_numbers.py", "m04_closures.py"]) copyFileSync(path.join(programs, f), path.join(dir, f));
+  writeFileSync(path.join(dir, "viper_bad.py"), "@micropython.viper\ndef f(x: int) -> int:\n    return x + 'a'\n\n@micropython.native\ndef g(a):\n    return a\n");
   writeFileSync(path.join(dir, "bad.py"), "x = 1\nwhile x:\n    pass\nbreak\n");
 });
 
@@ -141,6 +142,10 @@ describe("tspy mpy-cross, bundled and through the full command line", () => {
       ["--out-dir", "out", "m01_numbers.py", "bad.py", "missing.py"],
       ["--mpy-version", "9", "m01_numbers.py"],
       ["-march=nope", "-X", "emit=native", "m04_closures.py"],
+      // native code from the native back end's own bundle, and an error it raises that the compiler
+      // (in the other bundle) must recognise as its own class
+      ["-march=x64", "-X", "emit=native", "-o", "-", "m04_closures.py"],
+      ["-march=armv7m", "-o", "-", "viper_bad.py"],
       ["-o", "-", "m04_closures.py"],
       [],
     ]) {

@@ -50,6 +50,21 @@ beforeAll(async () => {
 });
 afterAll(removeTempDirs);
 
+describe("the native back end's bundle", () => {
+  // dist/mpy-cross-native.bundle.cjs is loaded only by a compile that needs native code, and saves its
+  // own code cache then; a bytecode compile leaves it unread.
+  const nativeCache = () => path.join(install, "dist", "mpy-cross-native.bundle.v8cache");
+  it("is not loaded by a bytecode compile, and is by a native one", () => {
+    fs.rmSync(nativeCache(), { force: true });
+    run(["-o", path.join(install, "bc.mpy"), path.join(src, "m2.py")]);
+    expect(fs.existsSync(nativeCache())).toBe(false);
+    fs.writeFileSync(path.join(src, "nat.py"), "@micropython.native\ndef f(a):\n    return a + 1\n");
+    run(["-march=x64", "-o", path.join(install, "nat.mpy"), path.join(src, "nat.py")]);
+    expect(fs.existsSync(nativeCache())).toBe(true);
+    fs.rmSync(path.join(src, "nat.py"));
+  });
+});
+
 describe("the compiler's code caches", () => {
   it("a one-file compile saves the cache a later one-file compile accepts", () => {
     removeCaches();
