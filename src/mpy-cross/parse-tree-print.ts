@@ -2,7 +2,7 @@
 // MicroPython print the same shape): struct nodes carry their source line in a left column, children
 // are indented by two, tokens print as their Tok number.
 import type { ParseNode, ParseTree, PyConstant } from "./parse-tree.js";
-import { Tok } from "./tokens.js";
+import { tokName } from "./tokens.js";
 
 /** Python-style repr of a float, as CPython and MicroPython's exact formatter write it. */
 export function floatRepr(v: number): string {
@@ -86,7 +86,7 @@ function printNode(pn: ParseNode, indent: number, out: string[], tokNames: boole
       out.push(`${gutter}${pad}str(${pn.value})`);
       return;
     case "token":
-      out.push(`${gutter}${pad}tok(${tokNames ? Tok[pn.tok] : pn.tok})`);
+      out.push(`${gutter}${pad}tok(${tokNames ? tokName(pn.tok) : pn.tok})`);
       return;
     case "const":
       out.push(`${gutter}${pad}literal const=${constantRepr(pn.value)}`);

@@ -2,12 +2,12 @@
 // hand: where it differs from CPython's tokenizer the comment says so.
 import { describe, expect, it } from "vitest";
 import { Lexer, NotImplementedEscape, normaliseSource, tokenize } from "../../src/mpy-cross/lexer.js";
-import { Tok } from "../../src/mpy-cross/tokens.js";
+import { Tok, tokName } from "../../src/mpy-cross/tokens.js";
 
-const kinds = (src: string, optimize = 0): string[] => tokenize(src, { optimize }).map((t) => Tok[t.kind]!);
-const pairs = (src: string): [string, string][] => tokenize(src).map((t) => [Tok[t.kind]!, t.text]);
+const kinds = (src: string, optimize = 0): string[] => tokenize(src, { optimize }).map((t) => tokName(t.kind));
+const pairs = (src: string): [string, string][] => tokenize(src).map((t) => [tokName(t.kind), t.text]);
 const positions = (src: string): [string, number, number][] =>
-  tokenize(src).map((t) => [Tok[t.kind]!, t.line, t.column]);
+  tokenize(src).map((t) => [tokName(t.kind), t.line, t.column]);
 
 /** The first token's decoded bytes (for bytes literals). */
 function firstBytes(src: string): number[] {
