@@ -114,9 +114,12 @@ export function extTrunc(x: Ext): bigint {
   return x.exp >= 0 ? x.mant << BigInt(x.exp) : x.mant >> BigInt(-x.exp);
 }
 
-export const EXT_ONE: Ext = extFromInt(1n);
+// As literals (what extFromInt gives, which test/mpy-cross/extended-float.test.ts checks): computing them
+// ran cold BigInt arithmetic at every start.
+export const EXT_ONE: Ext = { mant: 1n << 63n, exp: -63 };
 export const EXT_HALF: Ext = { mant: 1n << 63n, exp: -64 };
-const TEN: Ext = extFromInt(10n);
+export const EXT_TEN: Ext = { mant: 10n << 60n, exp: -60 };
+const TEN = EXT_TEN;
 
 /**
  * num × 10^decExp computed as upstream's mp_decimal_exp does with long doubles: 10 is squared
