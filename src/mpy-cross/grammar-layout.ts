@@ -27,3 +27,23 @@ export const KIND_LIST = 2;
 export const ARG_RULE = TOK_SLOTS;
 export const AND_IDENT = 1;
 export const AND_BLANK = 2;
+
+/**
+ * MAY_START from its generated form: a hex digit per four entries, lowest bit first. Each digit is
+ * written as one 32-bit word of four 0/1 bytes where the host is little-endian (this runs at every
+ * start, in cold code: a loop per byte took ~1 ms).
+ */
+export function mayStartFromHex(hex: string, rules: number): Uint8Array {
+  const table = new Uint8Array(rules * TOK_SLOTS);
+  const words = new Uint32Array(table.buffer);
+  const spread = new Uint32Array(16);
+  for (let d = 0; d < 16; d++) spread[d] = (d & 1) | ((d & 2) << 7) | ((d & 4) << 14) | ((d & 8) << 21);
+  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+  for (let i = 0; i < hex.length; i++) {
+    const c = hex.charCodeAt(i);
+    const d = c <= 57 ? c - 48 : c - 87;
+    if (littleEndian) words[i] = spread[d]!;
+    else for (let b = 0; b < 4; b++) table[i * 4 + b] = (d >> b) & 1;
+  }
+  return table;
+}
