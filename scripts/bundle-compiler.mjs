@@ -21,7 +21,10 @@ const importMetaUrl = {
       const rel = path.relative(dist, args.path).split(path.sep).join("/");
       if (rel === LAZY_NATIVE_BACKEND) return { contents: lazyNativeBackend, loader: "js", resolveDir: path.dirname(args.path) };
       const text = await fs.promises.readFile(args.path, "utf8");
-      return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __tspyDistUrl).href`), loader: "js" };
+      // A module's own path (fileURLToPath(import.meta.url), how modules find files beside them) is
+      // joined from dist's path: no URL to parse and turn back at every start.
+      const own = text.replaceAll("fileURLToPath(import.meta.url)", `__tspyDistPath(${JSON.stringify(rel)})`);
+      return { contents: own.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __tspyDistUrl).href`), loader: "js" };
     });
   },
 };
@@ -113,9 +116,11 @@ async function bundleScript(entry, outfile, options = {}, { asModule = false, pa
  * at build time: the loader then compiles the file's text as it is read, instead of first copying 700 KB
  * into a wrapped string on every start.
  */
-const BUNDLE_PARAMS = "exports, require, module, __tspyDistUrl";
+const BUNDLE_PARAMS = "exports, require, module, __tspyDistUrl, __tspyDistDir";
+/** Below every bundle: a path below dist/ as a host path (see importMetaUrl). */
+const DIST_PATH_HELPER = 'function __tspyDistPath(rel) {\n  return require("node:path").join(__tspyDistDir, rel);\n}\n';
 function wrapAsFunction(file, params) {
-  fs.writeFileSync(file, `(function (${params}) {${fs.readFileSync(file, "latin1")}\n})`, "latin1");
+  fs.writeFileSync(file, `(function (${params}) {${fs.readFileSync(file, "latin1")}\n${DIST_PATH_HELPER}})`, "latin1");
 }
 
 /**
@@ -198,9 +203,9 @@ fs.rmSync(boardBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
   fs.writeFileSync(BOARD_BUNDLE_LACKS, lacks.join("\n") + "\n");
 }
 // The code bin/ runs first: whether a bundle can do the job, and loading it.
-// bin/ requires it as a module, so its banner defines dist's URL that the loader passes the bundles.
+// bin/ requires it as a module from dist/, so its banner says where dist/ is.
 await bundleScript("src/cli/fast-path.js", path.join(dist, "fast-path.cjs"), {
-  banner: { js: 'var __tspyDistUrl = require("node:url").pathToFileURL(__dirname + "/").href;' },
+  banner: { js: 'var __tspyDistDir = __dirname;\n' + DIST_PATH_HELPER },
 }, { asModule: true });
 
 /**

@@ -85,10 +85,13 @@ function load(name: BundleName): unknown {
   const made = compile(name);
   if (!made) return null;
   const module = { exports: {} };
-  made.script.runInThisContext()(module.exports, requireFromDist(BUNDLES[name].script), module, pathToFileURL(DIST + path.sep).href);
+  made.script.runInThisContext()(module.exports, requireFromDist(BUNDLES[name].script), module, distUrl(), DIST);
   loaded[name] = { ...made, api: module.exports };
   return module.exports;
 }
+
+let distUrlMemo: string | undefined;
+const distUrl = () => (distUrlMemo ??= pathToFileURL(DIST + path.sep).href);
 
 /** The bundle's script, compiled with its code cache when V8 takes it; null when the bundle is not current. */
 function compile(name: BundleName): Omit<Loaded, "api"> | null {
@@ -106,8 +109,8 @@ function compile(name: BundleName): Omit<Loaded, "api"> | null {
     cachedData = undefined;
   }
   // The file is one function expression (the build wraps it, scripts/bundle-compiler.mjs): Node's
-  // CommonJS parameters plus the URL of dist/ (the bundle's modules compute their own import.meta.url
-  // from it, so paths they resolve point where the ES modules would). Such a script has no import():
+  // CommonJS parameters plus dist/'s URL and path (the bundle's modules compute their own import.meta.url
+  // and own path from them, so paths they resolve point where the ES modules would). Such a script has no import():
   // the bundles load packages and built-ins through require.
   const script = new vm.Script(code, { filename: b.script, cachedData });
   return { script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected, tiered };
@@ -124,7 +127,7 @@ export function loadNativeBundle(shared: Record<string, unknown>): unknown {
   const made = compile("native");
   if (!made) return null;
   const module = { exports: {} };
-  made.script.runInThisContext()(module.exports, requireFromDist(BUNDLES.native.script), module, pathToFileURL(DIST + path.sep).href, shared);
+  made.script.runInThisContext()(module.exports, requireFromDist(BUNDLES.native.script), module, distUrl(), DIST, shared);
   const loaded = (state[STATE] ??= {});
   loaded.native ??= { ...made, api: module.exports };
   return module.exports;
