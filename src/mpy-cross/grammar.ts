@@ -329,7 +329,7 @@ export function grammarTables(): GrammarTables {
 }
 
 function computeMayStart(rules: readonly GrammarRule[]): Uint8Array {
-  const toks = Object.values(Tok).filter((v): v is number => typeof v === "number");
+  const toks = Object.values(Tok);
   if (Math.max(...toks) >= TOK_SLOTS) throw new Error("grammar: more token kinds than TOK_SLOTS");
   const table = new Uint8Array(rules.length * TOK_SLOTS);
   // The same 0/1 bytes four at a time, to merge one rule's row into another's with a few ORs: this

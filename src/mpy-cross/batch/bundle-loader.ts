@@ -84,9 +84,19 @@ function load(name: BundleName): unknown {
   if (loaded[name]) return loaded[name].api;
   const made = compile(name);
   if (!made) return null;
+  loaded[name] = { ...made, api: evaluate(name, made.script) };
+  return loaded[name].api;
+}
+
+/**
+ * Runs a bundle's function (the build wraps each, scripts/bundle-compiler.mjs): Node's CommonJS
+ * parameters, dist/'s URL and path (the bundle's modules compute their own import.meta.url and own path
+ * from them, so paths they resolve point where the ES modules would), then any the bundle takes besides.
+ * Such a script has no import(): the bundles load packages and built-ins through require.
+ */
+function evaluate(name: BundleName, script: vm.Script, ...more: unknown[]): unknown {
   const module = { exports: {} };
-  made.script.runInThisContext()(module.exports, requireFromDist(BUNDLES[name].script), module, distUrl(), DIST);
-  loaded[name] = { ...made, api: module.exports };
+  script.runInThisContext()(module.exports, requireFromDist(BUNDLES[name].script), module, distUrl(), DIST, ...more);
   return module.exports;
 }
 
@@ -108,10 +118,7 @@ function compile(name: BundleName): Omit<Loaded, "api"> | null {
   } catch {
     cachedData = undefined;
   }
-  // The file is one function expression (the build wraps it, scripts/bundle-compiler.mjs): Node's
-  // CommonJS parameters plus dist/'s URL and path (the bundle's modules compute their own import.meta.url
-  // and own path from them, so paths they resolve point where the ES modules would). Such a script has no import():
-  // the bundles load packages and built-ins through require.
+  // The file is one function expression (see evaluate).
   const script = new vm.Script(code, { filename: b.script, cachedData });
   return { script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected, tiered };
 }
@@ -126,11 +133,10 @@ function compile(name: BundleName): Omit<Loaded, "api"> | null {
 export function loadNativeBundle(shared: Record<string, unknown>): unknown {
   const made = compile("native");
   if (!made) return null;
-  const module = { exports: {} };
-  made.script.runInThisContext()(module.exports, requireFromDist(BUNDLES.native.script), module, distUrl(), DIST, shared);
+  const api = evaluate("native", made.script, shared);
   const loaded = (state[STATE] ??= {});
-  loaded.native ??= { ...made, api: module.exports };
-  return module.exports;
+  loaded.native ??= { ...made, api };
+  return api;
 }
 
 /**
