@@ -218,7 +218,7 @@ function asciiOnly(file) {
   fs.writeFileSync(file, text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 // Both code caches: the one-file compile's, and worker threads' with the batch flags (bundle-loader.ts).
-for (const b of [bundle, nativeBundle]) for (const cache of [".v8cache", ".batch.v8cache"]) fs.rmSync(b.replace(/\.cjs$/, cache), { force: true });
+for (const b of [bundle, nativeBundle]) for (const cache of [".v8cache", ".batch.v8cache", ".cold.v8cache"]) fs.rmSync(b.replace(/\.cjs$/, cache), { force: true });
 
 // A small program that touches most of the compiler, so the saved code covers a typical file.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-warm-"));

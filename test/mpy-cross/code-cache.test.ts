@@ -108,6 +108,42 @@ describe("the compiler's code caches", () => {
     expect(cacheAccepted(false)).toBe(true);
   });
 
+  // A file of a few KB goes "cold" (no TurboFan) after the bundle was loaded with the one-file cache.
+  const coldSized = () => {
+    const file = path.join(src, "cold.py");
+    const funcs = Array.from({ length: 60 }, (_, i) => `def g${i}(a, b=${i}):\n    return [x * b for x in range(a) if x % 3] + [f"{a!r}"]\n`);
+    fs.writeFileSync(file, funcs.join("\n"));
+    expect(fs.statSync(file).size).toBeGreaterThan(4096);
+    return file;
+  };
+
+  it("a one-file compile of a few KB, without TurboFan, leaves the one-file cache as it was", () => {
+    run(["-o", path.join(install, "one.mpy"), path.join(src, "m1.py")]);
+    const before = fs.readFileSync(cacheFile("one"));
+    run(["-o", path.join(install, "cold.mpy"), coldSized()]);
+    expect(Buffer.compare(fs.readFileSync(cacheFile("one")), before)).toBe(0);
+    expect(cacheAccepted(false)).toBe(true);
+  });
+
+  it("a one-file compile of a few KB run first saves a cache with the default flags", () => {
+    removeCaches();
+    run(["-o", path.join(install, "cold.mpy"), coldSized()]);
+    expect(fs.existsSync(cacheFile("one"))).toBe(true);
+    expect(cacheAccepted(false)).toBe(true);
+  });
+
+  it("writes the same bytes without TurboFan as in a big batch", () => {
+    const file = coldSized();
+    const batchDir = path.join(install, "src-with-cold");
+    fs.mkdirSync(batchDir, { recursive: true });
+    for (let i = 0; i < 30; i++) fs.copyFileSync(path.join(src, `m${i}.py`), path.join(batchDir, `m${i}.py`));
+    fs.copyFileSync(file, path.join(batchDir, "cold.py"));
+    run(["-r", batchDir, "--out-dir", path.join(install, "out-with-cold"), "-j", "0"]);
+    // the same path: a .mpy names its source
+    run(["-o", path.join(install, "cold-one.mpy"), path.join(batchDir, "cold.py")]);
+    expect(Buffer.compare(fs.readFileSync(path.join(install, "out-with-cold", "cold.mpy")), fs.readFileSync(path.join(install, "cold-one.mpy")))).toBe(0);
+  });
+
   it("writes the same bytes with the batch flags as file by file", () => {
     const out = path.join(install, "out-j0");
     for (const i of [0, 17, 39]) {

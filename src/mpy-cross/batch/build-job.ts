@@ -7,6 +7,7 @@ import path from "node:path";
 import type { CompileOptions } from "../index.js";
 import type { CompileOutcome } from "./compile-one.js";
 import { HostOutputError, writeHostFileSync } from "../../fs/host-output.js";
+import { willCompile } from "./batch-tiering.js";
 
 export interface BuildJob {
   /** The input as the user named it: read, and named in messages. */
@@ -67,6 +68,7 @@ export class JobRunner extends OutputWriter {
     } catch (e) {
       return { ok: false, message: readFailure(job.file, e) };
     }
+    willCompile(source.length);
     // Any bytes: upstream's lexer never checks UTF-8 (a Latin-1 source compiles, its bytes kept as they are).
     const outcome = this.compile(job.file, source, job.options);
     return outcome.ok ? this.write(job, outcome.mpy) : outcome;

@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type * as BundleEntry from "./bundle-entry.js";
 import type * as CliEntry from "../../cli/main.js";
 import { writeAtomically } from "./write-atomically.js";
-import { batchTiering } from "./batch-tiering.js";
+import { flagsMatchSetting, keepDefaultFlagsForCache, v8Setting, type V8Setting } from "./batch-tiering.js";
 
 export type BundleApi = typeof BundleEntry;
 export type CliApi = typeof CliEntry;
@@ -52,8 +52,8 @@ interface Loaded {
   api: unknown;
   script: vm.Script;
   cacheUsable: boolean;
-  /** Loaded with the batch flags on (batch-tiering.ts), so with the batch's code cache. */
-  tiered: boolean;
+  /** The V8 setting it was loaded with (batch-tiering.ts), whose code cache it took. */
+  setting: V8Setting;
 }
 
 // Kept on the global object, not in a module variable: each bundle holds its own copy of this module,
@@ -62,10 +62,10 @@ const STATE = Symbol.for("tspy.bundles");
 const state = globalThis as unknown as { [STATE]?: Partial<Record<BundleName, Loaded>> };
 
 /**
- * V8 accepts a code cache only from a process with the same flags, so a thread running with the batch
- * flags (worker threads of a big build) has a cache of its own beside the one-file compile's.
+ * V8 accepts a code cache only from a process with the same flags, so a thread running with other flags
+ * (worker threads of a big build, with the batch flags) has a cache of its own beside the one-file compile's.
  */
-const codeCacheOf = (b: BundleFile, tiered: boolean) => b.script.replace(/\.cjs$/, tiered ? ".batch.v8cache" : ".v8cache");
+const codeCacheOf = (b: BundleFile, setting: V8Setting) => b.script.replace(/\.cjs$/, setting === "default" ? ".v8cache" : `.${setting}.v8cache`);
 
 function isCurrent(b: BundleFile): boolean {
   try {
@@ -107,20 +107,22 @@ const distUrl = () => (distUrlMemo ??= pathToFileURL(DIST + path.sep).href);
 function compile(name: BundleName): Omit<Loaded, "api"> | null {
   const b = BUNDLES[name];
   if (!isCurrent(b)) return null;
-  // No V8 flags are set before the bundle is loaded: they are part of V8's check of a code cache. A big
-  // batch sets some once it knows it is one (batch-tiering.ts); threads it starts then load with them.
+  // No V8 flags are set before the bundle is loaded: they are part of V8's check of a code cache. A run
+  // sets some once it knows what it compiles (batch-tiering.ts); threads it starts then load with them.
   // ASCII only (the build makes sure): Latin-1 decodes several times quicker than UTF-8.
   const code = fs.readFileSync(b.script).toString("latin1");
-  const tiered = batchTiering();
+  const setting = v8Setting();
   let cachedData: Buffer | undefined;
   try {
-    cachedData = fs.readFileSync(codeCacheOf(b, tiered));
+    cachedData = fs.readFileSync(codeCacheOf(b, setting));
   } catch {
     cachedData = undefined;
   }
   // The file is one function expression (see evaluate).
   const script = new vm.Script(code, { filename: b.script, cachedData });
-  return { script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected, tiered };
+  const cacheUsable = cachedData !== undefined && !script.cachedDataRejected;
+  if (!cacheUsable) keepDefaultFlagsForCache();
+  return { script, cacheUsable, setting };
 }
 
 /**
@@ -161,14 +163,14 @@ export function loadCliBundle(name: "cli" | "board" = "cli"): CliApi | null {
 
 /**
  * After a run, saves V8's code for the functions it ran beside each bundle that had no usable cache
- * (first run, or a new Node). A directory we may not write to only means no cache. Not when the batch
- * flags were set after the bundle was loaded: V8 would stamp that cache with flags its readers lack.
+ * (first run, or a new Node). A directory we may not write to only means no cache. Not when flags were
+ * set after the bundle was loaded: V8 would stamp that cache with flags its readers lack.
  */
 export function saveBundleCodeCache(name: BundleName = "compiler"): void {
   const loaded = state[STATE]?.[name];
-  if (!loaded || loaded.cacheUsable || loaded.tiered !== batchTiering()) return;
+  if (!loaded || loaded.cacheUsable || loaded.setting !== v8Setting() || !flagsMatchSetting()) return;
   try {
-    writeAtomically(codeCacheOf(BUNDLES[name], loaded.tiered), loaded.script.createCachedData());
+    writeAtomically(codeCacheOf(BUNDLES[name], loaded.setting), loaded.script.createCachedData());
     loaded.cacheUsable = true;
   } catch {
     // no cache: the next run compiles the bundle again

@@ -5,7 +5,7 @@ import { buildInThreads, compileInWorkers, defaultBuildWorkers, defaultWorkers, 
 import { CompileCache } from "./cache.js";
 import { loadCompiler, saveCodeCache } from "./load-compiler.js";
 import { JobRunner, readFailure, type BuildJob, type BuildResult } from "./build-job.js";
-import { useBatchTiering } from "./batch-tiering.js";
+import { useBatchTiering, willCompile } from "./batch-tiering.js";
 import fs from "node:fs";
 
 export { CompileCache, defaultWorkers, loadCompiler };
@@ -44,6 +44,7 @@ export async function compileBatch(jobs: BatchJob[], opts: BatchOptions = {}): P
     compiled = await compileInWorkers(todo.map((i) => jobs[i]), workers);
   } else {
     const { compileOne } = await loadCompiler();
+    willCompile(todo.reduce((sum, i) => sum + jobs[i].source.length, 0));
     compiled = todo.map((i) => compileOne(jobs[i].file, jobs[i].source, jobs[i].options));
     saveCodeCache();
   }

@@ -7,7 +7,7 @@ import type { CompileOptions } from "../index.js";
 import type { CompileOutcome } from "./compile-one.js";
 import type { BuildJob, BuildResult, JobRunner } from "./build-job.js";
 import type { BuildWorkerData } from "./worker.js";
-import { batchTiering } from "./batch-tiering.js";
+import { settingForWorker } from "./batch-tiering.js";
 
 export interface BatchJob {
   /** The input as the user named it (used in error messages). */
@@ -72,7 +72,7 @@ export async function buildInThreads(jobs: BuildJob[], workers: number, runner: 
   const pool: Worker[] = [];
   const finished: Promise<void>[] = [];
   for (let n = 0; n < workers; n++) {
-    const data: BuildWorkerData = { build: { jobs, next }, tiering: batchTiering() };
+    const data: BuildWorkerData = { build: { jobs, next }, v8: settingForWorker() };
     const w = new WorkerThread(workerUrl(), { workerData: data, resourceLimits: WORKER_LIMITS });
     pool.push(w);
     finished.push(new Promise((resolve, reject) => {
@@ -122,7 +122,7 @@ export async function compileInWorkers(jobs: BatchJob[], workers: number, stackS
       w.postMessage({ index: i, file, source, options });
     };
     for (let n = 0; n < Math.max(1, Math.min(workers, jobs.length)); n++) {
-      const data: BuildWorkerData = { tiering: batchTiering() };
+      const data: BuildWorkerData = { v8: settingForWorker() };
       const w = new WorkerThread(url, { workerData: data, ...(stackSizeMb ? { resourceLimits: { stackSizeMb } } : {}) });
       pool.push(w);
       w.on("message", (m: { index: number; outcome: CompileOutcome }) => {

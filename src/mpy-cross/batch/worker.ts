@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { CompileOptions } from "../index.js";
 import type { BuildJob, BuildResult } from "./build-job.js";
 import { loadBundle, saveCompilerCodeCaches } from "./bundle-loader.js";
-import { markBatchTiering } from "./batch-tiering.js";
+import { adoptV8Setting, type WorkerV8Setting } from "./batch-tiering.js";
 
 interface Job {
   index: number;
@@ -20,15 +20,15 @@ interface Job {
 
 /**
  * What a worker is given. A build worker: the jobs, and the counter every thread takes the next index
- * from. Any worker: whether the batch flags were on when it was started (batch-tiering.ts).
+ * from. Any worker: the V8 setting of the thread that started it (batch-tiering.ts).
  */
 export interface BuildWorkerData {
   build?: { jobs: BuildJob[]; next: SharedArrayBuffer };
-  tiering: boolean;
+  v8: WorkerV8Setting;
 }
 
 const data = workerData as Partial<BuildWorkerData> | undefined;
-if (data?.tiering) markBatchTiering();
+if (data?.v8) adoptV8Setting(data.v8);
 const api = loadBundle() ?? { ...(await import("./compile-one.js")), ...(await import("./build-job.js")) };
 const { compileOne } = api;
 
