@@ -37,6 +37,25 @@ describe("cp :f DEST on the host", () => {
     expect(fs.readFileSync(target, "utf8")).toBe(NEW);
   });
 
+  it("creates the target of a dangling symlink through the link, as `cat > link` does", async () => {
+    const target = path.join(dir, "not-yet.txt");
+    const link = path.join(dir, "dangling.txt");
+    fs.symlinkSync(target, link);
+    const r = await cp(link);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(target, "utf8")).toBe(NEW);
+  });
+
+  it("writes a file that did not exist", async () => {
+    const fresh = path.join(dir, "fresh.txt");
+    const r = await cp(fresh);
+    expect(r.stderr).toBe("");
+    expect(fs.lstatSync(fresh).isFile()).toBe(true);
+    expect(fs.readFileSync(fresh, "utf8")).toBe(NEW);
+  });
+
   it("keeps the mode of an existing file", async () => {
     const f = path.join(dir, "secret.txt");
     fs.writeFileSync(f, "old\n");
