@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import url from "node:url";
+import { stripIndentation } from "./strip-indentation.mjs";
 
 const root = path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), "..");
 const bundle = path.join(root, "dist", "mpy-cross.bundle.cjs");
@@ -108,6 +109,7 @@ async function bundleScript(entry, outfile, options = {}, { asModule = false, pa
   });
   cheapBuiltinImports(outfile);
   asciiOnly(outfile);
+  fs.writeFileSync(outfile, stripIndentation(fs.readFileSync(outfile, "latin1")), "latin1");
   if (!asModule) wrapAsFunction(outfile, params);
 }
 
