@@ -15,12 +15,14 @@ const bundle = path.join(root, "dist", "mpy-cross.bundle.cjs");
 const dist = path.join(root, "dist");
 // Each module's import.meta.url becomes the URL its ES module has below dist/ (bundle-loader.ts passes
 // dist's URL in), so the paths it resolves (worker script, code cache) are the ones the modules use.
+// In the bundles that call a lazy bundle (below), its facade module is replaced by the stand-in made for it.
 const importMetaUrl = {
   name: "import-meta-url",
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, async (args) => {
       const rel = path.relative(dist, args.path).split(path.sep).join("/");
-      if (rel === LAZY_NATIVE_BACKEND) return { contents: lazyNativeBackend, loader: "js", resolveDir: path.dirname(args.path) };
+      const lazy = LAZY_BUNDLES.find((l) => l.facade === rel && l.standIn);
+      if (lazy) return { contents: lazy.standIn, loader: "js", resolveDir: path.dirname(args.path) };
       const text = await fs.promises.readFile(args.path, "utf8");
       // A module's own path (fileURLToPath(import.meta.url), how modules find files beside them) is
       // joined from dist's path: no URL to parse and turn back at every start.
@@ -29,62 +31,84 @@ const importMetaUrl = {
     });
   },
 };
-// The native back end (src/mpy-cross/native/backend.js) is a bundle of its own, loaded the first time a
-// compile needs it (src/mpy-cross/native-backend.ts, replaced in every bundle by the module made below):
-// a bytecode compile then neither reads its ~250 KB nor sets it up. What it imports from outside native/
-// (compat, scope, the error classes ...) is not copied into it: the calling bundle passes its own
-// modules in (bundle-loader.ts, loadNativeBundle), so both work on the same classes and tables.
-const LAZY_NATIVE_BACKEND = "src/mpy-cross/native-backend.js";
-const NATIVE_DIR = path.join(dist, "src", "mpy-cross", "native");
-const nativeBundle = path.join(dist, "mpy-cross-native.bundle.cjs");
-/** The modules (paths below dist/) the native bundle takes from its caller, found while bundling it. */
-const nativeShared = new Set();
-const sharedFromCaller = {
-  name: "shared-from-caller",
-  setup(b) {
-    b.onResolve({ filter: /^\./ }, (args) => {
-      const file = path.resolve(args.resolveDir, args.path);
-      if (file.startsWith(NATIVE_DIR + path.sep)) return undefined;
-      const rel = path.relative(dist, file).split(path.sep).join("/");
-      nativeShared.add(rel);
-      return { path: rel, namespace: "shared-from-caller" };
-    });
-    b.onLoad({ filter: /.*/, namespace: "shared-from-caller" }, (args) => ({ contents: `module.exports = __tspyShared[${JSON.stringify(args.path)}];`, loader: "js" }));
-  },
-};
-let lazyNativeBackend = "";
+
 /**
- * The stand-in for native-backend.js: the native bundle loaded on first use, handed the caller's shared
- * modules as objects of the names native/ imports from each (made then, not at every start: namespace
- * objects for a dozen modules were ~30 KB more to allocate in a one-file compile's start).
+ * Bundles of their own, loaded the first time a run needs them, so that the bundles calling them neither
+ * read nor set up their code at every start:
+ * - the native back end (src/mpy-cross/native/backend.js, ~250 KB), which a bytecode compile, nearly
+ *   every one-file run, never uses;
+ * - the .mpy reader and `mpy-cross --dump` (dump.js and the reader's modules, ~45 KB).
+ * Each is reached through a facade module (native-backend.ts, dump-loader.ts: as ES modules it just
+ * imports the code), replaced in every calling bundle by a stand-in made here that loads the lazy bundle.
+ * What a lazy bundle imports from outside its own modules (compat, scope, the error classes ...) is not
+ * copied into it: the calling bundle passes its own modules in (bundle-loader.ts, loadLazyBundle), so
+ * both work on the same classes and tables.
  */
-function makeLazyNativeBackend() {
-  const names = new Map([...nativeShared].sort().map((rel) => [rel, new Set()]));
-  for (const f of fs.readdirSync(NATIVE_DIR).filter((f) => f.endsWith(".js"))) {
-    const text = fs.readFileSync(path.join(NATIVE_DIR, f), "utf8");
-    for (const m of text.matchAll(/^import\s*\{([^}]*)\}\s*from\s*"(\.\.\/[^"]+)";/gm)) {
-      const rel = path.relative(dist, path.resolve(NATIVE_DIR, m[2])).split(path.sep).join("/");
+const DUMP_MODULES = new Set(["dump.js", "mpy-reader.js", "mpy-reader-base.js", "mpy-reader-legacy.js", "mpy-dialects.js"].map((f) => `src/mpy-cross/${f}`));
+const LAZY_BUNDLES = [
+  {
+    name: "native", entry: "src/mpy-cross/native/backend.js", facade: "src/mpy-cross/native-backend.js", accessor: "nativeBackend",
+    what: "the native back end", isMember: (rel) => rel.startsWith("src/mpy-cross/native/"),
+  },
+  { name: "dump", entry: "src/mpy-cross/dump.js", facade: "src/mpy-cross/dump-loader.js", accessor: "dumpModule", what: "the .mpy reader", isMember: (rel) => DUMP_MODULES.has(rel) },
+].map((l) => ({ ...l, script: path.join(dist, `mpy-cross-${l.name}.bundle.cjs`), shared: new Set(), members: new Set(), standIn: "" }));
+const nativeBundle = LAZY_BUNDLES[0].script;
+
+/** For bundling a lazy bundle: its own modules are bundled, every other one is asked of the caller. */
+function sharedFromCaller(lazy) {
+  return {
+    name: "shared-from-caller",
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        const rel = path.relative(dist, path.resolve(args.resolveDir, args.path)).split(path.sep).join("/");
+        if (lazy.isMember(rel)) {
+          lazy.members.add(rel);
+          return undefined;
+        }
+        lazy.shared.add(rel);
+        return { path: rel, namespace: "shared-from-caller" };
+      });
+      b.onLoad({ filter: /.*/, namespace: "shared-from-caller" }, (args) => ({ contents: `module.exports = __tspyShared[${JSON.stringify(args.path)}];`, loader: "js" }));
+    },
+  };
+}
+
+/**
+ * The stand-in for a lazy bundle's facade: the bundle loaded on first use, handed the caller's shared
+ * modules as objects of the names the lazy bundle's modules import from each (made then, not at every
+ * start: namespace objects for a dozen modules were ~30 KB more to allocate in a one-file compile's start).
+ */
+function makeStandIn(lazy) {
+  const names = new Map([...lazy.shared].sort().map((rel) => [rel, new Set()]));
+  const relOf = (from, spec) => path.relative(dist, path.resolve(path.dirname(path.join(dist, from)), spec)).split(path.sep).join("/");
+  for (const member of [lazy.entry, ...lazy.members]) {
+    const text = fs.readFileSync(path.join(dist, member), "utf8");
+    for (const m of text.matchAll(/^import\s*\{([^}]*)\}\s*from\s*"(\.\.?\/[^"]+)";/gm)) {
+      const rel = relOf(member, m[2]);
+      if (lazy.isMember(rel)) continue;
       for (const n of m[1].split(",").map((x) => x.trim()).filter(Boolean)) names.get(rel)?.add(n);
     }
-    if (/^import\s*\*\s*as[^;]*"\.\.\//m.test(text) || /^export[^;]*from\s*"\.\.\//m.test(text)) throw new Error(`bundle-compiler: ${f} imports a module outside native/ in a form the native bundle's loader does not hand over`);
+    for (const m of text.matchAll(/^(?:import\s*\*\s*as|export)[^;]*from\s*"(\.\.?\/[^"]+)";/gm)) {
+      if (!lazy.isMember(relOf(member, m[1]))) throw new Error(`bundle-compiler: ${member} imports ${m[1]} in a form ${lazy.name}'s stand-in does not hand over`);
+    }
   }
-  const fromHere = (rel) => "./" + path.relative(path.dirname(LAZY_NATIVE_BACKEND), rel).split(path.sep).join("/");
+  const fromHere = (rel) => "./" + path.relative(path.dirname(lazy.facade), rel).split(path.sep).join("/");
   const imports = [];
   const objects = [];
   [...names].forEach(([rel, set], i) => {
     const list = [...set].sort();
-    if (list.length === 0) throw new Error(`bundle-compiler: found no names native/ imports from ${rel}`);
+    if (list.length === 0) throw new Error(`bundle-compiler: found no names ${lazy.name} imports from ${rel}`);
     imports.push(`import { ${list.map((n) => `${n} as s${i}_${n}`).join(", ")} } from ${JSON.stringify(fromHere(rel))};`);
     objects.push(`${JSON.stringify(rel)}: { ${list.map((n) => `${n}: s${i}_${n}`).join(", ")} }`);
   });
   return [
-    'import { loadNativeBundle } from "./batch/bundle-loader.js";',
+    `import { loadLazyBundle } from ${JSON.stringify(fromHere("src/mpy-cross/batch/bundle-loader.js"))};`,
     ...imports,
-    "let backend;",
-    "export function nativeBackend() {",
-    `  backend ??= loadNativeBundle({ ${objects.join(", ")} });`,
-    '  if (!backend) throw new Error("the native back end\'s bundle (dist/mpy-cross-native.bundle.cjs) is missing or older than its modules: run npm run build");',
-    "  return backend;",
+    "let api;",
+    `export function ${lazy.accessor}() {`,
+    `  api ??= loadLazyBundle(${JSON.stringify(lazy.name)}, { ${objects.join(", ")} });`,
+    `  if (!api) throw new Error(${JSON.stringify(`${lazy.what}'s bundle (dist/${path.basename(lazy.script)}) is missing or older than its modules: run npm run build`)});`,
+    "  return api;",
     "}",
     "",
   ].join("\n");
@@ -157,9 +181,11 @@ function cheapBuiltinImports(file) {
   );
 }
 
-// The native back end first: bundling it finds what the others must hand it.
-await bundleScript("src/mpy-cross/native/backend.js", nativeBundle, { plugins: [sharedFromCaller, importMetaUrl] }, { params: BUNDLE_PARAMS + ", __tspyShared" });
-lazyNativeBackend = makeLazyNativeBackend();
+// The lazy bundles first: bundling each finds what the others must hand it.
+for (const lazy of LAZY_BUNDLES) {
+  await bundleScript(lazy.entry, lazy.script, { plugins: [sharedFromCaller(lazy), importMetaUrl] }, { params: BUNDLE_PARAMS + ", __tspyShared" });
+  lazy.standIn = makeStandIn(lazy);
+}
 // --board needs the connection layer: that run goes through the full command line (fast-path.ts).
 await bundleScript("src/mpy-cross/batch/bundle-entry.js", bundle, { external: ["./compile-on-copy.js"] });
 // The compiler's hash, both bundles, for the compile cache's key (src/mpy-cross/batch/cache.ts reads it
@@ -220,7 +246,7 @@ function asciiOnly(file) {
   fs.writeFileSync(file, text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 // Both code caches: the one-file compile's, and worker threads' with the batch flags (bundle-loader.ts).
-for (const b of [bundle, nativeBundle]) for (const cache of [".v8cache", ".batch.v8cache", ".cold.v8cache"]) fs.rmSync(b.replace(/\.cjs$/, cache), { force: true });
+for (const b of [bundle, ...LAZY_BUNDLES.map((l) => l.script)]) for (const cache of [".v8cache", ".batch.v8cache", ".cold.v8cache"]) fs.rmSync(b.replace(/\.cjs$/, cache), { force: true });
 
 // A small program that touches most of the compiler, so the saved code covers a typical file.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-warm-"));

@@ -12,6 +12,7 @@ import type { CompileOptions } from "../mpy-cross/index.js";
 import { OutputRecord } from "../mpy-cross/batch/output-record.js";
 import { BuildRecorder } from "../mpy-cross/batch/build-record.js";
 import { OutputWriter, readFailure } from "../mpy-cross/batch/build-job.js";
+import { saveBundleCodeCache } from "../mpy-cross/batch/bundle-loader.js";
 
 /** Every mpy-cross flag, in one place: add new ones here (the parser, help and suggestions follow). */
 const OPTIONS: OptionDef[] = [
@@ -163,10 +164,14 @@ async function run(args: string[], ctx: CliContext): Promise<number> {
     opts.march = t.options.arch;
   }
   if (opts.dump) {
-    const { runDump } = await import("../mpy-cross/dump.js");
+    const { dumpModule } = await import("../mpy-cross/dump-loader.js");
     // a .mpy 5 is MicroPython's or Pycopy's: told from the file, unless --mpy-version says whose
     const firmware = !opts.versionGiven ? undefined : opts.mpyVersion === "pycopy" ? "pycopy" : "micropython";
-    return runDump(opts.files, ctx.out, ctx.err, { firmware });
+    try {
+      return await dumpModule().runDump(opts.files, ctx.out, ctx.err, { firmware });
+    } finally {
+      saveBundleCodeCache("dump");
+    }
   }
 
   // Without a cache the options are checked first (before waiting on stdin, say); with one, only

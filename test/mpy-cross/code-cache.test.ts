@@ -65,6 +65,30 @@ describe("the native back end's bundle", () => {
   });
 });
 
+describe("the .mpy reader's bundle", () => {
+  // dist/mpy-cross-dump.bundle.cjs (mpy-cross --dump and the reader) is loaded only by --dump, which
+  // saves its code cache; a compile leaves it unread.
+  const dumpCache = () => path.join(install, "dist", "mpy-cross-dump.bundle.v8cache");
+  it("is not loaded by a compile, and is by --dump, which prints the same as the ES modules", () => {
+    fs.rmSync(dumpCache(), { force: true });
+    const mpy = path.join(install, "dumped.mpy");
+    run(["-o", mpy, path.join(src, "m3.py")]);
+    expect(fs.existsSync(dumpCache())).toBe(false);
+    const bundled = spawnSync(process.execPath, [path.join(install, "bin", "tspy.js"), "mpy-cross", "--dump", mpy], { encoding: "utf8" });
+    expect(bundled.stderr).toBe("");
+    expect(bundled.status).toBe(0);
+    expect(fs.existsSync(dumpCache())).toBe(true);
+    // the same through the ES modules (dist/src), which import dump.ts directly
+    const script = `import { runDump } from ${JSON.stringify(path.join(install, "dist", "src", "mpy-cross", "dump.js"))};
+      let text = ""; const status = await runDump([${JSON.stringify(mpy)}], { write: (s) => { text += s; return true; } });
+      process.stdout.write(status + "\\n" + text);`;
+    const direct = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(direct.stderr).toBe("");
+    expect(direct.stdout).toBe("0\n" + bundled.stdout);
+    expect(bundled.stdout).toMatch(/f3/);
+  });
+});
+
 describe("the compiler's code caches", () => {
   it("a one-file compile saves the cache a later one-file compile accepts", () => {
     removeCaches();

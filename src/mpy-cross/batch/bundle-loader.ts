@@ -35,10 +35,12 @@ const BUNDLES = {
   board: { script: path.join(DIST, "tspy-board.bundle.cjs"), entry: path.join(DIST, "src", "cli", "main.js") },
   /**
    * The native back end (native/backend.js), loaded by a bundle the first time a compile needs it
-   * (loadNativeBundle). Apart, because a bytecode compile, nearly every one-file run, would otherwise
+   * (loadLazyBundle). Apart, because a bytecode compile, nearly every one-file run, would otherwise
    * read and decode its ~250 KB on every start.
    */
   native: { script: path.join(DIST, "mpy-cross-native.bundle.cjs"), entry: path.join(here, "..", "native", "backend.js") },
+  /** The .mpy reader and `mpy-cross --dump` (dump.js), the same way: no compile needs them. */
+  dump: { script: path.join(DIST, "mpy-cross-dump.bundle.cjs"), entry: path.join(here, "..", "dump.js") },
 } satisfies Record<string, BundleFile>;
 
 /** The command words the board bundle lacks, one per line (written by the build beside it). */
@@ -126,18 +128,18 @@ function compile(name: BundleName): Omit<Loaded, "api"> | null {
 }
 
 /**
- * The native back end's exports, run against `shared`: the modules of the calling bundle it imports
- * (compat, scope, the error classes ...), by their path below dist/ (the build lists them). Each bundle
- * that compiles passes its own, so the back end works on that bundle's classes and tables, never on
- * copies. Null when the native bundle is not current. Evaluated once per calling bundle; its code cache
- * is kept for the first.
+ * A lazy bundle's exports (the native back end, the .mpy reader), run against `shared`: the modules of
+ * the calling bundle it imports (compat, scope, the error classes ...), by their path below dist/ (the
+ * build lists them). Each calling bundle passes its own, so the lazy bundle works on that bundle's
+ * classes and tables, never on copies. Null when the lazy bundle is not current. Evaluated once per
+ * calling bundle; its code cache is kept for the first.
  */
-export function loadNativeBundle(shared: Record<string, unknown>): unknown {
-  const made = compile("native");
+export function loadLazyBundle(name: "native" | "dump", shared: Record<string, unknown>): unknown {
+  const made = compile(name);
   if (!made) return null;
-  const api = evaluate("native", made.script, shared);
+  const api = evaluate(name, made.script, shared);
   const loaded = (state[STATE] ??= {});
-  loaded.native ??= { ...made, api };
+  loaded[name] ??= { ...made, api };
   return api;
 }
 
