@@ -25,28 +25,22 @@ beforeAll(async () => {
 const cp = (dest: string) => tspy(["-d", board, "cp", ":f.txt", dest]);
 
 describe("cp :f DEST on the host", () => {
-  it("writes through a symlink: the link stays, its target gets the bytes", async () => {
-    const target = path.join(dir, "target.txt");
-    const link = path.join(dir, "link.txt");
-    fs.writeFileSync(target, "old\n");
+  /** cp to a symlink named `name` whose target (`targetName`) holds `old`, or is missing when undefined. */
+  async function cpThroughLink(name: string, targetName: string, old: string | undefined) {
+    const target = path.join(dir, targetName);
+    const link = path.join(dir, name);
+    if (old !== undefined) fs.writeFileSync(target, old);
     fs.symlinkSync(target, link);
     const r = await cp(link);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
     expect(fs.readFileSync(target, "utf8")).toBe(NEW);
-  });
+  }
 
-  it("creates the target of a dangling symlink through the link, as `cat > link` does", async () => {
-    const target = path.join(dir, "not-yet.txt");
-    const link = path.join(dir, "dangling.txt");
-    fs.symlinkSync(target, link);
-    const r = await cp(link);
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(fs.readFileSync(target, "utf8")).toBe(NEW);
-  });
+  it("writes through a symlink: the link stays, its target gets the bytes", () => cpThroughLink("link.txt", "target.txt", "old\n"));
+
+  it("creates the target of a dangling symlink through the link, as `cat > link` does", () => cpThroughLink("dangling.txt", "not-yet.txt", undefined));
 
   it("writes a file that did not exist", async () => {
     const fresh = path.join(dir, "fresh.txt");
