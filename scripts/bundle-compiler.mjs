@@ -37,20 +37,23 @@ const importMetaUrl = {
  * read nor set up their code at every start:
  * - the native back end (src/mpy-cross/native/backend.js, ~250 KB), which a bytecode compile, nearly
  *   every one-file run, never uses;
- * - the .mpy reader and `mpy-cross --dump` (dump.js and the reader's modules, ~45 KB).
- * Each is reached through a facade module (native-backend.ts, dump-loader.ts: as ES modules it just
+ * - the .mpy reader and `mpy-cross --dump` (dump.js and the reader's modules, ~45 KB);
+ * - the qstr pools of the releases before 1.12 (~25 KB of data).
+ * Each is reached through a facade module (native-backend.ts, dump-loader.ts, old-qstr-pools-loader.ts: as ES modules it just
  * imports the code), replaced in every calling bundle by a stand-in made here that loads the lazy bundle.
  * What a lazy bundle imports from outside its own modules (compat, scope, the error classes ...) is not
  * copied into it: the calling bundle passes its own modules in (bundle-loader.ts, loadLazyBundle), so
  * both work on the same classes and tables.
  */
 const DUMP_MODULES = new Set(["dump.js", "mpy-reader.js", "mpy-reader-base.js", "mpy-reader-legacy.js", "mpy-dialects.js"].map((f) => `src/mpy-cross/${f}`));
+const POOL_MODULES = new Set(["old-qstr-pools.js", "qstr-pools-legacy.js", "qstr-pools-1-9.js", "qstr-pools-1-8.js"].map((f) => `src/mpy-cross/${f}`));
 const LAZY_BUNDLES = [
   {
     name: "native", entry: "src/mpy-cross/native/backend.js", facade: "src/mpy-cross/native-backend.js", accessor: "nativeBackend",
     what: "the native back end", isMember: (rel) => rel.startsWith("src/mpy-cross/native/"),
   },
   { name: "dump", entry: "src/mpy-cross/dump.js", facade: "src/mpy-cross/dump-loader.js", accessor: "dumpModule", what: "the .mpy reader", isMember: (rel) => DUMP_MODULES.has(rel) },
+  { name: "pools", entry: "src/mpy-cross/old-qstr-pools.js", facade: "src/mpy-cross/old-qstr-pools-loader.js", accessor: "oldQstrPools", what: "the pre-1.12 qstr pools", isMember: (rel) => POOL_MODULES.has(rel) },
 ].map((l) => ({ ...l, script: path.join(dist, `mpy-cross-${l.name}.bundle.cjs`), shared: new Set(), members: new Set(), standIn: "" }));
 const nativeBundle = LAZY_BUNDLES[0].script;
 

@@ -1,17 +1,13 @@
-import {
-  CIRCUITPY_3_1_2_QSTRS, CIRCUITPY_4_1_2_QSTRS, CIRCUITPY_5_3_1_QSTRS, CIRCUITPY_6_3_0_QSTRS, MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS,
-} from "./qstr-pools-legacy.js";
 
 // What the back end does differently for each emulated MicroPython release. Each .mpy version is
 // produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
 // below are the compiler/emitter/writer changes between those releases that change output bytes.
-import { MPY_CROSS_1_9_2_QSTRS } from "./qstr-pools-1-9.js";
 import { operators1_9_2, type OperatorNumbers } from "./opcodes-1-9.js";
-import { MPY_CROSS_1_8_4_QSTRS } from "./qstr-pools-1-8.js";
 import { COMP_ADD_OPS_1_8, opTable1_8, type CompAddOps } from "./opcodes-1-8.js";
 import type { OpTable } from "./opcodes-legacy.js";
 import { OPCODES_MICROPYTHON, OPCODES_PYCOPY, type OpcodeDialect } from "./opcodes.js";
 import { TEXTS_AS_WRITTEN, TEXTS_CP6, TEXTS_TRANSLATED, type ErrorTexts } from "./error-texts.js";
+import { oldQstrPools } from "./old-qstr-pools-loader.js";
 
 export interface BackendCompat {
   /** Release whose mpy-cross this reproduces, e.g. "1.27.0" or "CircuitPython 8.2.10". */
@@ -200,24 +196,24 @@ const PRE_112_MESSAGES: Record<string, string> = {
 // 1.9.x's words (CircuitPython 3-5 kept them, checked with their mpy-cross; the unindent text is the parser's, parse-dialect.ts)
 const MESSAGES_1_9: Record<string, string> = { ...PRE_112_MESSAGES, "argument name reused": "name reused for argument" };
 RELEASES["1.11.0"] = () => ({
-  ...compatForRelease("1.18.0"), release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
+  ...compatForRelease("1.18.0"), release: "1.11.0", layout: "v4", lambdaCompLines: false, awaitAiter: true, marchNames: ARCHES_111, qstrPool: oldQstrPools().MPY_CROSS_1_11_QSTRS, messages: PRE_112_MESSAGES,
   asyncOutsideAsyncIsError: false, importStarModuleOnly: false,
 });
 // 1.10's mpy-cross has no native emitter at all (nor 1.9.2's, 1.8.4's, CircuitPython 3-6's): no default arch
 RELEASES["1.10.0"] = () => ({
-  ...compatForRelease("1.11.0"), release: "1.10.0", layout: "v3", qstrPool: MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
+  ...compatForRelease("1.11.0"), release: "1.10.0", layout: "v3", qstrPool: oldQstrPools().MPY_CROSS_1_10_QSTRS, popBlockOpcodes: true, asyncWithCatches: "Exception", nativeScopeFlags: false, marchNames: [],
   defaultArch: null,
 });
 // 1.9.2 (.mpy 2; CircuitPython 2.x writes the same bytes): 1.10's compiler with the old operator numbers
 // and the try/except `async with` that 1.9.4 still had.
 RELEASES["1.9.2"] = () => ({
-  ...compatForRelease("1.10.0"), release: "1.9.2", operators: operators1_9_2(), qstrPool: MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except", messages: MESSAGES_1_9,
+  ...compatForRelease("1.10.0"), release: "1.9.2", operators: operators1_9_2(), qstrPool: oldQstrPools().MPY_CROSS_1_9_2_QSTRS, asyncWithForm: "try-except", messages: MESSAGES_1_9,
 });
 RELEASES["circuitpython-2.3.1"] = () => ({ ...compatForRelease("1.9.2"), release: "CircuitPython 2.3.1" });
 // 1.8.4 (.mpy 0): 1.9.2's compiler before the iterator buffer on the stack, the one-item exception
 // and the super() method call; its own opcode numbers and qstr pool.
 RELEASES["1.8.4"] = () => ({
-  ...compatForRelease("1.9.2"), release: "1.8.4", qstrPool: MPY_CROSS_1_8_4_QSTRS, legacyOps: opTable1_8(), compAddOps: COMP_ADD_OPS_1_8,
+  ...compatForRelease("1.9.2"), release: "1.8.4", qstrPool: oldQstrPools().MPY_CROSS_1_8_4_QSTRS, legacyOps: opTable1_8(), compAddOps: COMP_ADD_OPS_1_8,
   iterSlots: 1, excItems: 3, withSlots: 4, lineSteps: "1.8", superCall: "call", rangeFor: "1.8", adjustRaisesMax: false,
   positionalAfterStarIsError: false, trailerListLine: true, closeOver: "at-load", messages: {
     ...PRE_112_MESSAGES,
@@ -257,17 +253,17 @@ const CIRCUITPY_6_MESSAGES: BackendCompat["messages"] = {
   "async for/with outside async function": "'await', 'async for' or 'async with' outside async function",
 };
 RELEASES["circuitpython-3.1.2"] = () => ({
-  ...compatForRelease("1.10.0"), release: "CircuitPython 3.1.2", qstrPool: CIRCUITPY_3_1_2_QSTRS, asyncWithForm: "try-except",
+  ...compatForRelease("1.10.0"), release: "CircuitPython 3.1.2", qstrPool: oldQstrPools().CIRCUITPY_3_1_2_QSTRS, asyncWithForm: "try-except",
   messages: MESSAGES_1_9,
 });
-RELEASES["circuitpython-4.1.2"] = () => ({ ...compatForRelease("circuitpython-3.1.2"), release: "CircuitPython 4.1.2", qstrPool: CIRCUITPY_4_1_2_QSTRS, errorTexts: TEXTS_TRANSLATED });
+RELEASES["circuitpython-4.1.2"] = () => ({ ...compatForRelease("circuitpython-3.1.2"), release: "CircuitPython 4.1.2", qstrPool: oldQstrPools().CIRCUITPY_4_1_2_QSTRS, errorTexts: TEXTS_TRANSLATED });
 RELEASES["circuitpython-5.3.1"] = () => ({
-  ...compatForRelease("circuitpython-4.1.2"), release: "CircuitPython 5.3.1", qstrPool: CIRCUITPY_5_3_1_QSTRS, messages: CIRCUITPY_5_MESSAGES,
+  ...compatForRelease("circuitpython-4.1.2"), release: "CircuitPython 5.3.1", qstrPool: oldQstrPools().CIRCUITPY_5_3_1_QSTRS, messages: CIRCUITPY_5_MESSAGES,
   // 5.x refuses `async for`/`async with` outside an async function, in its own words
   emitDecorators: ["native", "viper"], asyncOutsideAsyncIsError: true,
 });
 RELEASES["circuitpython-6.3.0"] = () => ({
-  ...compatForRelease("circuitpython-5.3.1"), release: "CircuitPython 6.3.0", qstrPool: CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await", awaitAiter: false,
+  ...compatForRelease("circuitpython-5.3.1"), release: "CircuitPython 6.3.0", qstrPool: oldQstrPools().CIRCUITPY_6_3_0_QSTRS, awaitProtocol: "dunder-await", awaitAiter: false,
   messages: CIRCUITPY_6_MESSAGES, errorTexts: TEXTS_CP6, awaitNeedsAsyncDef: true,
 });
 RELEASES["circuitpython-7.3.3"] = () => ({

@@ -2,13 +2,9 @@
 // reproduces. Each .mpy version is tied to the release that made the reference files: 6.3 → 1.27.0,
 // 6.2 → 1.22.2, 6.1 → 1.20.0, 6 → 1.19.1, 5 → 1.18.0. Only front-end differences live here (tree shape,
 // literal values, accepted syntax); bytecode and container differences belong to the back end.
-import { MPY_CROSS_1_9_2_QSTRS } from "./qstr-pools-1-9.js";
-import { MPY_CROSS_1_8_4_QSTRS } from "./qstr-pools-1-8.js";
 import { MPY_CROSS_LONG_STATIC_QSTRS } from "./parse-qstrs.js";
-import {
-  CIRCUITPY_3_1_2_QSTRS, CIRCUITPY_4_1_2_QSTRS, CIRCUITPY_5_3_1_QSTRS, CIRCUITPY_6_3_0_QSTRS, MPY_CROSS_1_10_QSTRS, MPY_CROSS_1_11_QSTRS,
-} from "./qstr-pools-legacy.js";
 import { Tok } from "./tokens.js";
+import { oldQstrPools } from "./old-qstr-pools-loader.js";
 
 export interface LexerDialect {
   /** f-strings exist at all (mpy-cross has had them since 1.19; kept for other builds). */
@@ -164,33 +160,33 @@ const V1_11 = once(() => ({
   ...V1_18(),
   release: "1.11.0",
   fstrings: false,
-  longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_11_QSTRS),
+  longStaticQstrsOf: () => longQstrsOf(oldQstrPools().MPY_CROSS_1_11_QSTRS),
   // (and no variable annotations, which came in 1.13)
   absentSyntax: [["term_op", Tok.OP_AT], ["augassign", Tok.DEL_AT_EQUAL], ["namedexpr_test_2", Tok.OP_ASSIGN], ["annassign", Tok.DEL_COLON]],
   foldPower: false,
 }));
 
-const V1_10 = once(() => ({ ...V1_11(), release: "1.10.0", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_10_QSTRS) }));
+const V1_10 = once(() => ({ ...V1_11(), release: "1.10.0", longStaticQstrsOf: () => longQstrsOf(oldQstrPools().MPY_CROSS_1_10_QSTRS) }));
 
 // CircuitPython 3.x - 6.x (MicroPython 1.9.4 inside, with CircuitPython's own changes): 3.x still reads
 // float literals digit by digit (fraction digits times 0.1, 0.01, ... then one pow(10, exp)) and has no
 // `_` in numbers; 5.x and 6.x have f-strings.
 const CP_3 = once(() => ({
   ...V1_10(), release: "CircuitPython 3.1.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult",
-  longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_3_1_2_QSTRS),
+  longStaticQstrsOf: () => longQstrsOf(oldQstrPools().CIRCUITPY_3_1_2_QSTRS),
 }));
-const CP_4 = once(() => ({ ...V1_10(), release: "CircuitPython 4.1.2", dedentMismatch: CP_3().dedentMismatch, longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_4_1_2_QSTRS) }));
-const CP_5 = once(() => ({ ...CP_4(), release: "CircuitPython 5.3.1", fstrings: true, fstringBody: "circuitpython-5", longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_5_3_1_QSTRS) }));
-const CP_6 = once(() => ({ ...CP_5(), release: "CircuitPython 6.3.0", longStaticQstrsOf: () => longQstrsOf(CIRCUITPY_6_3_0_QSTRS) }));
+const CP_4 = once(() => ({ ...V1_10(), release: "CircuitPython 4.1.2", dedentMismatch: CP_3().dedentMismatch, longStaticQstrsOf: () => longQstrsOf(oldQstrPools().CIRCUITPY_4_1_2_QSTRS) }));
+const CP_5 = once(() => ({ ...CP_4(), release: "CircuitPython 5.3.1", fstrings: true, fstringBody: "circuitpython-5", longStaticQstrsOf: () => longQstrsOf(oldQstrPools().CIRCUITPY_5_3_1_QSTRS) }));
+const CP_6 = once(() => ({ ...CP_5(), release: "CircuitPython 6.3.0", longStaticQstrsOf: () => longQstrsOf(oldQstrPools().CIRCUITPY_6_3_0_QSTRS) }));
 
 // 1.9.2 (and CircuitPython 2.x): no `_` in numbers yet, float literals read digit by digit (before
 // 1.9.4's parsenum rework), its own mpy-cross qstr pool.
 const V1_9_2 = once(() => ({
-  ...V1_10(), release: "1.9.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_9_2_QSTRS),
+  ...V1_10(), release: "1.9.2", dedentMismatch: "unindent does not match any outer indentation level", numberUnderscores: false, floatLiterals: "frac-mult", longStaticQstrsOf: () => longQstrsOf(oldQstrPools().MPY_CROSS_1_9_2_QSTRS),
 }));
 
 // 1.8.4: 1.9.2's front end with its own mpy-cross qstr pool.
-const V1_8_4 = once(() => ({ ...V1_9_2(), release: "1.8.4", longStaticQstrsOf: () => longQstrsOf(MPY_CROSS_1_8_4_QSTRS), foldLogical: false,
+const V1_8_4 = once(() => ({ ...V1_9_2(), release: "1.8.4", longStaticQstrsOf: () => longQstrsOf(oldQstrPools().MPY_CROSS_1_8_4_QSTRS), foldLogical: false,
   compilerJoinsStrings: true, constErrorAtNextToken: true,
 }));
 

@@ -65,6 +65,20 @@ describe("the native back end's bundle", () => {
   });
 });
 
+describe("the old qstr pools' bundle", () => {
+  // dist/mpy-cross-pools.bundle.cjs holds the pools of the releases before 1.12: a compile for a newer
+  // release leaves it unread, one for an older release loads it (and saves its code cache).
+  const poolsCache = () => path.join(install, "dist", "mpy-cross-pools.bundle.v8cache");
+  it("is not loaded by a compile for a newer release, and is by one for 1.11", () => {
+    fs.rmSync(poolsCache(), { force: true });
+    run(["-o", path.join(install, "new.mpy"), path.join(src, "m4.py")]);
+    run(["--mpy-version", "5", "-o", path.join(install, "v5.mpy"), path.join(src, "m4.py")]);
+    expect(fs.existsSync(poolsCache())).toBe(false);
+    run(["--mpy-version", "4", "-o", path.join(install, "v4.mpy"), path.join(src, "m4.py")]);
+    expect(fs.existsSync(poolsCache())).toBe(true);
+  });
+});
+
 describe("the .mpy reader's bundle", () => {
   // dist/mpy-cross-dump.bundle.cjs (mpy-cross --dump and the reader) is loaded only by --dump, which
   // saves its code cache; a compile leaves it unread.

@@ -41,6 +41,8 @@ const BUNDLES = {
   native: { script: path.join(DIST, "mpy-cross-native.bundle.cjs"), entry: path.join(here, "..", "native", "backend.js") },
   /** The .mpy reader and `mpy-cross --dump` (dump.js), the same way: no compile needs them. */
   dump: { script: path.join(DIST, "mpy-cross-dump.bundle.cjs"), entry: path.join(here, "..", "dump.js") },
+  /** The pre-1.12 qstr pools (old-qstr-pools.js): only a compile for those releases reads them. */
+  pools: { script: path.join(DIST, "mpy-cross-pools.bundle.cjs"), entry: path.join(here, "..", "old-qstr-pools.js") },
 } satisfies Record<string, BundleFile>;
 
 /** The command words the board bundle lacks, one per line (written by the build beside it). */
@@ -86,6 +88,8 @@ function load(name: BundleName): unknown {
   if (loaded[name]) return loaded[name].api;
   const made = compile(name);
   if (!made) return null;
+  // (a lazy bundle is loaded later, under whatever setting the run has by then: its cache is that setting's)
+  if (!made.cacheUsable) keepDefaultFlagsForCache();
   loaded[name] = { ...made, api: evaluate(name, made.script) };
   return loaded[name].api;
 }
@@ -122,9 +126,7 @@ function compile(name: BundleName): Omit<Loaded, "api"> | null {
   }
   // The file is one function expression (see evaluate).
   const script = new vm.Script(code, { filename: b.script, cachedData });
-  const cacheUsable = cachedData !== undefined && !script.cachedDataRejected;
-  if (!cacheUsable) keepDefaultFlagsForCache();
-  return { script, cacheUsable, setting };
+  return { script, cacheUsable: cachedData !== undefined && !script.cachedDataRejected, setting };
 }
 
 /**
@@ -134,7 +136,7 @@ function compile(name: BundleName): Omit<Loaded, "api"> | null {
  * classes and tables, never on copies. Null when the lazy bundle is not current. Evaluated once per
  * calling bundle; its code cache is kept for the first.
  */
-export function loadLazyBundle(name: "native" | "dump", shared: Record<string, unknown>): unknown {
+export function loadLazyBundle(name: "native" | "dump" | "pools", shared: Record<string, unknown>): unknown {
   const made = compile(name);
   if (!made) return null;
   const api = evaluate(name, made.script, shared);
@@ -179,10 +181,11 @@ export function saveBundleCodeCache(name: BundleName = "compiler"): void {
   }
 }
 
-/** After compiles: the compiler bundle's code cache and, when a compile needed it, the native back end's. */
+/** After compiles: the compiler bundle's code cache and, when a compile needed them, the native back end's and the old qstr pools'. */
 export function saveCompilerCodeCaches(): void {
   saveBundleCodeCache("compiler");
   saveBundleCodeCache("native");
+  saveBundleCodeCache("pools");
 }
 
 /** Whether the bundle `name` was loaded here with a code cache V8 accepted (undefined: not loaded). */

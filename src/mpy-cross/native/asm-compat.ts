@@ -6,8 +6,8 @@ import type { NativeArch } from "./arch.js";
 import type { XtensaGen } from "./asm-xtensa.js";
 import type { X86Align } from "./asm-x86.js";
 import { MPY_CROSS_1_18_QSTRS } from "./qstr-pool-1-18.js";
-import { MPY_CROSS_1_11_QSTRS } from "../qstr-pools-legacy.js";
 import { FUN_SLOTS_1_11, type FunSlots } from "./fun-table.js";
+import { oldQstrPools } from "../old-qstr-pools-loader.js";
 
 export type XtensaInlineSet = "base" | "v127";
 
@@ -152,7 +152,11 @@ const ROWS: Record<string, AsmCompat> = {
 };
 // 1.11: 1.18's code generators under 1.11's emitter (its mpy-cross has no xtensawin)
 ROWS["1.11.0"] = {
-  ...ROWS["1.18.0"], emit: EMIT_111, processQstrs: MPY_CROSS_1_11_QSTRS, thumbCompareIteInverted: true, x86Align: "v111",
+  ...ROWS["1.18.0"], emit: EMIT_111, thumbCompareIteInverted: true, x86Align: "v111",
+  // asked for by a 1.11 compile only: the pool is loaded then (old-qstr-pools-loader.ts)
+  get processQstrs() {
+    return oldQstrPools().MPY_CROSS_1_11_QSTRS;
+  },
 };
 
 // CircuitPython 7.x/8.x carry MicroPython 1.18's native emitter, 9.x 1.22's and 10.x 1.27's.
