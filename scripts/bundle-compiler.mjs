@@ -39,8 +39,9 @@ const importMetaUrl = {
  *   every one-file run, never uses;
  * - the .mpy reader and `mpy-cross --dump` (dump.js and the reader's modules, ~45 KB);
  * - the qstr pools of the releases before 1.12 (~25 KB of data).
- * Each is reached through a facade module (native-backend.ts, dump-loader.ts, old-qstr-pools-loader.ts: as ES modules it just
- * imports the code), replaced in every calling bundle by a stand-in made here that loads the lazy bundle.
+ * Each is reached through a facade module (native-backend.ts, dump-loader.ts, old-qstr-pools-loader.ts;
+ * as ES modules it just imports the code), replaced in every calling bundle by a stand-in made here that
+ * loads the lazy bundle.
  * What a lazy bundle imports from outside its own modules (compat, scope, the error classes ...) is not
  * copied into it: the calling bundle passes its own modules in (bundle-loader.ts, loadLazyBundle), so
  * both work on the same classes and tables.
@@ -134,10 +135,9 @@ async function bundleScript(entry, outfile, options = {}, { asModule = false, pa
     plugins: [importMetaUrl],
     ...options,
   });
-  cheapBuiltinImports(outfile);
-  asciiOnly(outfile);
-  fs.writeFileSync(outfile, stripIndentation(fs.readFileSync(outfile, "latin1")), "latin1");
-  if (!asModule) wrapAsFunction(outfile, params);
+  // esbuild writes UTF-8; once asciiOnly has run, Latin-1 reads and writes the same bytes
+  const text = stripIndentation(asciiOnly(cheapBuiltinImports(fs.readFileSync(outfile, "utf8"))));
+  fs.writeFileSync(outfile, asModule ? text : wrapAsFunction(text, params), "latin1");
 }
 
 /**
@@ -148,8 +148,8 @@ async function bundleScript(entry, outfile, options = {}, { asModule = false, pa
 const BUNDLE_PARAMS = "exports, require, module, __tspyDistUrl, __tspyDistDir";
 /** Below every bundle: a path below dist/ as a host path (see importMetaUrl). */
 const DIST_PATH_HELPER = 'function __tspyDistPath(rel) {\n  return require("node:path").join(__tspyDistDir, rel);\n}\n';
-function wrapAsFunction(file, params) {
-  fs.writeFileSync(file, `(function (${params}) {${fs.readFileSync(file, "latin1")}\n${DIST_PATH_HELPER}})`, "latin1");
+function wrapAsFunction(text, params) {
+  return `(function (${params}) {${text}\n${DIST_PATH_HELPER}})`;
 }
 
 /**
@@ -163,8 +163,7 @@ function wrapAsFunction(file, params) {
  * they are loaded on first use instead.
  */
 const LAZY_BUILTINS = new Set(["node:module", "node:os"]);
-function cheapBuiltinImports(file) {
-  const text = fs.readFileSync(file, "utf8");
+function cheapBuiltinImports(text) {
   const imports = /__toESM\(require\(("node:[a-z_/]+")\), 1\)|\brequire\(("node:[a-z_/]+")\)/g;
   let lazy = false;
   const out = text.replace(imports, (all, wrapped, bare) => {
@@ -175,12 +174,11 @@ function cheapBuiltinImports(file) {
     }
     return wrapped ? `__tspyBuiltin(require(${name}))` : all;
   });
-  if (out === text) return;
-  fs.writeFileSync(
-    file,
+  if (out === text) return text;
+  return (
     out +
-      "\nfunction __tspyBuiltin(mod) {\n  return Object.create(mod, { default: { value: mod, enumerable: true } });\n}\n" +
-      (lazy ? "function __tspyLazyBuiltin(name) {\n  let mod;\n  const load = () => (mod ??= require(name));\n  return new Proxy({}, { get: (_, key) => (key === \"default\" ? load() : load()[key]) });\n}\n" : ""),
+    "\nfunction __tspyBuiltin(mod) {\n  return Object.create(mod, { default: { value: mod, enumerable: true } });\n}\n" +
+    (lazy ? "function __tspyLazyBuiltin(name) {\n  let mod;\n  const load = () => (mod ??= require(name));\n  return new Proxy({}, { get: (_, key) => (key === \"default\" ? load() : load()[key]) });\n}\n" : "")
   );
 }
 
@@ -244,11 +242,10 @@ await bundleScript("src/cli/fast-path.js", path.join(dist, "fast-path.cjs"), {
  * esbuild left outside ASCII (in a comment) becomes a \u escape, which means the same in every place
  * of a script where it can stand.
  */
-function asciiOnly(file) {
-  const text = fs.readFileSync(file, "utf8");
-  fs.writeFileSync(file, text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
+function asciiOnly(text) {
+  return text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-// Both code caches: the one-file compile's, and worker threads' with the batch flags (bundle-loader.ts).
+// Every code cache: one per V8 setting (the one-file compile's, the batch's, the cold run's; bundle-loader.ts).
 for (const b of [bundle, ...LAZY_BUNDLES.map((l) => l.script)]) for (const cache of [".v8cache", ".batch.v8cache", ".cold.v8cache"]) fs.rmSync(b.replace(/\.cjs$/, cache), { force: true });
 
 // A small program that touches most of the compiler, so the saved code covers a typical file.

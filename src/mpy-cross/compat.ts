@@ -1,4 +1,3 @@
-
 // What the back end does differently for each emulated MicroPython release. Each .mpy version is
 // produced by the mpy-cross of one release (see MPY_VERSIONS in mpy-writer.ts); the differences
 // below are the compiler/emitter/writer changes between those releases that change output bytes.

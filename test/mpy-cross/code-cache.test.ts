@@ -1,5 +1,5 @@
 // The compiler bundle's V8 code caches (bundle-loader.ts) and the flags a big batch sets
-// (batch-tiering.ts). V8 accepts a cache only from a process with the flags it was made with, so a
+// (v8-setting.ts). V8 accepts a cache only from a process with the flags it was made with, so a
 // batch must never leave the one-file compile's cache stamped with its flags, and the worker threads
 // it starts keep a cache of their own. Run on a copy of the installation (bin/, dist/, package.json),
 // so the caches can be removed and watched without disturbing other tests.
@@ -27,7 +27,7 @@ function run(args: string[]) {
 function cacheAccepted(withBatchFlags: boolean): boolean {
   const batch = path.join(install, "dist", "src", "mpy-cross", "batch");
   const script = `
-    import { useBatchTiering, MIN_FILES_FOR_BATCH_TIERING } from ${JSON.stringify(path.join(batch, "batch-tiering.js"))};
+    import { useBatchTiering, MIN_FILES_FOR_BATCH_TIERING } from ${JSON.stringify(path.join(batch, "v8-setting.js"))};
     import { loadBundle, bundleCodeCacheUsed } from ${JSON.stringify(path.join(batch, "bundle-loader.js"))};
     if (${withBatchFlags}) useBatchTiering(MIN_FILES_FOR_BATCH_TIERING);
     if (!loadBundle()) throw new Error("no current bundle");

@@ -1,4 +1,4 @@
-// The V8 setting a run picks for what it compiles (batch-tiering.ts): "cold" (no TurboFan) for a few KB,
+// The V8 setting a run picks for what it compiles (v8-setting.ts): "cold" (no TurboFan) for a few KB,
 // TurboFan back past COLD_MAX_BYTES, the batch flags for a big batch, and no change once worker threads
 // were started or when the code cache the run will save must carry the default flags. V8's flags belong
 // to the process, so each case runs in a process of its own, which also asks V8 whether a hot function
@@ -8,7 +8,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { ROOT } from "../helpers/cli.js";
 
-const MODULE = path.join(ROOT, "dist", "src", "mpy-cross", "batch", "batch-tiering.js");
+const MODULE = path.join(ROOT, "dist", "src", "mpy-cross", "batch", "v8-setting.js");
 
 /** Runs `steps` against the module in a fresh process; returns the setting after them and whether TurboFan optimised a hot function then. */
 function afterSteps(steps: string): { setting: string; optimised: boolean } {

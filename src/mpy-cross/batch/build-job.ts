@@ -7,7 +7,7 @@ import path from "node:path";
 import type { CompileOptions } from "../index.js";
 import type { CompileOutcome } from "./compile-one.js";
 import { HostOutputError, writeHostFileSync } from "../../fs/host-output.js";
-import { willCompile } from "./batch-tiering.js";
+import { willCompile } from "./v8-setting.js";
 
 export interface BuildJob {
   /** The input as the user named it: read, and named in messages. */

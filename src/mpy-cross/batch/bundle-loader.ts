@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type * as BundleEntry from "./bundle-entry.js";
 import type * as CliEntry from "../../cli/main.js";
 import { writeAtomically } from "./write-atomically.js";
-import { flagsMatchSetting, keepDefaultFlagsForCache, v8Setting, type V8Setting } from "./batch-tiering.js";
+import { flagsMatchSetting, keepDefaultFlagsForCache, v8Setting, type V8Setting } from "./v8-setting.js";
 
 export type BundleApi = typeof BundleEntry;
 export type CliApi = typeof CliEntry;
@@ -56,7 +56,7 @@ interface Loaded {
   api: unknown;
   script: vm.Script;
   cacheUsable: boolean;
-  /** The V8 setting it was loaded with (batch-tiering.ts), whose code cache it took. */
+  /** The V8 setting it was loaded with (v8-setting.ts), whose code cache it took. */
   setting: V8Setting;
 }
 
@@ -88,7 +88,8 @@ function load(name: BundleName): unknown {
   if (loaded[name]) return loaded[name].api;
   const made = compile(name);
   if (!made) return null;
-  // (a lazy bundle is loaded later, under whatever setting the run has by then: its cache is that setting's)
+  // Its cache, saved at the run's end, must carry the default flags (a lazy bundle, loadLazyBundle, is
+  // loaded mid-run under whatever setting the run has by then, and keeps a cache per setting).
   if (!made.cacheUsable) keepDefaultFlagsForCache();
   loaded[name] = { ...made, api: evaluate(name, made.script) };
   return loaded[name].api;
@@ -114,7 +115,7 @@ function compile(name: BundleName): Omit<Loaded, "api"> | null {
   const b = BUNDLES[name];
   if (!isCurrent(b)) return null;
   // No V8 flags are set before the bundle is loaded: they are part of V8's check of a code cache. A run
-  // sets some once it knows what it compiles (batch-tiering.ts); threads it starts then load with them.
+  // sets some once it knows what it compiles (v8-setting.ts); threads it starts then load with them.
   // ASCII only (the build makes sure): Latin-1 decodes several times quicker than UTF-8.
   const code = fs.readFileSync(b.script).toString("latin1");
   const setting = v8Setting();

@@ -5,7 +5,7 @@ import { buildInThreads, compileInWorkers, defaultBuildWorkers, defaultWorkers, 
 import { CompileCache } from "./cache.js";
 import { loadCompiler, saveCodeCache } from "./load-compiler.js";
 import { JobRunner, readFailure, type BuildJob, type BuildResult } from "./build-job.js";
-import { useBatchTiering, willCompile } from "./batch-tiering.js";
+import { useBatchTiering, willCompile } from "./v8-setting.js";
 import fs from "node:fs";
 
 export { CompileCache, defaultWorkers, loadCompiler };

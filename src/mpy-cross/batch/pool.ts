@@ -7,7 +7,7 @@ import type { CompileOptions } from "../index.js";
 import type { CompileOutcome } from "./compile-one.js";
 import type { BuildJob, BuildResult, JobRunner } from "./build-job.js";
 import type { BuildWorkerData } from "./worker.js";
-import { settingForWorker } from "./batch-tiering.js";
+import { settingForWorker } from "./v8-setting.js";
 
 export interface BatchJob {
   /** The input as the user named it (used in error messages). */
@@ -30,7 +30,7 @@ const cores = () => (typeof os.availableParallelism === "function" ? os.availabl
  * How many threads compile at once when the user did not say (`--jobs`): one per two cores. A thread
  * compiling a batch keeps a second core busy with V8's own work for it — optimising the compiler's hot
  * functions on background threads, about 0.7 of the thread's own CPU time (measured per thread on the
- * 507 micropython-lib files before the batch flags of batch-tiering.ts cut V8's share: 1.1-1.4 s on the
+ * 507 micropython-lib files before the batch flags of v8-setting.ts cut V8's share: 1.1-1.4 s on the
  * compiling thread, 0.9-1.0 s on V8's) — and each thread warms the JIT up on its own. On 2 cores one
  * thread is quickest: with a second, the two and their JIT work share the cores and the batch takes
  * longer (1.3x the CPU time, no earlier end; with the batch flags still about 0.9 s against 0.7 s wall).

@@ -9,7 +9,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { CompileOptions } from "../index.js";
 import type { BuildJob, BuildResult } from "./build-job.js";
 import { loadBundle, saveCompilerCodeCaches } from "./bundle-loader.js";
-import { adoptV8Setting, type WorkerV8Setting } from "./batch-tiering.js";
+import { adoptV8Setting, type WorkerV8Setting } from "./v8-setting.js";
 
 interface Job {
   index: number;
@@ -20,7 +20,7 @@ interface Job {
 
 /**
  * What a worker is given. A build worker: the jobs, and the counter every thread takes the next index
- * from. Any worker: the V8 setting of the thread that started it (batch-tiering.ts).
+ * from. Any worker: the V8 setting of the thread that started it (v8-setting.ts).
  */
 export interface BuildWorkerData {
   build?: { jobs: BuildJob[]; next: SharedArrayBuffer };

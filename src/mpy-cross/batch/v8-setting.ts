@@ -11,8 +11,8 @@
 //   compile for the cores and for fresh memory, then deopts and recompiles. Measured on 2 cores, Node 20,
 //   one process per file: a 4 KB micropython-lib file 142 -> 123 ms, a 7 KB one 150 -> 127 ms, the
 //   biggest (75 KB) 218 -> 190 ms; below ~3 KB TurboFan hardly starts and the ~3 ms that node:v8 costs
-//   to load (it loads Node's streams) would not be repaid. Past ~150 KB of source optimised code wins
-//   (a 600 KB batch took 0.40 s with TurboFan, 0.56 s without), so the setting ends there.
+//   to load (it loads Node's streams) would not be repaid. Somewhere past 100 KB of source optimised code
+//   starts to win (a 600 KB batch took 0.40 s with TurboFan, 0.56 s without), so at 128 KB it is back on.
 //
 // A one-file compile with neither keeps V8's defaults: its start-up rides on the code cache, which V8
 // only accepts from a process with the same flags (bundle-loader.ts keeps one cache per setting).
@@ -53,11 +53,6 @@ const state = (): TuningState => (slot[STATE] ??= { setting: "default", held: fa
 /** The setting this thread runs with (set here, or by the thread that started it). */
 export function v8Setting(): V8Setting {
   return state().setting;
-}
-
-/** Whether this thread runs with the batch flags. */
-export function batchTiering(): boolean {
-  return v8Setting() === "batch";
 }
 
 /**
