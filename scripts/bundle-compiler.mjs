@@ -14,7 +14,8 @@ const root = path.resolve(path.dirname(url.fileURLToPath(import.meta.url)), ".."
 const bundle = path.join(root, "dist", "mpy-cross.bundle.cjs");
 const dist = path.join(root, "dist");
 // Each module's import.meta.url becomes the URL its ES module has below dist/ (bundle-loader.ts passes
-// dist's URL in), so the paths it resolves (worker script, code cache) are the ones the modules use.
+// in a function that gives dist's URL: few runs need it, and pathToFileURL costs ~0.4 ms the first
+// time), so the paths it resolves (worker script, code cache) are the ones the modules use.
 // In the bundles that call a lazy bundle (below), its facade module is replaced by the stand-in made for it.
 const importMetaUrl = {
   name: "import-meta-url",
@@ -27,7 +28,7 @@ const importMetaUrl = {
       // A module's own path (fileURLToPath(import.meta.url), how modules find files beside them) is
       // joined from dist's path: no URL to parse and turn back at every start.
       const own = text.replaceAll("fileURLToPath(import.meta.url)", `__tspyDistPath(${JSON.stringify(rel)})`);
-      return { contents: own.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __tspyDistUrl).href`), loader: "js" };
+      return { contents: own.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __tspyDistUrl()).href`), loader: "js" };
     });
   },
 };

@@ -1,26 +1,18 @@
-// The short way into `tspy mpy-cross` for bin/: a build calls the compiler once per file, hundreds of
-// times, so each call should cost little more than Node's own start. When the bundled command is
-// current and nothing else on the command line needs the rest of tspy, it runs straight from the bundle
-// (one script and its code cache, see bundle-loader.ts) instead of ~60 ES modules. Otherwise the
-// caller runs the full command line, which does the same thing, slower. Any other command runs from a
-// bundled command line when there is one (loadCli).
+// The short ways in for bin/ that need more than the compiler bundle alone (a one-file `tspy mpy-cross`
+// bin/ starts from that bundle itself, see bin/tspy.js). A build with a compile cache, which a build
+// tool may repeat with nothing changed, is answered from its record by stats before any compiler loads,
+// and otherwise runs from the compiler bundle (one script and its code cache, see bundle-loader.ts)
+// instead of ~60 ES modules. When the bundled command is not current, or something on the command line
+// needs the rest of tspy, the caller runs the full command line, which does the same thing, slower.
+// Any other command runs from a bundled command line when there is one (loadCli).
 import fs from "node:fs";
 import { BOARD_BUNDLE_LACKS, loadBundle, loadCliBundle, saveBundleCodeCache, type BundleApi, type CliApi } from "../mpy-cross/batch/bundle-loader.js";
-import { loadShortcuts, shortcutFiles } from "./shortcuts.js";
+import { mpyCrossNeedsFullCommandLine } from "./mpy-cross-route.js";
 import { replayRecordedBuild } from "../mpy-cross/batch/build-record.js";
 
 /** The exit status of `tspy mpy-cross ARGS` run from the bundle, or undefined: run main() instead. */
 export async function runMpyCrossFast(args: string[]): Promise<number | undefined> {
-  // --board asks the connected board for its format, which needs the connection layer.
-  if (args.some((a) => a === "--board" || a.startsWith("--board="))) return undefined;
-  // A user's shortcut could be named mpy-cross (rare): main() reads and reports the config files.
-  if (shortcutFiles().some((f) => fs.existsSync(f))) {
-    try {
-      if (loadShortcuts().has("mpy-cross")) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
+  if (mpyCrossNeedsFullCommandLine(args)) return undefined;
   // A cached build asked again with nothing changed: done by stats, before the compiler is even loaded.
   if (replayRecordedBuild(args)) return 0;
   const bundle = loadBundle();
@@ -32,14 +24,9 @@ export async function runMpyCrossFast(args: string[]): Promise<number | undefine
 /** The bundle runMpyCrossFast ran the command from, if it did. */
 let ranFrom: BundleApi | undefined;
 
-/**
- * Ends the process after `tspy mpy-cross` ran from the bundle (runMpyCrossFast), when its output is
- * out: the run has nothing left to do, and Node's own teardown (freeing the environment and the heap)
- * took ~4 ms of a one-file compile's ~25 above Node's start. Exit handlers still run (process.exit).
- * Otherwise returns, and the process ends as usual once the streams have drained.
- */
+/** After runMpyCrossFast: ends the process once its output is out (mpy-cross-main.ts, endMpyCrossRun). */
 export function endMpyCrossRun(status: number): void {
-  if (ranFrom?.outputFlushed()) process.exit(status);
+  ranFrom?.endMpyCrossRun(status);
 }
 
 export interface BundledCli {

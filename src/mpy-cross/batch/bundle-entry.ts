@@ -3,4 +3,5 @@
 // `tspy mpy-cross` command, so a one-file compile loads one script and nothing else.
 export { compileOne, MPY_VERSIONS } from "./compile-one.js";
 export { JobRunner } from "./build-job.js";
-export { mpyCrossMain, outputFlushed } from "../../cli/mpy-cross-main.js";
+export { mpyCrossMain, mpyCrossFromBundle, endMpyCrossRun, outputFlushed } from "../../cli/mpy-cross-main.js";
+export { keepDefaultFlagsForCache } from "./v8-setting.js";

@@ -97,13 +97,14 @@ function load(name: BundleName): unknown {
 
 /**
  * Runs a bundle's function (the build wraps each, scripts/bundle-compiler.mjs): Node's CommonJS
- * parameters, dist/'s URL and path (the bundle's modules compute their own import.meta.url and own path
- * from them, so paths they resolve point where the ES modules would), then any the bundle takes besides.
+ * parameters, a function giving dist/'s URL, and dist/'s path (the bundle's modules compute their own
+ * import.meta.url and own path from them, so paths they resolve point where the ES modules would), then
+ * any the bundle takes besides.
  * Such a script has no import(): the bundles load packages and built-ins through require.
  */
 function evaluate(name: BundleName, script: vm.Script, ...more: unknown[]): unknown {
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, requireFromDist(BUNDLES[name].script), module, distUrl(), DIST, ...more);
+  script.runInThisContext()(module.exports, requireFromDist(BUNDLES[name].script), module, distUrl, DIST, ...more);
   return module.exports;
 }
 
