@@ -39,8 +39,11 @@ const importMetaUrl = {
  * - the native back end (src/mpy-cross/native/backend.js, ~250 KB), which a bytecode compile, nearly
  *   every one-file run, never uses;
  * - the .mpy reader and `mpy-cross --dump` (dump.js and the reader's modules, ~45 KB);
- * - the qstr pools of the releases before 1.12 (~25 KB of data).
- * Each is reached through a facade module (native-backend.ts, dump-loader.ts, old-qstr-pools-loader.ts;
+ * - the qstr pools of the releases before 1.12 (~25 KB of data);
+ * - the back ends of the .mpy formats before 6 (legacy-backends.ts: emitters, writers, float formatting,
+ *   ~20 KB).
+ * Each is reached through a facade module (native-backend.ts, dump-loader.ts, old-qstr-pools-loader.ts,
+ * legacy-backends-loader.ts;
  * as ES modules it just imports the code), replaced in every calling bundle by a stand-in made here that
  * loads the lazy bundle.
  * What a lazy bundle imports from outside its own modules (compat, scope, the error classes ...) is not
@@ -49,6 +52,7 @@ const importMetaUrl = {
  */
 const DUMP_MODULES = new Set(["dump.js", "mpy-reader.js", "mpy-reader-base.js", "mpy-reader-legacy.js", "mpy-dialects.js"].map((f) => `src/mpy-cross/${f}`));
 const POOL_MODULES = new Set(["old-qstr-pools.js", "qstr-pools-legacy.js", "qstr-pools-1-9.js", "qstr-pools-1-8.js"].map((f) => `src/mpy-cross/${f}`));
+const LEGACY_MODULES = new Set(["legacy-backends.js", "emit-bytecode-v4.js", "emit-bytecode-v5.js", "mpy-writer-v4.js", "mpy-writer-v5.js", "float-format-legacy.js"].map((f) => `src/mpy-cross/${f}`));
 const LAZY_BUNDLES = [
   {
     name: "native", entry: "src/mpy-cross/native/backend.js", facade: "src/mpy-cross/native-backend.js", accessor: "nativeBackend",
@@ -56,6 +60,10 @@ const LAZY_BUNDLES = [
   },
   { name: "dump", entry: "src/mpy-cross/dump.js", facade: "src/mpy-cross/dump-loader.js", accessor: "dumpModule", what: "the .mpy reader", isMember: (rel) => DUMP_MODULES.has(rel) },
   { name: "pools", entry: "src/mpy-cross/old-qstr-pools.js", facade: "src/mpy-cross/old-qstr-pools-loader.js", accessor: "oldQstrPools", what: "the pre-1.12 qstr pools", isMember: (rel) => POOL_MODULES.has(rel) },
+  {
+    name: "legacy", entry: "src/mpy-cross/legacy-backends.js", facade: "src/mpy-cross/legacy-backends-loader.js", accessor: "legacyBackends",
+    what: "the back ends of .mpy 5 and older", isMember: (rel) => LEGACY_MODULES.has(rel),
+  },
 ].map((l) => ({ ...l, script: path.join(dist, `mpy-cross-${l.name}.bundle.cjs`), shared: new Set(), members: new Set(), standIn: "" }));
 const nativeBundle = LAZY_BUNDLES[0].script;
 
@@ -192,7 +200,11 @@ for (const lazy of LAZY_BUNDLES) {
 await bundleScript("src/mpy-cross/batch/bundle-entry.js", bundle, { external: ["./compile-on-copy.js"] });
 // The compiler's hash, both bundles, for the compile cache's key (src/mpy-cross/batch/cache.ts reads it
 // instead of hashing the bundles).
-fs.writeFileSync(bundle + ".sha256", crypto.createHash("sha256").update(fs.readFileSync(bundle)).update(fs.readFileSync(nativeBundle)).digest("hex") + "\n");
+{
+  const hash = crypto.createHash("sha256").update(fs.readFileSync(bundle));
+  for (const lazy of LAZY_BUNDLES) hash.update(fs.readFileSync(lazy.script));
+  fs.writeFileSync(bundle + ".sha256", hash.digest("hex") + "\n");
+}
 // The whole command line as one script (dist/tspy.bundle.cjs): every command, packages left to Node.
 // A script run by vm.Script has no import() (Node 20 loses its callback with a code cache): a package
 // (all of them CommonJS) is loaded through require instead.

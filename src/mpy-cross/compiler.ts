@@ -12,8 +12,7 @@ import { Pass, SetupBlockKind, type Emitter, GlobalOpKind, IdOpKind, AttrKind, S
 import type { ConstObj } from "./constants.js";
 import { EmitCommon } from "./emit-common.js";
 import { BytecodeEmitter } from "./emit-bytecode.js";
-import { BytecodeEmitterV5 } from "./emit-bytecode-v5.js";
-import { BytecodeEmitterV4 } from "./emit-bytecode-v4.js";
+import { legacyBackends } from "./legacy-backends-loader.js";
 import { EmitOpt, IdKind, Scope, ScopeKind } from "./scope.js";
 import type { CompiledModule, RawCode } from "./raw-code.js";
 import { idName, isConstFalse, isConstTrue, isStruct, isSmallInt, isToken } from "./parse-node.js";
@@ -100,6 +99,7 @@ export class Compiler {
     this.compat = opts.compat ?? LATEST_COMPAT;
     this.common = new EmitCommon(opts.sourceFile, this.compat.modernFloats);
     if (this.compat.layout !== "v6") {
+      const { BytecodeEmitterV4, BytecodeEmitterV5 } = legacyBackends();
       const v5 = this.compat.layout === "v5"
         ? new BytecodeEmitterV5(this.common, opts.optimize, this.compat)
         : new BytecodeEmitterV4(this.common, opts.optimize, this.compat);

@@ -5,17 +5,13 @@ import type { ConstObj } from "./constants.js";
 import { complexRepr127, floatRepr127 } from "./float-format.js";
 import { staticQstrNumber, PYCOPY_STATIC_QSTRS } from "./static-qstrs.js";
 import { ByteBuffer } from "./byte-buffer.js";
-import { writeMpyV5 } from "./mpy-writer-v5.js";
-import { writeMpyLegacy } from "./mpy-writer-v4.js";
+import { legacyBackends } from "./legacy-backends-loader.js";
 
 /** The header feature bits when none are given: unicode str, map lookups not cached. */
 const LEGACY_FEATURE_UNICODE = 0x02;
 /** .mpy 6.3: the header is followed by the -march-flags bits. */
 const FEATURE_ARCH_FLAGS = 0x40;
 import { compatForRelease, type BackendCompat } from "./compat.js";
-import {
-  legacyComplexRepr, legacyComplexRepr119, legacyFloatRepr, legacyFloatRepr119, tableExactComplexRepr, tableExactFloatRepr,
-} from "./float-format-legacy.js";
 
 export interface MpyVersionInfo {
   /** Version byte in the header. */
@@ -96,18 +92,16 @@ export interface NumberReprs {
 }
 
 const MODERN_REPRS: NumberReprs = { float: (x) => floatRepr127(x), complex: complexRepr127 };
-const LEGACY_REPRS: NumberReprs = { float: legacyFloatRepr, complex: legacyComplexRepr };
-const TABLE_REPRS: NumberReprs = { float: legacyFloatRepr119, complex: legacyComplexRepr119 };
-const TABLE_EXACT_REPRS: NumberReprs = { float: tableExactFloatRepr, complex: tableExactComplexRepr };
 
 /** How a back end prints float and complex constants. */
 export function numberReprs(compat: BackendCompat): NumberReprs {
-  switch (compat.floatFormat) {
-    case "shortest": return MODERN_REPRS;
-    case "pow10": return LEGACY_REPRS;
-    case "table": return TABLE_REPRS;
-    case "table-exact": return TABLE_EXACT_REPRS;
-  }
+  const format = compat.floatFormat;
+  if (format === "shortest") return MODERN_REPRS;
+  // Older releases' formatting is loaded when a constant needs it, not for every module written.
+  return {
+    float: (x) => legacyBackends().LEGACY_NUMBER_REPRS[format].float(x),
+    complex: (real, imag) => legacyBackends().LEGACY_NUMBER_REPRS[format].complex(real, imag),
+  };
 }
 
 function writeObj(out: ByteBuffer, o: ConstObj, reprs: NumberReprs): void {
@@ -174,12 +168,12 @@ export function writeMpy(cm: CompiledModule, version: string = DEFAULT_MPY_VERSI
   const reprs = numberReprs(backendOf(v));
   const featureFlags = cm.featureFlags ?? LEGACY_FEATURE_UNICODE;
   if (v.major === 5) {
-    return writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code, staticQstrs: v.staticQstrs, featureFlags });
+    return legacyBackends().writeMpyV5(cm.rc, cm.smallIntBits, { magic: magicByte(v), reprs, archCode: cm.nativeArch?.code, staticQstrs: v.staticQstrs, featureFlags });
   }
   if (v.major === 4 || v.major === 3 || v.major === 2 || v.major === 0) {
     const pool = backendOf(v).qstrPool;
     if (!pool) throw new Error(`internal: no qstr pool for .mpy ${version}`);
-    return writeMpyLegacy(cm, { major: v.major, featureFlags: featureFlags | ((cm.nativeArch?.code ?? 0) << 2), pool, reprs });
+    return legacyBackends().writeMpyLegacy(cm, { major: v.major, featureFlags: featureFlags | ((cm.nativeArch?.code ?? 0) << 2), pool, reprs });
   }
   const out = new ByteBuffer(4096);
   // native code puts the sub-version and the arch in the feature byte; bytecode alone leaves it 0

@@ -79,6 +79,31 @@ describe("the old qstr pools' bundle", () => {
   });
 });
 
+describe("the old back ends' bundle", () => {
+  // dist/mpy-cross-legacy.bundle.cjs holds the emitters, writers and float formatting of .mpy 5 and
+  // older: a compile for a current release leaves it unread, even one with float constants for a
+  // release whose formatting it holds only once a float is written; one for .mpy 5 loads it.
+  const legacyCache = () => path.join(install, "dist", "mpy-cross-legacy.bundle.v8cache");
+  it("is not loaded by a compile for .mpy 6, and is by one for .mpy 5", () => {
+    fs.rmSync(legacyCache(), { force: true });
+    const noFloats = path.join(install, "no_floats.py");
+    fs.writeFileSync(noFloats, "def f(a):\n    return [a, 'x', 2 ** 40]\n");
+    run(["-o", path.join(install, "new.mpy"), path.join(src, "m4.py")]);
+    run(["--mpy-version", "6.1", "-o", path.join(install, "v61.mpy"), noFloats]);
+    expect(fs.existsSync(legacyCache())).toBe(false);
+    run(["--mpy-version", "5", "-o", path.join(install, "v5.mpy"), path.join(src, "m4.py")]);
+    expect(fs.existsSync(legacyCache())).toBe(true);
+  });
+
+  it("formats a float constant for 1.22 (.mpy 6.1) from it", () => {
+    fs.rmSync(legacyCache(), { force: true });
+    const floats = path.join(install, "floats.py");
+    fs.writeFileSync(floats, "x = 0.1 + 2.5e-7\n");
+    run(["--mpy-version", "6.1", "-o", path.join(install, "f61.mpy"), floats]);
+    expect(fs.existsSync(legacyCache())).toBe(true);
+  });
+});
+
 describe("the .mpy reader's bundle", () => {
   // dist/mpy-cross-dump.bundle.cjs (mpy-cross --dump and the reader) is loaded only by --dump, which
   // saves its code cache; a compile leaves it unread.

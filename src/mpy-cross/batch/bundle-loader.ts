@@ -43,6 +43,8 @@ const BUNDLES = {
   dump: { script: path.join(DIST, "mpy-cross-dump.bundle.cjs"), entry: path.join(here, "..", "dump.js") },
   /** The pre-1.12 qstr pools (old-qstr-pools.js): only a compile for those releases reads them. */
   pools: { script: path.join(DIST, "mpy-cross-pools.bundle.cjs"), entry: path.join(here, "..", "old-qstr-pools.js") },
+  /** The back ends of .mpy 5 and older (legacy-backends.js): only a compile for those formats runs them. */
+  legacy: { script: path.join(DIST, "mpy-cross-legacy.bundle.cjs"), entry: path.join(here, "..", "legacy-backends.js") },
 } satisfies Record<string, BundleFile>;
 
 /** The command words the board bundle lacks, one per line (written by the build beside it). */
@@ -138,7 +140,7 @@ function compile(name: BundleName): Omit<Loaded, "api"> | null {
  * classes and tables, never on copies. Null when the lazy bundle is not current. Evaluated once per
  * calling bundle; its code cache is kept for the first.
  */
-export function loadLazyBundle(name: "native" | "dump" | "pools", shared: Record<string, unknown>): unknown {
+export function loadLazyBundle(name: "native" | "dump" | "pools" | "legacy", shared: Record<string, unknown>): unknown {
   const made = compile(name);
   if (!made) return null;
   const api = evaluate(name, made.script, shared);
@@ -183,11 +185,12 @@ export function saveBundleCodeCache(name: BundleName = "compiler"): void {
   }
 }
 
-/** After compiles: the compiler bundle's code cache and, when a compile needed them, the native back end's and the old qstr pools'. */
+/** After compiles: the compiler bundle's code cache and, when a compile needed them, the lazy bundles' (native back end, old qstr pools, old back ends). */
 export function saveCompilerCodeCaches(): void {
   saveBundleCodeCache("compiler");
   saveBundleCodeCache("native");
   saveBundleCodeCache("pools");
+  saveBundleCodeCache("legacy");
 }
 
 /** Whether the bundle `name` was loaded here with a code cache V8 accepted (undefined: not loaded). */
