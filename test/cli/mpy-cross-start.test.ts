@@ -7,16 +7,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers/cli.js";
-import { removeTempDirs, tempDir } from "../helpers/temp-dirs.js";
+import { installationCopy } from "../helpers/installation-copy.js";
+import { removeTempDirs } from "../helpers/temp-dirs.js";
 
 let install: string;
 let work: string;
 const SOURCE = "def add(a, b):\n    return a + b\n\nprint(add(1, 2))\n";
 
 beforeAll(async () => {
-  install = await tempDir("mpy-cross-start");
-  for (const part of ["bin", "dist", "package.json"]) fs.cpSync(path.join(ROOT, part), path.join(install, part), { recursive: true, preserveTimestamps: true });
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(install, "node_modules"));
+  install = await installationCopy("mpy-cross-start");
   work = path.join(install, "work");
   fs.mkdirSync(work);
   fs.writeFileSync(path.join(work, "small.py"), SOURCE);

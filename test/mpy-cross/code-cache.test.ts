@@ -8,7 +8,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { ROOT } from "../helpers/cli.js";
-import { tempDir, removeTempDirs } from "../helpers/temp-dirs.js";
+import { installationCopy } from "../helpers/installation-copy.js";
+import { removeTempDirs } from "../helpers/temp-dirs.js";
 
 let install: string;
 let src: string;
@@ -38,9 +39,7 @@ function cacheAccepted(withBatchFlags: boolean): boolean {
 }
 
 beforeAll(async () => {
-  install = await tempDir("code-cache");
-  for (const part of ["bin", "dist", "package.json"]) fs.cpSync(path.join(ROOT, part), path.join(install, part), { recursive: true, preserveTimestamps: true });
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(install, "node_modules"));
+  install = await installationCopy("code-cache");
   src = path.join(install, "src-py");
   fs.mkdirSync(src);
   // enough files for the batch flags, each with a few functions so the compile is not trivial
