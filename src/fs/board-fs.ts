@@ -14,7 +14,7 @@ import {
   type ReadEncoding,
   type WriteEncoding,
 } from "./codec.js";
-import { convertBoardError, ENOENT, EISDIR, FsError, FsUnsupportedError, strerror } from "./errors.js";
+import { convertBoardError, ENOENT, EISDIR, ENOMEM, FsError, FsUnsupportedError, strerror } from "./errors.js";
 import { tempPathFor } from "./paths.js";
 import { parsePyLiteral, PyLiteralError, type PyValue } from "./py-literal.js";
 import * as snippets from "./snippets.js";
@@ -99,6 +99,38 @@ function isDataChunk(code: string | Uint8Array): boolean {
 const GARBLED = new Set(["SyntaxError", "IndentationError", "UnicodeError", "ValueError", "NameError"]);
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+
+/** The board had no memory for a program (to compile it, or while it ran). */
+function isMemoryError(e: unknown): e is DeviceError {
+  return e instanceof DeviceError && e.exceptionName === "MemoryError";
+}
+
+/** The smallest chunk a stepped read asks for before it gives up on the board's heap. */
+const READ_STEP_MIN = 16;
+
+const isEscaped = (enc: ReadEncoding): enc is "escaped" | "escaped-lf" => enc === "escaped" || enc === "escaped-lf";
+
+/** One stepped-read chunk's output, escaped: the data, DLE 'E', its length. */
+function stepDecoder(out: Uint8Array): EscapedStreamDecoder {
+  const d = new EscapedStreamDecoder();
+  d.push(out);
+  return d;
+}
+
+/** The bytes of an escaped read and the text after them; null when the end marker never came. */
+function escapedData(d: EscapedStreamDecoder): { data: Buffer; trailer: string } | null {
+  return d.complete ? { data: d.data, trailer: d.trailer.trim() } : null;
+}
+
+/** The bytes of a line-encoded read (base64 or repr lines up to `#E`) and the rest of the `#E` line; null without it. */
+function lineData(lines: string[], enc: "base64" | "repr"): { data: Buffer; trailer: string } | null {
+  const end = lines.findIndex((l) => l.startsWith("#E"));
+  if (end < 0) return null;
+  const data = Buffer.concat(
+    lines.slice(0, end).map((l) => (enc === "base64" ? Buffer.from(l, "base64") : Buffer.from(parsePyLiteral(l) as Uint8Array))),
+  );
+  return { data, trailer: lines[end].slice(2).trim() };
+}
 
 const instances = new WeakMap<RawRepl, BoardFs>();
 
@@ -574,10 +606,38 @@ export class BoardFs {
 
   // --- reading -------------------------------------------------------------------------------
 
+  /**
+   * The whole file, checked against the board's trailer (size, and SHA-256 where it has hashlib).
+   * One program streams it; where the board has no memory to compile that program (a fragmented
+   * heap, as on a micro:bit after a few imports: MemoryError) it goes in steps small enough to
+   * compile there (`readInSteps`), in the same encoding and with the same checks.
+   */
   async readFile(path: string, opts: TransferOptions = {}): Promise<Buffer> {
     path = await this.flat(path);
     const caps = await this.caps();
     const plan = await this.readPlan();
+    let got: { data: Buffer; trailer: string };
+    try {
+      got = await this.readInOne(caps, plan, path, opts);
+    } catch (e) {
+      if (!isMemoryError(e)) throw convertBoardError(e, "read", path, caps.implementation === "circuitpython");
+      got = await this.readInSteps(caps, plan, path, opts);
+    }
+    const { data, trailer } = got;
+    const [sizeText, digest] = trailer.split(/\s+/);
+    if (Number(sizeText) !== data.length || (digest && digest !== "-" && digest !== createHash("sha256").update(data).digest("hex"))) {
+      throw new TspyError(`read: ${path}: the data arrived damaged (${data.length} bytes, the board sent ${sizeText}); try again`);
+    }
+    return data;
+  }
+
+  /** The one-program read: the file's bytes and the trailer text, unchecked. Board errors unconverted. */
+  private async readInOne(
+    caps: BoardCaps,
+    plan: LinkPlan & { read: ReadEncoding },
+    path: string,
+    opts: TransferOptions,
+  ): Promise<{ data: Buffer; trailer: string }> {
     let total = -1;
     let header = "";
     let headerDone = false;
@@ -598,7 +658,7 @@ export class BoardFs {
         total = Number(header.trim());
         rest = rest.subarray(nl + 1);
       }
-      if (plan.read === "escaped" || plan.read === "escaped-lf") {
+      if (isEscaped(plan.read)) {
         decoder.push(rest);
         gotBytes = decoder.received;
       } else {
@@ -613,37 +673,71 @@ export class BoardFs {
       }
       if (opts.onProgress && total >= 0) opts.onProgress(Math.min(gotBytes, total), total);
     };
-    const code =
-      plan.read === "escaped" || plan.read === "escaped-lf"
-        ? snippets.readEscaped(caps, path, plan.readChunk, plan.read === "escaped-lf")
-        : snippets.readLines(caps, path, plan.readChunk, plan.read);
+    const code = isEscaped(plan.read)
+      ? snippets.readEscaped(caps, path, plan.readChunk, plan.read === "escaped-lf")
+      : snippets.readLines(caps, path, plan.readChunk, plan.read);
+    await this.exec(code, { onStdout, timeoutMs: 60_000 + (total > 0 ? total : 0) });
+    if (partial) lines.push(partial.replace(/\r$/, ""));
+    const got = isEscaped(plan.read) ? escapedData(decoder) : lineData(lines, plan.read);
+    if (!got) throw new TspyError(`read: ${path}: the board's data ended early`);
+    return got;
+  }
+
+  /**
+   * The read as open (the size), one small program per chunk (each checked by its length), and
+   * close (the trailer). A chunk the board has no memory for is asked for again in halves, down to
+   * READ_STEP_MIN bytes; past that, or when even the open or close cannot run, one FsError (ENOMEM)
+   * says so. Board errors become FsErrors; on any failure the file is closed where the link allows.
+   */
+  private async readInSteps(
+    caps: BoardCaps,
+    plan: LinkPlan & { read: ReadEncoding },
+    path: string,
+    opts: TransferOptions,
+  ): Promise<{ data: Buffer; trailer: string }> {
+    const enc = plan.read;
+    const tooTight = (e: DeviceError) =>
+      new FsError("read", path, ENOMEM, undefined, `The board has no memory left even for a read in small steps (${e.exceptionName}: ${e.message}): soft-reset it, then try again.`);
+    const step = async (code: string): Promise<string> => {
+      try {
+        return text(await this.exec(code, { timeoutMs: 30_000 }));
+      } catch (e) {
+        throw isMemoryError(e) ? tooTight(e) : e;
+      }
+    };
     try {
-      await this.exec(code, { onStdout, timeoutMs: 60_000 + (total > 0 ? total : 0) });
+      const total = Number((await step(snippets.readOpen(caps, path, enc))).trim());
+      opts.onProgress?.(0, Math.max(total, 0));
+      const parts: Buffer[] = [];
+      let received = 0;
+      let chunk = clamp(Math.floor(plan.readChunk / 2 / 16) * 16, READ_STEP_MIN, 256);
+      for (;;) {
+        if (opts.signal?.aborted) throw new InterruptedError();
+        let out: Uint8Array;
+        try {
+          out = await this.exec(snippets.readStep(enc, chunk), { timeoutMs: 30_000 });
+        } catch (e) {
+          if (!isMemoryError(e)) throw e;
+          // Nothing of the file was lost: the step sends the bytes it held the next time.
+          if (chunk <= READ_STEP_MIN) throw tooTight(e);
+          chunk = Math.max(READ_STEP_MIN, Math.floor(chunk / 2 / 16) * 16);
+          continue;
+        }
+        const got = isEscaped(enc) ? escapedData(stepDecoder(out)) : lineData(text(out).split("\n").map((l) => l.replace(/\r$/, "")), enc);
+        if (!got || Number(got.trailer) !== got.data.length) {
+          throw new TspyError(`read: ${path}: the data arrived damaged (a chunk of ${got?.data.length ?? 0} bytes, the board sent ${got?.trailer ?? "nothing"}); try again`);
+        }
+        if (got.data.length === 0) break;
+        parts.push(got.data);
+        received += got.data.length;
+        opts.onProgress?.(total >= 0 ? Math.min(received, total) : received, Math.max(total, received));
+      }
+      const trailer = (await step(snippets.readClose)).trim();
+      return { data: Buffer.concat(parts), trailer };
     } catch (e) {
+      await this.exec(snippets.readAbort, { timeoutMs: 5000 }).catch(() => undefined);
       throw convertBoardError(e, "read", path, caps.implementation === "circuitpython");
     }
-    if (partial) lines.push(partial.replace(/\r$/, ""));
-
-    let data: Buffer;
-    let trailer: string;
-    if (plan.read === "escaped" || plan.read === "escaped-lf") {
-      if (!decoder.complete) throw new TspyError(`read: ${path}: the board's data ended early`);
-      data = decoder.data;
-      trailer = decoder.trailer.trim();
-    } else {
-      const end = lines.findIndex((l) => l.startsWith("#E"));
-      if (end < 0) throw new TspyError(`read: ${path}: the board's data ended early`);
-      const body = lines.slice(0, end);
-      data = Buffer.concat(
-        body.map((l) => (plan.read === "base64" ? Buffer.from(l, "base64") : Buffer.from(parsePyLiteral(l) as Uint8Array))),
-      );
-      trailer = lines[end].slice(2).trim();
-    }
-    const [sizeText, digest] = trailer.split(/\s+/);
-    if (Number(sizeText) !== data.length || (digest && digest !== "-" && digest !== createHash("sha256").update(data).digest("hex"))) {
-      throw new TspyError(`read: ${path}: the data arrived damaged (${data.length} bytes, the board sent ${sizeText}); try again`);
-    }
-    return data;
   }
 
   // --- writing -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ export const EISDIR = 21;
 export const EINVAL = 22;
 export const EROFS = 30;
 export const EPERM = 1;
+export const ENOMEM = 12;
 export const EOPNOTSUPP = 95;
 
 /** Linux strerror texts (mpremote prints the host's os.strerror; these are what Linux says). */

@@ -1,11 +1,12 @@
 // Every piece of Python that tspy runs on a board for file work, each named, in one place.
 // Each snippet is self-contained (imports what it uses): the user may soft-reset or run code between
 // our commands, so nothing may rely on names left behind by an earlier exec — except the write
-// session (`_tspy_f` …), whose begin, chunks and commit run back to back.
+// session (`_tspy_f` …), whose begin, chunks and commit run back to back, and the stepped read's
+// (`_tspy_r` …), whose open, chunks and close do.
 // Board-side names start with `_` to stay out of the user's way. Indentation is one space: fewer
 // bytes on slow links. Everything must run on MicroPython 1.9 (the micro:bit) up to current releases
 // and on CircuitPython.
-import { boardEscapeExpr, pyStr } from "./codec.js";
+import { boardEscapeExpr, pyStr, type ReadEncoding } from "./codec.js";
 
 /** Functions of the board's `os`/`uos` module that detection looks for (each a boolean in BoardCaps). */
 export const OS_FUNCTIONS = [
@@ -410,6 +411,60 @@ _d=_f=None
 print('#E',_n,''.join('%02x'%x for x in _h.digest()) if _h else '-')
 `;
 }
+
+// --- Reading a file in steps: open, one tiny program per chunk, close --------------------------
+// For a heap too tight (or too fragmented) to compile readEscaped/readLines: each step is a few
+// lines. The read session's names (`_tspy_r` …) live from readOpen to readClose (or readAbort).
+
+/** The stepped read's output of one chunk `_d`: data as in the one program, then its length. */
+function stepOutput(enc: ReadEncoding): string {
+  if (enc === "base64") return "print(str(_tspy_o(_d),'ascii'),end='')\nprint('#E',len(_d))";
+  if (enc === "repr") return "print(repr(_d))\nprint('#E',len(_d))";
+  return `_tspy_o(${boardEscapeExpr("_d", enc === "escaped-lf")})\n_tspy_o(b'\\x10E')\nprint(len(_d))`;
+}
+
+/** Open the file and print its size (an OSError when it cannot be read); the hash starts here. */
+export function readOpen(caps: BoardCaps, path: string, enc: ReadEncoding): string {
+  const h = caps.hashlib;
+  const out =
+    enc === "base64" ? `import ${caps.binascii} as _ba\n_tspy_o=_ba.b2a_base64\n`
+    : enc === "repr" ? "_tspy_o=None\n"
+    : "import sys\n_tspy_o=sys.stdout.buffer.write\n";
+  return `${h ? `import ${h} as _hl\n` : ""}${out}${stater(caps)}_p=${pyStr(path)}
+_tspy_r=open(_p,'rb')
+print(_st(_p)[1])
+_tspy_h=${h ? "_hl.sha256()" : "None"}
+_tspy_n=0;_tspy_d=b''
+`;
+}
+
+/**
+ * The next chunk of at most `chunk` bytes (empty at the end of the file), then its length. The file
+ * moves on only when the chunk has been sent: read into `_tspy_d` first, dropped from it after the
+ * output, so a step stopped by a MemoryError sends the same bytes (fewer of them) the next time.
+ */
+export function readStep(enc: ReadEncoding, chunk: number): string {
+  return `if not _tspy_d:_tspy_d=_tspy_r.read(${chunk})
+_d=_tspy_d[:${chunk}]
+${stepOutput(enc)}
+_tspy_d=_tspy_d[len(_d):]
+if _tspy_h:_tspy_h.update(_d)
+_tspy_n+=len(_d);_d=None
+`;
+}
+
+/** Close the file and print the trailer `size digest` (digest `-` without hashlib), as the one program's. */
+export const readClose = `_tspy_r.close()
+print(_tspy_n,''.join('%02x'%x for x in _tspy_h.digest()) if _tspy_h else '-')
+_tspy_r=_tspy_h=_tspy_d=_tspy_o=None
+`;
+
+/** After a stepped read that failed: close the file if it is open, drop the session's names. */
+export const readAbort = `try:
+ _tspy_r.close()
+except Exception:pass
+_tspy_r=_tspy_h=_tspy_d=_tspy_o=None
+`;
 
 /** Read back a short probe through the escaped path: bytes 0..255. */
 export function probeEscapedRead(lf: boolean): string {
