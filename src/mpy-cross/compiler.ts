@@ -591,7 +591,7 @@ function fitsSmallInt(v: bigint, bits: number): boolean {
   return v >= -limit && v < limit;
 }
 
-export enum AssignKind {
+export const enum AssignKind {
   Store,
   AugLoad,
   AugStore,

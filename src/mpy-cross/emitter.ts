@@ -5,7 +5,7 @@ import type { Scope } from "./scope.js";
 import type { ConstObj } from "./constants.js";
 import type { Tok } from "./tokens.js";
 
-export enum Pass {
+export const enum Pass {
   /** Find identifiers and their kinds, count labels. */
   Scope = 1,
   /** Find the maximum stack depth. */
@@ -21,14 +21,14 @@ export const STAR_FLAG_DOUBLE = 0x02;
 /** Set on a break label when breaking out of a for loop (its iterator must be popped). */
 export const BREAK_FROM_FOR = 0x8000;
 
-export enum IdOpKind { Fast = 0, Deref = 1 }
-export enum GlobalOpKind { Name = 0, Global = 1 }
-export enum ImportKind { Name = 0, From = 1, Star = 2 }
-export enum SubscrKind { Load = 0, Store = 1, Delete = 2 }
-export enum AttrKind { Load = 0, Store = 1, Delete = 2 }
-export enum SetupBlockKind { With = 0, Except = 1, Finally = 2 }
-export enum BuildKind { Tuple = 0, List = 1, Map = 2, Set = 3, Slice = 4 }
-export enum YieldKind { Value = 0, From = 1 }
+export const enum IdOpKind { Fast = 0, Deref = 1 }
+export const enum GlobalOpKind { Name = 0, Global = 1 }
+export const enum ImportKind { Name = 0, From = 1, Star = 2 }
+export const enum SubscrKind { Load = 0, Store = 1, Delete = 2 }
+export const enum AttrKind { Load = 0, Store = 1, Delete = 2 }
+export const enum SetupBlockKind { With = 0, Except = 1, Finally = 2 }
+export const enum BuildKind { Tuple = 0, List = 1, Map = 2, Set = 3, Slice = 4 }
+export const enum YieldKind { Value = 0, From = 1 }
 
 export interface IdOps {
   local(name: string, localNum: number, kind: IdOpKind): void;

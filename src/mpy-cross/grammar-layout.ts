@@ -10,7 +10,11 @@
 //   RULE_PUSHED[rule]  and: the results it leaves on the stack (its NAME tokens and sub-rules, optional
 //                      ones as null)
 //   ARGS[i]            below ARG_RULE a token; from it on, ARG_RULE + (rule << 1 | optional)
-//   MAY_START[rule * TOK_SLOTS + tok]
+//   MAY_START          a bit per rule and token (mayStartBit): bit tok & 15 of 16-bit word
+//                      rule * MAY_START_ROW + (tok >> 4). As words in a literal, not a 0/1 byte per
+//                      entry spread from hex at every start (that took ~0.3 ms, in cold code, and
+//                      25 KB; decoding base64 through Buffer.from was ~0.1 ms, most of it Buffer's
+//                      first use in the run)
 //                      0 when `rule`, tried at token `tok`, certainly fails without consuming or
 //                      pushing anything (tok is in no FIRST set of it), so the parser need not descend
 //                      into it to find out: most descents are such failures (each statement tries every
@@ -28,22 +32,10 @@ export const ARG_RULE = TOK_SLOTS;
 export const AND_IDENT = 1;
 export const AND_BLANK = 2;
 
-/**
- * MAY_START from its generated form: a hex digit per four entries, lowest bit first. Each digit is
- * written as one 32-bit word of four 0/1 bytes where the host is little-endian (this runs at every
- * start, in cold code: a loop per byte took ~1 ms).
- */
-export function mayStartFromHex(hex: string, rules: number): Uint8Array {
-  const table = new Uint8Array(rules * TOK_SLOTS);
-  const words = new Uint32Array(table.buffer);
-  const spread = new Uint32Array(16);
-  for (let d = 0; d < 16; d++) spread[d] = (d & 1) | ((d & 2) << 7) | ((d & 4) << 14) | ((d & 8) << 21);
-  const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-  for (let i = 0; i < hex.length; i++) {
-    const c = hex.charCodeAt(i);
-    const d = c <= 57 ? c - 48 : c - 87;
-    if (littleEndian) words[i] = spread[d]!;
-    else for (let b = 0; b < 4; b++) table[i * 4 + b] = (d >> b) & 1;
-  }
-  return table;
+/** 16-bit words per rule in MAY_START: a bit per token kind. */
+export const MAY_START_ROW = TOK_SLOTS / 16;
+
+/** MAY_START's bit for `rule` tried at token `tok` (the parser has the same test written out). */
+export function mayStartBit(table: Uint16Array, rule: number, tok: number): number {
+  return (table[rule * MAY_START_ROW + (tok >> 4)]! >> (tok & 15)) & 1;
 }

@@ -15,7 +15,7 @@
 // This module is the grammar's source: tests and scripts/gen-grammar-tables.mjs read it. The parser runs
 // from the tables generated from it (grammar-tables.generated.ts), see grammarTables.
 import { AND_BLANK, AND_IDENT, ARG_RULE, KIND_AND, KIND_LIST, KIND_OR, TOK_SLOTS } from "./grammar-layout.js";
-import { Tok } from "./tokens.js";
+import { TOK_COUNT, Tok, Tok as T } from "./tokens.js";
 
 export type RuleKind = "or" | "and" | "list";
 
@@ -54,7 +54,6 @@ const oneOrMore = (item: ArgSpec): RuleSpec => ({ kind: "list", listKind: 2, arg
 const listEnd = (item: ArgSpec, sep: ArgSpec): RuleSpec => ({ kind: "list", listKind: 3, args: [item, sep] });
 const opt = (rule: string): ArgSpec => ({ opt: rule });
 
-const T = Tok;
 
 // Upstream's order is kept so a reader can follow grammar.h side by side.
 const SPECS: Record<string, RuleSpec> = {
@@ -293,7 +292,7 @@ export interface GrammarTables {
   ruleFlags: Uint8Array;
   rulePushed: Uint8Array;
   args: Uint16Array;
-  mayStart: Uint8Array;
+  mayStart: Uint16Array;
 }
 
 /**
@@ -313,7 +312,7 @@ export function grammarTables(): GrammarTables {
     ruleFlags: new Uint8Array(n),
     rulePushed: new Uint8Array(n),
     args: new Uint16Array(0),
-    mayStart: computeMayStart(rules),
+    mayStart: mayStartBits(computeMayStart(rules)),
   };
   const allArgs: number[] = [];
   for (const r of rules) {
@@ -328,9 +327,15 @@ export function grammarTables(): GrammarTables {
   return t;
 }
 
+/** MAY_START as the parser has it (grammar-layout.ts): the 0/1 bytes below, 16 to a word. */
+function mayStartBits(bytes: Uint8Array): Uint16Array {
+  const bits = new Uint16Array(bytes.length / 16);
+  for (let i = 0; i < bytes.length; i++) bits[i >> 4]! |= bytes[i]! << (i & 15);
+  return bits;
+}
+
 function computeMayStart(rules: readonly GrammarRule[]): Uint8Array {
-  const toks = Object.values(Tok);
-  if (Math.max(...toks) >= TOK_SLOTS) throw new Error("grammar: more token kinds than TOK_SLOTS");
+  if (TOK_COUNT > TOK_SLOTS) throw new Error("grammar: more token kinds than TOK_SLOTS");
   const table = new Uint8Array(rules.length * TOK_SLOTS);
   // The same 0/1 bytes four at a time, to merge one rule's row into another's with a few ORs: this
   // runs at every start, in not yet optimised code (a fixed point over bytes took ~6 ms of a one-file run).

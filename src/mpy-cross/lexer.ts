@@ -29,59 +29,62 @@ const CH_EQUAL = 0x3d;
 const CH_DOT = 0x2e;
 const CH_UNDERSCORE = 0x5f;
 
-/** Keywords, looked up by exact text. `__debug__` is resolved by the lexer according to -O. */
-const KEYWORDS: ReadonlyMap<string, Tok> = new Map([
-  ["False", Tok.KW_FALSE], ["None", Tok.KW_NONE], ["True", Tok.KW_TRUE], ["__debug__", Tok.KW___DEBUG__],
-  ["and", Tok.KW_AND], ["as", Tok.KW_AS], ["assert", Tok.KW_ASSERT], ["async", Tok.KW_ASYNC],
-  ["await", Tok.KW_AWAIT], ["break", Tok.KW_BREAK], ["class", Tok.KW_CLASS], ["continue", Tok.KW_CONTINUE],
-  ["def", Tok.KW_DEF], ["del", Tok.KW_DEL], ["elif", Tok.KW_ELIF], ["else", Tok.KW_ELSE],
-  ["except", Tok.KW_EXCEPT], ["finally", Tok.KW_FINALLY], ["for", Tok.KW_FOR], ["from", Tok.KW_FROM],
-  ["global", Tok.KW_GLOBAL], ["if", Tok.KW_IF], ["import", Tok.KW_IMPORT], ["in", Tok.KW_IN],
-  ["is", Tok.KW_IS], ["lambda", Tok.KW_LAMBDA], ["nonlocal", Tok.KW_NONLOCAL], ["not", Tok.KW_NOT],
-  ["or", Tok.KW_OR], ["pass", Tok.KW_PASS], ["raise", Tok.KW_RAISE], ["return", Tok.KW_RETURN],
-  ["try", Tok.KW_TRY], ["while", Tok.KW_WHILE], ["with", Tok.KW_WITH], ["yield", Tok.KW_YIELD],
-]);
+/**
+ * Keywords, looked up by exact text: Tok numbers them in this order (upstream's), from KW_FALSE on.
+ * A list, not a Map: the Map of 36 entries took ~0.09 ms to build at every start, and a lookup only
+ * happens for a name the name cache (below) has not seen. `__debug__` is resolved by the lexer
+ * according to -O.
+ */
+const KEYWORDS: readonly string[] = [
+  "False", "None", "True", "__debug__", "and", "as", "assert", "async", "await", "break", "class", "continue",
+  "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+  "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+];
 
 /**
- * Operators and delimiters as data: for each first character, the longest-match continuations.
- * Upstream matches greedily one character at a time; `//=` and `**=` and `<<=` / `>>=` need two steps.
+ * Operators and delimiters, as upstream matches them (greedily, a character at a time): the token of
+ * each first character, then a repeat of that character (`<<` `>>` `**` `//`), then `=` (`<=` `<<=`
+ * `+=` `==` `:=` ...); `->` is the one other pair. Typed arrays filled by plain stores: the trie of
+ * objects and arrays this replaces took ~0.3 ms to build at every start, in cold code.
  */
-interface OpSpec { readonly tok: Tok; readonly next?: Readonly<Record<string, OpSpec>> }
-const op = (tok: Tok, next?: Record<string, OpSpec>): OpSpec => ({ tok, next });
-const OPERATORS: Readonly<Record<string, OpSpec>> = {
-  "(": op(Tok.DEL_PAREN_OPEN), ")": op(Tok.DEL_PAREN_CLOSE),
-  "[": op(Tok.DEL_BRACKET_OPEN), "]": op(Tok.DEL_BRACKET_CLOSE),
-  "{": op(Tok.DEL_BRACE_OPEN), "}": op(Tok.DEL_BRACE_CLOSE),
-  ",": op(Tok.DEL_COMMA), ";": op(Tok.DEL_SEMICOLON), "~": op(Tok.OP_TILDE),
-  ":": op(Tok.DEL_COLON, { "=": op(Tok.OP_ASSIGN) }),
-  "<": op(Tok.OP_LESS, { "=": op(Tok.OP_LESS_EQUAL), "<": op(Tok.OP_DBL_LESS, { "=": op(Tok.DEL_DBL_LESS_EQUAL) }) }),
-  ">": op(Tok.OP_MORE, { "=": op(Tok.OP_MORE_EQUAL), ">": op(Tok.OP_DBL_MORE, { "=": op(Tok.DEL_DBL_MORE_EQUAL) }) }),
-  "*": op(Tok.OP_STAR, { "=": op(Tok.DEL_STAR_EQUAL), "*": op(Tok.OP_DBL_STAR, { "=": op(Tok.DEL_DBL_STAR_EQUAL) }) }),
-  "+": op(Tok.OP_PLUS, { "=": op(Tok.DEL_PLUS_EQUAL) }),
-  "-": op(Tok.OP_MINUS, { "=": op(Tok.DEL_MINUS_EQUAL), ">": op(Tok.DEL_MINUS_MORE) }),
-  "&": op(Tok.OP_AMPERSAND, { "=": op(Tok.DEL_AMPERSAND_EQUAL) }),
-  "|": op(Tok.OP_PIPE, { "=": op(Tok.DEL_PIPE_EQUAL) }),
-  "/": op(Tok.OP_SLASH, { "=": op(Tok.DEL_SLASH_EQUAL), "/": op(Tok.OP_DBL_SLASH, { "=": op(Tok.DEL_DBL_SLASH_EQUAL) }) }),
-  "%": op(Tok.OP_PERCENT, { "=": op(Tok.DEL_PERCENT_EQUAL) }),
-  "^": op(Tok.OP_CARET, { "=": op(Tok.DEL_CARET_EQUAL) }),
-  "@": op(Tok.OP_AT, { "=": op(Tok.DEL_AT_EQUAL) }),
-  "=": op(Tok.DEL_EQUAL, { "=": op(Tok.OP_DBL_EQUAL) }),
-};
-
-/**
- * The same table indexed by character code (looked up per operator token, so no 1-char strings). Each
- * table is only as long as its last character needs: the continuations all end by `>`, so the 17 of
- * them take half of 128 slots each (8 bytes a slot, made at every start).
- */
-interface OpNode { readonly tok: Tok; readonly next: readonly (OpNode | undefined)[] | undefined }
-function byCharCode(specs: Readonly<Record<string, OpSpec>>): (OpNode | undefined)[] {
-  const table = new Array<OpNode | undefined>(Math.max(...Object.keys(specs).map((ch) => ch.charCodeAt(0))) + 1).fill(undefined);
-  for (const [ch, spec] of Object.entries(specs)) {
-    table[ch.charCodeAt(0)] = { tok: spec.tok, next: spec.next === undefined ? undefined : byCharCode(spec.next) };
-  }
-  return table;
+/** By character code (below 0x80): the operator that character is alone, or 0 (none: Tok.END). */
+const OP_FIRST = new Uint8Array(0x80);
+/** By token: the token it becomes when its character repeats, or 0. */
+const OP_DOUBLED = new Uint8Array(0x80);
+/** By token: the token it becomes when `=` follows, or 0. */
+const OP_WITH_EQUAL = new Uint8Array(0x80);
+{
+  const first = (ch: string, tok: Tok, withEqual = 0, doubled = 0, doubledWithEqual = 0): void => {
+    OP_FIRST[ch.charCodeAt(0)] = tok;
+    OP_WITH_EQUAL[tok] = withEqual;
+    if (doubled !== 0) {
+      OP_DOUBLED[tok] = doubled;
+      OP_WITH_EQUAL[doubled] = doubledWithEqual;
+    }
+  };
+  first("(", Tok.DEL_PAREN_OPEN);
+  first(")", Tok.DEL_PAREN_CLOSE);
+  first("[", Tok.DEL_BRACKET_OPEN);
+  first("]", Tok.DEL_BRACKET_CLOSE);
+  first("{", Tok.DEL_BRACE_OPEN);
+  first("}", Tok.DEL_BRACE_CLOSE);
+  first(",", Tok.DEL_COMMA);
+  first(";", Tok.DEL_SEMICOLON);
+  first("~", Tok.OP_TILDE);
+  first(":", Tok.DEL_COLON, Tok.OP_ASSIGN);
+  first("<", Tok.OP_LESS, Tok.OP_LESS_EQUAL, Tok.OP_DBL_LESS, Tok.DEL_DBL_LESS_EQUAL);
+  first(">", Tok.OP_MORE, Tok.OP_MORE_EQUAL, Tok.OP_DBL_MORE, Tok.DEL_DBL_MORE_EQUAL);
+  first("*", Tok.OP_STAR, Tok.DEL_STAR_EQUAL, Tok.OP_DBL_STAR, Tok.DEL_DBL_STAR_EQUAL);
+  first("+", Tok.OP_PLUS, Tok.DEL_PLUS_EQUAL);
+  first("-", Tok.OP_MINUS, Tok.DEL_MINUS_EQUAL); // and `->` (lexOperator)
+  first("&", Tok.OP_AMPERSAND, Tok.DEL_AMPERSAND_EQUAL);
+  first("|", Tok.OP_PIPE, Tok.DEL_PIPE_EQUAL);
+  first("/", Tok.OP_SLASH, Tok.DEL_SLASH_EQUAL, Tok.OP_DBL_SLASH, Tok.DEL_DBL_SLASH_EQUAL);
+  first("%", Tok.OP_PERCENT, Tok.DEL_PERCENT_EQUAL);
+  first("^", Tok.OP_CARET, Tok.DEL_CARET_EQUAL);
+  first("@", Tok.OP_AT, Tok.DEL_AT_EQUAL);
+  first("=", Tok.DEL_EQUAL, Tok.OP_DBL_EQUAL);
 }
-const OPERATOR_TABLE = byCharCode(OPERATORS);
 
 // ASCII character classes, as upstream's unichar_* helpers (bytes ≥ 0x80 belong to no class).
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
@@ -99,14 +102,18 @@ const START_PREFIX = 2; // r u b f: a name, unless a quote follows
 const START_DIGIT = 3;
 const START_QUOTE = 4;
 const START_DOT = 5;
-/** 1 for bytes that continue a name: ASCII letters, digits, `_`, and (UTF-8 identifiers) any byte ≥ 0x80. */
+/**
+ * 1 for bytes that continue a name: ASCII letters, digits, `_`, and (UTF-8 identifiers) any byte ≥ 0x80.
+ * Both tables are filled by ranges (a loop over the 256 bytes took ~0.06 ms of every start, in cold code).
+ */
 const NAME_TAIL = new Uint8Array(256);
 const START_CLASS = new Uint8Array(256);
-for (let c = 0; c < 256; c++) {
-  const head = isAlpha(c) || c === CH_UNDERSCORE || c >= 0x80;
-  NAME_TAIL[c] = head || isDigit(c) ? 1 : 0;
-  START_CLASS[c] = head ? START_NAME : isDigit(c) ? START_DIGIT : START_OTHER;
+for (const [from, to] of [[0x41, 0x5b], [0x61, 0x7b], [CH_UNDERSCORE, CH_UNDERSCORE + 1], [0x80, 0x100]] as const) {
+  NAME_TAIL.fill(1, from, to);
+  START_CLASS.fill(START_NAME, from, to);
 }
+NAME_TAIL.fill(1, 0x30, 0x3a);
+START_CLASS.fill(START_DIGIT, 0x30, 0x3a);
 for (const ch of "rubf") START_CLASS[ch.charCodeAt(0)] = START_PREFIX;
 START_CLASS[CH_QUOTE] = START_QUOTE;
 START_CLASS[CH_DQUOTE] = START_QUOTE;
@@ -119,12 +126,25 @@ const tabStop = (column: number): number => Math.floor((column - 1 + TAB_SIZE) /
  * entry). A hit gives the same string object again instead of a new one: no allocation per name, and
  * the Maps and Sets of the later stages find its hash already computed. Only ASCII names of up to 12
  * bytes are kept: V8 copies strings that short out of the source, so an entry pins no file's text.
+ * It grows with the bytes lexed so far (a slot per 16, a power of 2), up to NAME_CACHE_MAX_SIZE slots:
+ * made that size at once, its 32 KB of fresh pages took ~0.1 ms of a one-file compile of a few lines.
  */
-const NAME_CACHE_SIZE = 4096;
+const NAME_CACHE_MAX_SIZE = 4096;
 const NAME_CACHE_MAX_LEN = 12;
-const nameCache = new Array<string>(NAME_CACHE_SIZE).fill("");
+let nameCache: string[] = [];
 /** Each entry's token kind: NAME or its keyword. */
-const nameCacheKind = new Uint8Array(NAME_CACHE_SIZE);
+let nameCacheKind = new Uint8Array(0);
+let lexedBytes = 0;
+/** Counts a source of `bytes` bytes as lexed, and grows the cache to the size that asks for. */
+function sizeNameCache(bytes: number): void {
+  lexedBytes += bytes;
+  let size = Math.max(nameCache.length, 64);
+  while (size < NAME_CACHE_MAX_SIZE && size * 16 < lexedBytes) size *= 2;
+  if (size === nameCache.length) return;
+  // (a bigger cache starts empty: its slots are other hashes' than the smaller one's)
+  nameCache = new Array<string>(size).fill("");
+  nameCacheKind = new Uint8Array(size);
+}
 
 const utf8 = new TextEncoder();
 
@@ -276,6 +296,7 @@ export class Lexer {
 
   constructor(source: string | Uint8Array, opts: LexerOptions = {}) {
     this.main = normaliseSource(source);
+    sizeNameCache(this.main.length);
     this.mainText = Buffer.from(this.main.buffer, this.main.byteOffset, this.main.length).toString("latin1");
     this.debugTok = (opts.optimize ?? 0) === 0 ? Tok.KW_TRUE : Tok.KW_FALSE;
     this.dialect = opts.dialect ?? DEFAULT_DIALECT;
@@ -562,7 +583,7 @@ export class Lexer {
       this.kind = this.keywordOf(this.value);
       return;
     }
-    const slot = (hash ^ (hash >>> 12) ^ n) & (NAME_CACHE_SIZE - 1);
+    const slot = (hash ^ (hash >>> 12) ^ n) & (nameCache.length - 1);
     const cached = nameCache[slot]!;
     let same = cached.length === n;
     for (let i = 0; same && i < n; i++) same = cached.charCodeAt(i) === buf[start + i];
@@ -581,7 +602,9 @@ export class Lexer {
 
   /** NAME, or the keyword the text is (`__debug__` as itself). Keywords are ASCII and 2..9 bytes long. */
   private keywordOf(name: string): Tok {
-    return name.length >= 2 && name.length <= 9 ? (KEYWORDS.get(name) ?? Tok.NAME) : Tok.NAME;
+    if (name.length < 2 || name.length > 9) return Tok.NAME;
+    const i = KEYWORDS.indexOf(name);
+    return i < 0 ? Tok.NAME : Tok.KW_FALSE + i;
   }
 
   /**
@@ -653,19 +676,22 @@ export class Lexer {
       }
       return;
     }
-    let node = c < OPERATOR_TABLE.length ? OPERATOR_TABLE[c] : undefined;
-    if (node === undefined) {
+    let kind: Tok = c < 0x80 ? OP_FIRST[c]! : 0;
+    if (kind === 0) {
       this.kind = Tok.INVALID;
       return;
     }
-    while (node.next !== undefined) {
-      const d = this.chr(0);
-      const more: OpNode | undefined = d >= 0 && d < node.next.length ? node.next[d] : undefined;
-      if (more === undefined) break;
+    if (OP_DOUBLED[kind] !== 0 && this.is(c)) {
       this.step();
-      node = more;
+      kind = OP_DOUBLED[kind]!;
     }
-    const kind = node.tok;
+    if (OP_WITH_EQUAL[kind] !== 0 && this.is(CH_EQUAL)) {
+      this.step();
+      kind = OP_WITH_EQUAL[kind]!;
+    } else if (kind === Tok.OP_MINUS && this.is(0x3e)) {
+      this.step();
+      kind = Tok.DEL_MINUS_MORE;
+    }
     this.kind = kind;
     if (kind === Tok.DEL_PAREN_OPEN || kind === Tok.DEL_BRACKET_OPEN || kind === Tok.DEL_BRACE_OPEN) {
       this.bracketDepth++;

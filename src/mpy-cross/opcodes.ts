@@ -4,7 +4,7 @@
 // Opcodes are grouped by the shape of their argument; the upper nibble of the opcode says which shape
 // (see `opcodeFormat`). Values are fixed by the .mpy format and must never be renumbered.
 
-export enum OpFormat {
+export const enum OpFormat {
   /** No argument (or, for a few opcodes, one extra raw byte; see `opcodeHasExtraByte`). */
   Byte = 0,
   /** A qstr index (variable-length unsigned). */
@@ -115,7 +115,7 @@ export const SMALL_INT_MULTI_EXCESS = 16;
 export const FAST_MULTI_NUM = 16;
 
 /** Runtime unary operators that can appear in bytecode (mp_unary_op_t). */
-export enum UnaryOp {
+export const enum UnaryOp {
   POSITIVE = 0,
   NEGATIVE = 1,
   INVERT = 2,
@@ -124,7 +124,7 @@ export enum UnaryOp {
 export const UNARY_OP_NUM_BYTECODE = 4;
 
 /** Runtime binary operators that can appear in bytecode (mp_binary_op_t), plus the two the emitter synthesises. */
-export enum BinaryOp {
+export const enum BinaryOp {
   LESS = 0,
   MORE = 1,
   EQUAL = 2,

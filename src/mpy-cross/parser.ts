@@ -4,7 +4,7 @@
 // simplifications (parentheses dropped around single expressions, constant folding, `const()` names,
 // docstrings and other lone constant statements turned into `pass`, tuples of constants built).
 import { CompileError } from "./compile-error.js";
-import { AND_BLANK, AND_IDENT, ARG_RULE, KIND_AND, KIND_OR, TOK_SLOTS } from "./grammar-layout.js";
+import { AND_BLANK, AND_IDENT, ARG_RULE, KIND_AND, KIND_OR, MAY_START_ROW, TOK_SLOTS } from "./grammar-layout.js";
 import { ARGS, MAY_START, RULE_ARG0, RULE_FLAGS, RULE_KIND, RULE_NAMES, RULE_NARGS, RULE_PUSHED, ruleId } from "./grammar-tables.generated.js";
 import { NotImplementedEscape } from "./lexer.js";
 import { NodeBuilder } from "./parse-reduce.js";
@@ -48,7 +48,8 @@ class Parser extends NodeBuilder {
   // one), completes, or fails; then the innermost pending rule is resumed. A rule fails only when its
   // first element does not match, which consumes nothing (`back` tells the rule resumed that its
   // sub-rule failed); a mismatch later on is a syntax error. A sub-rule that cannot start at the
-  // current token (MAY_START) is not entered: it would fail at once, so the step goes on as if it had.
+  // current token (MAY_START, its bit as mayStartBit reads it) is not entered: it would fail at once, so
+  // the step goes on as if it had.
   //
   // One loop with its state in locals, over the flat tables of grammar.ts: while the code is cold
   // (most of a directory run), every call and property access of the step counts.
@@ -83,7 +84,7 @@ class Parser extends NodeBuilder {
               continue;
             }
             const sub = (arg - ARG_RULE) >> 1;
-            if (MAY_START[sub * TOK_SLOTS + lex.kind] === 0) continue;
+            if ((MAY_START[sub * MAY_START_ROW + (lex.kind >> 4)]! & (1 << (lex.kind & 15))) === 0) continue;
             // the last alternative need not come back here: its success or failure is the rule's (so,
             // as upstream, this rule is then not among the pending rules that pendingRule() sees)
             if (i + 1 < n) {
@@ -130,7 +131,7 @@ class Parser extends NodeBuilder {
               continue;
             }
             const sub = (arg - ARG_RULE) >> 1;
-            if (MAY_START[sub * TOK_SLOTS + lex.kind] === 0) {
+            if ((MAY_START[sub * MAY_START_ROW + (lex.kind >> 4)]! & (1 << (lex.kind & 15))) === 0) {
               // what the failure of the sub-rule does above, without the descent
               if ((arg & 1) === 1) stack.push(null);
               else if (i > 0) this.syntaxError();
@@ -165,7 +166,7 @@ class Parser extends NodeBuilder {
             const arg = ARGS[isSep ? a0 + 1 : a0]!;
             if (arg >= ARG_RULE) {
               const sub = (arg - ARG_RULE) >> 1;
-              if (MAY_START[sub * TOK_SLOTS + lex.kind] === 0) {
+              if ((MAY_START[sub * MAY_START_ROW + (lex.kind >> 4)]! & (1 << (lex.kind & 15))) === 0) {
                 i++; // fails at once: as if it had been tried
                 back = true;
                 break;

@@ -8,7 +8,7 @@ import type { RawCode } from "./raw-code.js";
 import { CompileError } from "./compile-error.js";
 import { NativeType, nativeTypeFromName } from "./native/types.js";
 
-export enum ScopeKind {
+export const enum ScopeKind {
   Module,
   Class,
   Lambda,
@@ -19,7 +19,7 @@ export enum ScopeKind {
   Function,
 }
 
-export enum IdKind {
+export const enum IdKind {
   Undecided,
   GlobalImplicit,
   GlobalImplicitAssigned,
@@ -33,7 +33,7 @@ export enum IdKind {
 }
 
 /** How a scope is compiled (MP_EMIT_OPT_*): None is the module default without -X emit. */
-export enum EmitOpt { None = 0, Bytecode = 1, NativePython = 2, Viper = 3, Asm = 4 }
+export const enum EmitOpt { None = 0, Bytecode = 1, NativePython = 2, Viper = 3, Asm = 4 }
 
 export const ID_FLAG_IS_PARAM = 0x01;
 export const ID_FLAG_IS_STAR_PARAM = 0x02;

@@ -2,7 +2,7 @@
 // hand: where it differs from CPython's tokenizer the comment says so.
 import { describe, expect, it } from "vitest";
 import { Lexer, NotImplementedEscape, normaliseSource, tokenize } from "../../src/mpy-cross/lexer.js";
-import { Tok, tokName } from "../../src/mpy-cross/tokens.js";
+import { TOK_COUNT, Tok, tokName } from "../../src/mpy-cross/tokens.js";
 
 const kinds = (src: string, optimize = 0): string[] => tokenize(src, { optimize }).map((t) => tokName(t.kind));
 const pairs = (src: string): [string, string][] => tokenize(src).map((t) => [tokName(t.kind), t.text]);
@@ -198,6 +198,25 @@ describe("names, keywords and operators", () => {
     ]);
     // ".." is a period twice, and <> is two comparisons
     expect(kinds("a..b <>\n").slice(1, 6)).toEqual(["DEL_PERIOD", "DEL_PERIOD", "NAME", "OP_LESS", "OP_MORE"]);
+    // greedy, one character at a time: what follows a complete operator starts the next one
+    expect(kinds("<<== === ->= :== *** <=< -- >>>\n").slice(0, -2)).toEqual([
+      "DEL_DBL_LESS_EQUAL", "DEL_EQUAL", "OP_DBL_EQUAL", "DEL_EQUAL", "DEL_MINUS_MORE", "DEL_EQUAL", "OP_ASSIGN", "DEL_EQUAL",
+      "OP_DBL_STAR", "OP_STAR", "OP_LESS_EQUAL", "OP_LESS", "OP_MINUS", "OP_MINUS", "OP_DBL_MORE", "OP_MORE",
+    ]);
+  });
+
+  it("knows every keyword, and only those", () => {
+    const words = "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield";
+    expect(kinds(words + "\n").slice(0, -2)).toEqual(words.split(" ").map((w) => `KW_${w.toUpperCase()}`));
+    expect(kinds("Fals Nonee true an yields __debug _\n").slice(0, -2).every((k) => k === "NAME")).toBe(true);
+  });
+
+  it("names every token kind as tokens.ts's enum does", async () => {
+    const text = await import("node:fs").then((fs) => fs.readFileSync(new URL("../../src/mpy-cross/tokens.ts", import.meta.url), "utf8"));
+    const members = [...text.matchAll(/^ {2}([A-Z_0-9]+) = (\d+),$/gm)];
+    expect(members.length).toBe(TOK_COUNT);
+    for (const [, name, value] of members) expect(tokName(Number(value))).toBe(name);
+    expect(tokName(TOK_COUNT)).toBe(String(TOK_COUNT));
   });
 
   it("marks characters outside the language as INVALID", () => {
