@@ -16,13 +16,30 @@ import { TSPY, findOnPath, median, printTable, servePty, timeProcess } from "./l
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 
-/** Median ms of each command, runs interleaved so both see the same machine load. */
+/**
+ * Median ms of each command, runs interleaved so all see the same machine load, in a new order each
+ * round: in a fixed order a command's time depended on the one before it (measured: the same install
+ * run second or fourth in a round of five differed by ~4 ms of ~65, more than the gaps being measured).
+ */
 async function sideBySide(commands) {
   const times = commands.map(() => []);
+  const order = commands.map((_, k) => k);
   for (let i = 0; i < RUNS; i++) {
-    for (const [k, [cmd, args, opts]] of commands.entries()) times[k].push(await timeProcess(cmd, args, opts));
+    shuffle(order);
+    for (const k of order) {
+      const [cmd, args, opts] = commands[k];
+      times[k].push(await timeProcess(cmd, args, opts));
+    }
   }
   return times.map(median);
+}
+
+/** Fisher-Yates, in place. */
+function shuffle(list) {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
 }
 
 const ms = (x) => (x === undefined ? "" : x.toFixed(0));
@@ -211,7 +228,7 @@ export async function run() {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  printTable(`Short commands (${RUNS} runs each, interleaved, medians)`, rows);
+  printTable(`Short commands (${RUNS} runs each, interleaved in a new order each round, medians)`, rows);
   return rows;
 }
 
