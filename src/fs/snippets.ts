@@ -369,6 +369,17 @@ print(repr(_r))
 
 // --- Reading a file: one exec streams the whole file ---------------------------------------------
 
+/**
+ * How a read sends one chunk `_d` in its encoding, the same in the one-program reads and the stepped
+ * one: `out` is the board-side writer (sys.stdout.buffer.write for the escaped encodings, binascii's
+ * b2a_base64 for base64; repr prints).
+ */
+function chunkOutput(enc: ReadEncoding, out: string): string {
+  if (enc === "base64") return `print(str(${out}(_d),'ascii'),end='')`;
+  if (enc === "repr") return "print(repr(_d))";
+  return `${out}(${boardEscapeExpr("_d", enc === "escaped-lf")})`;
+}
+
 /** First line: the size. Then the data, DLE-escaped, then DLE 'E' and a trailer `size digest`. */
 export function readEscaped(caps: BoardCaps, path: string, chunk: number, lf: boolean): string {
   const h = caps.hashlib;
@@ -384,7 +395,7 @@ while 1:
  if not _d:break
  _n+=len(_d)
  if _h:_h.update(_d)
- _w(${boardEscapeExpr("_d", lf)})
+ ${chunkOutput(lf ? "escaped-lf" : "escaped", "_w")}
 _f.close()
 _w(b'\\x10E')
 print(_n,''.join('%02x'%x for x in _h.digest()) if _h else '-')
@@ -394,7 +405,6 @@ print(_n,''.join('%02x'%x for x in _h.digest()) if _h else '-')
 /** Line-based: the size, then one base64 (or repr) line per chunk, then `#E size digest`. */
 export function readLines(caps: BoardCaps, path: string, chunk: number, enc: "base64" | "repr"): string {
   const h = caps.hashlib;
-  const line = enc === "base64" ? `print(str(_ba.b2a_base64(_d),'ascii'),end='')` : "print(repr(_d))";
   return `${h ? `import ${h} as _hl\n` : ""}${enc === "base64" ? `import ${caps.binascii} as _ba\n` : ""}${stater(caps)}_p=${pyStr(path)}
 _f=open(_p,'rb')
 print(_st(_p)[1])
@@ -405,7 +415,7 @@ while 1:
  if not _d:break
  _n+=len(_d)
  if _h:_h.update(_d)
- ${line}
+ ${chunkOutput(enc, "_ba.b2a_base64")}
 _f.close()
 _d=_f=None
 print('#E',_n,''.join('%02x'%x for x in _h.digest()) if _h else '-')
@@ -418,9 +428,9 @@ print('#E',_n,''.join('%02x'%x for x in _h.digest()) if _h else '-')
 
 /** The stepped read's output of one chunk `_d`: data as in the one program, then its length. */
 function stepOutput(enc: ReadEncoding): string {
-  if (enc === "base64") return "print(str(_tspy_o(_d),'ascii'),end='')\nprint('#E',len(_d))";
-  if (enc === "repr") return "print(repr(_d))\nprint('#E',len(_d))";
-  return `_tspy_o(${boardEscapeExpr("_d", enc === "escaped-lf")})\n_tspy_o(b'\\x10E')\nprint(len(_d))`;
+  const data = chunkOutput(enc, "_tspy_o");
+  if (enc === "base64" || enc === "repr") return `${data}\nprint('#E',len(_d))`;
+  return `${data}\n_tspy_o(b'\\x10E')\nprint(len(_d))`;
 }
 
 /** Open the file and print its size (an OSError when it cannot be read); the hash starts here. */
