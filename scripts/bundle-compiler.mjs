@@ -233,7 +233,7 @@ await bundleScript("src/cli/main.js", boardBundle, { packages: "external", suppo
 fs.rmSync(boardBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
 {
   // The words of the commands it lacks, for bin/'s first sort (fast-path.ts).
-  const { loadCliBundle, BOARD_BUNDLE_LACKS } = await import(url.pathToFileURL(path.join(dist, "src", "mpy-cross", "batch", "bundle-loader.js")).href);
+  const { loadCliBundle, boardBundleLacksFile } = await import(url.pathToFileURL(path.join(dist, "src", "mpy-cross", "batch", "bundle-loader.js")).href);
   const lacks = [];
   for (const entry of loadCliBundle("board").COMMANDS) {
     try {
@@ -242,7 +242,7 @@ fs.rmSync(boardBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
       lacks.push(...entry.names);
     }
   }
-  fs.writeFileSync(BOARD_BUNDLE_LACKS, lacks.join("\n") + "\n");
+  fs.writeFileSync(boardBundleLacksFile(), lacks.join("\n") + "\n");
 }
 // The code bin/ runs first: whether a bundle can do the job, and loading it.
 // bin/ requires it as a module from dist/, so its banner says where dist/ is.

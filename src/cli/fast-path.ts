@@ -6,7 +6,7 @@
 // needs the rest of tspy, the caller runs the full command line, which does the same thing, slower.
 // Any other command runs from a bundled command line when there is one (loadCli).
 import fs from "node:fs";
-import { BOARD_BUNDLE_LACKS, loadBundle, loadCliBundle, saveBundleCodeCache, type BundleApi, type CliApi } from "../mpy-cross/batch/bundle-loader.js";
+import { boardBundleLacksFile, loadBundle, loadCliBundle, saveBundleCodeCache, type BundleApi, type CliApi } from "../mpy-cross/batch/bundle-loader.js";
 import { mpyCrossNeedsFullCommandLine } from "./mpy-cross-route.js";
 import { replayRecordedBuild } from "../mpy-cross/batch/build-record.js";
 
@@ -61,7 +61,7 @@ function bundled(name: BundledCli["name"], cli: CliApi): BundledCli {
  */
 function boardBundleLacks(): Set<string> {
   try {
-    return new Set(fs.readFileSync(BOARD_BUNDLE_LACKS, "latin1").split("\n").filter(Boolean));
+    return new Set(fs.readFileSync(boardBundleLacksFile(), "latin1").split("\n").filter(Boolean));
   } catch {
     return new Set();
   }

@@ -16,8 +16,12 @@ const noBoard = (): never => {
 /** Whether process.stdout or process.stderr was made in this run (see outputFlushed). */
 let stdioMade = false;
 
+/** The run's Stopper, left installed for endMpyCrossRun (which needs to remove it only when it does not exit). */
+let stopperOfRun: Stopper | undefined;
+
+/** `tspy mpy-cross ARGS`, for an entry that ends the process with endMpyCrossRun afterwards. */
 export async function mpyCrossMain(args: string[]): Promise<number> {
-  const stopper = new Stopper(() => null);
+  const stopper = (stopperOfRun = new Stopper(() => null));
   // process.stdout/stderr are made on first use (they cost a few ms to create; a compile to a file
   // writes neither), and watched for a closed reader from then on.
   stopper.install({ stdio: false });
@@ -49,8 +53,6 @@ export async function mpyCrossMain(args: string[]): Promise<number> {
     stdioMade = true;
     stopper.watchStdio();
     return failureStatus(err, stopper, process.stderr);
-  } finally {
-    stopper.uninstall();
   }
 }
 
@@ -78,5 +80,7 @@ export function mpyCrossFromBundle(args: string[]): Promise<number> | undefined 
  * as usual once the streams have drained.
  */
 export function endMpyCrossRun(status: number): void {
+  // (the signal handlers are not removed first: that alone took ~0.1 ms, and the process is leaving)
   if (outputFlushed()) process.exit(status);
+  stopperOfRun?.uninstall();
 }

@@ -38,7 +38,7 @@ export function outputError(e: unknown, cmd: string, file: string): unknown {
 }
 
 /** How a destination is written; decided from what is there now. */
-type Plan = { kind: "stdout" } | { kind: "replace"; file: string; mode?: number } | { kind: "through"; file: string };
+type Plan = { kind: "stdout" } | { kind: "replace"; file: string; mode?: number; size?: number } | { kind: "through"; file: string };
 
 /**
  * Names of this process's stdout: written to the descriptor itself, because opening them again fails
@@ -60,7 +60,7 @@ function plan(dest: string): Plan {
   if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
   // Opening follows links by itself; only a rename needs the real name (beside the target, not the link).
   // (/dev/stdout's target may not even be a path: /proc/self/fd/1 -> "pipe:[1234]".)
-  if (st.isFile() && st.nlink === 1) return { kind: "replace", file: link ? fs.realpathSync(dest) : dest, mode: st.mode & 0o7777 };
+  if (st.isFile() && st.nlink === 1) return { kind: "replace", file: link ? fs.realpathSync(dest) : dest, mode: st.mode & 0o7777, size: st.size };
   return { kind: "through", file: dest };
 }
 
@@ -115,7 +115,7 @@ export function writeHostFileSync(dest: string, data: Uint8Array, cmd: string): 
     }
     // A plain file that already holds these bytes (a rebuild with unchanged output) is left as it is,
     // with fresh times: a read instead of a write and a rename.
-    if (p.mode !== undefined && alreadyHolds(p.file, data)) return;
+    if (p.mode !== undefined && alreadyHolds(p.file, data, p.size)) return;
     const tmp = tempBeside(p.file);
     try {
       const fd = fs.openSync(tmp, "w", p.mode ?? 0o666);

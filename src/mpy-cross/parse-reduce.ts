@@ -24,16 +24,21 @@ const BITWISE_OP: Partial<Record<number, BinaryOp>> = {
   [R.power]: "pow",
 };
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+/** Made by the first literal that is not ASCII (creating one costs ~0.1 ms, most files never need it). */
+let strictUtf8: InstanceType<typeof TextDecoder> | undefined;
 
-/** The qstr text of a literal's bytes: as a str when they are UTF-8, else one char per byte, so that
- * bytes that are not text stay apart from each other (b"\xe0\0" and b"\xc0\0" are two qstrs). */
+/** The qstr text of a literal's bytes (a short one): as a str when they are UTF-8, else one char per
+ * byte, so that bytes that are not text stay apart from each other (b"\xe0\0" and b"\xc0\0" are two
+ * qstrs). ASCII reads the same both ways. */
 function qstrKeyOfBytes(b: Uint8Array): string {
-  try {
-    return strictUtf8.decode(b);
-  } catch {
-    return String.fromCharCode(...b);
+  if (b.some((c) => c >= 0x80)) {
+    try {
+      return (strictUtf8 ??= new TextDecoder("utf-8", { fatal: true })).decode(b);
+    } catch {
+      // not UTF-8: one char per byte, below
+    }
   }
+  return String.fromCharCode(...b);
 }
 
 export abstract class NodeBuilder extends ParserState {

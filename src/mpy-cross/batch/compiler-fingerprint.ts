@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUNDLE, bundleIsCurrent } from "./bundle-loader.js";
+import { bundleIsCurrent, compilerBundleFile } from "./bundle-loader.js";
 
 /** Beside the bundle, its SHA-256 in hex (written by scripts/bundle-compiler.mjs). */
 export const BUNDLE_HASH_SUFFIX = ".sha256";
@@ -24,10 +24,11 @@ let memo: string | undefined;
 /** The fingerprint from the bundle's hash file alone, or null when that is not usable (no current bundle). */
 export function bundleFingerprint(): string | null {
   if (!bundleIsCurrent()) return null;
-  const hashFile = BUNDLE + BUNDLE_HASH_SUFFIX;
+  const bundle = compilerBundleFile();
+  const hashFile = bundle + BUNDLE_HASH_SUFFIX;
   try {
     // One older than the bundle belongs to an earlier build: not used.
-    if (fs.statSync(hashFile).mtimeMs >= fs.statSync(BUNDLE).mtimeMs) return `bundle ${fs.readFileSync(hashFile, "latin1").trim()}`;
+    if (fs.statSync(hashFile).mtimeMs >= fs.statSync(bundle).mtimeMs) return `bundle ${fs.readFileSync(hashFile, "latin1").trim()}`;
   } catch {
     // no hash file
   }
@@ -39,7 +40,7 @@ export function compilerFingerprint(): string {
   memo = bundleFingerprint() ?? undefined;
   if (memo !== undefined) return memo;
   const h = sha256();
-  if (bundleIsCurrent()) return (memo = `bundle ${h.update(fs.readFileSync(BUNDLE)).digest("hex")}`);
+  if (bundleIsCurrent()) return (memo = `bundle ${h.update(fs.readFileSync(compilerBundleFile())).digest("hex")}`);
   // Running from the ES modules: every module of the compiler counts.
   const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
   const walk = (dir: string) => {

@@ -9,14 +9,19 @@ import path from "node:path";
  * unchanged results (a cache hit, mostly) then costs a read instead of a write and a rename — a tenth of
  * the time for a tree of small files — and build tools still see a fresh target.
  */
-export function alreadyHolds(target: string, data: Uint8Array): boolean {
-  let st: fs.Stats;
-  try {
-    st = fs.statSync(target);
-  } catch {
-    return false;
+export function alreadyHolds(target: string, data: Uint8Array, knownSize?: number): boolean {
+  // (a caller that has just looked at the target, as a plain file, says its size: one stat less)
+  if (knownSize === undefined) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(target);
+    } catch {
+      return false;
+    }
+    if (!st.isFile()) return false;
+    knownSize = st.size;
   }
-  if (!st.isFile() || st.size !== data.length) return false;
+  if (knownSize !== data.length) return false;
   try {
     if (!fs.readFileSync(target).equals(data)) return false;
     const now = new Date();
