@@ -91,7 +91,9 @@ function compilerBundle() {
   try {
     // Older than the modules it was made from: tsc ran, the bundling did not.
     if (fs.statSync(file).mtimeMs < fs.statSync(path.join(dist, "src", "mpy-cross", "batch", "bundle-entry.js")).mtimeMs) return undefined;
-    [code, cachedData] = readScriptAndCache(fs, file, file.replace(/\.cjs$/, ".v8cache"));
+    // A Node started with options has its own cache (bundle-loader.ts, startedWithFlags).
+    const flags = process.execArgv.length > 0 || Boolean(process.env.NODE_OPTIONS?.trim());
+    [code, cachedData] = readScriptAndCache(fs, file, file.replace(/\.cjs$/, flags ? ".flags.v8cache" : ".v8cache"));
   } catch {
     return undefined;
   }

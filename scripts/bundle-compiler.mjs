@@ -210,7 +210,7 @@ await bundleScript("src/mpy-cross/batch/bundle-entry.js", bundle, { external: ["
 // (all of them CommonJS) is loaded through require instead.
 const cliBundle = path.join(dist, "tspy.bundle.cjs");
 await bundleScript("src/cli/main.js", cliBundle, { packages: "external", supported: { "dynamic-import": false } });
-fs.rmSync(cliBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
+removeCodeCaches(cliBundle);
 // The board commands' part of it (dist/tspy-board.bundle.cjs): main() with only the commands that the
 // modules below keep (exec, eval, run, connect, resume, soft-reset ...; the links and the raw REPL).
 // Every other command module main() loads is left out, so a board command loads a fifth of the code;
@@ -230,7 +230,7 @@ const boardOnly = {
 };
 const boardBundle = path.join(dist, "tspy-board.bundle.cjs");
 await bundleScript("src/cli/main.js", boardBundle, { packages: "external", supported: { "dynamic-import": false }, plugins: [boardOnly, importMetaUrl] });
-fs.rmSync(boardBundle.replace(/\.cjs$/, ".v8cache"), { force: true });
+removeCodeCaches(boardBundle);
 {
   // The words of the commands it lacks, for bin/'s first sort (fast-path.ts).
   const { loadCliBundle, boardBundleLacksFile } = await import(url.pathToFileURL(path.join(dist, "src", "mpy-cross", "batch", "bundle-loader.js")).href);
@@ -258,8 +258,20 @@ await bundleScript("src/cli/fast-path.js", path.join(dist, "fast-path.cjs"), {
 function asciiOnly(text) {
   return text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-// Every code cache: one per V8 setting (the one-file compile's, the batch's, the cold run's; bundle-loader.ts).
-for (const b of [bundle, ...LAZY_BUNDLES.map((l) => l.script)]) for (const cache of [".v8cache", ".batch.v8cache", ".cold.v8cache"]) fs.rmSync(b.replace(/\.cjs$/, cache), { force: true });
+/**
+ * Removes the code caches beside a bundle's script: one per V8 setting of `settings` (the one-file
+ * compile's "", the batch's, the cold run's), each also as a Node started with options keeps it
+ * (".flags"; bundle-loader.ts, codeCacheOf).
+ */
+function removeCodeCaches(script, settings = [""]) {
+  for (const setting of settings) for (const flags of ["", ".flags"]) fs.rmSync(script.replace(/\.cjs$/, `${setting}${flags}.v8cache`), { force: true });
+}
+for (const b of [bundle, ...LAZY_BUNDLES.map((l) => l.script)]) removeCodeCaches(b, ["", ".batch", ".cold"]);
+
+// The warm-up runs below save the caches a plain `node bin/tspy.js` takes: without this build's own
+// Node options (NODE_OPTIONS would have them saved as the ".flags" caches instead, bundle-loader.ts).
+const warmEnv = { ...process.env };
+delete warmEnv.NODE_OPTIONS;
 
 // A small program that touches most of the compiler, so the saved code covers a typical file.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-warm-"));
@@ -273,12 +285,12 @@ fs.writeFileSync(sample, [
   "def g():", "    x = 0", "    def h():", "        nonlocal x", "        x += 1", "        yield x", "    return h",
   "while N > 5 or not sys:", "    break", "print(f(1), g, b'\\x00', 1 << 40, -3 // 2, ...)", "",
 ].join("\n"));
-const r = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "mpy-cross", "-o", path.join(tmp, "warm.mpy"), sample], { encoding: "utf8" });
+const r = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "mpy-cross", "-o", path.join(tmp, "warm.mpy"), sample], { encoding: "utf8", env: warmEnv });
 // The native back end's code cache, from a small native compile. Not fatal: without it the first
 // native compile saves it.
 const nativeSample = path.join(tmp, "warm_native.py");
 fs.writeFileSync(nativeSample, "@micropython.native\ndef f(a, b=2):\n    for i in range(a):\n        b += i * 2\n    return [a, b]\n\n@micropython.viper\ndef g(x: int) -> int:\n    return x + 1\n");
-const rn = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "mpy-cross", "-march=x64", "-o", path.join(tmp, "warm_native.mpy"), nativeSample], { encoding: "utf8" });
+const rn = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "mpy-cross", "-march=x64", "-o", path.join(tmp, "warm_native.mpy"), nativeSample], { encoding: "utf8", env: warmEnv });
 if (rn.status !== 0) process.stderr.write(`bundle-compiler: the native warm-up compile failed (no code cache yet): ${rn.stderr || rn.error}\n`);
 fs.rmSync(tmp, { recursive: true, force: true });
 if (r.status !== 0) {
@@ -295,7 +307,7 @@ recordSerialAddon();
 // command runs. Not fatal: without it the first run saves the cache.
 const board = fs.mkdtempSync(path.join(os.tmpdir(), "tspy-warm-board-"));
 for (const chain of [["exec", "pass"], ["exec", "pass", "+", "ls"]]) {
-  const w = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "-d", `virtual:${board}`, ...chain], { encoding: "utf8", timeout: 60_000 });
+  const w = spawnSync(process.execPath, [path.join(root, "bin", "tspy.js"), "-d", `virtual:${board}`, ...chain], { encoding: "utf8", timeout: 60_000, env: warmEnv });
   if (w.status !== 0) process.stderr.write(`bundle-compiler: the command-line warm-up failed (no code cache yet): ${w.stderr || w.error}\n`);
 }
 fs.rmSync(board, { recursive: true, force: true });

@@ -13,16 +13,30 @@ import { removeTempDirs } from "../helpers/temp-dirs.js";
 
 let install: string;
 let src: string;
-const cacheFile = (kind: "one" | "batch") => path.join(install, "dist", kind === "one" ? "mpy-cross.bundle.v8cache" : "mpy-cross.bundle.batch.v8cache");
+const CACHE_NAMES = { one: "mpy-cross.bundle.v8cache", batch: "mpy-cross.bundle.batch.v8cache", flags: "mpy-cross.bundle.flags.v8cache" };
+const cacheFile = (kind: keyof typeof CACHE_NAMES) => path.join(install, "dist", CACHE_NAMES[kind]);
 const removeCaches = () => {
-  for (const kind of ["one", "batch"] as const) fs.rmSync(cacheFile(kind), { force: true });
+  for (const kind of ["one", "batch", "flags"] as const) fs.rmSync(cacheFile(kind), { force: true });
+};
+/** Node options for none of these runs unless a test gives them (a cache is chosen by them). */
+const plainEnv = () => {
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  return env;
 };
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(install, "bin", "tspy.js"), "mpy-cross", ...args], { cwd: install, encoding: "utf8" });
+/** `tspy mpy-cross ARGS` in the copy, with these Node options before the script and in the environment. */
+function run(args: string[], nodeOptions: string[] = [], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [...nodeOptions, path.join(install, "bin", "tspy.js"), "mpy-cross", ...args], { cwd: install, encoding: "utf8", env: { ...plainEnv(), ...env } });
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
 }
+
+/** A file as written: replaced (by a save) means another inode or another time, to the nanosecond. */
+const identity = (file: string) => {
+  const st = fs.statSync(file, { bigint: true });
+  return `${st.ino}@${st.mtimeNs}`;
+};
 
 /** Whether a fresh process (with the batch flags set first, or not) loads the bundle with its cache. */
 function cacheAccepted(withBatchFlags: boolean): boolean {
@@ -33,7 +47,10 @@ function cacheAccepted(withBatchFlags: boolean): boolean {
     if (${withBatchFlags}) useBatchTiering(MIN_FILES_FOR_BATCH_TIERING);
     if (!loadBundle()) throw new Error("no current bundle");
     process.stdout.write(String(bundleCodeCacheUsed()));`;
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  // From a file, not `node -e`: a Node started with options takes the ".flags" cache (bundle-loader.ts).
+  const file = path.join(install, "cache-accepted.mjs");
+  fs.writeFileSync(file, script);
+  const r = spawnSync(process.execPath, [file], { encoding: "utf8", env: plainEnv() });
   expect(r.stderr).toBe("");
   return JSON.parse(r.stdout) as boolean;
 }
@@ -132,6 +149,27 @@ describe("the compiler's code caches", () => {
     removeCaches();
     run(["-o", path.join(install, "one.mpy"), path.join(src, "m0.py")]);
     expect(fs.existsSync(cacheFile("one"))).toBe(true);
+    expect(cacheAccepted(false)).toBe(true);
+  });
+
+  // V8 refuses a cache made with other flags, and CI jobs often set some (NODE_OPTIONS=--max-old-space-size).
+  it("a run with Node options keeps a cache of its own and leaves the plain one as it was", () => {
+    run(["-o", path.join(install, "one.mpy"), path.join(src, "m0.py")]);
+    expect(cacheAccepted(false)).toBe(true);
+    fs.rmSync(cacheFile("flags"), { force: true });
+    const plain = identity(cacheFile("one"));
+    // (control: V8 refuses the plain cache under this flag, so a run with it has to save a cache)
+    run(["-o", path.join(install, "big-heap.mpy"), path.join(src, "m1.py")], ["--max-old-space-size=3000"]);
+    expect(fs.existsSync(cacheFile("flags"))).toBe(true);
+    expect(identity(cacheFile("one"))).toBe(plain);
+    // the next such run takes that cache: nothing is saved again
+    const flagged = identity(cacheFile("flags"));
+    run(["-o", path.join(install, "big-heap.mpy"), path.join(src, "m2.py")], ["--max-old-space-size=3000"]);
+    expect(identity(cacheFile("flags"))).toBe(flagged);
+    // the same flag in NODE_OPTIONS
+    run(["-o", path.join(install, "big-heap.mpy"), path.join(src, "m3.py")], [], { NODE_OPTIONS: "--max-old-space-size=3000" });
+    expect(identity(cacheFile("flags"))).toBe(flagged);
+    expect(identity(cacheFile("one"))).toBe(plain);
     expect(cacheAccepted(false)).toBe(true);
   });
 
