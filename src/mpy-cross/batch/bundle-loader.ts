@@ -18,9 +18,13 @@ import { flagsMatchSetting, keepDefaultFlagsForCache, v8Setting, type V8Setting 
 export type BundleApi = typeof BundleEntry;
 export type CliApi = typeof CliEntry;
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** dist/: the bundles sit at its top, the modules they were made from below dist/src. */
-const DIST = path.resolve(here, "../../..");
+let distMemo: string | undefined;
+/**
+ * dist/: the bundles sit at its top, the modules they were made from below dist/src. Found when first
+ * needed (a one-file compile that bin/ started needs it only to save a cache; the path calls took
+ * ~0.1 ms of its start).
+ */
+const dist = (): string => (distMemo ??= path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.."));
 
 interface BundleFile {
   script: string;
@@ -57,11 +61,11 @@ const bundleFiles: Partial<Record<BundleName, BundleFile>> = {};
 
 function bundleFile(name: BundleName): BundleFile {
   const [script, entry] = BUNDLE_FILES[name];
-  return (bundleFiles[name] ??= { script: path.join(DIST, script), entry: path.join(DIST, entry) });
+  return (bundleFiles[name] ??= { script: path.join(dist(), script), entry: path.join(dist(), entry) });
 }
 
 /** The file of the command words the board bundle lacks, one per line (written by the build beside it). */
-export const boardBundleLacksFile = (): string => path.join(DIST, "tspy-board.lacks.txt");
+export const boardBundleLacksFile = (): string => path.join(dist(), "tspy-board.lacks.txt");
 
 /** The compiler bundle's script. */
 export const compilerBundleFile = (): string => bundleFile("compiler").script;
@@ -131,12 +135,12 @@ function load(name: BundleName): unknown {
  */
 function evaluate(name: BundleName, script: vm.Script, ...more: unknown[]): unknown {
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, requireFromDist(bundleFile(name).script), module, distUrl, DIST, ...more);
+  script.runInThisContext()(module.exports, requireFromDist(bundleFile(name).script), module, distUrl, dist(), ...more);
   return module.exports;
 }
 
 let distUrlMemo: string | undefined;
-const distUrl = () => (distUrlMemo ??= pathToFileURL(DIST + path.sep).href);
+const distUrl = () => (distUrlMemo ??= pathToFileURL(dist() + path.sep).href);
 
 /** The bundle's script, compiled with its code cache when V8 takes it; null when the bundle is not current. */
 function compile(name: BundleName): Omit<Loaded, "api"> | null {
@@ -181,7 +185,7 @@ export function loadLazyBundle(name: "native" | "dump" | "pools" | "legacy", sha
  * ~1 ms to load (the build makes that import lazy, scripts/bundle-compiler.mjs).
  */
 function requireFromDist(script: string): NodeJS.Require {
-  return typeof require === "function" && path.dirname(require.resolve.paths?.("x")?.[0] ?? "") === DIST ? require : createRequire(script);
+  return typeof require === "function" && path.dirname(require.resolve.paths?.("x")?.[0] ?? "") === dist() ? require : createRequire(script);
 }
 
 /** The compiler bundle's exports, or null when there is no current bundle (then the ES modules are used). */
