@@ -3,11 +3,11 @@
 // is then the code that compiles): the build writes the bundle's hash beside it, and reading those 65
 // bytes spares hashing 600 KB. Imports only Node built-ins and the bundle loader, so the replay of a
 // recorded build (build-record.ts) can ask without loading the compiler.
-import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleIsCurrent, compilerBundleFile } from "./bundle-loader.js";
+import { requireBuiltin } from "./require-builtin.js";
 
 /** Beside the bundle, its SHA-256 in hex (written by scripts/bundle-compiler.mjs). */
 export const BUNDLE_HASH_SUFFIX = ".sha256";
@@ -15,7 +15,7 @@ export const BUNDLE_HASH_SUFFIX = ".sha256";
 // node:crypto takes ~10 ms to load: only a run that has to hash pays for it.
 let cryptoModule: typeof import("node:crypto") | undefined;
 export function sha256() {
-  cryptoModule ??= createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
+  cryptoModule ??= requireBuiltin<typeof import("node:crypto")>("node:crypto");
   return cryptoModule.createHash("sha256");
 }
 

@@ -1,7 +1,7 @@
 // Compile many files on every core: a few worker threads pull jobs from one queue, and the results come
 // back in input order, so a parallel batch prints and writes exactly what a sequential one would.
 import os from "node:os";
-import { createRequire } from "node:module";
+import { requireBuiltin } from "./require-builtin.js";
 import type { Worker } from "node:worker_threads";
 import type { CompileOptions } from "../index.js";
 import type { CompileOutcome } from "./compile-one.js";
@@ -54,8 +54,8 @@ export function defaultBuildWorkers(files: number): number {
 }
 
 // Loaded when a thread is started, not at the top: a one-file compile never starts one and skips its
-// cost (~4 ms). Through require: the bundled command runs in a vm.Script, which has no dynamic import().
-const workerThreads = () => createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
+// cost (~4 ms).
+const workerThreads = () => requireBuiltin<typeof import("node:worker_threads")>("node:worker_threads");
 const workerUrl = () => new URL("./worker.js", import.meta.url);
 
 /**

@@ -16,7 +16,7 @@
 //
 // A one-file compile with neither keeps V8's defaults: its start-up rides on the code cache, which V8
 // only accepts from a process with the same flags (bundle-loader.ts keeps one cache per setting).
-import { createRequire } from "node:module";
+import { requireBuiltin } from "./require-builtin.js";
 
 export type V8Setting = "default" | "batch" | "cold";
 
@@ -55,12 +55,9 @@ export function v8Setting(): V8Setting {
   return state().setting;
 }
 
-/**
- * Through require: the bundled command runs in a vm.Script, which has no dynamic import(); and node:v8
- * costs a run that never changes a setting nothing this way.
- */
+/** node:v8 is loaded here (~3 ms: it loads Node's streams), so a run that never changes a setting never pays for it. */
 function setFlags(flags: string): void {
-  const v8 = createRequire(import.meta.url)("node:v8") as typeof import("node:v8");
+  const v8 = requireBuiltin<typeof import("node:v8")>("node:v8");
   v8.setFlagsFromString(flags);
 }
 
