@@ -37,6 +37,17 @@ describe("the V8 setting of a run", () => {
     expect(afterSteps("t.willCompile(100); t.willCompile(t.COLD_MIN_BYTES);")).toEqual({ setting: "cold", optimised: false });
   });
 
+  // The flags are set through process.binding("v8") (quieting its deprecation warning: afterSteps
+  // expects nothing on stderr), or through node:v8 where a Node has no process.binding.
+  it("sets its flags through node:v8 where process.binding is gone", () => {
+    expect(afterSteps("delete process.binding; t.willCompile(t.COLD_MIN_BYTES);")).toEqual({ setting: "cold", optimised: false });
+  });
+
+  it("leaves the user's --no-deprecation or its absence as it was", () => {
+    expect(afterSteps("t.willCompile(t.COLD_MIN_BYTES); if (process.noDeprecation) throw new Error('left on');")).toEqual({ setting: "cold", optimised: false });
+    expect(afterSteps("process.noDeprecation = true; t.willCompile(t.COLD_MIN_BYTES); if (!process.noDeprecation) throw new Error('turned off');")).toEqual({ setting: "cold", optimised: false });
+  });
+
   it("turns TurboFan back on once the source reaches COLD_MAX_BYTES", () => {
     expect(afterSteps("t.willCompile(t.COLD_MIN_BYTES); t.willCompile(t.COLD_MAX_BYTES);")).toEqual({ setting: "cold", optimised: true });
   });

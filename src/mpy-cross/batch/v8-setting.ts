@@ -10,8 +10,9 @@
 //   the parser's and emitter's hot loops on another thread, which on a small machine competes with the
 //   compile for the cores and for fresh memory, then deopts and recompiles. Measured on 2 cores, Node 20,
 //   one process per file: a 4 KB micropython-lib file 142 -> 123 ms, a 7 KB one 150 -> 127 ms, the
-//   biggest (75 KB) 218 -> 190 ms; below ~3 KB TurboFan hardly starts and the ~3 ms that node:v8 costs
-//   to load (it loads Node's streams) would not be repaid. Somewhere past 100 KB of source optimised code
+//   biggest (75 KB) 218 -> 190 ms; below ~3 KB TurboFan hardly starts (measured again with the flags set
+//   in ~0.2 ms, see flagSetter: files of 1, 1.9 and 2.9 KB took the same time cold or not, within 1 ms;
+//   typical.py, 7 KB, 20 ms less cold, 107.5 -> 88 ms). Somewhere past 100 KB of source optimised code
 //   starts to win (a 600 KB batch took 0.40 s with TurboFan, 0.56 s without), so at 128 KB it is back on.
 //
 // A one-file compile with neither keeps V8's defaults: its start-up rides on the code cache, which V8
@@ -55,10 +56,38 @@ export function v8Setting(): V8Setting {
   return state().setting;
 }
 
-/** node:v8 is loaded here (~3 ms: it loads Node's streams), so a run that never changes a setting never pays for it. */
+/** What node:v8's setFlagsFromString calls, and all that is wanted of it. */
+interface FlagSetter {
+  setFlagsFromString(flags: string): void;
+}
+
+/**
+ * V8's flag setter, found when a run first changes a setting. node:v8 loads Node's streams before it can
+ * set a flag (2.9 ms, measured), more than the rest of a 7 KB compile's setting-up; the binding it wraps
+ * is there in ~0.2 ms. process.binding is deprecated (DEP0111), for "v8" with a warning, which is kept
+ * quiet for this one call (the flags are tspy's business, not the user's to be warned of). A Node
+ * without it (or without the setter there) gets node:v8.
+ */
+function flagSetter(): FlagSetter {
+  // (both documented by Node, neither in its types here)
+  const proc = process as NodeJS.Process & { noDeprecation?: boolean; binding?: (name: string) => Partial<FlagSetter> };
+  const quiet = proc.noDeprecation;
+  try {
+    proc.noDeprecation = true;
+    const binding = proc.binding?.("v8");
+    if (typeof binding?.setFlagsFromString === "function") return binding as FlagSetter;
+  } catch {
+    // gone from this Node: the module below
+  } finally {
+    proc.noDeprecation = quiet;
+  }
+  return requireBuiltin<typeof import("node:v8")>("node:v8");
+}
+
+let setter: FlagSetter | undefined;
+
 function setFlags(flags: string): void {
-  const v8 = requireBuiltin<typeof import("node:v8")>("node:v8");
-  v8.setFlagsFromString(flags);
+  (setter ??= flagSetter()).setFlagsFromString(flags);
 }
 
 function change(to: Exclude<V8Setting, "default">): void {
