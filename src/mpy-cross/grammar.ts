@@ -14,7 +14,7 @@
 //
 // This module is the grammar's source: tests and scripts/gen-grammar-tables.mjs read it. The parser runs
 // from the tables generated from it (grammar-tables.generated.ts), see grammarTables.
-import { AND_BLANK, AND_IDENT, ARG_RULE, KIND_AND, KIND_LIST, KIND_OR, TOK_SLOTS } from "./grammar-layout.js";
+import { AND_BLANK, AND_IDENT, ARG_RULE, KIND_AND, KIND_LIST, KIND_OR, MAY_START_ROW, TOK_SLOTS } from "./grammar-layout.js";
 import { TOK_COUNT, Tok, Tok as T } from "./tokens.js";
 
 export type RuleKind = "or" | "and" | "list";
@@ -312,7 +312,7 @@ export function grammarTables(): GrammarTables {
     ruleFlags: new Uint8Array(n),
     rulePushed: new Uint8Array(n),
     args: new Uint16Array(0),
-    mayStart: mayStartBits(computeMayStart(rules)),
+    mayStart: computeMayStart(rules),
   };
   const allArgs: number[] = [];
   for (const r of rules) {
@@ -327,21 +327,10 @@ export function grammarTables(): GrammarTables {
   return t;
 }
 
-/** MAY_START as the parser has it (grammar-layout.ts): the 0/1 bytes below, 16 to a word. */
-function mayStartBits(bytes: Uint8Array): Uint16Array {
-  const bits = new Uint16Array(bytes.length / 16);
-  for (let i = 0; i < bytes.length; i++) bits[i >> 4]! |= bytes[i]! << (i & 15);
-  return bits;
-}
-
-function computeMayStart(rules: readonly GrammarRule[]): Uint8Array {
+/** MAY_START in the parser's layout (grammar-layout.ts: a bit per rule and token, 16 to a word). */
+function computeMayStart(rules: readonly GrammarRule[]): Uint16Array {
   if (TOK_COUNT > TOK_SLOTS) throw new Error("grammar: more token kinds than TOK_SLOTS");
-  const table = new Uint8Array(rules.length * TOK_SLOTS);
-  // The same 0/1 bytes four at a time, to merge one rule's row into another's with a few ORs: this
-  // runs at every start, in not yet optimised code (a fixed point over bytes took ~6 ms of a one-file run).
-  const WORDS = TOK_SLOTS / 4;
-  const words = new Uint32Array(table.buffer);
-  const ALL = 0x01010101;
+  const table = new Uint16Array(rules.length * MAY_START_ROW);
   // Each rule's FIRST set from its parts', every rule once (depth first): the grammar has no left
   // recursion, so no rule needs its own row before that row is done.
   const state = new Uint8Array(rules.length); // 0 not seen, 1 being computed, 2 done
@@ -351,20 +340,20 @@ function computeMayStart(rules: readonly GrammarRule[]): Uint8Array {
     state[id] = 1;
     const r = rules[id]!;
     const first = r.args[0]!;
-    const row = id * WORDS;
+    const row = id * MAY_START_ROW;
     if (r.kind !== "or" && first.type === "rule" && first.optional) {
       // an and / list whose first element is optional may match at any token
-      words.fill(ALL, row, row + WORDS);
+      table.fill(0xffff, row, row + MAY_START_ROW);
     } else {
       // or: fails only when every alternative fails; and / list: exactly when the first element (item) fails
       const starts = r.kind === "or" ? r.args : [first];
       for (const a of starts) {
         if (a.type === "tok") {
-          table[id * TOK_SLOTS + a.tok] = 1;
+          table[row + (a.tok >> 4)]! |= 1 << (a.tok & 15);
         } else {
           visit(a.rule);
-          const from = a.rule * WORDS;
-          for (let w = 0; w < WORDS; w++) words[row + w] = words[row + w]! | words[from + w]!;
+          const from = a.rule * MAY_START_ROW;
+          for (let w = 0; w < MAY_START_ROW; w++) table[row + w]! |= table[from + w]!;
         }
       }
     }
