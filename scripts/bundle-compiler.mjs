@@ -170,9 +170,9 @@ function wrapAsFunction(text, params) {
  * built-in: each require of a built-in from user code copies all its exports onto the built-in's ES
  * module facade again (~100 of them for node:fs), and the compiler's bundle alone required node:fs 13
  * times and node:path 12 (~0.1 ms of a one-file compile).
- * node:module and node:os (~1 ms and ~0.5 ms to load) are needed by few runs (a worker pool, the cache's
- * crypto, a bundle loaded from an ES module) but imported at the top of modules every run initialises:
- * they are loaded on first use instead.
+ * node:module and node:os (~1 ms and ~0.5 ms to load) are needed by few runs (in a bundle, node:module
+ * only where its code runs as an ES module would: requireFromDist, requireBuiltin's fallback) but
+ * imported at the top of modules every run initialises: they are loaded on first use instead.
  */
 const LAZY_BUILTINS = new Set(["node:module", "node:os"]);
 function cheapBuiltinImports(text) {
