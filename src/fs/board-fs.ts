@@ -167,8 +167,7 @@ export class BoardFs {
     let v: PyValue[] | null = null;
     for (let attempt = 1; v === null; attempt++) {
       try {
-        // Unguarded: the guard would double its size, too much for a micro:bit's heap.
-        const got = parsePyLiteral(text(await this.exec(snippets.detect, {}, false)).trim());
+        const got = parsePyLiteral((await this.runDetection()).trim());
         // A byte lost on the way can drop an item and shift the rest: check the shape.
         const ok =
           Array.isArray(got) && got.length === 1 + F + 11 && typeof got[0] === "string" &&
@@ -205,6 +204,29 @@ export class BoardFs {
     this.escapeFF = !caps.rawFF;
     if (caps.journal !== null) await this.recover(caps, caps.journal);
     return caps;
+  }
+
+  /**
+   * The detection's output: one program, or (where the board has no memory to compile that one: a
+   * micro:bit right after a few imports) the same in parts. Unguarded: the guard would double its size,
+   * too much for a micro:bit's heap.
+   */
+  private async runDetection(): Promise<string> {
+    try {
+      return text(await this.exec(snippets.detect, {}, false));
+    } catch (e) {
+      if (!isMemoryError(e)) throw e;
+    }
+    let out: Uint8Array = new Uint8Array(0);
+    for (const part of snippets.detectInParts) {
+      try {
+        out = await this.exec(part, {}, false);
+      } catch (e) {
+        if (!isMemoryError(e)) throw e;
+        throw new TspyError(`the board has no memory left even for tspy's capability check in parts (${e.exceptionName}: ${e.message}): soft-reset it, then try again`);
+      }
+    }
+    return text(out);
   }
 
   /**

@@ -52,7 +52,18 @@ export function journalPath(caps: Pick<BoardCaps, "mkdir">): string {
  * The capability detection: prints one list, see BoardFs.detect for its shape. Sent unguarded, so it
  * stays short (a micro:bit compiles it in 16 KB of RAM).
  */
-export const detect = `import sys
+export const detect = detectParts().join("");
+
+/**
+ * The same detection as a few programs run one after another (names they set carry over between them,
+ * as the stepped read's do), for a heap with no room to compile it whole: a micro:bit right after a few
+ * imports met MemoryError for it. Only the last prints.
+ */
+export const detectInParts: readonly string[] = detectParts();
+
+function detectParts(): string[] {
+  return [
+    `import sys
 try:
  import os;_o='os'
 except ImportError:
@@ -60,7 +71,8 @@ except ImportError:
 _r=[_o]
 for _n in (${OS_FUNCTIONS.map((n) => `'${n}'`).join(",")}):
  _r.append(hasattr(os,_n))
-def _mod(ns,a):
+`,
+    `def _mod(ns,a):
  for _m in ns:
   try:
    if hasattr(__import__(_m),a):return _m
@@ -71,7 +83,8 @@ _r.append(hasattr(sys,'stdout') and hasattr(sys.stdout,'buffer'))
 try:
  import micropython;_r.append(hasattr(micropython,'kbd_intr'))
 except ImportError:_r.append(False)
-try:
+`,
+    `try:
  import gc;gc.collect();_r.append(gc.mem_free())
 except Exception:_r.append(-1)
 _r.append(sys.implementation.name if hasattr(sys,'implementation') else '')
@@ -79,12 +92,15 @@ _r.append(sys.platform)
 try:
  _f=open('/.tspy-journal' if hasattr(os,'mkdir') else '.tspy-journal');_r.append(_f.read());_f.close()
 except OSError:_r.append(None)
-_r.append(_mod(('deflate',),'DeflateIO') is not None)
+`,
+    `_r.append(_mod(('deflate',),'DeflateIO') is not None)
 _r.append(_mod(('time','utime'),'localtime'))
 _r.append(tuple(sys.implementation.version) if hasattr(sys,'implementation') else ())
 print(repr(_r))
 _r=_mod=_f=None
-`;
+`,
+  ];
+}
 
 /**
  * Whether a release's lexer reads a raw 0xFF in source as itself. Up to MicroPython 1.8.6 the

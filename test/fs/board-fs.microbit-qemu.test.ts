@@ -8,6 +8,7 @@ import { openStream } from "../../src/transport/connect.js";
 import type { ByteStream } from "../../src/transport/byte-stream.js";
 import { RawRepl } from "../../src/raw-repl/raw-repl.js";
 import { BoardFs } from "../../src/fs/board-fs.js";
+import { detect } from "../../src/fs/snippets.js";
 import { startMicrobit, type QemuBoard } from "../helpers/qemu-microbit.js";
 import { lf, tspy } from "../helpers/cli.js";
 import { tightHeap } from "../helpers/tight-heap.js";
@@ -78,6 +79,23 @@ describe("files on the QEMU micro:bit (MicroPython 1.9.2)", () => {
       expect(Buffer.from(await repl.exec("print(_tspy_r)")).toString().trim()).toBe("None");
       await bfs.remove("s.bin");
       await bfs.remove("a.py");
+    } finally {
+      await heap.link.close();
+    }
+  }, 120_000);
+
+  it("detects in parts on the real firmware when the one detection program meets MemoryError", async () => {
+    // As after a few imports (the firmware's MemoryError for it comes and goes with the heap): the link
+    // answers the whole program as the board would; the parts run on the firmware.
+    const inner = await openStream(board.path);
+    const heap = tightHeap(inner, Infinity, (p) => p.toString("latin1") === detect);
+    try {
+      const repl = new RawRepl(heap.link, { chunkSize: 32, chunkDelayMs: 10 });
+      await repl.enter({ softReset: true });
+      const caps = await BoardFs.for(repl).caps();
+      expect(heap.refused).toHaveLength(1);
+      expect([caps.mkdir, caps.hashlib, caps.implementation, caps.platform, caps.stdoutBuffer]).toEqual([false, null, "micropython", "microbit", false]);
+      expect(caps.memFree).toBeGreaterThan(0);
     } finally {
       await heap.link.close();
     }

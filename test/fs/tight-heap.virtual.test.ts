@@ -14,6 +14,7 @@ import { openStream } from "../../src/transport/connect.js";
 import { RawRepl } from "../../src/raw-repl/raw-repl.js";
 import { createHash } from "node:crypto";
 import { BoardFs } from "../../src/fs/board-fs.js";
+import { detect, detectInParts } from "../../src/fs/snippets.js";
 import { ENOMEM, FsError } from "../../src/fs/errors.js";
 import type { ReadEncoding } from "../../src/fs/codec.js";
 import { writeError } from "../../src/cli/report-error.js";
@@ -162,6 +163,49 @@ describe("a read on a board without the heap for the one read program", () => {
       expect((await bfs.readFile("b.bin")).equals(binary)).toBe(true);
       expect(heap.sent.slice(n).map((p) => [isOneProgramRead(p), isStep(p)])).toEqual([[true, false]]);
       expect(heap.refused).toHaveLength(0);
+    } finally {
+      await heap.link.close();
+    }
+  }, 60_000);
+});
+
+/** The whole capability detection, as sent (unguarded). */
+const isWholeDetection = (p: Buffer) => p.toString("latin1") === detect;
+
+describe("the capability detection on a board without the heap for it in one program", () => {
+  it("runs in parts and finds what the one program finds", async () => {
+    const dir = await tempDir("tight-heap-detect");
+    const plainLink = await openStream(`virtual:${dir}?firmware=1.12`);
+    const plain = new RawRepl(plainLink);
+    await plain.enter({ softReset: true });
+    const expected = await BoardFs.for(plain).caps();
+    await plainLink.close();
+    // (the control: what 1.12 has, found by the one program)
+    expect([expected.osModule, expected.hashlib, expected.implementation, expected.mkdir]).toEqual(["uos", "hashlib", "micropython", true]);
+
+    const heap = tightHeap(await openStream(`virtual:${dir}?firmware=1.12`), Infinity, isWholeDetection);
+    try {
+      const repl = new RawRepl(heap.link);
+      await repl.enter({ softReset: true });
+      const caps = await BoardFs.for(repl).caps();
+      expect({ ...caps, memFree: 0 }).toEqual({ ...expected, memFree: 0 });
+      expect(caps.memFree).toBeGreaterThan(0);
+      expect(heap.sent.filter(isWholeDetection)).toHaveLength(1); // refused once, not sent again
+      for (const part of detectInParts) expect(heap.sent.filter((p) => p.toString("latin1") === part)).toHaveLength(1);
+      expect(Buffer.from(await repl.exec("print(_r)")).toString().trim()).toBe("None");
+    } finally {
+      await heap.link.close();
+    }
+  }, 60_000);
+
+  it("with no room even for the parts: one line that says to soft-reset", async () => {
+    const dir = await tempDir("tight-heap-detect");
+    const heap = tightHeap(await openStream(`virtual:${dir}?firmware=1.12`), Infinity, (p) => isWholeDetection(p) || p.toString("latin1") === detectInParts[1]);
+    try {
+      const repl = new RawRepl(heap.link);
+      await repl.enter({ softReset: true });
+      const e = await BoardFs.for(repl).caps().then(() => null, (err: unknown) => err);
+      expect((e as Error).message).toMatch(/^the board has no memory left even for tspy's capability check in parts \(MemoryError: .*\): soft-reset it, then try again$/);
     } finally {
       await heap.link.close();
     }
